@@ -1,0 +1,88 @@
+//! The HTTP API's paths and request/response bodies, shared by the server and the browser.
+
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::Text;
+use crate::form::Answers;
+use crate::status::{OverallStatus, SubStatus};
+
+pub const BUNDLES: &str = "/api/bundles";
+pub const APPLICATIONS: &str = "/api/applications";
+/// Header that makes a submission safe to retry: the same key replays the first answer.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn bundle_path(id: &str) -> String {
+    format!("{BUNDLES}/{id}")
+}
+
+pub fn application_path(number: &str) -> String {
+    format!("{APPLICATIONS}/{number}")
+}
+
+/// The browser page of an application's status; the token rides in the URL fragment, which
+/// browsers never send to the server, so it cannot reach a log.
+pub fn status_page(number: &str, token: &str) -> String {
+    format!("/status/{number}#t={token}")
+}
+
+/// One bundle in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BundleSummary {
+    pub id: String,
+    pub name: Text,
+    pub summary: Text,
+    pub item_names: Vec<Text>,
+    pub department_count: usize,
+    pub promised_days: f32,
+}
+
+/// `POST /api/applications`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateApplication {
+    #[validate(length(min = 1, max = 64))]
+    pub bundle: String,
+    /// Answers keyed by field key.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: Answers,
+}
+
+/// `201 Created`: keep the token — it is the only key to the status page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationCreated {
+    /// e.g. `LB-20261128-0007`.
+    pub number: String,
+    /// Secret bearer token for `GET /api/applications/{number}`.
+    pub token: String,
+}
+
+/// One item of an application and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubApplication {
+    pub item: String,
+    pub name: Text,
+    pub department: String,
+    pub department_name: Text,
+    pub status: SubStatus,
+    pub updated_at: String,
+}
+
+/// `GET /api/applications/{number}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationStatus {
+    pub number: String,
+    pub bundle: String,
+    pub bundle_name: Text,
+    /// RFC 3339, UTC.
+    pub submitted_at: String,
+    pub status: OverallStatus,
+    pub items: Vec<SubApplication>,
+}

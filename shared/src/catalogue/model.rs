@@ -1,0 +1,180 @@
+//! Catalogue entries as the data files write them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Text;
+use crate::form::FieldDef;
+
+/// A department that reviews items (市场监管局, 公安局…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Department {
+    pub id: String,
+    pub name: Text,
+}
+
+/// A section of the integrated form; sections appear in catalogue order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+}
+
+/// A document an applicant provides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Material {
+    pub id: String,
+    pub name: Text,
+    #[serde(default)]
+    pub description: Text,
+    /// The item whose result this material is (e.g. the business licence): inside a bundle that
+    /// contains that item nobody uploads it — the system already holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub produced_by: Option<String>,
+}
+
+/// An administrative item (事项): one permit, filing or registration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Item {
+    pub id: String,
+    /// National catalogue code where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub name: Text,
+    /// Department id.
+    pub department: String,
+    /// Implementation level (县级…).
+    pub level: Text,
+    #[serde(default)]
+    pub legal_basis: Text,
+    /// The law's time limit, in working days.
+    pub statutory_days: f32,
+    /// This county's promised limit, in working days (0.5 = half a day).
+    pub committed_days: f32,
+    /// Field keys of the dictionary this item needs.
+    pub fields: Vec<String>,
+    /// Material ids this item needs.
+    #[serde(default)]
+    pub materials: Vec<String>,
+}
+
+/// A themed bundle (套餐): the items an industry needs, applied for with one form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Bundle {
+    pub id: String,
+    pub name: Text,
+    pub summary: Text,
+    /// Item ids, in the order they are listed.
+    pub items: Vec<String>,
+}
+
+/// The whole catalogue.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub bundles: Vec<Bundle>,
+}
+
+/// A broken reference or duplicate in the catalogue, naming the entry and the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueError {
+    /// `kind id`, e.g. `item food_business_permit`.
+    pub entry: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for CatalogueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.entry, self.problem)
+    }
+}
+
+impl Catalogue {
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+    pub fn material(&self, id: &str) -> Option<&Material> {
+        self.materials.iter().find(|m| m.id == id)
+    }
+    pub fn bundle(&self, id: &str) -> Option<&Bundle> {
+        self.bundles.iter().find(|b| b.id == id)
+    }
+
+    /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
+    pub fn check(&self) -> Vec<CatalogueError> {
+        let mut errors = Vec::new();
+        let mut err = |entry: String, problem: String| errors.push(CatalogueError { entry, problem });
+        let mut seen = std::collections::BTreeSet::new();
+        let ids = self.departments.iter().map(|d| ("department", &d.id))
+            .chain(self.sections.iter().map(|s| ("section", &s.id)))
+            .chain(self.fields.iter().map(|f| ("field", &f.key)))
+            .chain(self.materials.iter().map(|m| ("material", &m.id)))
+            .chain(self.items.iter().map(|i| ("item", &i.id)))
+            .chain(self.bundles.iter().map(|b| ("bundle", &b.id)));
+        for (kind, id) in ids {
+            if !seen.insert((kind, id.as_str())) {
+                err(format!("{kind} {id}"), "duplicate id".into());
+            }
+        }
+        for f in &self.fields {
+            if !self.sections.iter().any(|s| s.id == f.section) {
+                err(format!("field {}", f.key), format!("unknown section `{}`", f.section));
+            }
+            let needs_options = matches!(f.kind, crate::form::FieldKind::Select | crate::form::FieldKind::Multiselect);
+            if needs_options && f.options.is_empty() {
+                err(format!("field {}", f.key), "a select needs options".into());
+            }
+        }
+        for m in &self.materials {
+            if let Some(p) = m.produced_by.as_deref().filter(|p| self.item(p).is_none()) {
+                err(format!("material {}", m.id), format!("produced by unknown item `{p}`"));
+            }
+        }
+        for i in &self.items {
+            let entry = format!("item {}", i.id);
+            if self.department(&i.department).is_none() {
+                err(entry.clone(), format!("unknown department `{}`", i.department));
+            }
+            for k in i.fields.iter().filter(|k| self.field(k).is_none()) {
+                err(entry.clone(), format!("unknown field `{k}`"));
+            }
+            for m in i.materials.iter().filter(|m| self.material(m).is_none()) {
+                err(entry.clone(), format!("unknown material `{m}`"));
+            }
+            if i.committed_days > i.statutory_days {
+                err(entry.clone(), format!(
+                    "committed limit {} exceeds the statutory limit {}", i.committed_days, i.statutory_days
+                ));
+            }
+        }
+        for b in &self.bundles {
+            if b.items.is_empty() {
+                err(format!("bundle {}", b.id), "a bundle needs at least one item".into());
+            }
+            for i in b.items.iter().filter(|i| self.item(i).is_none()) {
+                err(format!("bundle {}", b.id), format!("unknown item `{i}`"));
+            }
+        }
+        errors
+    }
+}

@@ -1,0 +1,10 @@
+//! The field dictionary's shape and the validation of answers, run identically in the browser
+//! (as the applicant types) and on the server (before anything is stored).
+
+mod field;
+mod problem;
+mod validate;
+
+pub use field::{Choice, FieldDef, FieldKind};
+pub use problem::Problem;
+pub use validate::{Answers, FieldProblems, validate_answers, validate_value};

@@ -1,0 +1,14 @@
+//! Lianban's shared contract: the catalogue types, the field dictionary and integrated forms,
+//! the validators (identifiers, answers), and the API's DTOs and error body. No IO: it compiles
+//! to wasm32 for the browser and natively for the server, so both run the same rules.
+
+pub mod api;
+pub mod catalogue;
+pub mod date;
+pub mod error;
+pub mod form;
+pub mod i18n;
+pub mod ids;
+pub mod status;
+
+pub use i18n::{Lang, Text};
