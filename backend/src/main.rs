@@ -1,1 +1,70 @@
-fn main() {}
+//! `lianban`: config → telemetry → catalogue → pool + migrations → serve.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use backend::config::{CatalogueCommand, Cli, Command, ServeArgs};
+use backend::{AppState, catalogue, db};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let result = match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Catalogue(CatalogueCommand::Check { dir }) => catalogue::load(&dir).map(|c| {
+            println!(
+                "catalogue OK: {} bundles, {} items, {} fields, {} materials, {} departments",
+                c.bundles.len(),
+                c.items.len(),
+                c.fields.len(),
+                c.materials.len(),
+                c.departments.len()
+            );
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lianban: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let catalogue = catalogue::load(&args.catalogue_dir)?;
+    let db = db::Db::connect(&args.database_url).await?;
+    if !args.static_dir.join("index.html").exists() {
+        tracing::warn!(dir = %args.static_dir.display(), "no built frontend there: serving the API only");
+    }
+    let state = AppState { db, catalogue: Arc::new(catalogue), static_dir: Some(args.static_dir) };
+    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    tracing::info!("Lianban listening on http://{}", listener.local_addr()?);
+    backend::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

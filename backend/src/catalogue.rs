@@ -1,0 +1,91 @@
+//! Loads the catalogue from its data files (`catalogue/*.toml`) and checks it. A broken
+//! catalogue stops the server with a message naming the file, the entry and the problem.
+
+use std::path::Path;
+
+use shared::catalogue::Catalogue;
+
+/// Reads every `*.toml` in `dir` (in name order), merges them and checks the result.
+pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("catalogue folder {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        anyhow::bail!("catalogue folder {}: no .toml files", dir.display());
+    }
+    let mut all = Catalogue::default();
+    // Which file defined each entry, to name it in an error.
+    let mut origin: Vec<(String, String)> = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let part: Catalogue = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let file = path.display().to_string();
+        origin.extend(entries(&part).into_iter().map(|e| (e, file.clone())));
+        all.departments.extend(part.departments);
+        all.sections.extend(part.sections);
+        all.fields.extend(part.fields);
+        all.materials.extend(part.materials);
+        all.items.extend(part.items);
+        all.bundles.extend(part.bundles);
+    }
+    let errors = all.check();
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                // A duplicate is reported at the file that repeats it (the last definition).
+                let file = origin.iter().rev().find(|(entry, _)| *entry == e.entry).map_or("catalogue", |(_, f)| f);
+                format!("{file}: {e}")
+            })
+            .collect();
+        anyhow::bail!("the catalogue is broken:\n  {}", lines.join("\n  "));
+    }
+    Ok(all)
+}
+
+fn entries(c: &Catalogue) -> Vec<String> {
+    let mut v = Vec::new();
+    v.extend(c.departments.iter().map(|d| format!("department {}", d.id)));
+    v.extend(c.sections.iter().map(|s| format!("section {}", s.id)));
+    v.extend(c.fields.iter().map(|f| format!("field {}", f.key)));
+    v.extend(c.materials.iter().map(|m| format!("material {}", m.id)));
+    v.extend(c.items.iter().map(|i| format!("item {}", i.id)));
+    v.extend(c.bundles.iter().map(|b| format!("bundle {}", b.id)));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_catalogue() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue")
+    }
+
+    #[test]
+    fn the_shipped_catalogue_loads_and_has_the_restaurant_bundle() {
+        let c = load(&repo_catalogue()).expect("catalogue");
+        let view = c.bundle_view("restaurant").expect("restaurant");
+        assert!(view.items.iter().any(|i| i.id == "food_business_permit"));
+        assert!(view.fields.len() < view.separate_field_count);
+    }
+
+    #[test]
+    fn a_broken_reference_names_the_file_and_the_entry() {
+        let dir = std::env::temp_dir().join(format!("lianban-cat-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        for f in std::fs::read_dir(repo_catalogue()).expect("read") {
+            let p = f.expect("entry").path();
+            std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+        }
+        let items = dir.join("items.toml");
+        let text = std::fs::read_to_string(&items).expect("items").replace("\"seal.kinds\"", "\"seal.colour\"");
+        std::fs::write(&items, text).expect("write");
+        let err = load(&dir).expect_err("broken").to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(err.contains("items.toml: item seal_filing: unknown field `seal.colour`"), "{err}");
+    }
+}

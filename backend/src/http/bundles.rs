@@ -1,0 +1,48 @@
+//! The public catalogue of bundles.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use shared::api::BundleSummary;
+use shared::catalogue::BundleView;
+use shared::error::ErrorBody;
+
+use super::{Json, ReqLang, text};
+use crate::AppState;
+use crate::error::AppError;
+
+/// Lists the bundles an applicant can choose from.
+#[utoipa::path(get, path = "/api/bundles", tag = "catalogue",
+    responses((status = 200, description = "The bundles", body = [BundleSummary])))]
+pub async fn list(State(state): State<AppState>) -> Json<Vec<BundleSummary>> {
+    let c = &state.catalogue;
+    let list = c
+        .bundles
+        .iter()
+        .filter_map(|b| c.bundle_view(&b.id))
+        .map(|v| BundleSummary {
+            id: v.bundle.id,
+            name: v.bundle.name,
+            summary: v.bundle.summary,
+            item_names: v.items.into_iter().map(|i| i.name).collect(),
+            department_count: v.departments.len(),
+            promised_days: v.promised_days,
+        })
+        .collect();
+    Json(list)
+}
+
+/// One bundle: its items, departments, merged materials and integrated form.
+#[utoipa::path(get, path = "/api/bundles/{id}", tag = "catalogue",
+    params(("id" = String, Path, description = "Bundle id, e.g. `restaurant`")),
+    responses((status = 200, body = BundleView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+) -> Result<Json<BundleView>, AppError> {
+    state
+        .catalogue
+        .bundle_view(&id)
+        .map(Json)
+        .ok_or_else(|| AppError::client(StatusCode::NOT_FOUND, text(lang, "没有这个套餐", "No such bundle")))
+}

@@ -1,0 +1,121 @@
+//! The HTTP layer: routes, extractors and the JSON body type. Handlers extract, validate, call
+//! the domain or `db`, and map to a DTO — nothing else.
+
+pub mod applications;
+pub mod bundles;
+pub mod openapi;
+
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::body::Bytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::Lang;
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// The API's routes (the static frontend is added in `crate::app`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(shared::api::BUNDLES, get(bundles::list))
+        .route("/api/bundles/{id}", get(bundles::get))
+        .route(shared::api::APPLICATIONS, post(applications::create))
+        .route("/api/applications/{number}", get(applications::status))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/{*rest}", any(not_found))
+        .route("/healthz", get(|| async { "ok" }))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found(ReqLang(lang): ReqLang) -> AppError {
+    AppError::client(StatusCode::NOT_FOUND, text(lang, "没有这个接口", "No such API endpoint"))
+}
+
+async fn method_not_allowed(ReqLang(lang): ReqLang) -> AppError {
+    AppError::client(StatusCode::METHOD_NOT_ALLOWED, text(lang, "不支持此请求方法", "Method not allowed"))
+}
+
+/// Picks the sentence for `lang`.
+pub fn text(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::Zh { zh.to_string() } else { en.to_string() }
+}
+
+/// The language the client asked for (`Accept-Language`); Chinese by default.
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqLang(lang_of(&parts.headers)))
+    }
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Zh, Lang::from_accept_language)
+}
+
+/// JSON in and out, with every rejection (wrong content type, too large, malformed, wrong
+/// shape) answered in the shared error body instead of axum's plain text.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let lang = lang_of(req.headers());
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(AppError::client(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                text(lang, "请求内容类型应为 application/json", "Expected a request with Content-Type: application/json"),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                let max = shared::api::MAX_BODY_BYTES / 1024;
+                AppError::client(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    text(lang, &format!("请求内容超过 {max} KB 上限"), &format!("The request body exceeds the {max} KB limit")),
+                )
+            } else {
+                AppError::client(rejection.status(), rejection.body_text())
+            }
+        })?;
+        serde_json::from_slice(&bytes).map(Json).map_err(|e| {
+            use serde_json::error::Category;
+            match e.classify() {
+                Category::Data => AppError::client(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("{}: {e}", text(lang, "请求内容结构不正确", "The request body has the wrong shape")),
+                ),
+                _ => AppError::client(
+                    StatusCode::BAD_REQUEST,
+                    format!("{}: {e}", text(lang, "请求内容不是有效的 JSON", "The request body is not valid JSON")),
+                ),
+            }
+        })
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

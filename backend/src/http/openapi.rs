@@ -1,0 +1,33 @@
+//! The OpenAPI document, generated from the handlers and the shared DTOs.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{applications, bundles};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
+    paths(bundles::list, bundles::get, applications::create, applications::status),
+    modifiers(&StatusToken),
+    tags((name = "catalogue", description = "Bundles and their integrated forms"),
+         (name = "applications", description = "Filing and following applications"))
+)]
+pub struct ApiDoc;
+
+struct StatusToken;
+
+impl Modify for StatusToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "status_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}

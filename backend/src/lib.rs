@@ -1,0 +1,64 @@
+//! Lianban's server as a library: `app` builds the router (tests drive it with `oneshot`),
+//! `serve` runs it on a listener until a shutdown future resolves.
+
+pub mod catalogue;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, header};
+use shared::catalogue::Catalogue;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub catalogue: Arc<Catalogue>,
+    /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
+    pub static_dir: Option<PathBuf>,
+}
+
+/// The whole application: API, health check and, if configured, the frontend with a
+/// client-side-route fallback to `index.html`.
+pub fn app(state: AppState) -> Router {
+    let mut router = http::routes();
+    if let Some(dir) = &state.static_dir {
+        let index = ServeFile::new(dir.join("index.html"));
+        router = router.fallback_service(ServeDir::new(dir).fallback(index));
+    }
+    router
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(shared::api::MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // The span names the method and the path only: never the query, never a header, so a
+        // status token can never reach the log.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, finishing requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}
