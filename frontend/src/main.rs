@@ -1,1 +1,12 @@
-fn main() {}
+//! Lianban's browser app: mounts the Leptos application on the page.
+
+mod api;
+mod app;
+mod components;
+mod draft;
+mod i18n;
+mod pages;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,77 @@
+//! The only module that speaks HTTP: typed calls to the API, every failure decoded into the
+//! shared error body.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use shared::Lang;
+use shared::api::{self, ApplicationCreated, ApplicationStatus, BundleSummary, CreateApplication};
+use shared::catalogue::BundleView;
+use shared::error::ErrorBody;
+
+/// A failed call: the HTTP status (0 when the network failed) and the error body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub body: ErrorBody,
+}
+
+fn network(lang: Lang, e: impl std::fmt::Display) -> ApiError {
+    let msg = match lang {
+        Lang::Zh => format!("网络连接失败，请检查网络后重试（{e}）"),
+        Lang::En => format!("Network error, please check your connection and retry ({e})"),
+    };
+    ApiError { status: 0, body: ErrorBody::new(msg) }
+}
+
+async fn decode<T: DeserializeOwned>(res: Response, lang: Lang) -> Result<T, ApiError> {
+    if res.ok() {
+        return res.json::<T>().await.map_err(|e| network(lang, e));
+    }
+    let status = res.status();
+    let body = res
+        .json::<ErrorBody>()
+        .await
+        .unwrap_or_else(|_| ErrorBody::new(format!("HTTP {status}")));
+    Err(ApiError { status, body })
+}
+
+pub async fn bundles(lang: Lang) -> Result<Vec<BundleSummary>, ApiError> {
+    let res = Request::get(api::BUNDLES)
+        .header("Accept-Language", lang.tag())
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}
+
+pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
+    let res = Request::get(&api::bundle_path(id))
+        .header("Accept-Language", lang.tag())
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}
+
+/// Files an application. `idempotency_key` stays the same for retries of one submission.
+pub async fn submit(body: &CreateApplication, idempotency_key: &str, lang: Lang) -> Result<ApplicationCreated, ApiError> {
+    let res = Request::post(api::APPLICATIONS)
+        .header("Accept-Language", lang.tag())
+        .header("Idempotency-Key", idempotency_key)
+        .json(body)
+        .map_err(|e| network(lang, e))?
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}
+
+pub async fn status(number: &str, token: &str, lang: Lang) -> Result<ApplicationStatus, ApiError> {
+    let res = Request::get(&api::application_path(number))
+        .header("Accept-Language", lang.tag())
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}

@@ -1,0 +1,267 @@
+//! One field of the integrated form: its input by kind, label, hint and error. The error comes
+//! from `shared::form::validate_value`, the very function the server runs.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde_json::Value;
+use shared::Lang;
+use shared::form::{FieldDef, FieldKind, Problem, validate_value};
+
+use crate::i18n::{lang, tr};
+
+/// What is shown under a field: our own check, or the server's messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    Local(Problem),
+    Server(Vec<String>),
+}
+
+impl Shown {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Shown::Local(p) => p.message(lang),
+            Shown::Server(m) => m.join("；"),
+        }
+    }
+}
+
+/// The state of one field.
+#[derive(Clone)]
+pub struct FieldState {
+    pub def: Arc<FieldDef>,
+    pub value: RwSignal<Value>,
+    pub problem: RwSignal<Option<Shown>>,
+    /// Left once (or submitted): from then on it is checked as the applicant types.
+    pub touched: RwSignal<bool>,
+}
+
+impl FieldState {
+    pub fn new(def: FieldDef, value: Value) -> FieldState {
+        FieldState {
+            def: Arc::new(def),
+            value: RwSignal::new(value),
+            problem: RwSignal::new(None),
+            touched: RwSignal::new(false),
+        }
+    }
+
+    /// Runs the shared validation on the current value; true if it passes.
+    pub fn check(&self) -> bool {
+        let value = self.value.get_untracked();
+        let problem = match validate_value(&self.def, &value, today()) {
+            Ok(_) => None,
+            // A number box holding text the browser could not read as a number.
+            Err(Problem::WrongType) if self.def.kind == FieldKind::Number => Some(Problem::NotANumber),
+            Err(p) => Some(p),
+        };
+        let ok = problem.is_none();
+        self.problem.set(problem.map(Shown::Local));
+        ok
+    }
+
+    pub fn dom_id(&self) -> String {
+        dom_id(&self.def.key)
+    }
+}
+
+pub fn dom_id(key: &str) -> String {
+    format!("f-{}", key.replace('.', "-"))
+}
+
+/// Today in the applicant's browser (birth dates inside ID numbers cannot be later).
+pub fn today() -> time::Date {
+    let d = js_sys::Date::new_0();
+    let month = time::Month::try_from(d.get_month() as u8 + 1).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(d.get_full_year() as i32, month, d.get_date() as u8)
+        .unwrap_or(time::Date::MIN)
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// An answer as the review page shows it (option labels, not values).
+pub fn display_answer(def: &FieldDef, value: &Value, lang: Lang) -> String {
+    let label = |v: &str| {
+        def.options.iter().find(|o| o.value == v).map_or(v.to_string(), |o| o.label.get(lang).to_string())
+    };
+    let empty = if lang == Lang::Zh { "（未填写）" } else { "(not given)" };
+    match (def.kind, value) {
+        (_, Value::Null) => empty.into(),
+        (FieldKind::Checkbox, Value::Bool(b)) => {
+            if *b { if lang == Lang::Zh { "是" } else { "Yes" } } else { empty }.into()
+        }
+        (FieldKind::Select, Value::String(s)) => label(s),
+        (FieldKind::Multiselect, Value::Array(a)) if a.is_empty() => empty.into(),
+        (FieldKind::Multiselect, Value::Array(a)) => {
+            a.iter().filter_map(Value::as_str).map(label).collect::<Vec<_>>().join(if lang == Lang::Zh { "、" } else { ", " })
+        }
+        (FieldKind::Number, v) => {
+            let unit = def.unit.as_ref().map(|u| u.get(lang).to_string()).unwrap_or_default();
+            format!("{} {unit}", text_of(v))
+        }
+        (_, v) if text_of(v).trim().is_empty() => empty.into(),
+        (_, v) => text_of(v),
+    }
+}
+
+#[component]
+pub fn FieldInput(state: FieldState) -> impl IntoView {
+    let def = state.def.clone();
+    let id = state.dom_id();
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let s = state.clone();
+    let set_text = move |raw: String| {
+        let v = if raw.is_empty() {
+            Value::Null
+        } else if s.def.kind == FieldKind::Number {
+            raw.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::String(raw), Value::Number)
+        } else {
+            Value::String(raw)
+        };
+        s.value.set(v);
+        if s.touched.get_untracked() {
+            s.check();
+        }
+    };
+    let s = state.clone();
+    let leave = move || {
+        s.touched.set(true);
+        s.check();
+    };
+    let invalid = move || state.problem.with(Option::is_some);
+    let describedby = {
+        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
+        let has_hint = def.hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint { ids.push(hint_id.clone()) }
+            if invalid() { ids.push(err_id.clone()) }
+            ids.join(" ")
+        }
+    };
+    let label = def.label.clone();
+    let required = def.required;
+    let value = state.value;
+    let input = match def.kind {
+        FieldKind::Textarea => {
+            let (set_text, leave) = (set_text.clone(), leave.clone());
+            view! {
+                <textarea id=id.clone() name=def.key.clone() rows="4" aria-invalid=move || invalid().to_string()
+                    aria-describedby=describedby.clone() maxlength=def.max_chars().to_string()
+                    prop:value=move || text_of(&value.get())
+                    on:input=move |ev| set_text(event_target_value(&ev))
+                    on:blur=move |_| leave()></textarea>
+            }.into_any()
+        }
+        FieldKind::Select => {
+            let opts = def.options.clone();
+            let leave = leave.clone();
+            view! {
+                <select id=id.clone() name=def.key.clone() aria-invalid=move || invalid().to_string()
+                    aria-describedby=describedby.clone()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        value.set(if v.is_empty() { Value::Null } else { Value::String(v) });
+                        leave();
+                    }>
+                    <option value="" selected=move || value.with(Value::is_null)>{move || tr("请选择", "Choose…")}</option>
+                    {opts.into_iter().map(|o| {
+                        let v = o.value.clone();
+                        view! { <option value=o.value.clone() selected=move || value.with(|x| x.as_str() == Some(v.as_str()))>
+                            {move || o.label.get(lang()).to_string()}
+                        </option> }
+                    }).collect_view()}
+                </select>
+            }.into_any()
+        }
+        FieldKind::Multiselect => {
+            let opts = def.options.clone();
+            let key = def.key.clone();
+            view! {
+                <div class="choices" id=id.clone() role="group" aria-describedby=describedby.clone()>
+                    {opts.into_iter().enumerate().map(|(n, o)| {
+                        let (v1, v2, leave) = (o.value.clone(), o.value.clone(), leave.clone());
+                        let oid = format!("{}-{n}", dom_id(&key));
+                        let for_id = oid.clone();
+                        view! { <label class="choice" for=for_id>
+                            <input type="checkbox" id=oid name=key.clone() value=o.value.clone()
+                                prop:checked=move || value.with(|x| x.as_array().is_some_and(|a| a.iter().any(|e| e.as_str() == Some(v1.as_str()))))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    value.update(|x| {
+                                        let mut list: Vec<Value> = x.as_array().cloned().unwrap_or_default();
+                                        list.retain(|e| e.as_str() != Some(v2.as_str()));
+                                        if on { list.push(Value::String(v2.clone())) }
+                                        *x = Value::Array(list);
+                                    });
+                                    leave();
+                                } />
+                            <span>{move || o.label.get(lang()).to_string()}</span>
+                        </label> }
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        }
+        FieldKind::Checkbox => {
+            let leave = leave.clone();
+            view! {
+                <label class="choice declaration" for=id.clone()>
+                    <input type="checkbox" id=id.clone() name=def.key.clone() aria-invalid=move || invalid().to_string()
+                        aria-describedby=describedby.clone()
+                        prop:checked=move || value.with(|x| x.as_bool() == Some(true))
+                        on:change=move |ev| { value.set(Value::Bool(event_target_checked(&ev))); leave(); } />
+                    <span>{move || label.get(lang()).to_string()}</span>
+                </label>
+            }.into_any()
+        }
+        kind => {
+            let (ty, mode, auto) = match kind {
+                FieldKind::Phone => ("tel", "numeric", "tel"),
+                FieldKind::Email => ("email", "email", "email"),
+                FieldKind::Date => ("date", "text", "off"),
+                FieldKind::Number => ("text", "decimal", "off"),
+                FieldKind::IdNumber | FieldKind::Uscc => ("text", "text", "off"),
+                _ => ("text", "text", "on"),
+            };
+            let caps = if matches!(kind, FieldKind::IdNumber | FieldKind::Uscc) { "characters" } else { "off" };
+            let (set_a, set_b, leave) = (set_text.clone(), set_text.clone(), leave.clone());
+            view! {
+                <div class="input-row">
+                    <input id=id.clone() name=def.key.clone() type=ty inputmode=mode autocomplete=auto
+                        autocapitalize=caps spellcheck="false"
+                        aria-invalid=move || invalid().to_string() aria-describedby=describedby.clone()
+                        prop:value=move || text_of(&value.get())
+                        on:input=move |ev| set_a(event_target_value(&ev))
+                        on:change=move |ev| set_b(event_target_value(&ev))
+                        on:blur=move |_| leave() />
+                    {def.unit.clone().map(|u| view! { <span class="unit">{move || u.get(lang()).to_string()}</span> })}
+                </div>
+            }.into_any()
+        }
+    };
+    let is_checkbox = def.kind == FieldKind::Checkbox;
+    let label2 = def.label.clone();
+    let hint = def.hint.clone();
+    let problem = state.problem;
+    view! {
+        <div class="field" class:has-error=invalid>
+            {(!is_checkbox).then(|| {
+                let for_id = if def.kind == FieldKind::Multiselect { None } else { Some(id.clone()) };
+                view! { <label class="label" for=for_id>
+                    {move || label2.get(lang()).to_string()}
+                    {if required { None } else { Some(view! { <span class="optional">{move || tr("（选填）", " (optional)")}</span> }) }}
+                </label> }
+            })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get(lang()).to_string()}</p> })}
+            {input}
+            <p class="error" id=err_id aria-live="polite">{move || problem.get().map(|p| p.text(lang()))}</p>
+        </div>
+    }
+}

@@ -1,0 +1,7 @@
+//! Presentational components: they show state they are given and report input, no HTTP.
+
+mod field;
+mod qr;
+
+pub use field::{FieldInput, FieldState, Shown, display_answer};
+pub use qr::QrCode;

@@ -1,0 +1,173 @@
+//! Test harness: the real router over a fresh SQLite file or a fresh PostgreSQL database,
+//! driven in-process with `oneshot`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use backend::db::Db;
+use backend::{AppState, catalogue};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Where the PostgreSQL tests connect to create their throw-away databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("LIANBAN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    cleanup: Option<String>,
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{:016x}", std::process::id(), rand::random::<u64>())
+}
+
+impl TestApp {
+    async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
+        let catalogue = catalogue::load(&dir).expect("the shipped catalogue loads");
+        let state = AppState { db: db.clone(), catalogue: Arc::new(catalogue), static_dir: None };
+        TestApp { router: backend::app(state), db, cleanup }
+    }
+
+    pub async fn sqlite() -> TestApp {
+        let path = std::env::temp_dir().join(format!("{}.db", unique("lianban_test")));
+        let db = Db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("sqlite");
+        TestApp::with_db(db, Some(path.display().to_string())).await
+    }
+
+    pub async fn postgres() -> TestApp {
+        use sqlx::Connection;
+        let admin = postgres_admin_url();
+        let name = unique("lianban_test");
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap_or_else(|e| {
+            panic!(
+                "cannot reach PostgreSQL at {admin} ({e}).\n\
+                 Start it, or point the tests at one: LIANBAN_TEST_POSTGRES_URL=postgres://user:pass@host:5432/postgres"
+            )
+        });
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create database");
+        let url = match admin.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("LIANBAN_TEST_POSTGRES_URL must end with /<database>"),
+        };
+        let db = Db::connect(&url).await.expect("postgres");
+        TestApp::with_db(db, Some(format!("pg:{name}"))).await
+    }
+
+    /// Drops the throw-away database.
+    pub async fn finish(self) {
+        self.db.pool.close().await;
+        match self.cleanup {
+            Some(name) if name.starts_with("pg:") => {
+                use sqlx::Connection;
+                let mut conn = sqlx::AnyConnection::connect(&postgres_admin_url()).await.expect("admin");
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", &name[3..]))).execute(&mut conn).await;
+            }
+            Some(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+            None => {}
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let body = if bytes.is_empty() { Value::Null } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, headers, body)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, HeaderMap, Value) {
+        let mut req = Request::get(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    /// POSTs raw bytes with a content type and optional headers.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Value) {
+        let mut req = Request::post(path).header("content-type", content_type);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
+    }
+
+    pub async fn submit(&self, body: &Value, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Value) {
+        self.post_raw("/api/applications", "application/json", serde_json::to_vec(body).expect("json"), headers).await
+    }
+
+    /// (applications, sub-applications) stored.
+    pub async fn counts(&self) -> (i64, i64) {
+        backend::db::applications::count(&self.db).await.expect("count")
+    }
+}
+
+/// A complete, valid restaurant application.
+pub fn restaurant() -> Value {
+    json!({
+        "bundle": "restaurant",
+        "answers": {
+            "business.name": "睢县老张家常菜馆",
+            "business.form": "individual",
+            "business.scope": ["catering", "prepackaged_food"],
+            "business.capital": 10,
+            "business.employees": 3,
+            "legal_rep.name": "张三",
+            "legal_rep.id_number": "11010519491231002x",
+            "legal_rep.phone": "138 0013 8000",
+            "premises.address": "睢县城关镇北湖路 88 号",
+            "premises.area": 120,
+            "premises.tenure": "leased",
+            "premises.landlord_uscc": "91350200776049653A",
+            "food.categories": ["hot_food"],
+            "food.safety_manager": "李四",
+            "food.manager_phone": "13900139000",
+            "seal.kinds": ["official", "finance"],
+            "tax.invoice_kind": "e_ordinary",
+            "declaration.truthful": true
+        }
+    })
+}
+
+/// The restaurant application with one answer replaced.
+pub fn restaurant_with(key: &str, value: Value) -> Value {
+    let mut body = restaurant();
+    body["answers"][key] = value;
+    body
+}
+
+/// Runs a scenario once against SQLite and once against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::sqlite().await;
+                super::$name(&app).await;
+                app.finish().await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let app = $crate::helpers::TestApp::postgres().await;
+                super::$name(&app).await;
+                app.finish().await;
+            }
+        }
+    )*};
+}
