@@ -33,8 +33,9 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     let mut router = http::routes();
     if let Some(dir) = &state.static_dir {
-        let index = ServeFile::new(dir.join("index.html"));
-        router = router.fallback_service(ServeDir::new(dir).fallback(index));
+        let index = ServeFile::new(dir.join("index.html")).precompressed_br();
+        let files = ServeDir::new(dir).precompressed_br().fallback(index);
+        router = router.fallback_service(files).layer(axum::middleware::map_response(http::static_cache));
     }
     router
         .with_state(state)

@@ -27,14 +27,21 @@ pub fn provide() -> UiLang {
     ui
 }
 
-/// The current language (reactive when read inside a view closure).
+/// The current language. Read inside a view closure, it re-renders that closure when the
+/// applicant switches language: each page renders its text in one such closure, with plain
+/// strings inside (one reactive closure per string would cost kilobytes of wasm each).
 pub fn lang() -> Lang {
     use_context::<UiLang>().map_or(Lang::Zh, |l| l.0.get())
 }
 
-/// Picks the sentence for the current language.
-pub fn tr(zh: &'static str, en: &'static str) -> &'static str {
-    if lang() == Lang::Zh { zh } else { en }
+/// The current language, without subscribing to changes.
+pub fn lang_untracked() -> Lang {
+    use_context::<UiLang>().map_or(Lang::Zh, |l| l.0.get_untracked())
+}
+
+/// Picks the sentence for `l`.
+pub fn tr(l: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if l == Lang::Zh { zh } else { en }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -43,5 +50,5 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// Formats working days: 0.5 → "0.5", 5 → "5".
 pub fn days(d: f32) -> String {
-    if d.fract() == 0.0 { format!("{d:.0}") } else { format!("{d}") }
+    shared::i18n::number(f64::from(d))
 }

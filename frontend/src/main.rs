@@ -6,6 +6,7 @@ mod components;
 mod draft;
 mod i18n;
 mod pages;
+mod route;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -50,6 +50,15 @@ impl Text {
     }
 }
 
+/// A number as people write it: `10`, `0.5`, `1e21` never. Goes through serde_json's shortest
+/// float printing, which the browser build has anyway (core's float formatting costs ~10 KB of wasm).
+pub fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return (x as i64).to_string();
+    }
+    serde_json::Number::from_f64(x).map_or_else(|| "?".into(), |n| n.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +69,8 @@ mod tests {
         assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.5"), Lang::Zh);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
         assert_eq!(Text::new("饭店", "").get(Lang::En), "饭店");
+        assert_eq!(number(10.0), "10");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(-3.0), "-3");
     }
 }

@@ -40,6 +40,26 @@ async fn method_not_allowed(ReqLang(lang): ReqLang) -> AppError {
     AppError::client(StatusCode::METHOD_NOT_ALLOWED, text(lang, "不支持此请求方法", "Method not allowed"))
 }
 
+/// Cache policy for the built frontend: Trunk names assets by content hash, so they never change
+/// and are cached for a year; everything else (the pages) is revalidated on every visit.
+pub async fn static_cache(mut res: Response) -> Response {
+    let headers = res.headers_mut();
+    if headers.contains_key(header::CACHE_CONTROL) {
+        return res;
+    }
+    let immutable = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            ["application/wasm", "text/javascript", "application/javascript", "text/css", "image/"]
+                .iter()
+                .any(|p| t.starts_with(p))
+        });
+    let policy = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+    headers.insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static(policy));
+    res
+}
+
 /// Picks the sentence for `lang`.
 pub fn text(lang: Lang, zh: &str, en: &str) -> String {
     if lang == Lang::Zh { zh.to_string() } else { en.to_string() }

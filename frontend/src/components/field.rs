@@ -8,7 +8,7 @@ use serde_json::Value;
 use shared::Lang;
 use shared::form::{FieldDef, FieldKind, Problem, validate_value};
 
-use crate::i18n::{lang, tr};
+use crate::i18n::tr;
 
 /// What is shown under a field: our own check, or the server's messages.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +80,7 @@ pub fn today() -> time::Date {
 fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.as_f64().map(shared::i18n::number).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -111,7 +111,7 @@ pub fn display_answer(def: &FieldDef, value: &Value, lang: Lang) -> String {
 }
 
 #[component]
-pub fn FieldInput(state: FieldState) -> impl IntoView {
+pub fn FieldInput(state: FieldState, l: Lang) -> impl IntoView {
     let def = state.def.clone();
     let id = state.dom_id();
     let err_id = format!("{id}-error");
@@ -155,7 +155,7 @@ pub fn FieldInput(state: FieldState) -> impl IntoView {
             view! {
                 <textarea id=id.clone() name=def.key.clone() rows="4" aria-invalid=move || invalid().to_string()
                     aria-describedby=describedby.clone() maxlength=def.max_chars().to_string()
-                    prop:value=move || text_of(&value.get())
+                    prop:value=text_of(&value.get_untracked())
                     on:input=move |ev| set_text(event_target_value(&ev))
                     on:blur=move |_| leave()></textarea>
             }.into_any()
@@ -171,11 +171,11 @@ pub fn FieldInput(state: FieldState) -> impl IntoView {
                         value.set(if v.is_empty() { Value::Null } else { Value::String(v) });
                         leave();
                     }>
-                    <option value="" selected=move || value.with(Value::is_null)>{move || tr("请选择", "Choose…")}</option>
+                    <option value="" selected=move || value.with(Value::is_null)>{tr(l, "请选择", "Choose…")}</option>
                     {opts.into_iter().map(|o| {
                         let v = o.value.clone();
                         view! { <option value=o.value.clone() selected=move || value.with(|x| x.as_str() == Some(v.as_str()))>
-                            {move || o.label.get(lang()).to_string()}
+                            {o.label.get(l).to_string()}
                         </option> }
                     }).collect_view()}
                 </select>
@@ -203,7 +203,7 @@ pub fn FieldInput(state: FieldState) -> impl IntoView {
                                     });
                                     leave();
                                 } />
-                            <span>{move || o.label.get(lang()).to_string()}</span>
+                            <span>{o.label.get(l).to_string()}</span>
                         </label> }
                     }).collect_view()}
                 </div>
@@ -217,7 +217,7 @@ pub fn FieldInput(state: FieldState) -> impl IntoView {
                         aria-describedby=describedby.clone()
                         prop:checked=move || value.with(|x| x.as_bool() == Some(true))
                         on:change=move |ev| { value.set(Value::Bool(event_target_checked(&ev))); leave(); } />
-                    <span>{move || label.get(lang()).to_string()}</span>
+                    <span>{label.get(l).to_string()}</span>
                 </label>
             }.into_any()
         }
@@ -237,11 +237,11 @@ pub fn FieldInput(state: FieldState) -> impl IntoView {
                     <input id=id.clone() name=def.key.clone() type=ty inputmode=mode autocomplete=auto
                         autocapitalize=caps spellcheck="false"
                         aria-invalid=move || invalid().to_string() aria-describedby=describedby.clone()
-                        prop:value=move || text_of(&value.get())
+                        prop:value=text_of(&value.get_untracked())
                         on:input=move |ev| set_a(event_target_value(&ev))
                         on:change=move |ev| set_b(event_target_value(&ev))
                         on:blur=move |_| leave() />
-                    {def.unit.clone().map(|u| view! { <span class="unit">{move || u.get(lang()).to_string()}</span> })}
+                    {def.unit.as_ref().map(|u| view! { <span class="unit">{u.get(l).to_string()}</span> })}
                 </div>
             }.into_any()
         }
@@ -255,13 +255,13 @@ pub fn FieldInput(state: FieldState) -> impl IntoView {
             {(!is_checkbox).then(|| {
                 let for_id = if def.kind == FieldKind::Multiselect { None } else { Some(id.clone()) };
                 view! { <label class="label" for=for_id>
-                    {move || label2.get(lang()).to_string()}
-                    {if required { None } else { Some(view! { <span class="optional">{move || tr("（选填）", " (optional)")}</span> }) }}
+                    {label2.get(l).to_string()}
+                    {(!required).then(|| view! { <span class="optional">{tr(l, "（选填）", " (optional)")}</span> })}
                 </label> }
             })}
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get(lang()).to_string()}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.get(l).to_string()}</p> })}
             {input}
-            <p class="error" id=err_id aria-live="polite">{move || problem.get().map(|p| p.text(lang()))}</p>
+            <p class="error" id=err_id aria-live="polite">{move || problem.get().map(|p| p.text(l))}</p>
         </div>
     }
 }

@@ -2,81 +2,95 @@
 //! read the token from the URL fragment, which never reaches the server's logs.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use shared::Lang;
 use shared::api::{ApplicationStatus, status_page};
 
-use super::{failed, loading};
+use super::{failed, fetch, loading};
 use crate::api;
 use crate::components::QrCode;
-use crate::i18n::{lang, tr};
+use crate::i18n::{lang, lang_untracked, tr};
 
 #[component]
-pub fn ApplicationPage(receipt: bool) -> impl IntoView {
-    let params = use_params_map();
-    let location = use_location();
-    let number = move || params.read().get("number").unwrap_or_default();
-    let token = move || {
-        let hash = location.hash.get();
-        hash.trim_start_matches('#').strip_prefix("t=").unwrap_or("").to_string()
-    };
-    let status = LocalResource::new(move || {
-        let (n, t) = (number(), token());
-        async move { api::status(&n, &t, shared::Lang::Zh).await }
+pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
+    let token = crate::route::fragment_token();
+    // The token lives in the fragment: a new fragment is another application's key.
+    let _ = window_event_listener(leptos::ev::hashchange, |_| {
+        let _ = window().location().reload();
     });
-    move || match status.get() {
-        None => loading(),
-        Some(Err(e)) => failed(e),
-        Some(Ok(s)) => {
-            let link = format!("{}{}", window().location().origin().unwrap_or_default(), status_page(&s.number, &token()));
-            view! { <ApplicationView status=s link=link receipt=receipt refresh=move || status.refetch() /> }.into_any()
+    let (number, token) = (StoredValue::new(number), StoredValue::new(token));
+    let refreshes = RwSignal::new(0u32);
+    let status = fetch(move || {
+        refreshes.track();
+        let (n, t) = (number.get_value(), token.get_value());
+        async move { api::status(&n, &t, lang_untracked()).await }
+    });
+    move || {
+        let l = lang();
+        match status.get() {
+            None => loading(l),
+            Some(Err(e)) => failed(e),
+            Some(Ok(s)) => {
+                let origin = window().location().origin().unwrap_or_default();
+                let link = format!("{origin}{}", status_page(&s.number, &token.get_value()));
+                view_application(&s, l, link, receipt, move || refreshes.update(|n| *n += 1))
+            }
         }
     }
 }
 
-#[component]
-fn ApplicationView(status: ApplicationStatus, link: String, receipt: bool, refresh: impl Fn() + 'static + Clone + Send + Sync) -> impl IntoView {
-    let s = StoredValue::new(status);
-    let get = move || s.get_value();
-    let overall = get().status;
-    let qr_label = Signal::derive(move || tr("办理进度查询二维码", "QR code of the status link").to_string());
+/// An RFC 3339 instant in the browser's own time zone and the reader's language.
+fn local_time(rfc3339: &str, l: Lang) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_string();
+    }
+    String::from(date.to_locale_string(l.tag(), &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+fn view_application(s: &ApplicationStatus, l: Lang, link: String, receipt: bool, refresh: impl Fn() + 'static) -> AnyView {
+    let title = if receipt {
+        view! {
+            <div class="success" role="status">
+                <h1>{tr(l, "申请已提交", "Application submitted")}</h1>
+                <p>{tr(l,
+                    "请保存本回执。凭下方链接或二维码可随时查看各事项办理进度。",
+                    "Keep this receipt: the link or QR code below shows every item's status at any time.")}</p>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <h1>{tr(l, "办理进度", "Application status")}</h1> }.into_any()
+    };
     view! {
         <section class="panel receipt">
-            {receipt.then(|| view! {
-                <div class="success" role="status">
-                    <h1>{move || tr("申请已提交", "Application submitted")}</h1>
-                    <p>{move || tr("请保存本回执。凭下方链接或二维码可随时查看各事项办理进度。", "Keep this receipt: the link or QR code below shows every item's status at any time.")}</p>
-                </div>
-            })}
-            {(!receipt).then(|| view! { <h1>{move || tr("办理进度", "Application status")}</h1> })}
+            {title}
             <dl class="figures">
-                <div><dt>{move || tr("申请编号", "Application number")}</dt><dd class="number">{get().number}</dd></div>
-                <div><dt>{move || tr("套餐", "Bundle")}</dt><dd>{move || get().bundle_name.get(lang()).to_string()}</dd></div>
-                <div><dt>{move || tr("提交时间（UTC）", "Submitted (UTC)")}</dt><dd>{get().submitted_at.replace('T', " ").replace('Z', "")}</dd></div>
-                <div><dt>{move || tr("总体状态", "Overall")}</dt><dd class="overall">{move || overall.label(lang())}</dd></div>
+                <div><dt>{tr(l, "申请编号", "Application number")}</dt><dd class="number">{s.number.clone()}</dd></div>
+                <div><dt>{tr(l, "套餐", "Bundle")}</dt><dd>{s.bundle_name.get(l).to_string()}</dd></div>
+                <div><dt>{tr(l, "提交时间", "Submitted")}</dt><dd>{local_time(&s.submitted_at, l)}</dd></div>
+                <div><dt>{tr(l, "总体状态", "Overall")}</dt><dd class="overall">{s.status.label(l)}</dd></div>
             </dl>
         </section>
         <section class="panel">
-            <h2>{move || tr("各事项（并联审批）", "Items (reviewed in parallel)")}</h2>
+            <h2>{tr(l, "各事项（并联审批）", "Items (reviewed in parallel)")}</h2>
             <ul class="subs">
-                {get().items.into_iter().map(|i| {
-                    let (name, dept, st) = (i.name.clone(), i.department_name.clone(), i.status);
-                    view! { <li class="sub" data-item=i.item.clone()>
-                        <span class="sub-name">{move || name.get(lang()).to_string()}</span>
-                        <span class="sub-dept">{move || dept.get(lang()).to_string()}</span>
-                        <span class=format!("badge {}", st.as_str())>{move || st.label(lang())}</span>
-                    </li> }
-                }).collect_view()}
+                {s.items.iter().map(|i| view! { <li class="sub" data-item=i.item.clone()>
+                    <span class="sub-name">{i.name.get(l).to_string()}</span>
+                    <span class="sub-dept">{i.department_name.get(l).to_string()}</span>
+                    <span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span>
+                </li> }).collect_view()}
             </ul>
-            <button type="button" class="button" on:click=move |_| refresh()>{move || tr("刷新进度", "Refresh")}</button>
+            <button type="button" class="button" on:click=move |_| refresh()>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
         <section class="panel link-panel">
-            <h2>{move || tr("您的专属查询链接", "Your private status link")}</h2>
-            <p class="muted">{move || tr("此链接相当于查询密码，请勿公开。", "This link works like a password: do not share it publicly.")}</p>
+            <h2>{tr(l, "您的专属查询链接", "Your private status link")}</h2>
+            <p class="muted">{tr(l, "此链接相当于查询密码，请勿公开。", "This link works like a password: do not share it publicly.")}</p>
             <p><a class="status-link" href=link.clone()>{link.clone()}</a></p>
-            <QrCode text=link.clone() label=qr_label />
+            <QrCode text=link label=tr(l, "办理进度查询二维码", "QR code of the status link") />
             <div class="actions no-print">
-                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || tr("打印回执", "Print receipt")}</button>
+                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{tr(l, "打印回执", "Print receipt")}</button>
             </div>
         </section>
     }
+    .into_any()
 }

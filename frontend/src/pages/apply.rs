@@ -2,27 +2,26 @@
 //! review, submit once (an idempotency key makes retries and double clicks safe).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::Value;
+use shared::Lang;
 use shared::api::{CreateApplication, status_page};
-use shared::catalogue::BundleView;
+use shared::catalogue::{BundleView, Section};
 use shared::form::Answers;
 
-use super::{failed, loading};
+use super::{failed, fetch, loading};
 use crate::api;
 use crate::components::{FieldInput, FieldState, Shown, display_answer};
 use crate::draft;
-use crate::i18n::{lang, tr};
+use crate::i18n::{lang, lang_untracked, tr};
 
 #[component]
-pub fn ApplyPage() -> impl IntoView {
-    let params = use_params_map();
-    let bundle = LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
-        async move { api::bundle(&id, shared::Lang::Zh).await }
+pub fn ApplyPage(id: String) -> impl IntoView {
+    let bundle = fetch(move || {
+        let id = id.clone();
+        async move { api::bundle(&id, lang_untracked()).await }
     });
     move || match bundle.get() {
-        None => loading(),
+        None => loading(lang_untracked()),
         Some(Err(e)) => failed(e),
         Some(Ok(v)) => view! { <ApplyForm view=v /> }.into_any(),
     }
@@ -32,6 +31,58 @@ pub fn ApplyPage() -> impl IntoView {
 enum Step {
     Fill,
     Review,
+}
+
+/// The form's state: all `Copy`, so every closure can hold it.
+#[derive(Clone, Copy)]
+struct Form {
+    bundle: StoredValue<BundleView>,
+    fields: StoredValue<Vec<FieldState>>,
+    step: RwSignal<Step>,
+    /// (DOM id, field key) of each field with a problem, for the error summary.
+    summary: RwSignal<Vec<(String, String)>>,
+    server_message: RwSignal<Option<String>>,
+    submitting: RwSignal<bool>,
+    idempotency_key: StoredValue<String>,
+}
+
+impl Form {
+    fn answers(self) -> Answers {
+        let mut map = Answers::new();
+        for f in self.fields.get_value() {
+            let v = f.value.get();
+            if !v.is_null() {
+                map.insert(f.def.key.clone(), v);
+            }
+        }
+        map
+    }
+
+    fn in_section(self, section: &Section) -> Vec<FieldState> {
+        self.fields.get_value().into_iter().filter(|f| f.def.section == section.id).collect()
+    }
+
+    /// Checks every field with the shared rules; fills the summary; true if all pass.
+    fn check_all(self) -> bool {
+        let mut bad = Vec::new();
+        for f in self.fields.get_value() {
+            f.touched.set(true);
+            if !f.check() {
+                bad.push((f.dom_id(), f.def.key.clone()));
+            }
+        }
+        let ok = bad.is_empty();
+        self.summary.set(bad);
+        ok
+    }
+
+    fn label_of(self, key: &str, l: Lang) -> String {
+        self.fields.with_value(|fs| fs.iter().find(|f| f.def.key == key).map(|f| f.def.label.get(l).to_string()).unwrap_or_default())
+    }
+
+    fn bundle_id(self) -> String {
+        self.bundle.with_value(|b| b.bundle.id.clone())
+    }
 }
 
 fn new_key() -> String {
@@ -47,197 +98,166 @@ fn scroll_top() {
     }
 }
 
+fn focus(id: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
 #[component]
 fn ApplyForm(view: BundleView) -> impl IntoView {
-    let bundle_id = view.bundle.id.clone();
-    let saved = draft::load(&bundle_id);
+    let saved = draft::load(&view.bundle.id);
     let fields: Vec<FieldState> = view
         .fields
         .iter()
         .map(|def| FieldState::new(def.clone(), saved.get(&def.key).cloned().unwrap_or(Value::Null)))
         .collect();
-    let fields = StoredValue::new(fields);
-    let sections = view.sections.clone();
-    let name = view.bundle.name.clone();
-    let step = RwSignal::new(Step::Fill);
-    let summary = RwSignal::new(Vec::<(String, String)>::new());
-    let server_message = RwSignal::new(None::<String>);
-    let submitting = RwSignal::new(false);
-    let idem_key = StoredValue::new(new_key());
-
-    let answers = move || {
-        let mut map = Answers::new();
-        for f in fields.get_value() {
-            let v = f.value.get();
-            if !v.is_null() {
-                map.insert(f.def.key.clone(), v);
-            }
-        }
-        map
+    let form = Form {
+        bundle: StoredValue::new(view),
+        fields: StoredValue::new(fields),
+        step: RwSignal::new(Step::Fill),
+        summary: RwSignal::new(Vec::new()),
+        server_message: RwSignal::new(None),
+        submitting: RwSignal::new(false),
+        idempotency_key: StoredValue::new(new_key()),
     };
-    let draft_id = bundle_id.clone();
-    Effect::new(move |_| draft::save(&draft_id, &answers()));
-
-    // Checks every field; fills the error summary; true if the form is valid.
-    let check_all = move || {
-        let mut bad = Vec::new();
-        for f in fields.get_value() {
-            f.touched.set(true);
-            if !f.check() {
-                bad.push((f.dom_id(), f.def.key.clone()));
-            }
-        }
-        summary.set(bad.clone());
-        bad.is_empty()
-    };
-    let focus_summary = move || {
-        request_animation_frame(move || {
-            if let Some(el) = document().get_element_by_id("error-summary") {
-                use wasm_bindgen::JsCast;
-                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
-        });
-    };
-    let to_review = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        server_message.set(None);
-        if check_all() {
-            idem_key.set_value(new_key());
-            step.set(Step::Review);
-            scroll_top();
-        } else {
-            focus_summary();
-        }
-    };
-    let navigate = use_navigate();
-    let submit_id = bundle_id.clone();
-    let submit = move |_| {
-        if submitting.get_untracked() {
+    Effect::new(move |_| draft::save(&form.bundle_id(), &form.answers()));
+    let submit = move || {
+        if form.submitting.get_untracked() {
             return;
         }
-        submitting.set(true);
-        server_message.set(None);
-        let body = CreateApplication { bundle: submit_id.clone(), answers: answers() };
-        let key = idem_key.get_value();
-        let (navigate, bundle) = (navigate.clone(), submit_id.clone());
+        form.submitting.set(true);
+        form.server_message.set(None);
+        let body = CreateApplication { bundle: form.bundle_id(), answers: form.answers() };
+        let key = form.idempotency_key.get_value();
         leptos::task::spawn_local(async move {
-            let result = api::submit(&body, &key, lang_now()).await;
-            submitting.set(false);
+            let result = api::submit(&body, &key, lang_untracked()).await;
+            form.submitting.set(false);
             match result {
                 Ok(created) => {
-                    draft::clear(&bundle);
+                    draft::clear(&body.bundle);
                     let url = status_page(&created.number, &created.token).replacen("/status/", "/receipt/", 1);
-                    navigate(&url, Default::default());
+                    crate::route::go(&url);
                 }
                 Err(e) if !e.body.field_errors.is_empty() => {
+                    // The server disagreed (it never should: same rules). Show its words.
                     let mut bad = Vec::new();
-                    for f in fields.get_value() {
+                    for f in form.fields.get_value() {
                         if let Some(msgs) = e.body.field_errors.get(&f.def.key) {
                             f.problem.set(Some(Shown::Server(msgs.clone())));
                             bad.push((f.dom_id(), f.def.key.clone()));
                         }
                     }
-                    summary.set(bad);
-                    server_message.set(Some(e.body.message));
-                    step.set(Step::Fill);
-                    focus_summary();
+                    form.summary.set(bad);
+                    form.server_message.set(Some(e.body.message));
+                    form.step.set(Step::Fill);
+                    focus("error-summary");
                 }
-                Err(e) => server_message.set(Some(e.body.message)),
+                Err(e) => form.server_message.set(Some(e.body.message)),
             }
         });
     };
-    let clear_id = bundle_id.clone();
-    let clear_draft = move |_| {
-        draft::clear(&clear_id);
-        for f in fields.get_value() {
-            f.value.set(Value::Null);
-            f.problem.set(None);
-            f.touched.set(false);
+    let submit = StoredValue::new(submit);
+    move || {
+        let l = lang();
+        let name = form.bundle.with_value(|b| b.bundle.name.get(l).to_string());
+        let step = form.step.get();
+        let body = match step {
+            Step::Fill => fill(form, l, &name),
+            Step::Review => review(form, l, move || submit.with_value(|s| s())),
+        };
+        view! {
+            <nav class="crumbs">
+                <a href="/">{tr(l, "首页", "Home")}</a>" / "
+                <a href=format!("/bundles/{}", form.bundle_id())>{name.clone()}</a>
+            </nav>
+            <ol class="steps" aria-label=tr(l, "步骤", "Steps")>
+                <li class:current=step == Step::Fill>{tr(l, "1 填写", "1 Fill in")}</li>
+                <li class:current=step == Step::Review>{tr(l, "2 核对提交", "2 Review and submit")}</li>
+                <li>{tr(l, "3 回执", "3 Receipt")}</li>
+            </ol>
+            {move || form.server_message.get().map(|m| view! { <div class="alert" role="alert"><p>{m}</p></div> })}
+            {body}
         }
-        summary.set(Vec::new());
-    };
-    let label_of = move |key: &str| {
-        fields.get_value().iter().find(|f| f.def.key == key).map(|f| f.def.label.get(lang()).to_string()).unwrap_or_default()
-    };
-    let sections_fill = sections.clone();
-    let back_href = format!("/bundles/{bundle_id}");
-
-    view! {
-        <nav class="crumbs">
-            <a href="/">{move || tr("首页", "Home")}</a>" / "
-            <a href=back_href>{let n = name.clone(); move || n.get(lang()).to_string()}</a>
-        </nav>
-        <ol class="steps" aria-label=move || tr("步骤", "Steps")>
-            <li class:current=move || step.get() == Step::Fill>{move || tr("1 填写", "1 Fill in")}</li>
-            <li class:current=move || step.get() == Step::Review>{move || tr("2 核对提交", "2 Review and submit")}</li>
-            <li>{move || tr("3 回执", "3 Receipt")}</li>
-        </ol>
-        {move || server_message.get().map(|m| view! { <div class="alert" role="alert"><p>{m}</p></div> })}
-        <Show when=move || !summary.with(Vec::is_empty) && step.get() == Step::Fill>
-            <div class="error-summary" id="error-summary" tabindex="-1" role="alert">
-                <h2>{move || tr("请修改以下各项", "Please correct the following")}</h2>
-                <ul>
-                    {move || summary.get().into_iter().map(|(dom, key)| {
-                        view! { <li><a href=format!("#{dom}")>{label_of(&key)}</a></li> }
-                    }).collect_view()}
-                </ul>
-            </div>
-        </Show>
-        <form novalidate class="form" on:submit=to_review class:hidden=move || step.get() != Step::Fill>
-            <h1>{let n = name.clone(); move || format!("{} · {}", n.get(lang()), tr("综合申请表", "integrated form"))}</h1>
-            <p class="muted">{move || tr(
-                "同一信息只需填写一次，系统自动分送各审批部门。填写内容自动保存在本设备。",
-                "Each fact is asked once and sent to every department that needs it. Your answers are saved on this device as you go.",
-            )}</p>
-            {sections_fill.into_iter().map(|section| {
-                let in_section: Vec<FieldState> = fields.get_value().into_iter().filter(|f| f.def.section == section.id).collect();
-                let title = section.title.clone();
-                view! {
-                    <fieldset class="section">
-                        <legend>{move || title.get(lang()).to_string()}</legend>
-                        {in_section.into_iter().map(|state| view! { <FieldInput state=state /> }).collect_view()}
-                    </fieldset>
-                }
-            }).collect_view()}
-            <div class="actions">
-                <button type="submit" class="button primary">{move || tr("下一步：核对", "Next: review")}</button>
-                <button type="button" class="button link" on:click=clear_draft>{move || tr("清空草稿", "Clear the draft")}</button>
-            </div>
-        </form>
-        <Show when=move || step.get() == Step::Review>
-            <section class="panel review">
-                <h1>{move || tr("核对您的申请", "Check your answers")}</h1>
-                {sections.clone().into_iter().map(|section| {
-                    let in_section: Vec<FieldState> = fields.get_value().into_iter().filter(|f| f.def.section == section.id).collect();
-                    let title = section.title.clone();
-                    view! {
-                        <h2>{move || title.get(lang()).to_string()}</h2>
-                        <dl class="answers">
-                            {in_section.into_iter().map(|f| {
-                                let (def, def2, value) = (f.def.clone(), f.def.clone(), f.value);
-                                view! { <div>
-                                    <dt>{move || def.label.get(lang()).to_string()}</dt>
-                                    <dd>{move || display_answer(&def2, &value.get(), lang())}</dd>
-                                </div> }
-                            }).collect_view()}
-                        </dl>
-                    }
-                }).collect_view()}
-                <div class="actions">
-                    <button type="button" class="button primary" on:click=submit.clone() disabled=move || submitting.get()>
-                        {move || if submitting.get() { tr("正在提交…", "Submitting…") } else { tr("确认提交", "Submit application") }}
-                    </button>
-                    <button type="button" class="button" on:click=move |_| { step.set(Step::Fill); scroll_top(); }>
-                        {move || tr("返回修改", "Change answers")}
-                    </button>
-                </div>
-            </section>
-        </Show>
     }
 }
 
-fn lang_now() -> shared::Lang {
-    use_context::<crate::i18n::UiLang>().map_or(shared::Lang::Zh, |l| l.0.get_untracked())
+fn fill(form: Form, l: Lang, name: &str) -> AnyView {
+    let to_review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.server_message.set(None);
+        if form.check_all() {
+            form.idempotency_key.set_value(new_key());
+            form.step.set(Step::Review);
+            scroll_top();
+        } else {
+            focus("error-summary");
+        }
+    };
+    // Text boxes own their text while the applicant types (a number box must keep "1." as
+    // typed), so a cleared draft starts a fresh page.
+    let clear = move |_| {
+        draft::clear(&form.bundle_id());
+        let _ = window().location().reload();
+    };
+    let sections = form.bundle.with_value(|b| b.sections.clone());
+    view! {
+        {move || (!form.summary.with(Vec::is_empty)).then(|| view! {
+            <div class="error-summary" id="error-summary" tabindex="-1" role="alert">
+                <h2>{tr(l, "请修改以下各项", "Please correct the following")}</h2>
+                <ul>
+                    {form.summary.get().into_iter().map(|(dom, key)| {
+                        view! { <li><a href=format!("#{dom}")>{form.label_of(&key, l)}</a></li> }
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+        <form novalidate class="form" on:submit=to_review>
+            <h1>{format!("{name} · {}", tr(l, "综合申请表", "integrated form"))}</h1>
+            <p class="muted">{tr(l,
+                "同一信息只需填写一次，系统自动分送各审批部门。填写内容自动保存在本设备。",
+                "Each fact is asked once and sent to every department that needs it. Your answers are saved on this device as you go.")}</p>
+            {sections.iter().map(|section| view! {
+                <fieldset class="section">
+                    <legend>{section.title.get(l).to_string()}</legend>
+                    {form.in_section(section).into_iter().map(|state| view! { <FieldInput state=state l=l /> }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+            <div class="actions">
+                <button type="submit" class="button primary">{tr(l, "下一步：核对", "Next: review")}</button>
+                <button type="button" class="button link" on:click=clear>{tr(l, "清空草稿", "Clear the draft")}</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+fn review(form: Form, l: Lang, submit: impl Fn() + Copy + 'static) -> AnyView {
+    let sections = form.bundle.with_value(|b| b.sections.clone());
+    view! {
+        <section class="panel review">
+            <h1>{tr(l, "核对您的申请", "Check your answers")}</h1>
+            {sections.iter().map(|section| view! {
+                <h2>{section.title.get(l).to_string()}</h2>
+                <dl class="answers">
+                    {form.in_section(section).into_iter().map(|f| view! { <div>
+                        <dt>{f.def.label.get(l).to_string()}</dt>
+                        <dd>{display_answer(&f.def, &f.value.get_untracked(), l)}</dd>
+                    </div> }).collect_view()}
+                </dl>
+            }).collect_view()}
+            <div class="actions">
+                <button type="button" class="button primary" on:click=move |_| submit() disabled=move || form.submitting.get()>
+                    {move || if form.submitting.get() { tr(l, "正在提交…", "Submitting…") } else { tr(l, "确认提交", "Submit application") }}
+                </button>
+                <button type="button" class="button" on:click=move |_| { form.step.set(Step::Fill); scroll_top(); }>
+                    {tr(l, "返回修改", "Change answers")}
+                </button>
+            </div>
+        </section>
+    }
+    .into_any()
 }

@@ -1,4 +1,6 @@
-//! Pages: each owns its data loading and actions; presentation lives in `components`.
+//! Pages: each owns its data loading and actions; presentation lives in `components`. A page
+//! renders its text inside one closure that reads the language, so switching language
+//! re-renders it with plain strings.
 
 mod application;
 mod apply;
@@ -11,26 +13,62 @@ pub use bundle::BundlePage;
 pub use home::Home;
 
 use leptos::prelude::*;
+use shared::Lang;
 
 use crate::api::ApiError;
-use crate::i18n::tr;
+use crate::i18n::{lang, tr};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    view! {
-        <section class="panel">
-            <h1>{move || tr("页面不存在", "Page not found")}</h1>
-            <p><a href="/">{move || tr("返回首页", "Back to the start page")}</a></p>
-        </section>
+    move || {
+        let l = lang();
+        view! {
+            <section class="panel">
+                <h1>{tr(l, "页面不存在", "Page not found")}</h1>
+                <p><a href="/">{tr(l, "返回首页", "Back to the start page")}</a></p>
+            </section>
+        }
     }
 }
 
+/// The result of a load: `None` while it runs.
+pub type Loaded<T> = RwSignal<Option<Result<T, ApiError>>>;
+
+/// Runs `fetch` now and again whenever a signal it reads before its first `.await` changes
+/// (a route parameter, a refresh counter); the newest answer wins. A plain effect and a
+/// signal: much less wasm than an async resource per page.
+pub fn fetch<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Loaded<T>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    let data: Loaded<T> = RwSignal::new(None);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let fut = fetch();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let result = fut.await;
+            if generation.get_value() == mine {
+                data.set(Some(result));
+            }
+        });
+    });
+    data
+}
+
 /// A loading placeholder.
-pub fn loading() -> AnyView {
-    view! { <p class="loading" role="status">{move || tr("正在加载…", "Loading…")}</p> }.into_any()
+pub fn loading(l: Lang) -> AnyView {
+    view! { <p class="loading" role="status">{tr(l, "正在加载…", "Loading…")}</p> }.into_any()
 }
 
 /// A failed load, with the server's message.
 pub fn failed(e: ApiError) -> AnyView {
     view! { <div class="alert" role="alert"><p>{e.body.message}</p></div> }.into_any()
+}
+
+/// "N working days" in `l`.
+pub fn working_days(l: Lang, d: f32) -> String {
+    format!("{} {}", crate::i18n::days(d), tr(l, "个工作日", "working days"))
 }

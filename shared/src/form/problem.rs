@@ -47,9 +47,11 @@ impl Problem {
             Problem::Date => pick("请输入有效日期（年-月-日）", "Enter a real date (YYYY-MM-DD)"),
             Problem::NotANumber => pick("请输入数字", "Enter a number"),
             Problem::TooSmall { min } => {
+                let min = crate::i18n::number(*min);
                 if zh { format!("不能小于 {min}") } else { format!("Must be at least {min}") }
             }
             Problem::TooLarge { max } => {
+                let max = crate::i18n::number(*max);
                 if zh { format!("不能大于 {max}") } else { format!("Must be at most {max}") }
             }
             Problem::UnknownOption => pick("请从列表中选择", "Choose one of the listed options"),

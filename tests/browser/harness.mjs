@@ -1,0 +1,93 @@
+// Browser-test harness: starts the real server (built binary, fresh SQLite, built frontend)
+// on a free port and launches Debian's Chromium through playwright-core.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const screenshots = join(root, 'docs/screenshots');
+
+export const viewports = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+/** Starts `lianban serve` on a fresh SQLite database; returns { base, stop }. */
+export async function startServer() {
+  const bin = process.env.LIANBAN_BIN ?? join(root, 'target/debug/lianban');
+  const dir = mkdtempSync(join(tmpdir(), 'lianban-browser-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LIANBAN_LISTEN: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${join(dir, 'lianban.db')}?mode=rwc`,
+      LIANBAN_STATIC_DIR: join(root, 'dist'),
+      LIANBAN_CATALOGUE_DIR: join(root, 'catalogue'),
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch { /* not up yet */ }
+    if (child.exitCode !== null) throw new Error(`lianban exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function shot(page, name, fullPage = true) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+}
+
+const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Decodes the QR code in an element's screenshot with zbarimg, an independent decoder. */
+export async function decodeQr(locator) {
+  const file = join(mkdtempSync(join(tmpdir(), 'lianban-qr-')), 'qr.png');
+  await locator.screenshot({ path: file });
+  return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim();
+}
