@@ -20,8 +20,10 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
     // Which file defined each entry, to name it in an error.
     let mut origin: Vec<(String, String)> = Vec::new();
     for path in &paths {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let part: Catalogue = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let part: Catalogue =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let file = path.display().to_string();
         origin.extend(entries(&part).into_iter().map(|e| (e, file.clone())));
         all.departments.extend(part.departments);
@@ -37,7 +39,11 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
             .iter()
             .map(|e| {
                 // A duplicate is reported at the file that repeats it (the last definition).
-                let file = origin.iter().rev().find(|(entry, _)| *entry == e.entry).map_or("catalogue", |(_, f)| f);
+                let file = origin
+                    .iter()
+                    .rev()
+                    .find(|(entry, _)| *entry == e.entry)
+                    .map_or("catalogue", |(_, f)| f);
                 format!("{file}: {e}")
             })
             .collect();
@@ -82,10 +88,15 @@ mod tests {
             std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
         }
         let items = dir.join("items.toml");
-        let text = std::fs::read_to_string(&items).expect("items").replace("\"seal.kinds\"", "\"seal.colour\"");
+        let text = std::fs::read_to_string(&items)
+            .expect("items")
+            .replace("\"seal.kinds\"", "\"seal.colour\"");
         std::fs::write(&items, text).expect("write");
         let err = load(&dir).expect_err("broken").to_string();
         std::fs::remove_dir_all(&dir).ok();
-        assert!(err.contains("items.toml: item seal_filing: unknown field `seal.colour`"), "{err}");
+        assert!(
+            err.contains("items.toml: item seal_filing: unknown field `seal.colour`"),
+            "{err}"
+        );
     }
 }

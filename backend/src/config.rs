@@ -27,7 +27,11 @@ pub struct ServeArgs {
     #[arg(long, env = "LIANBAN_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
     /// `sqlite:<file>` (the default, created if missing) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/lianban.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/lianban.db?mode=rwc"
+    )]
     pub database_url: String,
     /// Folder of the built frontend (Trunk's output).
     #[arg(long, env = "LIANBAN_STATIC_DIR", default_value = "dist")]

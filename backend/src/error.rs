@@ -30,8 +30,12 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::Validation(body) => (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response(),
-            AppError::Client(status, message) => (status, Json(ErrorBody::new(message))).into_response(),
+            AppError::Validation(body) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            }
+            AppError::Client(status, message) => {
+                (status, Json(ErrorBody::new(message))).into_response()
+            }
             AppError::Database(e) => internal(&e),
             AppError::Internal(e) => internal(e.as_ref()),
         }
@@ -47,6 +51,8 @@ fn internal(e: &(dyn std::error::Error + 'static)) -> Response {
         source = s.source();
     }
     tracing::error!(error = %chain, "request failed");
-    let body = ErrorBody::new("服务器内部错误，请稍后再试 / Internal server error, please try again later");
+    let body = ErrorBody::new(
+        "服务器内部错误，请稍后再试 / Internal server error, please try again later",
+    );
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
 }

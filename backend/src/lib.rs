@@ -35,7 +35,9 @@ pub fn app(state: AppState) -> Router {
     if let Some(dir) = &state.static_dir {
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
-        router = router.fallback_service(files).layer(axum::middleware::map_response(http::static_cache));
+        router = router
+            .fallback_service(files)
+            .layer(axum::middleware::map_response(http::static_cache));
     }
     router
         .with_state(state)
@@ -61,5 +63,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -43,7 +43,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend there: serving the API only");
     }
-    let state = AppState { db, catalogue: Arc::new(catalogue), static_dir: Some(args.static_dir) };
+    let state = AppState {
+        db,
+        catalogue: Arc::new(catalogue),
+        static_dir: Some(args.static_dir),
+    };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);
     backend::serve(listener, state, shutdown_signal()).await?;

@@ -20,7 +20,10 @@ fn network(lang: Lang, e: impl std::fmt::Display) -> ApiError {
         Lang::Zh => format!("网络连接失败，请检查网络后重试（{e}）"),
         Lang::En => format!("Network error, please check your connection and retry ({e})"),
     };
-    ApiError { status: 0, body: ErrorBody::new(msg) }
+    ApiError {
+        status: 0,
+        body: ErrorBody::new(msg),
+    }
 }
 
 async fn decode<T: DeserializeOwned>(res: Response, lang: Lang) -> Result<T, ApiError> {
@@ -54,7 +57,11 @@ pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
 }
 
 /// Files an application. `idempotency_key` stays the same for retries of one submission.
-pub async fn submit(body: &CreateApplication, idempotency_key: &str, lang: Lang) -> Result<ApplicationCreated, ApiError> {
+pub async fn submit(
+    body: &CreateApplication,
+    idempotency_key: &str,
+    lang: Lang,
+) -> Result<ApplicationCreated, ApiError> {
     let res = Request::post(api::APPLICATIONS)
         .header("Accept-Language", lang.tag())
         .header("Idempotency-Key", idempotency_key)

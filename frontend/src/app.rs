@@ -10,7 +10,9 @@ use crate::route::Route;
 #[component]
 pub fn App() -> impl IntoView {
     let ui = i18n::provide();
-    let toggle = move |_| ui.0.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh });
+    let toggle = move |_| {
+        ui.0.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })
+    };
     let header = move || {
         let l = ui.0.get();
         view! {
@@ -32,15 +34,19 @@ pub fn App() -> impl IntoView {
     let footer = move || {
         let l = ui.0.get();
         view! { <footer class="foot">{tr(l,
-            "一表申请 · 并联审批 · 限时办结 — 睢县准入准营“证照联办”",
-            "One form · parallel approval · time-limited — Suixian joint licensing")}</footer> }
+        "一表申请 · 并联审批 · 限时办结 — 睢县准入准营“证照联办”",
+        "One form · parallel approval · time-limited — Suixian joint licensing")}</footer> }
     };
     let page = match Route::current() {
         Route::Home => view! { <Home /> }.into_any(),
         Route::Bundle(id) => view! { <BundlePage id=id /> }.into_any(),
         Route::Apply(id) => view! { <ApplyPage id=id /> }.into_any(),
-        Route::Receipt(number) => view! { <ApplicationPage number=number receipt=true /> }.into_any(),
-        Route::Status(number) => view! { <ApplicationPage number=number receipt=false /> }.into_any(),
+        Route::Receipt(number) => {
+            view! { <ApplicationPage number=number receipt=true /> }.into_any()
+        }
+        Route::Status(number) => {
+            view! { <ApplicationPage number=number receipt=false /> }.into_any()
+        }
         Route::NotFound => view! { <NotFound /> }.into_any(),
     };
     view! {

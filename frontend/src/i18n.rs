@@ -12,7 +12,11 @@ pub struct UiLang(pub RwSignal<Lang>);
 
 pub fn provide() -> UiLang {
     let saved = storage().and_then(|s| s.get_item(KEY).ok().flatten());
-    let lang = if saved.as_deref() == Some("en") { Lang::En } else { Lang::Zh };
+    let lang = if saved.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    };
     let ui = UiLang(RwSignal::new(lang));
     Effect::new(move |_| {
         let lang = ui.0.get();

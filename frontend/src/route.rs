@@ -33,14 +33,23 @@ impl Route {
 
     /// The current page.
     pub fn current() -> Route {
-        Route::parse(&web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default())
+        Route::parse(
+            &web_sys::window()
+                .and_then(|w| w.location().pathname().ok())
+                .unwrap_or_default(),
+        )
     }
 }
 
 /// The token from a `#t=<token>` fragment of the current address.
 pub fn fragment_token() -> String {
-    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    hash.trim_start_matches('#').strip_prefix("t=").unwrap_or("").to_string()
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    hash.trim_start_matches('#')
+        .strip_prefix("t=")
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Goes to another page of the app.
@@ -57,10 +66,22 @@ mod tests {
     #[test]
     fn addresses_map_to_pages() {
         assert_eq!(Route::parse("/"), Route::Home);
-        assert_eq!(Route::parse("/bundles/restaurant"), Route::Bundle("restaurant".into()));
-        assert_eq!(Route::parse("/bundles/restaurant/apply/"), Route::Apply("restaurant".into()));
-        assert_eq!(Route::parse("/status/LB-20261128-0001"), Route::Status("LB-20261128-0001".into()));
-        assert_eq!(Route::parse("/receipt/LB-20261128-0001"), Route::Receipt("LB-20261128-0001".into()));
+        assert_eq!(
+            Route::parse("/bundles/restaurant"),
+            Route::Bundle("restaurant".into())
+        );
+        assert_eq!(
+            Route::parse("/bundles/restaurant/apply/"),
+            Route::Apply("restaurant".into())
+        );
+        assert_eq!(
+            Route::parse("/status/LB-20261128-0001"),
+            Route::Status("LB-20261128-0001".into())
+        );
+        assert_eq!(
+            Route::parse("/receipt/LB-20261128-0001"),
+            Route::Receipt("LB-20261128-0001".into())
+        );
         assert_eq!(Route::parse("/nope"), Route::NotFound);
     }
 }

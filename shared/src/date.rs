@@ -10,7 +10,9 @@ pub fn parse_iso_date(s: &str) -> Option<Date> {
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = &s[r];
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let month = Month::try_from(digits(5..7)? as u8).ok()?;
     Date::from_calendar_date(digits(0..4)? as i32, month, digits(8..10)? as u8).ok()

@@ -18,19 +18,28 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(message: impl Into<String>) -> ErrorBody {
-        ErrorBody { message: message.into(), field_errors: BTreeMap::new() }
+        ErrorBody {
+            message: message.into(),
+            field_errors: BTreeMap::new(),
+        }
     }
 
     /// A validation failure: every field's problems, in `lang`.
     pub fn from_problems(problems: &FieldProblems, lang: Lang) -> ErrorBody {
         let message = match lang {
             Lang::Zh => format!("有 {} 项填写有误，请修改后再提交", problems.len()),
-            Lang::En => format!("{} answers need correcting before you submit", problems.len()),
+            Lang::En => format!(
+                "{} answers need correcting before you submit",
+                problems.len()
+            ),
         };
         let field_errors = problems
             .iter()
             .map(|(k, ps)| (k.clone(), ps.iter().map(|p| p.message(lang)).collect()))
             .collect();
-        ErrorBody { message, field_errors }
+        ErrorBody {
+            message,
+            field_errors,
+        }
     }
 }

@@ -23,8 +23,17 @@ impl Lang {
 
     /// The language an `Accept-Language` header asks for first; Chinese unless English leads.
     pub fn from_accept_language(header: &str) -> Lang {
-        let first = header.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
-        if first.starts_with("en") { Lang::En } else { Lang::Zh }
+        let first = header
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if first.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
     }
 }
 
@@ -38,7 +47,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: &str, en: &str) -> Text {
-        Text { zh: zh.into(), en: en.into() }
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     /// The text in `lang`, falling back to Chinese where the English is missing.
@@ -65,8 +77,14 @@ mod tests {
 
     #[test]
     fn chinese_is_the_default_unless_english_leads() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.5"), Lang::En);
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.5"), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.5"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.5"),
+            Lang::Zh
+        );
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
         assert_eq!(Text::new("饭店", "").get(Lang::En), "饭店");
         assert_eq!(number(10.0), "10");

@@ -108,11 +108,30 @@ mod tests {
     #[test]
     fn the_overall_state_is_derived_from_the_items() {
         use SubStatus::*;
-        assert_eq!(OverallStatus::derive(&[Submitted, Submitted]), OverallStatus::Submitted);
-        assert_eq!(OverallStatus::derive(&[Accepted, Approved]), OverallStatus::InProgress);
-        assert_eq!(OverallStatus::derive(&[SupplementRequested, Approved]), OverallStatus::ActionNeeded);
-        assert_eq!(OverallStatus::derive(&[Rejected, Approved]), OverallStatus::Completed);
-        for s in [Submitted, Accepted, SupplementRequested, InspectionScheduled, Approved, Rejected] {
+        assert_eq!(
+            OverallStatus::derive(&[Submitted, Submitted]),
+            OverallStatus::Submitted
+        );
+        assert_eq!(
+            OverallStatus::derive(&[Accepted, Approved]),
+            OverallStatus::InProgress
+        );
+        assert_eq!(
+            OverallStatus::derive(&[SupplementRequested, Approved]),
+            OverallStatus::ActionNeeded
+        );
+        assert_eq!(
+            OverallStatus::derive(&[Rejected, Approved]),
+            OverallStatus::Completed
+        );
+        for s in [
+            Submitted,
+            Accepted,
+            SupplementRequested,
+            InspectionScheduled,
+            Approved,
+            Rejected,
+        ] {
             assert_eq!(SubStatus::parse(s.as_str()), Some(s));
         }
     }

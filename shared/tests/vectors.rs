@@ -28,7 +28,10 @@ fn field(key: &str, kind: FieldKind, required: bool) -> FieldDef {
         unit: None,
         options: ["a", "b"]
             .iter()
-            .map(|v| shared::form::Choice { value: v.to_string(), label: Text::new(v, v) })
+            .map(|v| shared::form::Choice {
+                value: v.to_string(),
+                label: Text::new(v, v),
+            })
             .collect(),
     }
 }
@@ -37,14 +40,46 @@ fn field(key: &str, kind: FieldKind, required: bool) -> FieldDef {
 fn vectors() -> Vec<(FieldKind, Value, Result<Option<Value>, Problem>)> {
     use FieldKind::*;
     vec![
-        (IdNumber, json!("11010519491231002X"), Ok(Some(json!("11010519491231002X")))),
-        (IdNumber, json!("11010519491231002x"), Ok(Some(json!("11010519491231002X")))),
-        (IdNumber, json!("110105194912310021"), Err(Problem::Id(IdError::Checksum))),
-        (IdNumber, json!("110105194902300025"), Err(Problem::Id(IdError::BirthDate))),
-        (Uscc, json!("91350200776049653A"), Ok(Some(json!("91350200776049653A")))),
-        (Uscc, json!("91350200776049653B"), Err(Problem::Uscc(UsccError::Checksum))),
-        (Uscc, json!("9135020077604965OA"), Err(Problem::Uscc(UsccError::Characters))),
-        (Phone, json!("138-0013-8000"), Ok(Some(json!("13800138000")))),
+        (
+            IdNumber,
+            json!("11010519491231002X"),
+            Ok(Some(json!("11010519491231002X"))),
+        ),
+        (
+            IdNumber,
+            json!("11010519491231002x"),
+            Ok(Some(json!("11010519491231002X"))),
+        ),
+        (
+            IdNumber,
+            json!("110105194912310021"),
+            Err(Problem::Id(IdError::Checksum)),
+        ),
+        (
+            IdNumber,
+            json!("110105194902300025"),
+            Err(Problem::Id(IdError::BirthDate)),
+        ),
+        (
+            Uscc,
+            json!("91350200776049653A"),
+            Ok(Some(json!("91350200776049653A"))),
+        ),
+        (
+            Uscc,
+            json!("91350200776049653B"),
+            Err(Problem::Uscc(UsccError::Checksum)),
+        ),
+        (
+            Uscc,
+            json!("9135020077604965OA"),
+            Err(Problem::Uscc(UsccError::Characters)),
+        ),
+        (
+            Phone,
+            json!("138-0013-8000"),
+            Ok(Some(json!("13800138000"))),
+        ),
         (Phone, json!("12800138000"), Err(Problem::Phone)),
         (Email, json!("a@xy.cn"), Ok(Some(json!("a@xy.cn")))),
         (Email, json!("boss@"), Err(Problem::Email)),
@@ -55,7 +90,11 @@ fn vectors() -> Vec<(FieldKind, Value, Result<Option<Value>, Problem>)> {
         (Number, json!("12"), Err(Problem::WrongType)),
         (Number, json!(12.5), Ok(Some(json!(12.5)))),
         (Text, json!("  张三  "), Ok(Some(json!("张三")))),
-        (Text, json!("一二三四五六七八九十一"), Err(Problem::TooLong { max: 10 })),
+        (
+            Text,
+            json!("一二三四五六七八九十一"),
+            Err(Problem::TooLong { max: 10 }),
+        ),
         (Text, json!(42), Err(Problem::WrongType)),
         (Text, json!(""), Err(Problem::Required)),
         (Select, json!("c"), Err(Problem::UnknownOption)),
@@ -74,7 +113,11 @@ fn vectors() -> Vec<(FieldKind, Value, Result<Option<Value>, Problem>)> {
 fn every_vector_gives_the_expected_answer_or_problem() {
     for (kind, answer, expected) in vectors() {
         let f = field("k", kind, true);
-        assert_eq!(validate_value(&f, &answer, today()), expected, "{kind:?} {answer}");
+        assert_eq!(
+            validate_value(&f, &answer, today()),
+            expected,
+            "{kind:?} {answer}"
+        );
     }
 }
 
@@ -94,12 +137,21 @@ fn a_whole_form_reports_every_problem_at_once_and_unknown_keys() {
     let keys: Vec<&str> = problems.keys().map(String::as_str).collect();
     assert_eq!(keys, ["business.name", "legal_rep.id_number", "mystery"]);
     assert_eq!(problems["mystery"], [Problem::UnknownField]);
-    assert_eq!(Problem::Id(IdError::Checksum).message(Lang::Zh), "身份证号码校验位不正确，请核对");
+    assert_eq!(
+        Problem::Id(IdError::Checksum).message(Lang::Zh),
+        "身份证号码校验位不正确，请核对"
+    );
 
     answers.remove("mystery");
     answers.insert("legal_rep.id_number".into(), json!("11010519491231002x"));
     answers.insert("business.name".into(), json!("睢县老张饭店"));
     let clean = validate_answers(&fields, &answers, today()).expect("valid");
-    assert_eq!(clean.get("legal_rep.id_number"), Some(&json!("11010519491231002X")));
-    assert!(!clean.contains_key("legal_rep.email"), "empty optional answers are dropped");
+    assert_eq!(
+        clean.get("legal_rep.id_number"),
+        Some(&json!("11010519491231002X"))
+    );
+    assert!(
+        !clean.contains_key("legal_rep.email"),
+        "empty optional answers are dropped"
+    );
 }

@@ -14,7 +14,8 @@ use tower::ServiceExt;
 
 /// Where the PostgreSQL tests connect to create their throw-away databases.
 pub fn postgres_admin_url() -> String {
-    std::env::var("LIANBAN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("LIANBAN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub struct TestApp {
@@ -24,20 +25,34 @@ pub struct TestApp {
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{:016x}", std::process::id(), rand::random::<u64>())
+    format!(
+        "{prefix}_{}_{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    )
 }
 
 impl TestApp {
     async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
         let catalogue = catalogue::load(&dir).expect("the shipped catalogue loads");
-        let state = AppState { db: db.clone(), catalogue: Arc::new(catalogue), static_dir: None };
-        TestApp { router: backend::app(state), db, cleanup }
+        let state = AppState {
+            db: db.clone(),
+            catalogue: Arc::new(catalogue),
+            static_dir: None,
+        };
+        TestApp {
+            router: backend::app(state),
+            db,
+            cleanup,
+        }
     }
 
     pub async fn sqlite() -> TestApp {
         let path = std::env::temp_dir().join(format!("{}.db", unique("lianban_test")));
-        let db = Db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("sqlite");
+        let db = Db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .expect("sqlite");
         TestApp::with_db(db, Some(path.display().to_string())).await
     }
 
@@ -52,7 +67,10 @@ impl TestApp {
                  Start it, or point the tests at one: LIANBAN_TEST_POSTGRES_URL=postgres://user:pass@host:5432/postgres"
             )
         });
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
         let url = match admin.rsplit_once('/') {
             Some((base, _)) => format!("{base}/{name}"),
             None => panic!("LIANBAN_TEST_POSTGRES_URL must end with /<database>"),
@@ -67,8 +85,15 @@ impl TestApp {
         match self.cleanup {
             Some(name) if name.starts_with("pg:") => {
                 use sqlx::Connection;
-                let mut conn = sqlx::AnyConnection::connect(&postgres_admin_url()).await.expect("admin");
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", &name[3..]))).execute(&mut conn).await;
+                let mut conn = sqlx::AnyConnection::connect(&postgres_admin_url())
+                    .await
+                    .expect("admin");
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    &name[3..]
+                )))
+                .execute(&mut conn)
+                .await;
             }
             Some(path) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -84,8 +109,11 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         (status, headers, body)
     }
@@ -99,21 +127,40 @@ impl TestApp {
     }
 
     /// POSTs raw bytes with a content type and optional headers.
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Value) {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Value) {
         let mut req = Request::post(path).header("content-type", content_type);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        self.send(req.body(Body::from(body)).expect("request")).await
+        self.send(req.body(Body::from(body)).expect("request"))
+            .await
     }
 
-    pub async fn submit(&self, body: &Value, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Value) {
-        self.post_raw("/api/applications", "application/json", serde_json::to_vec(body).expect("json"), headers).await
+    pub async fn submit(
+        &self,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Value) {
+        self.post_raw(
+            "/api/applications",
+            "application/json",
+            serde_json::to_vec(body).expect("json"),
+            headers,
+        )
+        .await
     }
 
     /// (applications, sub-applications) stored.
     pub async fn counts(&self) -> (i64, i64) {
-        backend::db::applications::count(&self.db).await.expect("count")
+        backend::db::applications::count(&self.db)
+            .await
+            .expect("count")
     }
 }
 

@@ -39,14 +39,25 @@ async fn the_status_token_never_appears_in_the_logs() {
     let capture = capture();
 
     let app = TestApp::sqlite().await;
-    let (_, _, body) = app.submit(&restaurant(), &[("idempotency-key", "log-test")]).await;
-    let (number, token) = (body["number"].as_str().expect("n"), body["token"].as_str().expect("t"));
-    let (status, _, _) = app.get(&format!("/api/applications/{number}"), Some(token)).await;
+    let (_, _, body) = app
+        .submit(&restaurant(), &[("idempotency-key", "log-test")])
+        .await;
+    let (number, token) = (
+        body["number"].as_str().expect("n"),
+        body["token"].as_str().expect("t"),
+    );
+    let (status, _, _) = app
+        .get(&format!("/api/applications/{number}"), Some(token))
+        .await;
     assert_eq!(status, 200);
-    app.get(&format!("/api/applications/{number}"), Some("wrong")).await;
+    app.get(&format!("/api/applications/{number}"), Some("wrong"))
+        .await;
     app.finish().await;
 
     let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8");
-    assert!(logs.contains(&format!("/api/applications/{number}")), "the requests were logged:\n{logs}");
+    assert!(
+        logs.contains(&format!("/api/applications/{number}")),
+        "the requests were logged:\n{logs}"
+    );
     assert!(!logs.contains(token), "the token leaked into the logs");
 }

@@ -27,8 +27,13 @@ on_both_databases!(
 
 fn is_application_number(n: &str) -> bool {
     let parts: Vec<&str> = n.split('-').collect();
-    parts.len() == 3 && parts[0] == "LB" && parts[1].len() == 8 && parts[2].len() == 4
-        && parts[1..].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 3
+        && parts[0] == "LB"
+        && parts[1].len() == 8
+        && parts[2].len() == 4
+        && parts[1..]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 async fn assert_nothing_stored(app: &TestApp) {
@@ -45,15 +50,32 @@ async fn a_valid_restaurant_application_is_filed_with_one_sub_application_per_it
     assert_eq!(headers["location"], format!("/api/applications/{number}"));
     assert_eq!(app.counts().await, (1, 5));
 
-    let (status, _, s) = app.get(&format!("/api/applications/{number}"), Some(token)).await;
+    let (status, _, s) = app
+        .get(&format!("/api/applications/{number}"), Some(token))
+        .await;
     assert_eq!(status, 200, "{s}");
     assert_eq!(s["number"], number);
     assert_eq!(s["bundle"], "restaurant");
     assert_eq!(s["status"], "submitted");
     let items = s["items"].as_array().expect("items");
-    let ids: Vec<&str> = items.iter().map(|i| i["item"].as_str().expect("id")).collect();
-    assert_eq!(ids, ["business_registration", "food_business_permit", "seal_filing", "first_invoice", "social_insurance_registration"]);
-    let departments: Vec<&str> = items.iter().map(|i| i["department"].as_str().expect("dept")).collect();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|i| i["item"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "business_registration",
+            "food_business_permit",
+            "seal_filing",
+            "first_invoice",
+            "social_insurance_registration"
+        ]
+    );
+    let departments: Vec<&str> = items
+        .iter()
+        .map(|i| i["department"].as_str().expect("dept"))
+        .collect();
     assert_eq!(departments, ["samr", "samr", "psb", "tax", "hrss"]);
     assert!(items.iter().all(|i| i["status"] == "submitted"));
     assert_eq!(items[2]["department_name"]["zh"], "睢县公安局");
@@ -66,9 +88,14 @@ async fn the_status_needs_the_right_token_and_never_reveals_whether_a_number_exi
 
     let (status, _, wrong) = app.get(&path, Some("not-the-token")).await;
     assert_eq!(status, 404);
-    let (status, _, unknown) = app.get("/api/applications/LB-20000101-9999", Some("not-the-token")).await;
+    let (status, _, unknown) = app
+        .get("/api/applications/LB-20000101-9999", Some("not-the-token"))
+        .await;
     assert_eq!(status, 404);
-    assert_eq!(wrong, unknown, "a wrong token and an unknown number look the same");
+    assert_eq!(
+        wrong, unknown,
+        "a wrong token and an unknown number look the same"
+    );
     let (status, _, missing) = app.get(&path, None).await;
     assert_eq!(status, 401);
     assert!(missing["message"].is_string());
@@ -77,18 +104,35 @@ async fn the_status_needs_the_right_token_and_never_reveals_whether_a_number_exi
 }
 
 async fn malformed_json_is_rejected_and_nothing_is_stored(app: &TestApp) {
-    let (status, _, body) = app.post_raw("/api/applications", "application/json", b"{\"bundle\": \"restaurant\",".to_vec(), &[]).await;
+    let (status, _, body) = app
+        .post_raw(
+            "/api/applications",
+            "application/json",
+            b"{\"bundle\": \"restaurant\",".to_vec(),
+            &[],
+        )
+        .await;
     assert_eq!(status, 400);
-    assert!(body["message"].as_str().expect("message").contains("JSON"), "{body}");
+    assert!(
+        body["message"].as_str().expect("message").contains("JSON"),
+        "{body}"
+    );
     assert!(body["field_errors"].as_object().expect("map").is_empty());
     assert_nothing_stored(app).await;
 }
 
 async fn a_wrong_content_type_is_rejected_and_nothing_is_stored(app: &TestApp) {
     let bytes = serde_json::to_vec(&restaurant()).expect("json");
-    let (status, _, body) = app.post_raw("/api/applications", "text/plain", bytes, &[]).await;
+    let (status, _, body) = app
+        .post_raw("/api/applications", "text/plain", bytes, &[])
+        .await;
     assert_eq!(status, 415);
-    assert!(body["message"].as_str().expect("message").contains("application/json"));
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("application/json")
+    );
     assert_nothing_stored(app).await;
 }
 
@@ -102,26 +146,46 @@ async fn an_unknown_bundle_is_a_field_error(app: &TestApp) {
 }
 
 async fn an_unknown_answer_key_is_a_field_error(app: &TestApp) {
-    let (status, _, err) = app.submit(&restaurant_with("business.secret_note", json!("x")), &[]).await;
+    let (status, _, err) = app
+        .submit(&restaurant_with("business.secret_note", json!("x")), &[])
+        .await;
     assert_eq!(status, 422);
-    assert_eq!(err["field_errors"]["business.secret_note"][0], "表单中没有此项");
+    assert_eq!(
+        err["field_errors"]["business.secret_note"][0],
+        "表单中没有此项"
+    );
     assert_eq!(err["field_errors"].as_object().expect("map").len(), 1);
     assert_nothing_stored(app).await;
 }
 
 async fn a_body_over_one_mebibyte_is_rejected(app: &TestApp) {
     let big = "饭".repeat(400_000); // 1.2 MB of UTF-8
-    let (status, _, err) = app.submit(&restaurant_with("food.description", json!(big)), &[]).await;
+    let (status, _, err) = app
+        .submit(&restaurant_with("food.description", json!(big)), &[])
+        .await;
     assert_eq!(status, 413);
-    assert!(err["message"].as_str().expect("message").contains("1024 KB"), "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains("1024 KB"),
+        "{err}"
+    );
     assert_nothing_stored(app).await;
 }
 
 async fn a_field_of_the_wrong_type_is_a_field_error(app: &TestApp) {
-    let (status, _, err) = app.submit(&restaurant_with("business.capital", json!("ten")), &[]).await;
+    let (status, _, err) = app
+        .submit(&restaurant_with("business.capital", json!("ten")), &[])
+        .await;
     assert_eq!(status, 422);
-    assert_eq!(err["field_errors"]["business.capital"][0], "填写内容的类型不正确");
-    let (status, _, err) = app.submit(&restaurant_with("seal.kinds", json!("official")), &[]).await;
+    assert_eq!(
+        err["field_errors"]["business.capital"][0],
+        "填写内容的类型不正确"
+    );
+    let (status, _, err) = app
+        .submit(&restaurant_with("seal.kinds", json!("official")), &[])
+        .await;
     assert_eq!(status, 422);
     assert!(err["field_errors"]["seal.kinds"].is_array());
     let mut body = restaurant();
@@ -131,30 +195,66 @@ async fn a_field_of_the_wrong_type_is_a_field_error(app: &TestApp) {
     assert_nothing_stored(app).await;
 }
 
-async fn an_id_number_with_a_wrong_check_character_or_impossible_birth_date_is_a_field_error(app: &TestApp) {
-    let (status, _, err) = app.submit(&restaurant_with("legal_rep.id_number", json!("110105194912310021")), &[]).await;
+async fn an_id_number_with_a_wrong_check_character_or_impossible_birth_date_is_a_field_error(
+    app: &TestApp,
+) {
+    let (status, _, err) = app
+        .submit(
+            &restaurant_with("legal_rep.id_number", json!("110105194912310021")),
+            &[],
+        )
+        .await;
     assert_eq!(status, 422);
-    assert_eq!(err["field_errors"]["legal_rep.id_number"][0], "身份证号码校验位不正确，请核对");
+    assert_eq!(
+        err["field_errors"]["legal_rep.id_number"][0],
+        "身份证号码校验位不正确，请核对"
+    );
     // 1949-02-30 with a correct check character.
-    let (status, _, err) = app.submit(&restaurant_with("legal_rep.id_number", json!("110105194902300025")), &[]).await;
+    let (status, _, err) = app
+        .submit(
+            &restaurant_with("legal_rep.id_number", json!("110105194902300025")),
+            &[],
+        )
+        .await;
     assert_eq!(status, 422);
-    assert_eq!(err["field_errors"]["legal_rep.id_number"][0], "身份证号码中的出生日期不存在");
+    assert_eq!(
+        err["field_errors"]["legal_rep.id_number"][0],
+        "身份证号码中的出生日期不存在"
+    );
     assert_nothing_stored(app).await;
 }
 
 async fn a_uscc_with_a_wrong_check_character_is_a_field_error(app: &TestApp) {
-    let (status, _, err) = app.submit(&restaurant_with("premises.landlord_uscc", json!("91350200776049653B")), &[]).await;
+    let (status, _, err) = app
+        .submit(
+            &restaurant_with("premises.landlord_uscc", json!("91350200776049653B")),
+            &[],
+        )
+        .await;
     assert_eq!(status, 422);
-    assert_eq!(err["field_errors"]["premises.landlord_uscc"][0], "统一社会信用代码校验位不正确，请核对");
+    assert_eq!(
+        err["field_errors"]["premises.landlord_uscc"][0],
+        "统一社会信用代码校验位不正确，请核对"
+    );
     assert_nothing_stored(app).await;
 }
 
 async fn every_problem_is_reported_at_once(app: &TestApp) {
-    let (status, _, err) = app.submit(&json!({"bundle": "restaurant", "answers": {}}), &[]).await;
+    let (status, _, err) = app
+        .submit(&json!({"bundle": "restaurant", "answers": {}}), &[])
+        .await;
     assert_eq!(status, 422);
     let fields = err["field_errors"].as_object().expect("map");
-    assert!(fields.len() >= 15, "every required field at once: {fields:?}");
-    assert!(err["message"].as_str().expect("message").contains(&fields.len().to_string()));
+    assert!(
+        fields.len() >= 15,
+        "every required field at once: {fields:?}"
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains(&fields.len().to_string())
+    );
     assert_nothing_stored(app).await;
 }
 
@@ -166,17 +266,25 @@ async fn a_retried_submission_with_the_same_idempotency_key_creates_one_applicat
     assert_eq!(first, second, "the retry replays the first answer");
     assert_eq!(headers["idempotent-replayed"], "true");
     assert_eq!(app.counts().await, (1, 5));
-    let (s3, _, third) = app.submit(&restaurant(), &[("idempotency-key", "retry-0002")]).await;
+    let (s3, _, third) = app
+        .submit(&restaurant(), &[("idempotency-key", "retry-0002")])
+        .await;
     assert_eq!(s3, 201);
     assert_ne!(third["number"], first["number"]);
-    let (s4, _, _) = app.submit(&restaurant(), &[("idempotency-key", "has space")]).await;
+    let (s4, _, _) = app
+        .submit(&restaurant(), &[("idempotency-key", "has space")])
+        .await;
     assert_eq!(s4, 400);
 }
 
 async fn concurrent_submissions_with_one_idempotency_key_create_one_application(app: &TestApp) {
     let key = [("idempotency-key", "double-click")];
     let body = restaurant();
-    let (a, b, c) = tokio::join!(app.submit(&body, &key), app.submit(&body, &key), app.submit(&body, &key));
+    let (a, b, c) = tokio::join!(
+        app.submit(&body, &key),
+        app.submit(&body, &key),
+        app.submit(&body, &key)
+    );
     for (status, _, _) in [&a, &b, &c] {
         assert_eq!(*status, 201);
     }
@@ -188,16 +296,31 @@ async fn concurrent_submissions_with_one_idempotency_key_create_one_application(
 async fn an_idempotency_key_reused_for_another_body_is_refused(app: &TestApp) {
     let key = [("idempotency-key", "reused")];
     app.submit(&restaurant(), &key).await;
-    let (status, _, err) = app.submit(&restaurant_with("business.name", json!("另一家店")), &key).await;
+    let (status, _, err) = app
+        .submit(&restaurant_with("business.name", json!("另一家店")), &key)
+        .await;
     assert_eq!(status, 422);
-    assert!(err["message"].as_str().expect("message").contains("Idempotency-Key"));
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains("Idempotency-Key")
+    );
     assert_eq!(app.counts().await, (1, 5));
 }
 
 async fn numbers_count_up_within_the_day(app: &TestApp) {
     let (_, _, a) = app.submit(&restaurant(), &[]).await;
-    let (_, _, b) = app.submit(&json!({"bundle": "small_shop", "answers": small_shop_answers()}), &[]).await;
-    let (a, b) = (a["number"].as_str().expect("a"), b["number"].as_str().expect("b: {b}"));
+    let (_, _, b) = app
+        .submit(
+            &json!({"bundle": "small_shop", "answers": small_shop_answers()}),
+            &[],
+        )
+        .await;
+    let (a, b) = (
+        a["number"].as_str().expect("a"),
+        b["number"].as_str().expect("b: {b}"),
+    );
     assert!(a.ends_with("-0001") && b.ends_with("-0002"), "{a} {b}");
     assert_eq!(a[..12], b[..12]);
     assert_eq!(app.counts().await, (2, 8));
@@ -211,10 +334,23 @@ fn small_shop_answers() -> Value {
 }
 
 async fn english_clients_get_english_messages(app: &TestApp) {
-    let bytes = serde_json::to_vec(&restaurant_with("legal_rep.phone", json!("12345"))).expect("json");
-    let (status, _, err) = app.post_raw("/api/applications", "application/json", bytes, &[("accept-language", "en-GB,en;q=0.9")]).await;
+    let bytes =
+        serde_json::to_vec(&restaurant_with("legal_rep.phone", json!("12345"))).expect("json");
+    let (status, _, err) = app
+        .post_raw(
+            "/api/applications",
+            "application/json",
+            bytes,
+            &[("accept-language", "en-GB,en;q=0.9")],
+        )
+        .await;
     assert_eq!(status, 422);
-    assert!(err["field_errors"]["legal_rep.phone"][0].as_str().expect("msg").starts_with("Enter an 11-digit"));
+    assert!(
+        err["field_errors"]["legal_rep.phone"][0]
+            .as_str()
+            .expect("msg")
+            .starts_with("Enter an 11-digit")
+    );
 }
 
 #[tokio::test]
@@ -222,7 +358,12 @@ async fn the_openapi_document_describes_the_api() {
     let app = TestApp::sqlite().await;
     let (status, _, doc) = app.get("/api/openapi.json", None).await;
     assert_eq!(status, 200);
-    for path in ["/api/bundles", "/api/bundles/{id}", "/api/applications", "/api/applications/{number}"] {
+    for path in [
+        "/api/bundles",
+        "/api/bundles/{id}",
+        "/api/applications",
+        "/api/applications/{number}",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["CreateApplication"].is_object());
@@ -234,16 +375,29 @@ async fn bundles_health_and_unknown_paths_answer_in_json() {
     let app = TestApp::sqlite().await;
     let (status, _, list) = app.get("/api/bundles", None).await;
     assert_eq!(status, 200);
-    assert!(list.as_array().expect("list").iter().any(|b| b["id"] == "restaurant"));
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .any(|b| b["id"] == "restaurant")
+    );
     let (status, _, view) = app.get("/api/bundles/restaurant", None).await;
     assert_eq!(status, 200);
-    let keys: Vec<&str> = view["fields"].as_array().expect("fields").iter().map(|f| f["key"].as_str().expect("key")).collect();
+    let keys: Vec<&str> = view["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["key"].as_str().expect("key"))
+        .collect();
     let mut unique = keys.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(keys.len(), unique.len(), "each field once");
     let (status, _, err) = app.get("/api/bundles/casino", None).await;
-    assert_eq!((status.as_u16(), err["message"].as_str()), (404, Some("没有这个套餐")));
+    assert_eq!(
+        (status.as_u16(), err["message"].as_str()),
+        (404, Some("没有这个套餐"))
+    );
     let (status, _, err) = app.get("/api/nothing-here", None).await;
     assert_eq!(status, 404);
     assert!(err["message"].is_string());

@@ -29,7 +29,10 @@ async fn next_sequence(tx: &mut Transaction<'_, Any>, day: &str) -> sqlx::Result
 }
 
 /// Inserts the application and its sub-applications in `tx`; returns its number.
-pub async fn insert(tx: &mut Transaction<'_, Any>, new: &NewApplication<'_>) -> sqlx::Result<String> {
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    new: &NewApplication<'_>,
+) -> sqlx::Result<String> {
     let seq = next_sequence(tx, new.day).await?;
     let number = crate::domain::application::format_number(new.day, seq);
     let (id,): (i64,) = sqlx::query_as(
@@ -77,10 +80,12 @@ pub struct SubRow {
 }
 
 pub async fn find(db: &Db, number: &str) -> sqlx::Result<Option<ApplicationRow>> {
-    sqlx::query_as("SELECT id, number, token_hash, bundle, submitted_at FROM applications WHERE number = $1")
-        .bind(number)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as(
+        "SELECT id, number, token_hash, bundle, submitted_at FROM applications WHERE number = $1",
+    )
+    .bind(number)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 pub async fn sub_applications(db: &Db, application_id: i64) -> sqlx::Result<Vec<SubRow>> {
@@ -92,7 +97,11 @@ pub async fn sub_applications(db: &Db, application_id: i64) -> sqlx::Result<Vec<
 
 /// Counts rows, for tests that check nothing was stored.
 pub async fn count(db: &Db) -> sqlx::Result<(i64, i64)> {
-    let (a,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications").fetch_one(&db.pool).await?;
-    let (s,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sub_applications").fetch_one(&db.pool).await?;
+    let (a,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications")
+        .fetch_one(&db.pool)
+        .await?;
+    let (s,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sub_applications")
+        .fetch_one(&db.pool)
+        .await?;
     Ok((a, s))
 }

@@ -26,7 +26,12 @@ pub async fn find(db: &Db, key: &str, now: i64) -> sqlx::Result<Option<Stored>> 
 
 /// Records the answer in the caller's transaction, so it commits with what it answers for.
 /// Expired keys are cleared first (the same key may then be used again).
-pub async fn record(tx: &mut Transaction<'_, Any>, key: &str, stored: &Stored, now: i64) -> sqlx::Result<()> {
+pub async fn record(
+    tx: &mut Transaction<'_, Any>,
+    key: &str,
+    stored: &Stored,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(now - KEEP_SECONDS)
         .execute(&mut **tx)

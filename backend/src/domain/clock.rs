@@ -42,8 +42,14 @@ mod tests {
     fn the_county_day_turns_at_beijing_midnight() {
         // 2026-11-27T16:00:00Z is midnight in Beijing.
         let midnight = 1_795_795_200;
-        assert_eq!(shared::date::format_iso_date(county_date(midnight - 1)), "2026-11-27");
-        assert_eq!(shared::date::format_iso_date(county_date(midnight)), "2026-11-28");
+        assert_eq!(
+            shared::date::format_iso_date(county_date(midnight - 1)),
+            "2026-11-27"
+        );
+        assert_eq!(
+            shared::date::format_iso_date(county_date(midnight)),
+            "2026-11-28"
+        );
         assert_eq!(rfc3339(midnight), "2026-11-27T16:00:00Z");
     }
 }

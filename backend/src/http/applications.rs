@@ -4,7 +4,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::Lang;
-use shared::api::{ApplicationCreated, ApplicationStatus, CreateApplication, IDEMPOTENCY_KEY, SubApplication};
+use shared::api::{
+    ApplicationCreated, ApplicationStatus, CreateApplication, IDEMPOTENCY_KEY, SubApplication,
+};
 use shared::error::ErrorBody;
 use shared::form::validate_answers;
 use shared::status::{OverallStatus, SubStatus};
@@ -48,11 +50,17 @@ pub async fn create(
 
     let unknown_bundle = || {
         let mut body = ErrorBody::new(text(lang, "没有这个套餐", "No such bundle"));
-        body.field_errors.insert("bundle".into(), vec![text(lang, "没有这个套餐", "No such bundle")]);
+        body.field_errors.insert(
+            "bundle".into(),
+            vec![text(lang, "没有这个套餐", "No such bundle")],
+        );
         AppError::Validation(body)
     };
     req.validate().map_err(|_| unknown_bundle())?;
-    let bundle = state.catalogue.bundle(&req.bundle).ok_or_else(unknown_bundle)?;
+    let bundle = state
+        .catalogue
+        .bundle(&req.bundle)
+        .ok_or_else(unknown_bundle)?;
     let fields = state.catalogue.integrated_fields(bundle);
     let answers = validate_answers(fields, &req.answers, county_date(now))
         .map_err(|problems| AppError::Validation(ErrorBody::from_problems(&problems, lang)))?;
@@ -82,7 +90,11 @@ pub async fn create(
     let created = ApplicationCreated { number, token };
     let body = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
     if let Some(key) = &key {
-        let stored = Stored { request_hash: request_hash.clone(), status: 201, body: body.clone() };
+        let stored = Stored {
+            request_hash: request_hash.clone(),
+            status: 201,
+            body: body.clone(),
+        };
         match idempotency::record(&mut tx, key, &stored, now).await {
             Err(e) if is_unique_violation(&e) => {
                 // A concurrent request with the same key won: undo ours, answer with theirs.
@@ -97,7 +109,12 @@ pub async fn create(
     }
     tx.commit().await?;
     tracing::info!(number = %created.number, bundle = %bundle.id, "application filed");
-    Ok(json_response(StatusCode::CREATED, body, &created.number, false))
+    Ok(json_response(
+        StatusCode::CREATED,
+        body,
+        &created.number,
+        false,
+    ))
 }
 
 fn json_response(status: StatusCode, body: String, number: &str, replayed: bool) -> Response {
@@ -117,22 +134,33 @@ fn replay(stored: Stored, request_hash: &str, lang: Lang) -> Result<Response, Ap
     if stored.request_hash != request_hash {
         return Err(AppError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
-            text(lang, "此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
+            text(
+                lang,
+                "此 Idempotency-Key 已用于另一份不同的申请",
+                "This Idempotency-Key was already used for a different request",
+            ),
         ));
     }
-    let created: ApplicationCreated = serde_json::from_str(&stored.body).map_err(anyhow::Error::from)?;
+    let created: ApplicationCreated =
+        serde_json::from_str(&stored.body).map_err(anyhow::Error::from)?;
     let status = StatusCode::from_u16(stored.status as u16).map_err(anyhow::Error::from)?;
     Ok(json_response(status, stored.body, &created.number, true))
 }
 
 /// The `Idempotency-Key` header, if any: 1–255 visible ASCII characters.
 fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>, AppError> {
-    let Some(value) = headers.get(IDEMPOTENCY_KEY) else { return Ok(None) };
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
     let key = value.to_str().unwrap_or("");
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(AppError::client(
             StatusCode::BAD_REQUEST,
-            text(lang, "Idempotency-Key 应为 1–255 个可见 ASCII 字符", "Idempotency-Key must be 1–255 visible ASCII characters"),
+            text(
+                lang,
+                "Idempotency-Key 应为 1–255 个可见 ASCII 字符",
+                "Idempotency-Key must be 1–255 visible ASCII characters",
+            ),
         ));
     }
     Ok(Some(key.to_string()))
@@ -160,13 +188,27 @@ pub async fn status(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
-            AppError::client(StatusCode::UNAUTHORIZED, text(lang, "需要申请的查询凭证", "The application's status token is required"))
+            AppError::client(
+                StatusCode::UNAUTHORIZED,
+                text(
+                    lang,
+                    "需要申请的查询凭证",
+                    "The application's status token is required",
+                ),
+            )
         })?;
-    let not_found = || AppError::client(StatusCode::NOT_FOUND, text(lang, "没有找到这份申请", "No such application"));
+    let not_found = || {
+        AppError::client(
+            StatusCode::NOT_FOUND,
+            text(lang, "没有找到这份申请", "No such application"),
+        )
+    };
     if !is_number(&number) {
         return Err(not_found());
     }
-    let app = db_apps::find(&state.db, &number).await?.ok_or_else(not_found)?;
+    let app = db_apps::find(&state.db, &number)
+        .await?
+        .ok_or_else(not_found)?;
     if app.token_hash != hash_token(token) {
         return Err(not_found());
     }
@@ -175,8 +217,14 @@ pub async fn status(
     let items: Vec<SubApplication> = subs
         .into_iter()
         .map(|s| SubApplication {
-            name: catalogue.item(&s.item).map(|i| i.name.clone()).unwrap_or_default(),
-            department_name: catalogue.department(&s.department).map(|d| d.name.clone()).unwrap_or_default(),
+            name: catalogue
+                .item(&s.item)
+                .map(|i| i.name.clone())
+                .unwrap_or_default(),
+            department_name: catalogue
+                .department(&s.department)
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             status: SubStatus::parse(&s.status).unwrap_or(SubStatus::Submitted),
             updated_at: rfc3339(s.updated_at),
             item: s.item,
@@ -185,7 +233,10 @@ pub async fn status(
         .collect();
     let statuses: Vec<SubStatus> = items.iter().map(|i| i.status).collect();
     let body = ApplicationStatus {
-        bundle_name: catalogue.bundle(&app.bundle).map(|b| b.name.clone()).unwrap_or_default(),
+        bundle_name: catalogue
+            .bundle(&app.bundle)
+            .map(|b| b.name.clone())
+            .unwrap_or_default(),
         number: app.number,
         bundle: app.bundle,
         submitted_at: rfc3339(app.submitted_at),
@@ -193,6 +244,7 @@ pub async fn status(
         items,
     };
     let mut res = Json(body).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }

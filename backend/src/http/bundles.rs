@@ -40,9 +40,10 @@ pub async fn get(
     ReqLang(lang): ReqLang,
     Path(id): Path<String>,
 ) -> Result<Json<BundleView>, AppError> {
-    state
-        .catalogue
-        .bundle_view(&id)
-        .map(Json)
-        .ok_or_else(|| AppError::client(StatusCode::NOT_FOUND, text(lang, "没有这个套餐", "No such bundle")))
+    state.catalogue.bundle_view(&id).map(Json).ok_or_else(|| {
+        AppError::client(
+            StatusCode::NOT_FOUND,
+            text(lang, "没有这个套餐", "No such bundle"),
+        )
+    })
 }

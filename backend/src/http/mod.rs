@@ -6,12 +6,12 @@ pub mod bundles;
 pub mod openapi;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
-use axum::body::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
@@ -33,11 +33,17 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn not_found(ReqLang(lang): ReqLang) -> AppError {
-    AppError::client(StatusCode::NOT_FOUND, text(lang, "没有这个接口", "No such API endpoint"))
+    AppError::client(
+        StatusCode::NOT_FOUND,
+        text(lang, "没有这个接口", "No such API endpoint"),
+    )
 }
 
 async fn method_not_allowed(ReqLang(lang): ReqLang) -> AppError {
-    AppError::client(StatusCode::METHOD_NOT_ALLOWED, text(lang, "不支持此请求方法", "Method not allowed"))
+    AppError::client(
+        StatusCode::METHOD_NOT_ALLOWED,
+        text(lang, "不支持此请求方法", "Method not allowed"),
+    )
 }
 
 /// Cache policy for the built frontend: Trunk names assets by content hash, so they never change
@@ -51,18 +57,35 @@ pub async fn static_cache(mut res: Response) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| {
-            ["application/wasm", "text/javascript", "application/javascript", "text/css", "image/"]
-                .iter()
-                .any(|p| t.starts_with(p))
+            [
+                "application/wasm",
+                "text/javascript",
+                "application/javascript",
+                "text/css",
+                "image/",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p))
         });
-    let policy = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
-    headers.insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static(policy));
+    let policy = if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    headers.insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static(policy),
+    );
     res
 }
 
 /// Picks the sentence for `lang`.
 pub fn text(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::Zh { zh.to_string() } else { en.to_string() }
+    if lang == Lang::Zh {
+        zh.to_string()
+    } else {
+        en.to_string()
+    }
 }
 
 /// The language the client asked for (`Accept-Language`); Chinese by default.
@@ -104,7 +127,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         if !is_json {
             return Err(AppError::client(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                text(lang, "请求内容类型应为 application/json", "Expected a request with Content-Type: application/json"),
+                text(
+                    lang,
+                    "请求内容类型应为 application/json",
+                    "Expected a request with Content-Type: application/json",
+                ),
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
@@ -112,7 +139,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 let max = shared::api::MAX_BODY_BYTES / 1024;
                 AppError::client(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    text(lang, &format!("请求内容超过 {max} KB 上限"), &format!("The request body exceeds the {max} KB limit")),
+                    text(
+                        lang,
+                        &format!("请求内容超过 {max} KB 上限"),
+                        &format!("The request body exceeds the {max} KB limit"),
+                    ),
                 )
             } else {
                 AppError::client(rejection.status(), rejection.body_text())
@@ -123,11 +154,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
             match e.classify() {
                 Category::Data => AppError::client(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("{}: {e}", text(lang, "请求内容结构不正确", "The request body has the wrong shape")),
+                    format!(
+                        "{}: {e}",
+                        text(
+                            lang,
+                            "请求内容结构不正确",
+                            "The request body has the wrong shape"
+                        )
+                    ),
                 ),
                 _ => AppError::client(
                     StatusCode::BAD_REQUEST,
-                    format!("{}: {e}", text(lang, "请求内容不是有效的 JSON", "The request body is not valid JSON")),
+                    format!(
+                        "{}: {e}",
+                        text(
+                            lang,
+                            "请求内容不是有效的 JSON",
+                            "The request body is not valid JSON"
+                        )
+                    ),
                 ),
             }
         })

@@ -52,7 +52,9 @@ impl FieldState {
         let problem = match validate_value(&self.def, &value, today()) {
             Ok(_) => None,
             // A number box holding text the browser could not read as a number.
-            Err(Problem::WrongType) if self.def.kind == FieldKind::Number => Some(Problem::NotANumber),
+            Err(Problem::WrongType) if self.def.kind == FieldKind::Number => {
+                Some(Problem::NotANumber)
+            }
             Err(p) => Some(p),
         };
         let ok = problem.is_none();
@@ -88,21 +90,38 @@ fn text_of(v: &Value) -> String {
 /// An answer as the review page shows it (option labels, not values).
 pub fn display_answer(def: &FieldDef, value: &Value, lang: Lang) -> String {
     let label = |v: &str| {
-        def.options.iter().find(|o| o.value == v).map_or(v.to_string(), |o| o.label.get(lang).to_string())
+        def.options
+            .iter()
+            .find(|o| o.value == v)
+            .map_or(v.to_string(), |o| o.label.get(lang).to_string())
     };
-    let empty = if lang == Lang::Zh { "（未填写）" } else { "(not given)" };
+    let empty = if lang == Lang::Zh {
+        "（未填写）"
+    } else {
+        "(not given)"
+    };
     match (def.kind, value) {
         (_, Value::Null) => empty.into(),
-        (FieldKind::Checkbox, Value::Bool(b)) => {
-            if *b { if lang == Lang::Zh { "是" } else { "Yes" } } else { empty }.into()
+        (FieldKind::Checkbox, Value::Bool(b)) => if *b {
+            if lang == Lang::Zh { "是" } else { "Yes" }
+        } else {
+            empty
         }
+        .into(),
         (FieldKind::Select, Value::String(s)) => label(s),
         (FieldKind::Multiselect, Value::Array(a)) if a.is_empty() => empty.into(),
-        (FieldKind::Multiselect, Value::Array(a)) => {
-            a.iter().filter_map(Value::as_str).map(label).collect::<Vec<_>>().join(if lang == Lang::Zh { "、" } else { ", " })
-        }
+        (FieldKind::Multiselect, Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(label)
+            .collect::<Vec<_>>()
+            .join(if lang == Lang::Zh { "、" } else { ", " }),
         (FieldKind::Number, v) => {
-            let unit = def.unit.as_ref().map(|u| u.get(lang).to_string()).unwrap_or_default();
+            let unit = def
+                .unit
+                .as_ref()
+                .map(|u| u.get(lang).to_string())
+                .unwrap_or_default();
             format!("{} {unit}", text_of(v))
         }
         (_, v) if text_of(v).trim().is_empty() => empty.into(),
@@ -121,7 +140,11 @@ pub fn FieldInput(state: FieldState, l: Lang) -> impl IntoView {
         let v = if raw.is_empty() {
             Value::Null
         } else if s.def.kind == FieldKind::Number {
-            raw.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::String(raw), Value::Number)
+            raw.trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Value::String(raw), Value::Number)
         } else {
             Value::String(raw)
         };
@@ -141,8 +164,12 @@ pub fn FieldInput(state: FieldState, l: Lang) -> impl IntoView {
         let has_hint = def.hint.is_some();
         move || {
             let mut ids = Vec::new();
-            if has_hint { ids.push(hint_id.clone()) }
-            if invalid() { ids.push(err_id.clone()) }
+            if has_hint {
+                ids.push(hint_id.clone())
+            }
+            if invalid() {
+                ids.push(err_id.clone())
+            }
             ids.join(" ")
         }
     };
@@ -230,7 +257,11 @@ pub fn FieldInput(state: FieldState, l: Lang) -> impl IntoView {
                 FieldKind::IdNumber | FieldKind::Uscc => ("text", "text", "off"),
                 _ => ("text", "text", "on"),
             };
-            let caps = if matches!(kind, FieldKind::IdNumber | FieldKind::Uscc) { "characters" } else { "off" };
+            let caps = if matches!(kind, FieldKind::IdNumber | FieldKind::Uscc) {
+                "characters"
+            } else {
+                "off"
+            };
             let (set_a, set_b, leave) = (set_text.clone(), set_text.clone(), leave.clone());
             view! {
                 <div class="input-row">

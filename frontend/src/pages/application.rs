@@ -47,7 +47,13 @@ fn local_time(rfc3339: &str, l: Lang) -> String {
     String::from(date.to_locale_string(l.tag(), &wasm_bindgen::JsValue::UNDEFINED))
 }
 
-fn view_application(s: &ApplicationStatus, l: Lang, link: String, receipt: bool, refresh: impl Fn() + 'static) -> AnyView {
+fn view_application(
+    s: &ApplicationStatus,
+    l: Lang,
+    link: String,
+    receipt: bool,
+    refresh: impl Fn() + 'static,
+) -> AnyView {
     let title = if receipt {
         view! {
             <div class="success" role="status">

@@ -59,7 +59,11 @@ impl Form {
     }
 
     fn in_section(self, section: &Section) -> Vec<FieldState> {
-        self.fields.get_value().into_iter().filter(|f| f.def.section == section.id).collect()
+        self.fields
+            .get_value()
+            .into_iter()
+            .filter(|f| f.def.section == section.id)
+            .collect()
     }
 
     /// Checks every field with the shared rules; fills the summary; true if all pass.
@@ -77,7 +81,12 @@ impl Form {
     }
 
     fn label_of(self, key: &str, l: Lang) -> String {
-        self.fields.with_value(|fs| fs.iter().find(|f| f.def.key == key).map(|f| f.def.label.get(l).to_string()).unwrap_or_default())
+        self.fields.with_value(|fs| {
+            fs.iter()
+                .find(|f| f.def.key == key)
+                .map(|f| f.def.label.get(l).to_string())
+                .unwrap_or_default()
+        })
     }
 
     fn bundle_id(self) -> String {
@@ -101,7 +110,10 @@ fn scroll_top() {
 fn focus(id: &'static str) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
-        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
             let _ = el.focus();
         }
     });
@@ -113,7 +125,12 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
     let fields: Vec<FieldState> = view
         .fields
         .iter()
-        .map(|def| FieldState::new(def.clone(), saved.get(&def.key).cloned().unwrap_or(Value::Null)))
+        .map(|def| {
+            FieldState::new(
+                def.clone(),
+                saved.get(&def.key).cloned().unwrap_or(Value::Null),
+            )
+        })
         .collect();
     let form = Form {
         bundle: StoredValue::new(view),
@@ -131,7 +148,10 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         }
         form.submitting.set(true);
         form.server_message.set(None);
-        let body = CreateApplication { bundle: form.bundle_id(), answers: form.answers() };
+        let body = CreateApplication {
+            bundle: form.bundle_id(),
+            answers: form.answers(),
+        };
         let key = form.idempotency_key.get_value();
         leptos::task::spawn_local(async move {
             let result = api::submit(&body, &key, lang_untracked()).await;
@@ -139,7 +159,11 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
             match result {
                 Ok(created) => {
                     draft::clear(&body.bundle);
-                    let url = status_page(&created.number, &created.token).replacen("/status/", "/receipt/", 1);
+                    let url = status_page(&created.number, &created.token).replacen(
+                        "/status/",
+                        "/receipt/",
+                        1,
+                    );
                     crate::route::go(&url);
                 }
                 Err(e) if !e.body.field_errors.is_empty() => {

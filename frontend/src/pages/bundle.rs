@@ -26,7 +26,13 @@ pub fn BundlePage(id: String) -> impl IntoView {
 }
 
 fn overview(v: &BundleView, l: Lang) -> AnyView {
-    let dept_name = |id: &str| v.departments.iter().find(|d| d.id == id).map(|d| d.name.get(l).to_string()).unwrap_or_default();
+    let dept_name = |id: &str| {
+        v.departments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.get(l).to_string())
+            .unwrap_or_default()
+    };
     view! {
         <nav class="crumbs"><a href="/">{tr(l, "首页", "Home")}</a></nav>
         <section class="panel">

@@ -70,5 +70,9 @@ pub fn failed(e: ApiError) -> AnyView {
 
 /// "N working days" in `l`.
 pub fn working_days(l: Lang, d: f32) -> String {
-    format!("{} {}", crate::i18n::days(d), tr(l, "个工作日", "working days"))
+    format!(
+        "{} {}",
+        crate::i18n::days(d),
+        tr(l, "个工作日", "working days")
+    )
 }

@@ -48,12 +48,18 @@ impl Catalogue {
         let mut fields: Vec<(usize, usize, &FieldDef)> = Vec::new();
         for item in self.bundle_items(bundle) {
             for key in &item.fields {
-                let Some(pos) = self.fields.iter().position(|f| &f.key == key) else { continue };
+                let Some(pos) = self.fields.iter().position(|f| &f.key == key) else {
+                    continue;
+                };
                 if fields.iter().any(|(_, p, _)| *p == pos) {
                     continue;
                 }
                 let field = &self.fields[pos];
-                let section = self.sections.iter().position(|s| s.id == field.section).unwrap_or(usize::MAX);
+                let section = self
+                    .sections
+                    .iter()
+                    .position(|s| s.id == field.section)
+                    .unwrap_or(usize::MAX);
                 fields.push((section, pos, field));
             }
         }
@@ -66,13 +72,22 @@ impl Catalogue {
         let mut merged: Vec<MergedMaterial> = Vec::new();
         for item in self.bundle_items(bundle) {
             for id in &item.materials {
-                let Some(material) = self.material(id) else { continue };
-                if material.produced_by.as_ref().is_some_and(|p| bundle.items.contains(p)) {
+                let Some(material) = self.material(id) else {
+                    continue;
+                };
+                if material
+                    .produced_by
+                    .as_ref()
+                    .is_some_and(|p| bundle.items.contains(p))
+                {
                     continue;
                 }
                 match merged.iter_mut().find(|m| &m.material.id == id) {
                     Some(m) => m.needed_by.push(item.id.clone()),
-                    None => merged.push(MergedMaterial { material: material.clone(), needed_by: vec![item.id.clone()] }),
+                    None => merged.push(MergedMaterial {
+                        material: material.clone(),
+                        needed_by: vec![item.id.clone()],
+                    }),
                 }
             }
         }
@@ -85,12 +100,24 @@ impl Catalogue {
         let items: Vec<Item> = self.bundle_items(bundle).cloned().collect();
         let mut departments: Vec<Department> = Vec::new();
         for item in &items {
-            if let Some(d) = self.department(&item.department).filter(|d| !departments.contains(d)) {
+            if let Some(d) = self
+                .department(&item.department)
+                .filter(|d| !departments.contains(d))
+            {
                 departments.push(d.clone());
             }
         }
-        let fields: Vec<FieldDef> = self.integrated_fields(bundle).into_iter().cloned().collect();
-        let sections = self.sections.iter().filter(|s| fields.iter().any(|f| f.section == s.id)).cloned().collect();
+        let fields: Vec<FieldDef> = self
+            .integrated_fields(bundle)
+            .into_iter()
+            .cloned()
+            .collect();
+        let sections = self
+            .sections
+            .iter()
+            .filter(|s| fields.iter().any(|f| f.section == s.id))
+            .cloned()
+            .collect();
         Some(BundleView {
             promised_days: items.iter().map(|i| i.committed_days).fold(0.0, f32::max),
             separate_field_count: items.iter().map(|i| i.fields.len()).sum(),
@@ -113,43 +140,100 @@ mod tests {
 
     fn field(key: &str, section: &str) -> FieldDef {
         FieldDef {
-            key: key.into(), kind: FieldKind::Text, label: Text::new(key, key), section: section.into(),
-            required: true, hint: None, max_len: None, min: None, max: None, unit: None, options: vec![],
+            key: key.into(),
+            kind: FieldKind::Text,
+            label: Text::new(key, key),
+            section: section.into(),
+            required: true,
+            hint: None,
+            max_len: None,
+            min: None,
+            max: None,
+            unit: None,
+            options: vec![],
         }
     }
 
     fn item(id: &str, dept: &str, days: f32, fields: &[&str], materials: &[&str]) -> Item {
         Item {
-            id: id.into(), code: None, name: Text::new(id, id), department: dept.into(),
-            level: Text::new("县级", "County"), legal_basis: Text::default(), statutory_days: 20.0,
-            committed_days: days, fields: fields.iter().map(|s| s.to_string()).collect(),
+            id: id.into(),
+            code: None,
+            name: Text::new(id, id),
+            department: dept.into(),
+            level: Text::new("县级", "County"),
+            legal_basis: Text::default(),
+            statutory_days: 20.0,
+            committed_days: days,
+            fields: fields.iter().map(|s| s.to_string()).collect(),
             materials: materials.iter().map(|s| s.to_string()).collect(),
         }
     }
 
     fn catalogue() -> Catalogue {
         let material = |id: &str, produced_by: Option<&str>| Material {
-            id: id.into(), name: Text::new(id, id), description: Text::default(),
+            id: id.into(),
+            name: Text::new(id, id),
+            description: Text::default(),
             produced_by: produced_by.map(Into::into),
         };
         Catalogue {
             departments: vec![
-                Department { id: "samr".into(), name: Text::new("市场监管局", "SAMR") },
-                Department { id: "psb".into(), name: Text::new("公安局", "Police") },
+                Department {
+                    id: "samr".into(),
+                    name: Text::new("市场监管局", "SAMR"),
+                },
+                Department {
+                    id: "psb".into(),
+                    name: Text::new("公安局", "Police"),
+                },
             ],
             sections: vec![
-                Section { id: "business".into(), title: Text::new("主体", "Business") },
-                Section { id: "person".into(), title: Text::new("人员", "Person") },
+                Section {
+                    id: "business".into(),
+                    title: Text::new("主体", "Business"),
+                },
+                Section {
+                    id: "person".into(),
+                    title: Text::new("人员", "Person"),
+                },
             ],
-            fields: vec![field("person.name", "person"), field("business.name", "business"), field("food.kind", "business")],
-            materials: vec![material("id_card", None), material("licence", Some("reg")), material("lease", None)],
+            fields: vec![
+                field("person.name", "person"),
+                field("business.name", "business"),
+                field("food.kind", "business"),
+            ],
+            materials: vec![
+                material("id_card", None),
+                material("licence", Some("reg")),
+                material("lease", None),
+            ],
             items: vec![
-                item("reg", "samr", 0.5, &["person.name", "business.name"], &["id_card", "lease"]),
-                item("food", "samr", 5.0, &["business.name", "food.kind", "person.name"], &["id_card", "licence"]),
-                item("seal", "psb", 0.5, &["person.name"], &["id_card", "licence"]),
+                item(
+                    "reg",
+                    "samr",
+                    0.5,
+                    &["person.name", "business.name"],
+                    &["id_card", "lease"],
+                ),
+                item(
+                    "food",
+                    "samr",
+                    5.0,
+                    &["business.name", "food.kind", "person.name"],
+                    &["id_card", "licence"],
+                ),
+                item(
+                    "seal",
+                    "psb",
+                    0.5,
+                    &["person.name"],
+                    &["id_card", "licence"],
+                ),
             ],
             bundles: vec![Bundle {
-                id: "restaurant".into(), name: Text::new("饭店", "Restaurant"), summary: Text::default(),
+                id: "restaurant".into(),
+                name: Text::new("饭店", "Restaurant"),
+                summary: Text::default(),
                 items: vec!["reg".into(), "food".into(), "seal".into()],
             }],
         }
@@ -168,7 +252,11 @@ mod tests {
     #[test]
     fn materials_merge_and_the_bundles_own_results_are_not_asked_for() {
         let view = catalogue().bundle_view("restaurant").expect("bundle");
-        let ids: Vec<&str> = view.materials.iter().map(|m| m.material.id.as_str()).collect();
+        let ids: Vec<&str> = view
+            .materials
+            .iter()
+            .map(|m| m.material.id.as_str())
+            .collect();
         assert_eq!(ids, ["id_card", "lease"]);
         assert_eq!(view.materials[0].needed_by, ["reg", "food", "seal"]);
         assert_eq!(view.separate_material_count, 6);
@@ -189,9 +277,23 @@ mod tests {
         c.items[2].committed_days = 30.0;
         c.bundles.push(c.bundles[0].clone());
         let errors: Vec<String> = c.check().iter().map(ToString::to_string).collect();
-        assert!(errors.contains(&"item reg: unknown field `nope.key`".to_string()), "{errors:?}");
-        assert!(errors.contains(&"item food: unknown department `ghost`".to_string()), "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("item seal: committed limit 30")), "{errors:?}");
-        assert!(errors.contains(&"bundle restaurant: duplicate id".to_string()), "{errors:?}");
+        assert!(
+            errors.contains(&"item reg: unknown field `nope.key`".to_string()),
+            "{errors:?}"
+        );
+        assert!(
+            errors.contains(&"item food: unknown department `ghost`".to_string()),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("item seal: committed limit 30")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.contains(&"bundle restaurant: duplicate id".to_string()),
+            "{errors:?}"
+        );
     }
 }

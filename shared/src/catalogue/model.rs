@@ -123,9 +123,13 @@ impl Catalogue {
     /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
     pub fn check(&self) -> Vec<CatalogueError> {
         let mut errors = Vec::new();
-        let mut err = |entry: String, problem: String| errors.push(CatalogueError { entry, problem });
+        let mut err =
+            |entry: String, problem: String| errors.push(CatalogueError { entry, problem });
         let mut seen = std::collections::BTreeSet::new();
-        let ids = self.departments.iter().map(|d| ("department", &d.id))
+        let ids = self
+            .departments
+            .iter()
+            .map(|d| ("department", &d.id))
             .chain(self.sections.iter().map(|s| ("section", &s.id)))
             .chain(self.fields.iter().map(|f| ("field", &f.key)))
             .chain(self.materials.iter().map(|m| ("material", &m.id)))
@@ -138,22 +142,34 @@ impl Catalogue {
         }
         for f in &self.fields {
             if !self.sections.iter().any(|s| s.id == f.section) {
-                err(format!("field {}", f.key), format!("unknown section `{}`", f.section));
+                err(
+                    format!("field {}", f.key),
+                    format!("unknown section `{}`", f.section),
+                );
             }
-            let needs_options = matches!(f.kind, crate::form::FieldKind::Select | crate::form::FieldKind::Multiselect);
+            let needs_options = matches!(
+                f.kind,
+                crate::form::FieldKind::Select | crate::form::FieldKind::Multiselect
+            );
             if needs_options && f.options.is_empty() {
                 err(format!("field {}", f.key), "a select needs options".into());
             }
         }
         for m in &self.materials {
             if let Some(p) = m.produced_by.as_deref().filter(|p| self.item(p).is_none()) {
-                err(format!("material {}", m.id), format!("produced by unknown item `{p}`"));
+                err(
+                    format!("material {}", m.id),
+                    format!("produced by unknown item `{p}`"),
+                );
             }
         }
         for i in &self.items {
             let entry = format!("item {}", i.id);
             if self.department(&i.department).is_none() {
-                err(entry.clone(), format!("unknown department `{}`", i.department));
+                err(
+                    entry.clone(),
+                    format!("unknown department `{}`", i.department),
+                );
             }
             for k in i.fields.iter().filter(|k| self.field(k).is_none()) {
                 err(entry.clone(), format!("unknown field `{k}`"));
@@ -162,14 +178,21 @@ impl Catalogue {
                 err(entry.clone(), format!("unknown material `{m}`"));
             }
             if i.committed_days > i.statutory_days {
-                err(entry.clone(), format!(
-                    "committed limit {} exceeds the statutory limit {}", i.committed_days, i.statutory_days
-                ));
+                err(
+                    entry.clone(),
+                    format!(
+                        "committed limit {} exceeds the statutory limit {}",
+                        i.committed_days, i.statutory_days
+                    ),
+                );
             }
         }
         for b in &self.bundles {
             if b.items.is_empty() {
-                err(format!("bundle {}", b.id), "a bundle needs at least one item".into());
+                err(
+                    format!("bundle {}", b.id),
+                    "a bundle needs at least one item".into(),
+                );
             }
             for i in b.items.iter().filter(|i| self.item(i).is_none()) {
                 err(format!("bundle {}", b.id), format!("unknown item `{i}`"));

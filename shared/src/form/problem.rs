@@ -12,15 +12,21 @@ pub enum Problem {
     UnknownField,
     /// The JSON value has the wrong type for the field (e.g. a number for a text).
     WrongType,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     Id(IdError),
     Uscc(UsccError),
     Phone,
     Email,
     Date,
     NotANumber,
-    TooSmall { min: f64 },
-    TooLarge { max: f64 },
+    TooSmall {
+        min: f64,
+    },
+    TooLarge {
+        max: f64,
+    },
     UnknownOption,
     TooManyOptions,
 }
@@ -35,7 +41,11 @@ impl Problem {
             Problem::UnknownField => pick("表单中没有此项", "This form has no such field"),
             Problem::WrongType => pick("填写内容的类型不正确", "The answer has the wrong type"),
             Problem::TooLong { max } => {
-                if zh { format!("最多 {max} 个字") } else { format!("At most {max} characters") }
+                if zh {
+                    format!("最多 {max} 个字")
+                } else {
+                    format!("At most {max} characters")
+                }
             }
             Problem::Id(e) => id_message(*e, zh),
             Problem::Uscc(e) => uscc_message(*e, zh),
@@ -44,15 +54,26 @@ impl Problem {
                 "Enter an 11-digit mainland mobile number (1, then 3–9)",
             ),
             Problem::Email => pick("电子邮箱格式不正确", "This is not a valid email address"),
-            Problem::Date => pick("请输入有效日期（年-月-日）", "Enter a real date (YYYY-MM-DD)"),
+            Problem::Date => pick(
+                "请输入有效日期（年-月-日）",
+                "Enter a real date (YYYY-MM-DD)",
+            ),
             Problem::NotANumber => pick("请输入数字", "Enter a number"),
             Problem::TooSmall { min } => {
                 let min = crate::i18n::number(*min);
-                if zh { format!("不能小于 {min}") } else { format!("Must be at least {min}") }
+                if zh {
+                    format!("不能小于 {min}")
+                } else {
+                    format!("Must be at least {min}")
+                }
             }
             Problem::TooLarge { max } => {
                 let max = crate::i18n::number(*max);
-                if zh { format!("不能大于 {max}") } else { format!("Must be at most {max}") }
+                if zh {
+                    format!("不能大于 {max}")
+                } else {
+                    format!("Must be at most {max}")
+                }
             }
             Problem::UnknownOption => pick("请从列表中选择", "Choose one of the listed options"),
             Problem::TooManyOptions => pick("选项过多", "Too many options chosen"),
@@ -67,9 +88,18 @@ fn id_message(e: IdError, zh: bool) -> String {
             "身份证号码只能是数字，最后一位可以是 X",
             "An ID number is digits, the last may be X",
         ),
-        IdError::Region => ("身份证号码前两位不是有效的省级行政区划代码", "The region code is not valid"),
-        IdError::BirthDate => ("身份证号码中的出生日期不存在", "The birth date in the ID number does not exist"),
-        IdError::BirthDateRange => ("身份证号码中的出生日期不合理", "The birth date in the ID number is not possible"),
+        IdError::Region => (
+            "身份证号码前两位不是有效的省级行政区划代码",
+            "The region code is not valid",
+        ),
+        IdError::BirthDate => (
+            "身份证号码中的出生日期不存在",
+            "The birth date in the ID number does not exist",
+        ),
+        IdError::BirthDateRange => (
+            "身份证号码中的出生日期不合理",
+            "The birth date in the ID number is not possible",
+        ),
         IdError::Checksum => (
             "身份证号码校验位不正确，请核对",
             "The check character of the ID number is wrong: please check the number",
@@ -80,12 +110,18 @@ fn id_message(e: IdError, zh: bool) -> String {
 
 fn uscc_message(e: UsccError, zh: bool) -> String {
     let (z, en) = match e {
-        UsccError::Length => ("统一社会信用代码应为 18 位", "A unified social credit code has 18 characters"),
+        UsccError::Length => (
+            "统一社会信用代码应为 18 位",
+            "A unified social credit code has 18 characters",
+        ),
         UsccError::Characters => (
             "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）",
             "The code has a character that is never used (no I, O, S, V, Z)",
         ),
-        UsccError::Region => ("第 3–8 位应为行政区划代码", "Characters 3–8 must be a division code"),
+        UsccError::Region => (
+            "第 3–8 位应为行政区划代码",
+            "Characters 3–8 must be a division code",
+        ),
         UsccError::Checksum => (
             "统一社会信用代码校验位不正确，请核对",
             "The check character of the code is wrong: please check the code",

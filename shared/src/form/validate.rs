@@ -31,13 +31,21 @@ fn as_str(value: &Value) -> Result<&str, Problem> {
 
 /// Checks one answer. Returns the normalised value to store, `None` for an empty optional
 /// answer, or the problem to show. `today` bounds birth dates inside ID numbers.
-pub fn validate_value(field: &FieldDef, value: &Value, today: Date) -> Result<Option<Value>, Problem> {
+pub fn validate_value(
+    field: &FieldDef,
+    value: &Value,
+    today: Date,
+) -> Result<Option<Value>, Problem> {
     if is_empty(value) {
         // A wrong type is reported even when empty-ish (`false` for a text is still a bool).
         if !matches!(value, Value::Null) && type_mismatch(field.kind, value) {
             return Err(Problem::WrongType);
         }
-        return if field.required { Err(Problem::Required) } else { Ok(None) };
+        return if field.required {
+            Err(Problem::Required)
+        } else {
+            Ok(None)
+        };
     }
     let normalised = match field.kind {
         FieldKind::Text | FieldKind::Textarea => {
@@ -48,7 +56,9 @@ pub fn validate_value(field: &FieldDef, value: &Value, today: Date) -> Result<Op
             }
             Value::String(s.to_string())
         }
-        FieldKind::IdNumber => Value::String(check_resident_id(as_str(value)?, today).map_err(Problem::Id)?),
+        FieldKind::IdNumber => {
+            Value::String(check_resident_id(as_str(value)?, today).map_err(Problem::Id)?)
+        }
         FieldKind::Uscc => Value::String(check_uscc(as_str(value)?).map_err(Problem::Uscc)?),
         FieldKind::Phone => Value::String(check_mobile(as_str(value)?).ok_or(Problem::Phone)?),
         FieldKind::Email => {
@@ -68,7 +78,9 @@ pub fn validate_value(field: &FieldDef, value: &Value, today: Date) -> Result<Op
             if !n.validate_range(field.min, field.max, None, None) {
                 return Err(match field.min {
                     Some(min) if n < min => Problem::TooSmall { min },
-                    _ => Problem::TooLarge { max: field.max.unwrap_or(f64::MAX) },
+                    _ => Problem::TooLarge {
+                        max: field.max.unwrap_or(f64::MAX),
+                    },
                 });
             }
             value.clone()
@@ -95,7 +107,12 @@ pub fn validate_value(field: &FieldDef, value: &Value, today: Date) -> Result<Op
                     chosen.push(s);
                 }
             }
-            Value::Array(chosen.into_iter().map(|s| Value::String(s.into())).collect())
+            Value::Array(
+                chosen
+                    .into_iter()
+                    .map(|s| Value::String(s.into()))
+                    .collect(),
+            )
         }
         FieldKind::Checkbox => Value::Bool(value.as_bool().ok_or(Problem::WrongType)?),
     };
@@ -137,5 +154,9 @@ pub fn validate_answers<'a>(
     for key in answers.keys().filter(|k| !known.contains(k.as_str())) {
         problems.insert(key.clone(), vec![Problem::UnknownField]);
     }
-    if problems.is_empty() { Ok(clean) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(clean)
+    } else {
+        Err(problems)
+    }
 }

@@ -17,7 +17,10 @@ mod tests {
 
     #[test]
     fn mainland_mobiles_are_checked() {
-        assert_eq!(check_mobile("138 0013 8000").as_deref(), Some("13800138000"));
+        assert_eq!(
+            check_mobile("138 0013 8000").as_deref(),
+            Some("13800138000")
+        );
         assert_eq!(check_mobile("12800138000"), None);
         assert_eq!(check_mobile("1380013800"), None);
         assert_eq!(check_mobile("1380013800a"), None);

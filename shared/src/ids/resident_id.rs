@@ -78,12 +78,18 @@ mod tests {
 
     #[test]
     fn the_published_example_is_valid() {
-        assert_eq!(check_resident_id("11010519491231002X", TODAY), Ok("11010519491231002X".into()));
+        assert_eq!(
+            check_resident_id("11010519491231002X", TODAY),
+            Ok("11010519491231002X".into())
+        );
     }
 
     #[test]
     fn a_lowercase_x_is_accepted_and_normalised() {
-        assert_eq!(check_resident_id("11010519491231002x", TODAY), Ok("11010519491231002X".into()));
+        assert_eq!(
+            check_resident_id("11010519491231002x", TODAY),
+            Ok("11010519491231002X".into())
+        );
     }
 
     #[test]
@@ -97,7 +103,10 @@ mod tests {
                 }
                 s[pos] = c;
                 let mutated: String = s.into_iter().collect();
-                assert!(check_resident_id(&mutated, TODAY).is_err(), "{mutated} passed");
+                assert!(
+                    check_resident_id(&mutated, TODAY).is_err(),
+                    "{mutated} passed"
+                );
             }
         }
     }
@@ -109,15 +118,27 @@ mod tests {
         let feb30 = with_check("11010519490230002");
         assert_eq!(check_resident_id(&feb30, TODAY), Err(IdError::BirthDate));
         let future = with_check("41142220300101001");
-        assert_eq!(check_resident_id(&future, TODAY), Err(IdError::BirthDateRange));
+        assert_eq!(
+            check_resident_id(&future, TODAY),
+            Err(IdError::BirthDateRange)
+        );
         let county = with_check("41142219900101001");
         assert!(check_resident_id(&county, TODAY).is_ok());
     }
 
     #[test]
     fn wrong_lengths_and_letters_are_rejected() {
-        assert_eq!(check_resident_id("1101051949123100", TODAY), Err(IdError::Length));
-        assert_eq!(check_resident_id("1101051949123100A2", TODAY), Err(IdError::Characters));
-        assert_eq!(check_resident_id("99010519491231002X", TODAY), Err(IdError::Region));
+        assert_eq!(
+            check_resident_id("1101051949123100", TODAY),
+            Err(IdError::Length)
+        );
+        assert_eq!(
+            check_resident_id("1101051949123100A2", TODAY),
+            Err(IdError::Characters)
+        );
+        assert_eq!(
+            check_resident_id("99010519491231002X", TODAY),
+            Err(IdError::Region)
+        );
     }
 }

@@ -4,7 +4,9 @@
 /// The code's alphabet; a character's value is its index (no I, O, S, V, Z).
 pub const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights `3^(i-1) mod 31` for positions 1..=17.
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Why a unified social credit code is not valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,14 +77,21 @@ pub fn check_uscc(input: &str) -> Result<String, UsccError> {
 mod tests {
     use super::*;
 
-    const EXAMPLES: [&str; 3] = ["91350200776049653A", "91440101MA5CJQ4N59", "913502000728319549"];
+    const EXAMPLES: [&str; 3] = [
+        "91350200776049653A",
+        "91440101MA5CJQ4N59",
+        "913502000728319549",
+    ];
 
     #[test]
     fn the_published_examples_are_valid() {
         for code in EXAMPLES {
             assert_eq!(check_uscc(code), Ok(code.to_string()), "{code}");
         }
-        assert_eq!(check_uscc(" 91440101ma5cjq4n59 "), Ok("91440101MA5CJQ4N59".into()));
+        assert_eq!(
+            check_uscc(" 91440101ma5cjq4n59 "),
+            Ok("91440101MA5CJQ4N59".into())
+        );
     }
 
     #[test]
