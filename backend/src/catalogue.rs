@@ -32,6 +32,7 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
         all.materials.extend(part.materials);
         all.items.extend(part.items);
         all.bundles.extend(part.bundles);
+        all.calendar.extend(part.calendar);
     }
     let errors = all.check();
     if !errors.is_empty() {
@@ -60,6 +61,9 @@ fn entries(c: &Catalogue) -> Vec<String> {
     v.extend(c.materials.iter().map(|m| format!("material {}", m.id)));
     v.extend(c.items.iter().map(|i| format!("item {}", i.id)));
     v.extend(c.bundles.iter().map(|b| format!("bundle {}", b.id)));
+    if !c.calendar.is_empty() {
+        v.push("calendar".into());
+    }
     v
 }
 

@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Folder of the catalogue data files.
     #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
     pub catalogue_dir: PathBuf,
+    /// Applications one client address may file per minute.
+    #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
+    pub submit_limit_per_minute: u32,
 }
 
 #[derive(Debug, Subcommand)]

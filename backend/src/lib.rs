@@ -26,12 +26,13 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
+    pub limits: http::limits::Limits,
 }
 
 /// The whole application: API, health check and, if configured, the frontend with a
 /// client-side-route fallback to `index.html`.
 pub fn app(state: AppState) -> Router {
-    let mut router = http::routes();
+    let mut router = http::routes(&state);
     if let Some(dir) = &state.static_dir {
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
@@ -63,7 +64,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

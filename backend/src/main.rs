@@ -47,6 +47,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         db,
         catalogue: Arc::new(catalogue),
         static_dir: Some(args.static_dir),
+        limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
     };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);

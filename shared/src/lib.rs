@@ -3,6 +3,7 @@
 //! to wasm32 for the browser and natively for the server, so both run the same rules.
 
 pub mod api;
+pub mod calendar;
 pub mod catalogue;
 pub mod date;
 pub mod error;

@@ -40,6 +40,7 @@ impl TestApp {
             db: db.clone(),
             catalogue: Arc::new(catalogue),
             static_dir: None,
+            limits: Default::default(),
         };
         TestApp {
             router: backend::app(state),

@@ -2,6 +2,7 @@
 
 mod helpers;
 mod logs;
+mod reference;
 
 use helpers::{TestApp, restaurant, restaurant_with};
 use serde_json::{Value, json};
@@ -403,5 +404,65 @@ async fn bundles_health_and_unknown_paths_answer_in_json() {
     assert!(err["message"].is_string());
     let (status, _, _) = app.get("/healthz", None).await;
     assert_eq!(status, 200);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_durable_commits() {
+    let app = TestApp::sqlite().await;
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("pragma");
+    assert_eq!(sync, 2, "FULL");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn one_address_filing_too_fast_is_told_to_wait_and_others_are_not() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    let app = TestApp::sqlite().await;
+    // As `serve` reports the peer of a real socket.
+    let from = |addr: &str| {
+        let addr: std::net::SocketAddr = addr.parse().expect("address");
+        let body = serde_json::to_vec(&restaurant()).expect("json");
+        Request::post("/api/applications")
+            .header("content-type", "application/json")
+            .extension(ConnectInfo(addr))
+            .body(Body::from(body))
+            .expect("request")
+    };
+    for _ in 0..20 {
+        assert_eq!(app.send(from("203.0.113.7:5000")).await.0, 201);
+    }
+    let (status, headers, body) = app.send(from("203.0.113.7:5001")).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(
+        headers["retry-after"]
+            .to_str()
+            .expect("ascii")
+            .parse::<u64>()
+            .expect("seconds")
+            >= 1
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("提交过于频繁")
+    );
+    assert_eq!(
+        app.send(from("198.51.100.1:6000")).await.0,
+        201,
+        "another address is not limited"
+    );
+    assert_eq!(app.counts().await.0, 21, "the refused one stored nothing");
     app.finish().await;
 }

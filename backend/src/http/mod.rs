@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod bundles;
+pub mod limits;
 pub mod openapi;
 
 use axum::Router;
@@ -20,11 +21,15 @@ use crate::AppState;
 use crate::error::AppError;
 
 /// The API's routes (the static frontend is added in `crate::app`).
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let limited = axum::middleware::from_fn_with_state(state.clone(), limits::limit_submissions);
     Router::new()
         .route(shared::api::BUNDLES, get(bundles::list))
         .route("/api/bundles/{id}", get(bundles::get))
-        .route(shared::api::APPLICATIONS, post(applications::create))
+        .route(
+            shared::api::APPLICATIONS,
+            post(applications::create).route_layer(limited),
+        )
         .route("/api/applications/{number}", get(applications::status))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/{*rest}", any(not_found))

@@ -236,6 +236,7 @@ mod tests {
                 summary: Text::default(),
                 items: vec!["reg".into(), "food".into(), "seal".into()],
             }],
+            calendar: vec![],
         }
     }
 

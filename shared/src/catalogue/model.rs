@@ -72,8 +72,10 @@ pub struct Bundle {
     pub items: Vec<String>,
 }
 
-/// The whole catalogue.
+/// The whole catalogue. Unknown keys are refused, so a misspelt key in a data file stops the
+/// server instead of being silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Catalogue {
     #[serde(default)]
     pub departments: Vec<Department>,
@@ -87,6 +89,9 @@ pub struct Catalogue {
     pub items: Vec<Item>,
     #[serde(default)]
     pub bundles: Vec<Bundle>,
+    /// The official working-day arrangement, a year an entry.
+    #[serde(default)]
+    pub calendar: Vec<crate::calendar::YearArrangement>,
 }
 
 /// A broken reference or duplicate in the catalogue, naming the entry and the problem.
@@ -186,6 +191,9 @@ impl Catalogue {
                     ),
                 );
             }
+        }
+        if let Err(e) = crate::calendar::Calendar::new(&self.calendar) {
+            err("calendar".into(), e.0);
         }
         for b in &self.bundles {
             if b.items.is_empty() {
