@@ -14,6 +14,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, header};
+use shared::calendar::Calendar;
 use shared::catalogue::Catalogue;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,9 +25,26 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: db::Db,
     pub catalogue: Arc<Catalogue>,
+    /// The working-day calendar built from the catalogue's arrangements.
+    pub calendar: Arc<Calendar>,
     /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub limits: http::limits::Limits,
+}
+
+impl AppState {
+    /// The state for a checked catalogue, serving the API alone with default limits.
+    pub fn new(db: db::Db, catalogue: Catalogue) -> anyhow::Result<AppState> {
+        let calendar =
+            Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
+        Ok(AppState {
+            db,
+            catalogue: Arc::new(catalogue),
+            calendar: Arc::new(calendar),
+            static_dir: None,
+            limits: http::limits::Limits::default(),
+        })
+    }
 }
 
 /// The whole application: API, health check and, if configured, the frontend with a

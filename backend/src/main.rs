@@ -1,7 +1,6 @@
 //! `lianban`: config → telemetry → catalogue → pool + migrations → serve.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use backend::config::{CatalogueCommand, Cli, Command, ServeArgs};
 use backend::{AppState, catalogue, db};
@@ -44,10 +43,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend there: serving the API only");
     }
     let state = AppState {
-        db,
-        catalogue: Arc::new(catalogue),
         static_dir: Some(args.static_dir),
         limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
+        ..AppState::new(db, catalogue)?
     };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);

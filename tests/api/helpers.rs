@@ -1,8 +1,6 @@
 //! Test harness: the real router over a fresh SQLite file or a fresh PostgreSQL database,
 //! driven in-process with `oneshot`.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -36,12 +34,7 @@ impl TestApp {
     async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
         let catalogue = catalogue::load(&dir).expect("the shipped catalogue loads");
-        let state = AppState {
-            db: db.clone(),
-            catalogue: Arc::new(catalogue),
-            static_dir: None,
-            limits: Default::default(),
-        };
+        let state = AppState::new(db.clone(), catalogue).expect("state");
         TestApp {
             router: backend::app(state),
             db,

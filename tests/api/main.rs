@@ -466,3 +466,50 @@ async fn one_address_filing_too_fast_is_told_to_wait_and_others_are_not() {
     assert_eq!(app.counts().await.0, 21, "the refused one stored nothing");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_guide_counts_working_days_through_the_national_day_week() {
+    let app = TestApp::sqlite().await;
+    let (status, _, guide) = app
+        .get("/api/bundles/restaurant/guide?accepted_on=2026-09-24", None)
+        .await;
+    assert_eq!(status, 200, "{guide}");
+    // Food permit: 5 working days from Thu 24 Sep — Mon 28, Tue 29, Wed 30, Thu 8, Fri 9 Oct.
+    let food = guide["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "food_business_permit")
+        .expect("food");
+    assert_eq!(food["due_on"], "2026-10-09");
+    // Half-day items are due by the next working day (Mon 28 Sep, after the Mid-Autumn break).
+    let seal = guide["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "seal_filing")
+        .expect("seal");
+    assert_eq!(seal["due_on"], "2026-09-28");
+    assert_eq!(
+        guide["due_on"], "2026-10-09",
+        "items run in parallel: the latest, not the sum"
+    );
+    assert_eq!(guide["calendar_covers"], true);
+    let f = &guide["figures"];
+    assert_eq!(f["committed_days"], 5.0);
+    assert_eq!(f["statutory_sum_days"], 16.0);
+    assert!(f["fields_merged"].as_u64() < f["fields_separate"].as_u64());
+    let (status, _, err) = app
+        .get("/api/bundles/restaurant/guide?accepted_on=2026-02-30", None)
+        .await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["accepted_on"].is_array());
+    let (_, _, later) = app
+        .get("/api/bundles/restaurant/guide?accepted_on=2027-03-01", None)
+        .await;
+    assert_eq!(
+        later["calendar_covers"], false,
+        "2027 is not in the calendar yet"
+    );
+    app.finish().await;
+}

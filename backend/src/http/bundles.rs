@@ -1,9 +1,9 @@
 //! The public catalogue of bundles.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use shared::api::BundleSummary;
-use shared::catalogue::BundleView;
+use shared::catalogue::{BundleGuide, BundleView};
 use shared::error::ErrorBody;
 
 use super::{Json, ReqLang, text};
@@ -46,4 +46,44 @@ pub async fn get(
             text(lang, "没有这个套餐", "No such bundle"),
         )
     })
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct GuideQuery {
+    /// The day of acceptance, `YYYY-MM-DD`; today (Beijing) if absent.
+    accepted_on: Option<String>,
+}
+
+/// The one-time notice's dates and figures: each item's due date in working days if accepted
+/// on `accepted_on`, the bundle's (the latest: items run in parallel), and the reform figures.
+#[utoipa::path(get, path = "/api/bundles/{id}/guide", tag = "catalogue",
+    params(("id" = String, Path, description = "Bundle id"), GuideQuery),
+    responses((status = 200, body = BundleGuide), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn guide(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+    Query(query): Query<GuideQuery>,
+) -> Result<Json<BundleGuide>, AppError> {
+    let view = state.catalogue.bundle_view(&id).ok_or_else(|| {
+        AppError::client(
+            StatusCode::NOT_FOUND,
+            text(lang, "没有这个套餐", "No such bundle"),
+        )
+    })?;
+    let accepted = match query.accepted_on.as_deref() {
+        None => crate::domain::clock::county_date(crate::domain::clock::now_unix()),
+        Some(s) => shared::date::parse_iso_date(s).ok_or_else(|| {
+            let message = text(
+                lang,
+                "请输入有效日期（年-月-日）",
+                "Enter a real date (YYYY-MM-DD)",
+            );
+            let mut body = ErrorBody::new(message.clone());
+            body.field_errors
+                .insert("accepted_on".into(), vec![message]);
+            AppError::Validation(body)
+        })?,
+    };
+    Ok(Json(view.guide(&state.calendar, accepted)))
 }

@@ -26,6 +26,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route(shared::api::BUNDLES, get(bundles::list))
         .route("/api/bundles/{id}", get(bundles::get))
+        .route("/api/bundles/{id}/guide", get(bundles::guide))
         .route(
             shared::api::APPLICATIONS,
             post(applications::create).route_layer(limited),

@@ -8,7 +8,7 @@ use super::{applications, bundles};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
-    paths(bundles::list, bundles::get, applications::create, applications::status),
+    paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status),
     modifiers(&StatusToken),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"))

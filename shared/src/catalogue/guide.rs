@@ -1,0 +1,133 @@
+//! The one-time notice's numbers (一次性告知): when each item of a bundle is due if accepted on
+//! a given day, and the reform figures — fields, materials and days, separately versus joined —
+//! computed from the catalogue, never typed in.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::BundleView;
+use crate::calendar::Calendar;
+use crate::date::format_iso_date;
+
+/// What joining the items saves, for one bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReformFigures {
+    /// Fields if each item were applied for on its own form.
+    pub fields_separate: usize,
+    /// Fields of the integrated form.
+    pub fields_merged: usize,
+    pub materials_separate: usize,
+    pub materials_merged: usize,
+    /// The longest statutory limit of the bundle's items, in working days.
+    pub statutory_longest_days: f32,
+    /// All statutory limits one after another (the old serial way), in working days.
+    pub statutory_sum_days: f32,
+    /// The bundle's promise: its items run in parallel, so the longest committed limit.
+    pub committed_days: f32,
+    /// Percent fewer fields, materials, and days against the serial statutory total.
+    pub fields_cut_percent: u32,
+    pub materials_cut_percent: u32,
+    pub days_cut_percent: u32,
+}
+
+/// When one item is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemDue {
+    pub item: String,
+    pub committed_days: f32,
+    /// `YYYY-MM-DD`, the last working day of the committed limit.
+    pub due_on: String,
+}
+
+/// `GET /api/bundles/{id}/guide`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BundleGuide {
+    pub bundle: String,
+    pub accepted_on: String,
+    pub items: Vec<ItemDue>,
+    /// The latest of the items' dates: they run in parallel.
+    pub due_on: String,
+    pub figures: ReformFigures,
+    /// False when a date falls in a year whose official arrangement is not in the calendar yet
+    /// (then only weekends are known to be days off).
+    pub calendar_covers: bool,
+}
+
+fn percent_cut(before: f64, after: f64) -> u32 {
+    if before <= 0.0 {
+        0
+    } else {
+        (((before - after) / before) * 100.0).floor().max(0.0) as u32
+    }
+}
+
+/// Whole working days a limit takes: a half day is due by the next working day.
+fn whole_days(days: f32) -> u32 {
+    days.max(0.0).ceil() as u32
+}
+
+impl BundleView {
+    pub fn figures(&self) -> ReformFigures {
+        let statutory_longest_days = self
+            .items
+            .iter()
+            .map(|i| i.statutory_days)
+            .fold(0.0, f32::max);
+        let statutory_sum_days = self.items.iter().map(|i| i.statutory_days).sum();
+        ReformFigures {
+            fields_separate: self.separate_field_count,
+            fields_merged: self.fields.len(),
+            materials_separate: self.separate_material_count,
+            materials_merged: self.materials.len(),
+            statutory_longest_days,
+            statutory_sum_days,
+            committed_days: self.promised_days,
+            fields_cut_percent: percent_cut(
+                self.separate_field_count as f64,
+                self.fields.len() as f64,
+            ),
+            materials_cut_percent: percent_cut(
+                self.separate_material_count as f64,
+                self.materials.len() as f64,
+            ),
+            days_cut_percent: percent_cut(
+                f64::from(statutory_sum_days),
+                f64::from(self.promised_days),
+            ),
+        }
+    }
+
+    /// Due dates if the bundle is accepted on `accepted`, counted in working days.
+    pub fn guide(&self, calendar: &Calendar, accepted: Date) -> BundleGuide {
+        let items: Vec<(String, f32, Date)> = self
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.id.clone(),
+                    i.committed_days,
+                    calendar.due_date(accepted, whole_days(i.committed_days)),
+                )
+            })
+            .collect();
+        let due = items.iter().map(|(_, _, d)| *d).max().unwrap_or(accepted);
+        BundleGuide {
+            bundle: self.bundle.id.clone(),
+            accepted_on: format_iso_date(accepted),
+            calendar_covers: calendar.knows(accepted.year()) && calendar.knows(due.year()),
+            items: items
+                .into_iter()
+                .map(|(item, committed_days, d)| ItemDue {
+                    item,
+                    committed_days,
+                    due_on: format_iso_date(d),
+                })
+                .collect(),
+            due_on: format_iso_date(due),
+            figures: self.figures(),
+        }
+    }
+}
