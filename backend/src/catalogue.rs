@@ -84,6 +84,32 @@ mod tests {
     }
 
     #[test]
+    fn the_five_pilot_bundles_are_listed_and_each_joins_its_forms() {
+        let c = load(&repo_catalogue()).expect("catalogue");
+        let ids: Vec<&str> = c.bundles.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "restaurant",
+                "small_shop",
+                "pharmacy",
+                "small_workshop",
+                "supermarket"
+            ]
+        );
+        for b in &c.bundles {
+            let f = c.bundle_view(&b.id).expect("view").figures();
+            assert!(f.fields_merged < f.fields_separate, "{}: {f:?}", b.id);
+            assert!(f.materials_merged < f.materials_separate, "{}: {f:?}", b.id);
+            assert!(
+                f.committed_days < f.statutory_longest_days,
+                "{}: {f:?}",
+                b.id
+            );
+        }
+    }
+
+    #[test]
     fn a_broken_reference_names_the_file_and_the_entry() {
         let dir = std::env::temp_dir().join(format!("lianban-cat-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");

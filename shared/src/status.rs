@@ -35,17 +35,18 @@ impl SubStatus {
         }
     }
 
+    /// Every state, in the order an item moves through them.
+    pub const ALL: [SubStatus; 6] = [
+        SubStatus::Submitted,
+        SubStatus::Accepted,
+        SubStatus::SupplementRequested,
+        SubStatus::InspectionScheduled,
+        SubStatus::Approved,
+        SubStatus::Rejected,
+    ];
+
     pub fn parse(s: &str) -> Option<SubStatus> {
-        [
-            SubStatus::Submitted,
-            SubStatus::Accepted,
-            SubStatus::SupplementRequested,
-            SubStatus::InspectionScheduled,
-            SubStatus::Approved,
-            SubStatus::Rejected,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        SubStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -124,14 +125,7 @@ mod tests {
             OverallStatus::derive(&[Rejected, Approved]),
             OverallStatus::Completed
         );
-        for s in [
-            Submitted,
-            Accepted,
-            SupplementRequested,
-            InspectionScheduled,
-            Approved,
-            Rejected,
-        ] {
+        for s in SubStatus::ALL {
             assert_eq!(SubStatus::parse(s.as_str()), Some(s));
         }
     }

@@ -48,6 +48,7 @@ for (const [name, options] of Object.entries(viewports)) {
       await page.goto(server.base);
       await page.getByRole('heading', { name: '开店办证，一次办好' }).waitFor();
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      assert.equal(await page.locator('.card').count(), 5, 'the five pilot bundles');
       assert.deepEqual(await accessibilityProblems(page), []);
       await shot(page, `${name}-1-bundles`);
 
@@ -55,6 +56,9 @@ for (const [name, options] of Object.entries(viewports)) {
       await page.getByRole('heading', { name: '开饭店' }).waitFor();
       assert.equal(await page.locator('tbody tr').count(), RESTAURANT_ITEMS);
       await page.getByText('食品经营许可', { exact: true }).waitFor();
+      // The one-time notice: when everything is due, counted in working days.
+      await page.getByText('如今天受理，预计全部办结日期').waitFor();
+      assert.match(await page.locator('.due strong').innerText(), /^\d{4}-\d{2}-\d{2}$/);
       assert.deepEqual(await accessibilityProblems(page), []);
       await shot(page, `${name}-2-bundle`);
 

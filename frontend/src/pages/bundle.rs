@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use shared::Lang;
-use shared::catalogue::BundleView;
+use shared::catalogue::{BundleGuide, BundleView};
 
 use super::{failed, fetch, loading, working_days};
 use crate::api;
@@ -11,21 +11,42 @@ use crate::i18n::{days, lang, lang_untracked, tr};
 
 #[component]
 pub fn BundlePage(id: String) -> impl IntoView {
+    let guide_id = id.clone();
     let bundle = fetch(move || {
         let id = id.clone();
         async move { api::bundle(&id, lang_untracked()).await }
+    });
+    let guide = fetch(move || {
+        let id = guide_id.clone();
+        async move { api::guide(&id, lang_untracked()).await }
     });
     move || {
         let l = lang();
         match bundle.get() {
             None => loading(l),
             Some(Err(e)) => failed(e),
-            Some(Ok(v)) => overview(&v, l),
+            Some(Ok(v)) => overview(&v, guide.get().and_then(Result::ok), l),
         }
     }
 }
 
-fn overview(v: &BundleView, l: Lang) -> AnyView {
+fn overview(v: &BundleView, guide: Option<BundleGuide>, l: Lang) -> AnyView {
+    let due = guide.map(|g| {
+        let f = g.figures;
+        view! {
+            <p class="due">
+                {tr(l, "如今天受理，预计全部办结日期：", "If accepted today, everything is decided by ")}
+                <strong>{g.due_on}</strong>
+                {tr(l, "（按工作日计算，已扣除法定节假日）", " (working days, public holidays excluded)")}
+            </p>
+            <p class="muted">
+                {format!("{} {} → {} {} (−{}%)",
+                    tr(l, "逐项串联办理法定时限合计", "One after another, the statutory limits add up to"),
+                    days(f.statutory_sum_days), days(f.committed_days),
+                    tr(l, "个工作日", "working days"), f.days_cut_percent)}
+            </p>
+        }
+    });
     let dept_name = |id: &str| {
         v.departments
             .iter()
@@ -47,6 +68,7 @@ fn overview(v: &BundleView, l: Lang) -> AnyView {
                 <div><dt>{tr(l, "申请材料（分别申请 → 合并）", "Materials (separately → merged)")}</dt>
                     <dd>{format!("{} → {}", v.separate_material_count, v.materials.len())}</dd></div>
             </dl>
+            {due}
             <a class="button primary" href=format!("/bundles/{}/apply", v.bundle.id)>{tr(l, "开始填写综合表单", "Start the integrated form")}</a>
         </section>
         <section class="panel">
