@@ -203,13 +203,15 @@ pub async fn status(
             text(lang, "没有找到这份申请", "No such application"),
         )
     };
+    // Hash first, whatever the number: an unknown number and a wrong token cost the same.
+    let presented = hash_token(token);
     if !is_number(&number) {
         return Err(not_found());
     }
     let app = db_apps::find(&state.db, &number)
         .await?
         .ok_or_else(not_found)?;
-    if app.token_hash != hash_token(token) {
+    if app.token_hash != presented {
         return Err(not_found());
     }
     let catalogue = &state.catalogue;
