@@ -58,6 +58,8 @@ for (const [name, options] of Object.entries(viewports)) {
       await page.getByText('食品经营许可', { exact: true }).waitFor();
       // The one-time notice: when everything is due, counted in working days.
       await page.getByText('如今天受理，预计全部办结日期').waitFor();
+      await page.getByText('需现场核查（不计时限） · 有效期 5 年').first().waitFor();
+      await page.getByText('可容缺受理，后补').first().waitFor();
       assert.match(await page.locator('.due strong').innerText(), /^\d{4}-\d{2}-\d{2}$/);
       assert.deepEqual(await accessibilityProblems(page), []);
       await shot(page, `${name}-2-bundle`);

@@ -30,6 +30,32 @@ pub fn BundlePage(id: String) -> impl IntoView {
     }
 }
 
+/// What an applicant should know of an item at a glance: commitment path, inspection, validity.
+fn item_tags(i: &shared::catalogue::Item, l: Lang) -> String {
+    let mut tags: Vec<String> = Vec::new();
+    if i.commitment_allowed {
+        tags.push(tr(l, "可告知承诺", "commitment path").into());
+    }
+    if i.onsite_inspection {
+        tags.push(
+            tr(
+                l,
+                "需现场核查（不计时限）",
+                "on-site inspection (not counted)",
+            )
+            .into(),
+        );
+    }
+    if let Some(y) = i.validity_years {
+        tags.push(format!(
+            "{} {y} {}",
+            tr(l, "有效期", "valid"),
+            tr(l, "年", "years")
+        ));
+    }
+    tags.join(" · ")
+}
+
 fn overview(v: &BundleView, guide: Option<BundleGuide>, l: Lang) -> AnyView {
     let due = guide.map(|g| {
         let f = g.figures;
@@ -83,7 +109,10 @@ fn overview(v: &BundleView, guide: Option<BundleGuide>, l: Lang) -> AnyView {
                     </tr></thead>
                     <tbody>
                         {v.items.iter().map(|i| view! { <tr>
-                            <td>{i.name.get(l).to_string()}</td>
+                            <td>
+                                <span>{i.name.get(l).to_string()}</span>
+                                <span class="tags">{item_tags(i, l)}</span>
+                            </td>
                             <td>{dept_name(&i.department)}</td>
                             <td>{working_days(l, i.statutory_days)}</td>
                             <td>{working_days(l, i.committed_days)}</td>
@@ -97,6 +126,9 @@ fn overview(v: &BundleView, guide: Option<BundleGuide>, l: Lang) -> AnyView {
             <ol class="materials">
                 {v.materials.iter().map(|m| view! { <li>
                     <strong>{m.material.name.get(l).to_string()}</strong>
+                    {m.material.may_be_missing.then(|| view! {
+                        <span class="tag">{tr(l, "可容缺受理，后补", "may follow after acceptance")}</span>
+                    })}
                     <span class="muted">{m.material.description.get(l).to_string()}</span>
                 </li> }).collect_view()}
             </ol>

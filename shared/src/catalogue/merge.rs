@@ -164,6 +164,9 @@ mod tests {
             legal_basis: Text::default(),
             statutory_days: 20.0,
             committed_days: days,
+            commitment_allowed: false,
+            onsite_inspection: false,
+            validity_years: None,
             fields: fields.iter().map(|s| s.to_string()).collect(),
             materials: materials.iter().map(|s| s.to_string()).collect(),
         }
@@ -175,6 +178,7 @@ mod tests {
             name: Text::new(id, id),
             description: Text::default(),
             produced_by: produced_by.map(Into::into),
+            may_be_missing: false,
         };
         Catalogue {
             departments: vec![

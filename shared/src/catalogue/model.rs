@@ -33,6 +33,10 @@ pub struct Material {
     /// contains that item nobody uploads it — the system already holds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub produced_by: Option<String>,
+    /// A secondary material that may be missing at acceptance (容缺受理): the applicant
+    /// commits to bring it later.
+    #[serde(default)]
+    pub may_be_missing: bool,
 }
 
 /// An administrative item (事项): one permit, filing or registration.
@@ -52,8 +56,18 @@ pub struct Item {
     pub legal_basis: Text,
     /// The law's time limit, in working days.
     pub statutory_days: f32,
-    /// This county's promised limit, in working days (0.5 = half a day).
+    /// This county's promised limit, in working days (0.5 = half a day, 0 = on the spot).
     pub committed_days: f32,
+    /// Notification-commitment (告知承诺) is allowed: approval on the spot after the formal
+    /// review, for applicants with a clean credit record.
+    #[serde(default)]
+    pub commitment_allowed: bool,
+    /// An on-site inspection is part of the review (its time does not count).
+    #[serde(default)]
+    pub onsite_inspection: bool,
+    /// Years the resulting permit is valid; `None` for results without an expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_years: Option<u32>,
     /// Field keys of the dictionary this item needs.
     pub fields: Vec<String>,
     /// Material ids this item needs.
