@@ -394,12 +394,32 @@ async fn bundles_health_and_unknown_paths_answer_in_json() {
     unique.sort();
     unique.dedup();
     assert_eq!(keys.len(), unique.len(), "each field once");
-    let food = view["items"].as_array().expect("items").iter().find(|i| i["id"] == "food_business_permit").expect("food");
-    assert_eq!((food["onsite_inspection"].as_bool(), food["validity_years"].as_u64()), (Some(true), Some(5)));
-    let rules = view["materials"].as_array().expect("materials").iter().find(|m| m["material"]["id"] == "food_safety_rules").expect("rules");
+    let food = view["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == "food_business_permit")
+        .expect("food");
+    assert_eq!(
+        (
+            food["onsite_inspection"].as_bool(),
+            food["validity_years"].as_u64()
+        ),
+        (Some(true), Some(5))
+    );
+    let rules = view["materials"]
+        .as_array()
+        .expect("materials")
+        .iter()
+        .find(|m| m["material"]["id"] == "food_safety_rules")
+        .expect("rules");
     assert_eq!(rules["material"]["may_be_missing"], true);
     assert!(
-        view["materials"].as_array().expect("materials").iter().all(|m| m["material"]["id"] != "business_licence"),
+        view["materials"]
+            .as_array()
+            .expect("materials")
+            .iter()
+            .all(|m| m["material"]["id"] != "business_licence"),
         "the licence the bundle issues is not asked for"
     );
     let (status, _, err) = app.get("/api/bundles/casino", None).await;
