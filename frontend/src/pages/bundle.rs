@@ -95,7 +95,10 @@ fn overview(v: &BundleView, guide: Option<BundleGuide>, l: Lang) -> AnyView {
                     <dd>{format!("{} → {}", v.separate_material_count, v.materials.len())}</dd></div>
             </dl>
             {due}
-            <a class="button primary" href=format!("/bundles/{}/apply", v.bundle.id)>{tr(l, "开始填写综合表单", "Start the integrated form")}</a>
+            <div class="actions no-print">
+                <a class="button primary" href=format!("/bundles/{}/apply", v.bundle.id)>{tr(l, "开始填写综合表单", "Start the integrated form")}</a>
+                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{tr(l, "打印办事指南", "Print the guide")}</button>
+            </div>
         </section>
         <section class="panel">
             <h2>{tr(l, "包含事项（并联办理）", "Items (handled in parallel)")}</h2>
@@ -112,6 +115,7 @@ fn overview(v: &BundleView, guide: Option<BundleGuide>, l: Lang) -> AnyView {
                             <td>
                                 <span>{i.name.get(l).to_string()}</span>
                                 <span class="tags">{item_tags(i, l)}</span>
+                                <span class="basis">{format!("{} · {}", i.level.get(l), i.legal_basis.get(l))}</span>
                             </td>
                             <td>{dept_name(&i.department)}</td>
                             <td>{working_days(l, i.statutory_days)}</td>

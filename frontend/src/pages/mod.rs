@@ -68,8 +68,11 @@ pub fn failed(e: ApiError) -> AnyView {
     view! { <div class="alert" role="alert"><p>{e.body.message}</p></div> }.into_any()
 }
 
-/// "N working days" in `l`.
+/// "N working days" in `l`; a limit of zero is "on the spot".
 pub fn working_days(l: Lang, d: f32) -> String {
+    if d == 0.0 {
+        return tr(l, "当场办结", "on the spot").to_string();
+    }
     format!(
         "{} {}",
         crate::i18n::days(d),
