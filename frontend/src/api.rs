@@ -38,32 +38,30 @@ async fn decode<T: DeserializeOwned>(res: Response, lang: Lang) -> Result<T, Api
     Err(ApiError { status, body })
 }
 
-pub async fn bundles(lang: Lang) -> Result<Vec<BundleSummary>, ApiError> {
-    let res = Request::get(api::BUNDLES)
-        .header("Accept-Language", lang.tag())
-        .send()
-        .await
-        .map_err(|e| network(lang, e))?;
+async fn get<T: DeserializeOwned>(
+    url: &str,
+    lang: Lang,
+    token: Option<&str>,
+) -> Result<T, ApiError> {
+    let mut req = Request::get(url).header("Accept-Language", lang.tag());
+    if let Some(token) = token {
+        req = req.header("Authorization", &format!("Bearer {token}"));
+    }
+    let res = req.send().await.map_err(|e| network(lang, e))?;
     decode(res, lang).await
 }
 
+pub async fn bundles(lang: Lang) -> Result<Vec<BundleSummary>, ApiError> {
+    get(api::BUNDLES, lang, None).await
+}
+
 pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
-    let res = Request::get(&api::bundle_path(id))
-        .header("Accept-Language", lang.tag())
-        .send()
-        .await
-        .map_err(|e| network(lang, e))?;
-    decode(res, lang).await
+    get(&api::bundle_path(id), lang, None).await
 }
 
 /// Due dates and reform figures of a bundle accepted today.
 pub async fn guide(id: &str, lang: Lang) -> Result<BundleGuide, ApiError> {
-    let res = Request::get(&format!("{}/guide", api::bundle_path(id)))
-        .header("Accept-Language", lang.tag())
-        .send()
-        .await
-        .map_err(|e| network(lang, e))?;
-    decode(res, lang).await
+    get(&format!("{}/guide", api::bundle_path(id)), lang, None).await
 }
 
 /// Files an application. `idempotency_key` stays the same for retries of one submission.
@@ -84,11 +82,5 @@ pub async fn submit(
 }
 
 pub async fn status(number: &str, token: &str, lang: Lang) -> Result<ApplicationStatus, ApiError> {
-    let res = Request::get(&api::application_path(number))
-        .header("Accept-Language", lang.tag())
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|e| network(lang, e))?;
-    decode(res, lang).await
+    get(&api::application_path(number), lang, Some(token)).await
 }

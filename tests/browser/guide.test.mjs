@@ -1,24 +1,15 @@
 // The one-time notice prints: the pharmacy guide on A4 paper keeps every item, department and
 // material inside the page width, and Chromium turns it into a PDF.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch } from './harness.mjs';
+import { serverAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = serverAndBrowser();
 
 test('the pharmacy guide prints on A4 without cut-off content', async () => {
   // A4 minus 12 mm margins is 186 mm wide: 703 CSS pixels.
-  const page = await browser.newPage({ viewport: { width: 703, height: 1000 } });
-  await page.goto(`${server.base}/bundles/pharmacy`);
+  const page = await app.browser.newPage({ viewport: { width: 703, height: 1000 } });
+  await page.goto(`${app.server.base}/bundles/pharmacy`);
   await page.getByRole('heading', { name: '开药店' }).waitFor();
   await page.getByText('药品经营许可（零售）', { exact: true }).waitFor();
   await page.getByText('如今天受理，预计全部办结日期').waitFor();

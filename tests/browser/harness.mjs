@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -90,4 +91,19 @@ export async function decodeQr(locator) {
   const file = join(mkdtempSync(join(tmpdir(), 'lianban-qr-')), 'qr.png');
   await locator.screenshot({ path: file });
   return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim();
+}
+
+/** Registers hooks that start the server and Chromium for a test file; the returned object
+ * holds `server` and `browser` once the tests run. */
+export function serverAndBrowser() {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await startServer();
+    ctx.browser = await launch();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

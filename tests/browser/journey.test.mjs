@@ -1,20 +1,11 @@
 // The applicant's journey in Chromium, at desktop and phone size: open the restaurant bundle,
 // meet a field error before submitting, correct it, submit, land on the receipt, open the
 // status link and see every sub-application.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, viewports, shot, accessibilityProblems, decodeQr } from './harness.mjs';
+import { serverAndBrowser, viewports, shot, accessibilityProblems, decodeQr } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = serverAndBrowser();
 
 const RESTAURANT_ITEMS = 5;
 
@@ -40,12 +31,12 @@ async function fillRestaurant(page) {
 for (const [name, options] of Object.entries(viewports)) {
   describe(`applicant on ${name}`, () => {
     test('files a restaurant application and follows its status', async () => {
-      const context = await browser.newContext({ ...options, locale: 'zh-CN' });
+      const context = await app.browser.newContext({ ...options, locale: 'zh-CN' });
       const page = await context.newPage();
       const consoleErrors = [];
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 
-      await page.goto(server.base);
+      await page.goto(app.server.base);
       await page.getByRole('heading', { name: '开店办证，一次办好' }).waitFor();
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
       assert.equal(await page.locator('.card').count(), 5, 'the five pilot bundles');
@@ -127,9 +118,9 @@ for (const [name, options] of Object.entries(viewports)) {
 
 describe('languages', () => {
   test('Chinese by default, English on request, remembered', async () => {
-    const context = await browser.newContext(viewports.phone);
+    const context = await app.browser.newContext(viewports.phone);
     const page = await context.newPage();
-    await page.goto(server.base);
+    await page.goto(app.server.base);
     await page.getByRole('heading', { name: '开店办证，一次办好' }).waitFor();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Open your business in one go' }).waitFor();
