@@ -98,7 +98,15 @@ mod tests {
             ]
         );
         for b in &c.bundles {
-            let f = c.bundle_view(&b.id).expect("view").figures();
+            let view = c.bundle_view(&b.id).expect("view");
+            let last = view.sections.last().map(|s| s.id.as_str());
+            assert_eq!(
+                last,
+                Some("declaration"),
+                "{}: the declaration closes the form",
+                b.id
+            );
+            let f = view.figures();
             assert!(f.fields_merged < f.fields_separate, "{}: {f:?}", b.id);
             assert!(f.materials_merged < f.materials_separate, "{}: {f:?}", b.id);
             assert!(
