@@ -31,15 +31,30 @@ fn unique(prefix: &str) -> String {
 }
 
 impl TestApp {
-    async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
+    /// The real router over `db`, with the shipped catalogue and `limits`.
+    fn router(db: &Db, limits: backend::http::limits::Limits) -> Router {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
         let catalogue = catalogue::load(&dir).expect("the shipped catalogue loads");
-        let state = AppState::new(db.clone(), catalogue).expect("state");
+        let state = AppState {
+            limits,
+            ..AppState::new(db.clone(), catalogue).expect("state")
+        };
+        backend::app(state)
+    }
+
+    async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
+        let router = TestApp::router(&db, Default::default());
         TestApp {
-            router: backend::app(state),
+            router,
             db,
             cleanup,
         }
+    }
+
+    /// The same database served with another submission limit per address and minute.
+    pub fn with_submit_limit(mut self, per_minute: u32) -> TestApp {
+        self.router = TestApp::router(&self.db, backend::http::limits::Limits::new(per_minute));
+        self
     }
 
     pub async fn sqlite() -> TestApp {
