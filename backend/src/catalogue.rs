@@ -53,14 +53,12 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
     Ok(all)
 }
 
+/// How the catalogue's errors name the entries of one file.
 fn entries(c: &Catalogue) -> Vec<String> {
-    let mut v = Vec::new();
-    v.extend(c.departments.iter().map(|d| format!("department {}", d.id)));
-    v.extend(c.sections.iter().map(|s| format!("section {}", s.id)));
-    v.extend(c.fields.iter().map(|f| format!("field {}", f.key)));
-    v.extend(c.materials.iter().map(|m| format!("material {}", m.id)));
-    v.extend(c.items.iter().map(|i| format!("item {}", i.id)));
-    v.extend(c.bundles.iter().map(|b| format!("bundle {}", b.id)));
+    let mut v: Vec<String> = c
+        .entries()
+        .map(|(kind, id)| format!("{kind} {id}"))
+        .collect();
     if !c.calendar.is_empty() {
         v.push("calendar".into());
     }

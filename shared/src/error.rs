@@ -24,6 +24,13 @@ impl ErrorBody {
         }
     }
 
+    /// A validation failure of one field, the message said at the top and under the field.
+    pub fn field(key: &str, message: String) -> ErrorBody {
+        let mut body = ErrorBody::new(message.clone());
+        body.field_errors.insert(key.to_string(), vec![message]);
+        body
+    }
+
     /// A validation failure: every field's problems, in `lang`.
     pub fn from_problems(problems: &FieldProblems, lang: Lang) -> ErrorBody {
         let message = match lang {

@@ -49,12 +49,10 @@ pub async fn create(
     }
 
     let unknown_bundle = || {
-        let mut body = ErrorBody::new(text(lang, "没有这个套餐", "No such bundle"));
-        body.field_errors.insert(
-            "bundle".into(),
-            vec![text(lang, "没有这个套餐", "No such bundle")],
-        );
-        AppError::Validation(body)
+        AppError::Validation(ErrorBody::field(
+            "bundle",
+            text(lang, "没有这个套餐", "No such bundle"),
+        ))
     };
     req.validate().map_err(|_| unknown_bundle())?;
     let bundle = state

@@ -79,10 +79,7 @@ pub async fn guide(
                 "请输入有效日期（年-月-日）",
                 "Enter a real date (YYYY-MM-DD)",
             );
-            let mut body = ErrorBody::new(message.clone());
-            body.field_errors
-                .insert("accepted_on".into(), vec![message]);
-            AppError::Validation(body)
+            AppError::Validation(ErrorBody::field("accepted_on", message))
         })?,
     };
     Ok(Json(view.guide(&state.calendar, accepted)))

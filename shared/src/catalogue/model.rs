@@ -139,23 +139,33 @@ impl Catalogue {
         self.bundles.iter().find(|b| b.id == id)
     }
 
+    /// Every entry as (kind, id), e.g. `("item", "seal_filing")`: how errors name an entry.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let departments = self
+            .departments
+            .iter()
+            .map(|d| ("department", d.id.as_str()));
+        let sections = self.sections.iter().map(|s| ("section", s.id.as_str()));
+        let fields = self.fields.iter().map(|f| ("field", f.key.as_str()));
+        let materials = self.materials.iter().map(|m| ("material", m.id.as_str()));
+        let items = self.items.iter().map(|i| ("item", i.id.as_str()));
+        let bundles = self.bundles.iter().map(|b| ("bundle", b.id.as_str()));
+        departments
+            .chain(sections)
+            .chain(fields)
+            .chain(materials)
+            .chain(items)
+            .chain(bundles)
+    }
+
     /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
     pub fn check(&self) -> Vec<CatalogueError> {
         let mut errors = Vec::new();
         let mut err =
             |entry: String, problem: String| errors.push(CatalogueError { entry, problem });
         let mut seen = std::collections::BTreeSet::new();
-        let ids = self
-            .departments
-            .iter()
-            .map(|d| ("department", &d.id))
-            .chain(self.sections.iter().map(|s| ("section", &s.id)))
-            .chain(self.fields.iter().map(|f| ("field", &f.key)))
-            .chain(self.materials.iter().map(|m| ("material", &m.id)))
-            .chain(self.items.iter().map(|i| ("item", &i.id)))
-            .chain(self.bundles.iter().map(|b| ("bundle", &b.id)));
-        for (kind, id) in ids {
-            if !seen.insert((kind, id.as_str())) {
+        for (kind, id) in self.entries() {
+            if !seen.insert((kind, id)) {
                 err(format!("{kind} {id}"), "duplicate id".into());
             }
         }
