@@ -26,13 +26,7 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
             toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let file = path.display().to_string();
         origin.extend(entries(&part).into_iter().map(|e| (e, file.clone())));
-        all.departments.extend(part.departments);
-        all.sections.extend(part.sections);
-        all.fields.extend(part.fields);
-        all.materials.extend(part.materials);
-        all.items.extend(part.items);
-        all.bundles.extend(part.bundles);
-        all.calendar.extend(part.calendar);
+        all.extend(part);
     }
     let errors = all.check();
     if !errors.is_empty() {
@@ -43,7 +37,10 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
                 let file = origin
                     .iter()
                     .rev()
-                    .find(|(entry, _)| *entry == e.entry)
+                    .find(|(entry, _)| {
+                        // `bundle pharmacy add-on x` is an entry of `bundle pharmacy`.
+                        e.entry == *entry || e.entry.starts_with(&format!("{entry} "))
+                    })
                     .map_or("catalogue", |(_, f)| f);
                 format!("{file}: {e}")
             })
@@ -77,8 +74,9 @@ mod tests {
     fn the_shipped_catalogue_loads_and_has_the_restaurant_bundle() {
         let c = load(&repo_catalogue()).expect("catalogue");
         let view = c.bundle_view("restaurant").expect("restaurant");
-        assert!(view.items.iter().any(|i| i.id == "food_business_permit"));
-        assert!(view.fields.len() < view.separate_field_count);
+        let cart = view.resolve(&Default::default());
+        assert!(cart.items.iter().any(|i| i == "food_business_permit"));
+        assert!(cart.merged_field_count < cart.separate_field_count);
     }
 
     #[test]
@@ -97,6 +95,24 @@ mod tests {
         );
         for b in &c.bundles {
             let view = c.bundle_view(&b.id).expect("view");
+            // Every add-on chosen: the widest cart the bundle has.
+            let mut all = shared::form::Answers::new();
+            for q in &view.questions {
+                let def = view.field(q).expect("question");
+                let answer = match def.kind {
+                    shared::form::FieldKind::Checkbox => serde_json::json!(true),
+                    shared::form::FieldKind::Number => serde_json::json!(1000),
+                    _ => serde_json::json!(["bulk_food", "prepackaged_food"]),
+                };
+                all.insert(q.clone(), answer);
+            }
+            let cart = view.resolve(&all);
+            assert_eq!(
+                cart.items.len(),
+                view.items.len() - usize::from(b.id == "small_shop" || b.id == "supermarket"),
+                "{}: every add-on but the filing",
+                b.id
+            );
             let last = view.sections.last().map(|s| s.id.as_str());
             assert_eq!(
                 last,
@@ -104,7 +120,7 @@ mod tests {
                 "{}: the declaration closes the form",
                 b.id
             );
-            let f = view.figures();
+            let f = view.figures(&cart);
             assert!(f.fields_merged < f.fields_separate, "{}: {f:?}", b.id);
             assert!(f.materials_merged < f.materials_separate, "{}: {f:?}", b.id);
             assert!(
@@ -115,24 +131,51 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_broken_reference_names_the_file_and_the_entry() {
-        let dir = std::env::temp_dir().join(format!("lianban-cat-{}", std::process::id()));
+    /// Loads a copy of the shipped catalogue with one edit to `file`; returns the error.
+    fn broken(file: &str, from: &str, to: &str) -> String {
+        let dir = std::env::temp_dir().join(format!(
+            "lianban-cat-{}-{}",
+            std::process::id(),
+            file.replace('.', "-")
+        ));
         std::fs::create_dir_all(&dir).expect("dir");
         for f in std::fs::read_dir(repo_catalogue()).expect("read") {
             let p = f.expect("entry").path();
             std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
         }
-        let items = dir.join("items.toml");
-        let text = std::fs::read_to_string(&items)
-            .expect("items")
-            .replace("\"seal.kinds\"", "\"seal.colour\"");
-        std::fs::write(&items, text).expect("write");
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect("file");
+        assert!(text.contains(from), "{file} has no `{from}`");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
         let err = load(&dir).expect_err("broken").to_string();
         std::fs::remove_dir_all(&dir).ok();
-        assert!(
-            err.contains("items.toml: item seal_filing: unknown field `seal.colour`"),
-            "{err}"
-        );
+        err
+    }
+
+    #[test]
+    fn a_broken_reference_names_the_file_and_the_entry() {
+        for (file, from, to, expected) in [
+            (
+                "items.toml",
+                "\"seal.kinds\"",
+                "\"seal.colour\"",
+                "items.toml: item seal_filing: unknown field `seal.colour`",
+            ),
+            (
+                "rules.toml",
+                "\"plans.investment\"",
+                "\"plans.budget\"",
+                "rules.toml: rule fire_threshold: condition reads unknown field `plans.budget`",
+            ),
+            (
+                "bundles.toml",
+                "rule = \"sells_devices\"",
+                "rule = \"sells_gadgets\"",
+                "bundles.toml: bundle pharmacy add-on medical_device_filing: unknown rule `sells_gadgets`",
+            ),
+        ] {
+            let err = broken(file, from, to);
+            assert!(err.contains(expected), "{err}");
+        }
     }
 }

@@ -35,7 +35,11 @@ pub struct BundleSummary {
     pub id: String,
     pub name: Text,
     pub summary: Text,
+    /// The items every applicant of the bundle needs.
     pub item_names: Vec<Text>,
+    /// The items added when the applicant's answers call for them.
+    pub addon_names: Vec<Text>,
+    /// Departments and promise of the bundle before any add-on.
     pub department_count: usize,
     pub promised_days: f32,
 }

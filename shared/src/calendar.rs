@@ -12,6 +12,7 @@ use crate::date::parse_iso_date;
 /// One year's official arrangement, as the data file writes it. Each entry of `holidays` is a
 /// date (`2026-04-04`) or an inclusive range (`2026-02-15..2026-02-23`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearArrangement {
     pub year: i32,
     /// Where it was published (the State Council notice).

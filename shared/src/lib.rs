@@ -10,6 +10,7 @@ pub mod error;
 pub mod form;
 pub mod i18n;
 pub mod ids;
+pub mod rules;
 pub mod status;
 
 pub use i18n::{Lang, Text};

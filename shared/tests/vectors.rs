@@ -15,25 +15,18 @@ fn today() -> Date {
 }
 
 fn field(key: &str, kind: FieldKind, required: bool) -> FieldDef {
-    FieldDef {
-        key: key.into(),
-        kind,
-        label: Text::new(key, key),
-        section: "s".into(),
-        required,
-        hint: None,
-        max_len: Some(10),
-        min: Some(1.0),
-        max: Some(100.0),
-        unit: None,
-        options: ["a", "b"]
-            .iter()
-            .map(|v| shared::form::Choice {
-                value: v.to_string(),
-                label: Text::new(v, v),
-            })
-            .collect(),
-    }
+    let mut f = FieldDef::new(key, kind, Text::new(key, key), "s", required);
+    f.max_len = Some(10);
+    f.min = Some(1.0);
+    f.max = Some(100.0);
+    f.options = ["a", "b"]
+        .iter()
+        .map(|v| shared::form::Choice {
+            value: v.to_string(),
+            label: Text::new(v, v),
+        })
+        .collect();
+    f
 }
 
 /// (kind, answer, expected normalised answer or problem)

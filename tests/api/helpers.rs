@@ -166,6 +166,15 @@ impl TestApp {
     }
 
     /// (applications, sub-applications) stored.
+    /// The answers stored for application `number`.
+    pub async fn stored_answers(&self, number: &str) -> Value {
+        let text = backend::db::applications::answers(&self.db, number)
+            .await
+            .expect("query")
+            .expect("stored");
+        serde_json::from_str(&text).expect("json")
+    }
+
     pub async fn counts(&self) -> (i64, i64) {
         backend::db::applications::count(&self.db)
             .await
@@ -183,6 +192,7 @@ pub fn restaurant() -> Value {
             "business.scope": ["catering", "prepackaged_food"],
             "business.capital": 10,
             "business.employees": 3,
+            "plans.investment": 20,
             "legal_rep.name": "张三",
             "legal_rep.id_number": "11010519491231002x",
             "legal_rep.phone": "138 0013 8000",

@@ -24,6 +24,7 @@ on_both_databases!(
     an_idempotency_key_reused_for_another_body_is_refused,
     numbers_count_up_within_the_day,
     english_clients_get_english_messages,
+    add_ons_become_sub_applications_and_hidden_answers_are_dropped,
 );
 
 fn is_application_number(n: &str) -> bool {
@@ -320,17 +321,20 @@ async fn numbers_count_up_within_the_day(app: &TestApp) {
         .await;
     let (a, b) = (
         a["number"].as_str().expect("a"),
-        b["number"].as_str().expect("b: {b}"),
+        b["number"].as_str().unwrap_or_else(|| panic!("b: {b}")),
     );
     assert!(a.ends_with("-0001") && b.ends_with("-0002"), "{a} {b}");
     assert_eq!(a[..12], b[..12]);
-    assert_eq!(app.counts().await, (2, 9));
+    // 5 items each: the small shop makes food on site (its registration) and has employees.
+    assert_eq!(app.counts().await, (2, 10));
 }
 
 fn small_shop_answers() -> Value {
     let mut answers = restaurant()["answers"].clone();
     let map = answers.as_object_mut().expect("map");
-    map.retain(|k, _| k != "food.categories");
+    // A small shop asks neither the restaurant's food categories nor the investment (no fire
+    // rule): answers outside its form would be refused.
+    map.retain(|k, _| k != "food.categories" && k != "plans.investment");
     answers
 }
 
@@ -407,21 +411,20 @@ async fn bundles_health_and_unknown_paths_answer_in_json() {
         ),
         (Some(true), Some(5))
     );
-    let rules = view["materials"]
-        .as_array()
-        .expect("materials")
-        .iter()
-        .find(|m| m["material"]["id"] == "food_safety_rules")
-        .expect("rules");
-    assert_eq!(rules["material"]["may_be_missing"], true);
+    // The add-ons come with their rules and the questions those read.
     assert!(
-        view["materials"]
+        view["questions"]
             .as_array()
-            .expect("materials")
-            .iter()
-            .all(|m| m["material"]["id"] != "business_licence"),
-        "the licence the bundle issues is not asked for"
+            .expect("questions")
+            .contains(&json!("plans.tobacco"))
     );
+    let fire = view["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "fire_threshold")
+        .expect("fire rule");
+    assert_eq!(fire["when"]["any"][0]["over"]["value"], 300.0);
     let (status, _, err) = app.get("/api/bundles/casino", None).await;
     assert_eq!(
         (status.as_u16(), err["message"].as_str()),
@@ -526,8 +529,62 @@ async fn the_guide_counts_working_days_through_the_national_day_week() {
     assert_eq!(guide["calendar_covers"], true);
     let f = &guide["figures"];
     assert_eq!(f["committed_days"], 5.0);
-    assert_eq!(f["statutory_sum_days"], 16.0);
+    assert_eq!(f["statutory_sum_days"], 15.0);
     assert!(f["fields_merged"].as_u64() < f["fields_separate"].as_u64());
+    let materials = guide["materials"].as_array().expect("materials");
+    let rules = materials
+        .iter()
+        .find(|m| m["material"]["id"] == "food_safety_rules")
+        .expect("rules");
+    assert_eq!(rules["material"]["may_be_missing"], true);
+    assert!(
+        materials
+            .iter()
+            .all(|m| m["material"]["id"] != "business_licence"),
+        "the licence the bundle issues is not asked for"
+    );
+
+    // Answers as query pairs choose the add-ons: tobacco (10 days) now sets the date.
+    let (status, _, guide) = app
+        .get(
+            "/api/bundles/restaurant/guide?accepted_on=2026-09-24&plans.tobacco=true&business.employees=2",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{guide}");
+    let items: Vec<&str> = guide["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["item"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "business_registration",
+            "food_business_permit",
+            "seal_filing",
+            "first_invoice",
+            "social_insurance_registration",
+            "tobacco_retail_licence"
+        ]
+    );
+    assert_eq!(
+        guide["departments"],
+        json!(["samr", "psb", "tax", "hrss", "tobacco"])
+    );
+    // 10 working days from Thu 24 Sep: 28, 29, 30 Sep, 8, 9, 10 (make-up Saturday), 12–15 Oct.
+    assert_eq!(guide["due_on"], "2026-10-15");
+    assert_eq!(guide["figures"]["committed_days"], 10.0);
+    let (status, _, err) = app
+        .get(
+            "/api/bundles/restaurant/guide?premises.area=big&plans.colour=red",
+            None,
+        )
+        .await;
+    assert_eq!(status, 422, "{err}");
+    assert!(err["field_errors"]["premises.area"].is_array(), "{err}");
+    assert!(err["field_errors"]["plans.colour"].is_array(), "{err}");
     let (status, _, err) = app
         .get("/api/bundles/restaurant/guide?accepted_on=2026-02-30", None)
         .await;
@@ -541,4 +598,64 @@ async fn the_guide_counts_working_days_through_the_national_day_week() {
         "2027 is not in the calendar yet"
     );
     app.finish().await;
+}
+
+async fn add_ons_become_sub_applications_and_hidden_answers_are_dropped(app: &TestApp) {
+    // Tobacco ticked: the licence's own field is now required.
+    let mut body = restaurant_with("plans.tobacco", json!(true));
+    let (status, _, err) = app.submit(&body, &[]).await;
+    assert_eq!(status, 422, "{err}");
+    let errors = err["field_errors"].as_object().expect("errors");
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        ["tobacco.distance_to_school"]
+    );
+    assert_nothing_stored(app).await;
+
+    let answers = &mut body["answers"];
+    answers["tobacco.distance_to_school"] = json!(150);
+    // Hidden by the rules, so dropped whatever they hold: the landlord of owned premises, the
+    // signature of a commitment not chosen, the fire facts of a small restaurant.
+    answers["premises.tenure"] = json!("owned");
+    answers["premises.landlord_uscc"] = json!("not a code");
+    answers["commitment.chosen@food_business_permit"] = json!(false);
+    answers["commitment.signatory@food_business_permit"] = json!(42);
+    answers["fire.exits"] = json!("two");
+    let (status, _, created) = app.submit(&body, &[]).await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().expect("number");
+    let token = created["token"].as_str().expect("token");
+    let (_, _, s) = app
+        .get(&format!("/api/applications/{number}"), Some(token))
+        .await;
+    let items: Vec<&str> = s["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["item"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "business_registration",
+            "food_business_permit",
+            "seal_filing",
+            "first_invoice",
+            "social_insurance_registration",
+            "tobacco_retail_licence"
+        ]
+    );
+    let stored = app.stored_answers(number).await;
+    for hidden in [
+        "premises.landlord_uscc",
+        "commitment.signatory@food_business_permit",
+        "fire.exits",
+    ] {
+        assert!(
+            stored.get(hidden).is_none(),
+            "{hidden} was stored: {stored}"
+        );
+    }
+    assert_eq!(stored["tobacco.distance_to_school"], 150);
+    assert_eq!(stored["plans.tobacco"], true);
 }

@@ -88,6 +88,16 @@ pub async fn find(db: &Db, number: &str) -> sqlx::Result<Option<ApplicationRow>>
     .await
 }
 
+/// The stored answers of an application (JSON text), as the server kept them.
+pub async fn answers(db: &Db, number: &str) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT answers FROM applications WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(a,)| a))
+}
+
 pub async fn sub_applications(db: &Db, application_id: i64) -> sqlx::Result<Vec<SubRow>> {
     sqlx::query_as("SELECT item, department, status, updated_at FROM sub_applications WHERE application_id = $1 ORDER BY id")
         .bind(application_id)

@@ -8,7 +8,6 @@ use shared::api::{
     ApplicationCreated, ApplicationStatus, CreateApplication, IDEMPOTENCY_KEY, SubApplication,
 };
 use shared::error::ErrorBody;
-use shared::form::validate_answers;
 use shared::status::{OverallStatus, SubStatus};
 use validator::Validate;
 
@@ -55,28 +54,29 @@ pub async fn create(
         ))
     };
     req.validate().map_err(|_| unknown_bundle())?;
-    let bundle = state
+    let view = state
         .catalogue
-        .bundle(&req.bundle)
+        .bundle_view(&req.bundle)
         .ok_or_else(unknown_bundle)?;
-    let fields = state.catalogue.integrated_fields(bundle);
-    let answers = validate_answers(fields, &req.answers, county_date(now))
+    // The rules decide the items and the fields asked; hidden answers are dropped.
+    let (cart, answers) = view
+        .check_answers(&req.answers, county_date(now))
         .map_err(|problems| AppError::Validation(ErrorBody::from_problems(&problems, lang)))?;
 
     let token = new_token();
     let token_hash = hash_token(&token);
     let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
     let day = day_code(county_date(now));
-    let items = bundle
+    let items = cart
         .items
         .iter()
-        .filter_map(|id| state.catalogue.item(id))
+        .filter_map(|id| view.item(id))
         .map(|i| (i.id.as_str(), i.department.as_str()))
         .collect();
     let new = NewApplication {
         day: &day,
         token_hash: &token_hash,
-        bundle: &bundle.id,
+        bundle: &view.bundle.id,
         answers: &answers_json,
         lang: if lang == Lang::Zh { "zh" } else { "en" },
         now,
@@ -106,7 +106,7 @@ pub async fn create(
         }
     }
     tx.commit().await?;
-    tracing::info!(number = %created.number, bundle = %bundle.id, "application filed");
+    tracing::info!(number = %created.number, bundle = %view.bundle.id, "application filed");
     Ok(json_response(
         StatusCode::CREATED,
         body,

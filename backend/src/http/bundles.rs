@@ -1,10 +1,13 @@
-//! The public catalogue of bundles.
+//! The public catalogue of bundles: the list, one bundle with everything it may involve and its
+//! rules, and its one-time notice (guide) for a day of acceptance and the applicant's answers.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use shared::Lang;
 use shared::api::BundleSummary;
 use shared::catalogue::{BundleGuide, BundleView};
 use shared::error::ErrorBody;
+use shared::form::{Answers, answers_from_query};
 
 use super::{Json, ReqLang, text};
 use crate::AppState;
@@ -19,19 +22,39 @@ pub async fn list(State(state): State<AppState>) -> Json<Vec<BundleSummary>> {
         .bundles
         .iter()
         .filter_map(|b| c.bundle_view(&b.id))
-        .map(|v| BundleSummary {
-            id: v.bundle.id,
-            name: v.bundle.name,
-            summary: v.bundle.summary,
-            item_names: v.items.into_iter().map(|i| i.name).collect(),
-            department_count: v.departments.len(),
-            promised_days: v.promised_days,
+        .map(|v| {
+            let cart = v.resolve(&Answers::new());
+            let name = |id: &String| v.item(id).map(|i| i.name.clone());
+            BundleSummary {
+                item_names: v.bundle.items.iter().filter_map(name).collect(),
+                addon_names: v
+                    .bundle
+                    .addons
+                    .iter()
+                    .filter_map(|a| name(&a.item))
+                    .collect(),
+                department_count: cart.departments.len(),
+                promised_days: cart.promised_days,
+                id: v.bundle.id,
+                name: v.bundle.name,
+                summary: v.bundle.summary,
+            }
         })
         .collect();
     Json(list)
 }
 
-/// One bundle: its items, departments, merged materials and integrated form.
+fn view(state: &AppState, id: &str, lang: Lang) -> Result<BundleView, AppError> {
+    state.catalogue.bundle_view(id).ok_or_else(|| {
+        AppError::client(
+            StatusCode::NOT_FOUND,
+            text(lang, "没有这个套餐", "No such bundle"),
+        )
+    })
+}
+
+/// One bundle: every item, field and material it may involve, and the rules that choose among
+/// them (run `resolve` on the answers, as the browser does, or ask the guide).
 #[utoipa::path(get, path = "/api/bundles/{id}", tag = "catalogue",
     params(("id" = String, Path, description = "Bundle id, e.g. `restaurant`")),
     responses((status = 200, body = BundleView), (status = 404, body = ErrorBody)))]
@@ -40,38 +63,32 @@ pub async fn get(
     ReqLang(lang): ReqLang,
     Path(id): Path<String>,
 ) -> Result<Json<BundleView>, AppError> {
-    state.catalogue.bundle_view(&id).map(Json).ok_or_else(|| {
-        AppError::client(
-            StatusCode::NOT_FOUND,
-            text(lang, "没有这个套餐", "No such bundle"),
-        )
-    })
+    view(&state, &id, lang).map(Json)
 }
 
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-pub struct GuideQuery {
-    /// The day of acceptance, `YYYY-MM-DD`; today (Beijing) if absent.
-    accepted_on: Option<String>,
-}
-
-/// The one-time notice's dates and figures: each item's due date in working days if accepted
-/// on `accepted_on`, the bundle's (the latest: items run in parallel), and the reform figures.
+/// The one-time notice for one applicant: the items that apply to their answers, each item's
+/// due date in working days if accepted on `accepted_on`, the bundle's (the latest: items run in
+/// parallel), departments, merged materials and the reform figures.
 #[utoipa::path(get, path = "/api/bundles/{id}/guide", tag = "catalogue",
-    params(("id" = String, Path, description = "Bundle id"), GuideQuery),
+    params(("id" = String, Path, description = "Bundle id"),
+        ("accepted_on" = Option<String>, Query,
+            description = "The day of acceptance, `YYYY-MM-DD`; today (Beijing) if absent"),
+        ("answers" = Option<String>, Query, description = "Any other pair is an answer to the \
+            bundle's questions, e.g. `plans.tobacco=true&premises.area=320&business.scope=bulk_food` \
+            (a multiselect takes one pair per option)")),
     responses((status = 200, body = BundleGuide), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn guide(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(id): Path<String>,
-    Query(query): Query<GuideQuery>,
+    Query(mut pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<BundleGuide>, AppError> {
-    let view = state.catalogue.bundle_view(&id).ok_or_else(|| {
-        AppError::client(
-            StatusCode::NOT_FOUND,
-            text(lang, "没有这个套餐", "No such bundle"),
-        )
-    })?;
-    let accepted = match query.accepted_on.as_deref() {
+    let view = view(&state, &id, lang)?;
+    let accepted_on = pairs
+        .iter()
+        .position(|(k, _)| k == "accepted_on")
+        .map(|n| pairs.remove(n).1);
+    let accepted = match accepted_on.as_deref() {
         None => crate::domain::clock::county_date(crate::domain::clock::now_unix()),
         Some(s) => shared::date::parse_iso_date(s).ok_or_else(|| {
             let message = text(
@@ -82,5 +99,8 @@ pub async fn guide(
             AppError::Validation(ErrorBody::field("accepted_on", message))
         })?,
     };
-    Ok(Json(view.guide(&state.calendar, accepted)))
+    let answers = answers_from_query(|k| view.field(k), &pairs)
+        .map_err(|p| AppError::Validation(ErrorBody::from_problems(&p, lang)))?;
+    let cart = view.resolve(&answers);
+    Ok(Json(view.guide(&cart, &state.calendar, accepted)))
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::BundleView;
+use super::{BundleView, Cart, MergedMaterial};
 use crate::calendar::Calendar;
 use crate::date::format_iso_date;
 
@@ -51,6 +51,10 @@ pub struct BundleGuide {
     /// The latest of the items' dates: they run in parallel.
     pub due_on: String,
     pub figures: ReformFigures,
+    /// Ids of the departments involved.
+    pub departments: Vec<String>,
+    /// The merged material list of the chosen items.
+    pub materials: Vec<MergedMaterial>,
     /// False when a date falls in a year whose official arrangement is not in the calendar yet
     /// (then only weekends are known to be days off).
     pub calendar_covers: bool,
@@ -70,41 +74,44 @@ fn whole_days(days: f32) -> u32 {
 }
 
 impl BundleView {
-    pub fn figures(&self) -> ReformFigures {
-        let statutory_longest_days = self
-            .items
-            .iter()
-            .map(|i| i.statutory_days)
-            .fold(0.0, f32::max);
-        let statutory_sum_days = self.items.iter().map(|i| i.statutory_days).sum();
+    /// The reform figures of one cart: the bundle as chosen, add-ons included.
+    pub fn figures(&self, cart: &Cart) -> ReformFigures {
+        let statutory = || {
+            cart.items
+                .iter()
+                .filter_map(|id| self.item(id))
+                .map(|i| i.statutory_days)
+        };
+        let statutory_sum_days = statutory().sum();
         ReformFigures {
-            fields_separate: self.separate_field_count,
-            fields_merged: self.fields.len(),
-            materials_separate: self.separate_material_count,
-            materials_merged: self.materials.len(),
-            statutory_longest_days,
+            fields_separate: cart.separate_field_count,
+            fields_merged: cart.merged_field_count,
+            materials_separate: cart.separate_material_count,
+            materials_merged: cart.materials.len(),
+            statutory_longest_days: statutory().fold(0.0, f32::max),
             statutory_sum_days,
-            committed_days: self.promised_days,
+            committed_days: cart.promised_days,
             fields_cut_percent: percent_cut(
-                self.separate_field_count as f64,
-                self.fields.len() as f64,
+                cart.separate_field_count as f64,
+                cart.merged_field_count as f64,
             ),
             materials_cut_percent: percent_cut(
-                self.separate_material_count as f64,
-                self.materials.len() as f64,
+                cart.separate_material_count as f64,
+                cart.materials.len() as f64,
             ),
             days_cut_percent: percent_cut(
                 f64::from(statutory_sum_days),
-                f64::from(self.promised_days),
+                f64::from(cart.promised_days),
             ),
         }
     }
 
-    /// Due dates if the bundle is accepted on `accepted`, counted in working days.
-    pub fn guide(&self, calendar: &Calendar, accepted: Date) -> BundleGuide {
-        let items: Vec<(String, f32, Date)> = self
+    /// Due dates of a cart's items if accepted on `accepted`, counted in working days.
+    pub fn guide(&self, cart: &Cart, calendar: &Calendar, accepted: Date) -> BundleGuide {
+        let items: Vec<(String, f32, Date)> = cart
             .items
             .iter()
+            .filter_map(|id| self.item(id))
             .map(|i| {
                 (
                     i.id.clone(),
@@ -127,7 +134,9 @@ impl BundleView {
                 })
                 .collect(),
             due_on: format_iso_date(due),
-            figures: self.figures(),
+            figures: self.figures(cart),
+            departments: cart.departments.clone(),
+            materials: cart.materials.clone(),
         }
     }
 }

@@ -1,104 +1,115 @@
-//! The bundle merge: the integrated form of a bundle is the union of its items' field keys,
-//! each field once, in section order; its material list is the union of its items' materials,
-//! each once, without those the bundle itself produces.
+//! The bundle merge: everything a bundle may ask, gathered once. Its integrated form is the union
+//! of its items' field keys (and the questions that decide its add-ons), each field once, in
+//! section order — except per-item fields, asked once per item; its materials are those of every
+//! item it may include. Which of them apply to one applicant is decided by `BundleView::resolve`.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bundle, Catalogue, Department, Item, Material, Section};
+use super::{Bundle, Catalogue, Department, Item, Material, Rule, Section};
+use crate::calendar::YearArrangement;
 use crate::form::FieldDef;
+use crate::rules::instance_key;
 
-/// A material of a bundle's merged list, with the items that need it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MergedMaterial {
-    pub material: Material,
-    /// Ids of the bundle's items that need it.
-    pub needed_by: Vec<String>,
-}
-
-/// Everything the browser needs to show a bundle and its integrated form.
+/// A bundle with every item, field and material it may involve, and the rules that choose
+/// among them: what the browser needs to run the cart and the integrated form by itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleView {
     pub bundle: Bundle,
+    /// The bundle's own items, then its add-ons, in the order they are listed.
     pub items: Vec<Item>,
-    /// The departments involved, in the order their items are listed.
+    /// The departments of those items, in the order their items are listed.
     pub departments: Vec<Department>,
-    /// Materials to provide, each once.
-    pub materials: Vec<MergedMaterial>,
+    /// Every material any of those items needs (the cart merges the ones that apply).
+    pub materials: Vec<Material>,
     /// Sections that have fields in this form, in catalogue order.
     pub sections: Vec<Section>,
-    /// The integrated form: each field once, ordered by section then dictionary order.
+    /// Every field the form may ask, in form order: each once, ordered by section then
+    /// dictionary order; a per-item field once per item, its key `key@item`.
     pub fields: Vec<FieldDef>,
-    /// Items run in parallel: the bundle's promise is the longest committed limit.
-    pub promised_days: f32,
-    /// Number of fields if each item were applied for separately.
-    pub separate_field_count: usize,
-    /// Number of materials if each item were applied for separately.
-    pub separate_material_count: usize,
+    /// The rules of the bundle's add-ons.
+    pub rules: Vec<Rule>,
+    /// Keys of the fields the rules read: asked first, on the bundle page.
+    pub questions: Vec<String>,
+    /// The official working-day arrangement, so due dates can be counted where the view is.
+    pub calendar: Vec<YearArrangement>,
+}
+
+impl BundleView {
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
 }
 
 impl Catalogue {
-    fn bundle_items<'a>(&'a self, bundle: &'a Bundle) -> impl Iterator<Item = &'a Item> + 'a {
-        bundle.items.iter().filter_map(|id| self.item(id))
-    }
-
-    /// The integrated form of a bundle: each field once, in section order.
-    pub fn integrated_fields(&self, bundle: &Bundle) -> Vec<&FieldDef> {
-        let mut fields: Vec<(usize, usize, &FieldDef)> = Vec::new();
-        for item in self.bundle_items(bundle) {
-            for key in &item.fields {
-                let Some(pos) = self.fields.iter().position(|f| &f.key == key) else {
-                    continue;
-                };
-                if fields.iter().any(|(_, p, _)| *p == pos) {
-                    continue;
-                }
-                let field = &self.fields[pos];
-                let section = self
-                    .sections
-                    .iter()
-                    .position(|s| s.id == field.section)
-                    .unwrap_or(usize::MAX);
-                fields.push((section, pos, field));
-            }
-        }
-        fields.sort_by_key(|(section, pos, _)| (*section, *pos));
-        fields.into_iter().map(|(_, _, f)| f).collect()
-    }
-
-    /// The merged material list: each once, minus what items of this bundle produce.
-    pub fn merged_materials(&self, bundle: &Bundle) -> Vec<MergedMaterial> {
-        let mut merged: Vec<MergedMaterial> = Vec::new();
-        for item in self.bundle_items(bundle) {
-            for id in &item.materials {
-                let Some(material) = self.material(id) else {
-                    continue;
-                };
-                if material
-                    .produced_by
-                    .as_ref()
-                    .is_some_and(|p| bundle.items.contains(p))
-                {
-                    continue;
-                }
-                match merged.iter_mut().find(|m| &m.material.id == id) {
-                    Some(m) => m.needed_by.push(item.id.clone()),
-                    None => merged.push(MergedMaterial {
-                        material: material.clone(),
-                        needed_by: vec![item.id.clone()],
-                    }),
-                }
-            }
-        }
-        merged
-    }
-
-    /// The full view of one bundle, or `None` if there is no such bundle.
+    /// Everything bundle `id` may involve, or `None` if there is no such bundle.
     pub fn bundle_view(&self, id: &str) -> Option<BundleView> {
         let bundle = self.bundle(id)?;
-        let items: Vec<Item> = self.bundle_items(bundle).cloned().collect();
+        let mut items: Vec<Item> = Vec::new();
+        let ids = bundle
+            .items
+            .iter()
+            .chain(bundle.addons.iter().map(|a| &a.item));
+        for item in ids.filter_map(|id| self.item(id)) {
+            if !items.contains(item) {
+                items.push(item.clone());
+            }
+        }
+        let mut rules: Vec<Rule> = Vec::new();
+        for rule in bundle.addons.iter().filter_map(|a| self.rule(&a.rule)) {
+            if !rules.contains(rule) {
+                rules.push(rule.clone());
+            }
+        }
+        let mut questions: Vec<String> = Vec::new();
+        for key in rules.iter().flat_map(|r| r.when.fields()) {
+            if !questions.iter().any(|q| q == key) {
+                questions.push(key.to_string());
+            }
+        }
+
+        // (section, dictionary position, item position, field): sorted into form order.
+        let mut fields: Vec<(usize, usize, usize, FieldDef)> = Vec::new();
+        let needed = questions.iter().map(|k| (usize::MAX, None, k)).chain(
+            items
+                .iter()
+                .enumerate()
+                .flat_map(|(n, i)| i.fields.iter().map(move |k| (n, Some(i), k))),
+        );
+        for (item_pos, item, key) in needed {
+            let Some(pos) = self.fields.iter().position(|f| &f.key == key) else {
+                continue;
+            };
+            let def = &self.fields[pos];
+            let copy = match item.filter(|_| def.per_item) {
+                Some(item) => per_item_copy(def, item),
+                None => def.clone(),
+            };
+            if fields.iter().any(|(.., f)| f.key == copy.key) {
+                continue;
+            }
+            let section = self
+                .sections
+                .iter()
+                .position(|s| s.id == def.section)
+                .unwrap_or(usize::MAX);
+            let item_pos = if def.per_item { item_pos } else { 0 };
+            fields.push((section, pos, item_pos, copy));
+        }
+        fields.sort_by_key(|(section, pos, item, _)| (*section, *pos, *item));
+        let fields: Vec<FieldDef> = fields.into_iter().map(|(.., f)| f).collect();
+
         let mut departments: Vec<Department> = Vec::new();
+        let mut materials: Vec<Material> = Vec::new();
         for item in &items {
             if let Some(d) = self
                 .department(&item.department)
@@ -106,12 +117,12 @@ impl Catalogue {
             {
                 departments.push(d.clone());
             }
+            for m in item.materials.iter().filter_map(|m| self.material(m)) {
+                if !materials.contains(m) {
+                    materials.push(m.clone());
+                }
+            }
         }
-        let fields: Vec<FieldDef> = self
-            .integrated_fields(bundle)
-            .into_iter()
-            .cloned()
-            .collect();
         let sections = self
             .sections
             .iter()
@@ -119,39 +130,41 @@ impl Catalogue {
             .cloned()
             .collect();
         Some(BundleView {
-            promised_days: items.iter().map(|i| i.committed_days).fold(0.0, f32::max),
-            separate_field_count: items.iter().map(|i| i.fields.len()).sum(),
-            separate_material_count: items.iter().map(|i| i.materials.len()).sum(),
-            materials: self.merged_materials(bundle),
             bundle: bundle.clone(),
             items,
             departments,
+            materials,
             sections,
             fields,
+            rules,
+            questions,
+            calendar: self.calendar.clone(),
         })
     }
 }
 
+/// A per-item field as asked for one item: its own key, and the item's name before its label.
+fn per_item_copy(def: &FieldDef, item: &Item) -> FieldDef {
+    let mut copy = def.clone();
+    copy.key = instance_key(&def.key, &item.id);
+    copy.label.zh = format!("{}：{}", item.name.zh, def.label.zh);
+    copy.label.en = format!("{}: {}", item.name.en, def.label.en);
+    copy.item = Some(item.id.clone());
+    copy
+}
+
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::Text;
-    use crate::form::FieldKind;
+    use crate::catalogue::Addon;
+    use crate::form::{Answers, FieldKind, Problem};
+    use crate::rules::Condition;
 
     fn field(key: &str, section: &str) -> FieldDef {
-        FieldDef {
-            key: key.into(),
-            kind: FieldKind::Text,
-            label: Text::new(key, key),
-            section: section.into(),
-            required: true,
-            hint: None,
-            max_len: None,
-            min: None,
-            max: None,
-            unit: None,
-            options: vec![],
-        }
+        FieldDef::new(key, FieldKind::Text, Text::new(key, key), section, true)
     }
 
     fn item(id: &str, dept: &str, days: f32, fields: &[&str], materials: &[&str]) -> Item {
@@ -172,6 +185,10 @@ mod tests {
         }
     }
 
+    fn answers(v: serde_json::Value) -> Answers {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
     fn catalogue() -> Catalogue {
         let material = |id: &str, produced_by: Option<&str>| Material {
             id: id.into(),
@@ -180,6 +197,36 @@ mod tests {
             produced_by: produced_by.map(Into::into),
             may_be_missing: false,
         };
+        let mut tenure = field("person.tenure", "person");
+        tenure.kind = FieldKind::Select;
+        tenure.options = vec![crate::form::Choice {
+            value: "leased".into(),
+            label: Text::new("租", "leased"),
+        }];
+        let mut landlord = field("person.landlord", "person");
+        landlord.shown_when = Some(Condition::Equals {
+            field: "person.tenure".into(),
+            value: "leased".into(),
+        });
+        let mut chosen = FieldDef::new(
+            "commit.chosen",
+            FieldKind::Checkbox,
+            Text::new("承诺", "commit"),
+            "commit",
+            false,
+        );
+        chosen.per_item = true;
+        let mut signer = field("commit.signer", "commit");
+        signer.per_item = true;
+        signer.required = false;
+        signer.required_when = Some(Condition::Ticked("commit.chosen".into()));
+        let tobacco = FieldDef::new(
+            "plans.tobacco",
+            FieldKind::Checkbox,
+            Text::new("烟", "tobacco"),
+            "business",
+            false,
+        );
         Catalogue {
             departments: vec![
                 Department {
@@ -189,6 +236,10 @@ mod tests {
                 Department {
                     id: "psb".into(),
                     name: Text::new("公安局", "Police"),
+                },
+                Department {
+                    id: "tobacco".into(),
+                    name: Text::new("烟草局", "Tobacco"),
                 },
             ],
             sections: vec![
@@ -200,30 +251,51 @@ mod tests {
                     id: "person".into(),
                     title: Text::new("人员", "Person"),
                 },
+                Section {
+                    id: "commit".into(),
+                    title: Text::new("承诺", "Commitment"),
+                },
             ],
             fields: vec![
                 field("person.name", "person"),
                 field("business.name", "business"),
                 field("food.kind", "business"),
+                tenure,
+                landlord,
+                chosen,
+                signer,
+                tobacco,
             ],
             materials: vec![
                 material("id_card", None),
                 material("licence", Some("reg")),
                 material("lease", None),
+                material("shop_photo", None),
             ],
             items: vec![
                 item(
                     "reg",
                     "samr",
                     0.5,
-                    &["person.name", "business.name"],
+                    &[
+                        "person.name",
+                        "business.name",
+                        "person.tenure",
+                        "person.landlord",
+                    ],
                     &["id_card", "lease"],
                 ),
                 item(
                     "food",
                     "samr",
                     5.0,
-                    &["business.name", "food.kind", "person.name"],
+                    &[
+                        "business.name",
+                        "food.kind",
+                        "person.name",
+                        "commit.chosen",
+                        "commit.signer",
+                    ],
                     &["id_card", "licence"],
                 ),
                 item(
@@ -233,45 +305,153 @@ mod tests {
                     &["person.name"],
                     &["id_card", "licence"],
                 ),
+                item(
+                    "tobacco",
+                    "tobacco",
+                    10.0,
+                    &["business.name", "commit.chosen", "commit.signer"],
+                    &["licence", "shop_photo"],
+                ),
             ],
             bundles: vec![Bundle {
                 id: "restaurant".into(),
                 name: Text::new("饭店", "Restaurant"),
                 summary: Text::default(),
                 items: vec!["reg".into(), "food".into(), "seal".into()],
+                addons: vec![Addon {
+                    item: "tobacco".into(),
+                    rule: "sells_tobacco".into(),
+                }],
+            }],
+            rules: vec![Rule {
+                id: "sells_tobacco".into(),
+                when: Condition::Ticked("plans.tobacco".into()),
+                reason: Text::default(),
             }],
             calendar: vec![],
         }
     }
+
+    fn keys(cart: &Cart) -> Vec<&str> {
+        cart.fields.iter().map(|f| f.key.as_str()).collect()
+    }
+
+    use crate::catalogue::Cart;
 
     #[test]
     fn a_field_shared_by_several_items_appears_once_in_section_order() {
         let c = catalogue();
         assert!(c.check().is_empty(), "{:?}", c.check());
         let view = c.bundle_view("restaurant").expect("bundle");
-        let keys: Vec<&str> = view.fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys, ["business.name", "food.kind", "person.name"]);
-        assert_eq!(view.separate_field_count, 6);
+        let cart = view.resolve(&Answers::new());
+        assert_eq!(
+            keys(&cart),
+            [
+                "business.name",
+                "food.kind",
+                "plans.tobacco",
+                "person.name",
+                "person.tenure",
+                "commit.chosen@food",
+                "commit.signer@food",
+            ]
+        );
+        assert_eq!(cart.separate_field_count, 10);
+        assert_eq!(view.questions, ["plans.tobacco"]);
     }
 
     #[test]
     fn materials_merge_and_the_bundles_own_results_are_not_asked_for() {
         let view = catalogue().bundle_view("restaurant").expect("bundle");
-        let ids: Vec<&str> = view
+        let cart = view.resolve(&Answers::new());
+        let ids: Vec<&str> = cart
             .materials
             .iter()
             .map(|m| m.material.id.as_str())
             .collect();
         assert_eq!(ids, ["id_card", "lease"]);
-        assert_eq!(view.materials[0].needed_by, ["reg", "food", "seal"]);
-        assert_eq!(view.separate_material_count, 6);
+        assert_eq!(cart.materials[0].needed_by, ["reg", "food", "seal"]);
+        assert_eq!(cart.separate_material_count, 6);
     }
 
     #[test]
     fn the_bundle_promise_is_the_longest_item_not_the_sum() {
         let view = catalogue().bundle_view("restaurant").expect("bundle");
-        assert_eq!(view.promised_days, 5.0);
-        assert_eq!(view.departments.len(), 2);
+        let cart = view.resolve(&Answers::new());
+        assert_eq!(cart.promised_days, 5.0);
+        assert_eq!(cart.departments, ["samr", "psb"]);
+    }
+
+    #[test]
+    fn an_add_on_joins_with_its_department_materials_and_days() {
+        let view = catalogue().bundle_view("restaurant").expect("bundle");
+        let cart = view.resolve(&answers(json!({"plans.tobacco": true})));
+        assert_eq!(cart.items, ["reg", "food", "seal", "tobacco"]);
+        assert_eq!(cart.departments, ["samr", "psb", "tobacco"]);
+        assert_eq!(cart.promised_days, 10.0);
+        assert!(cart.materials.iter().any(|m| m.material.id == "shop_photo"));
+        // The tobacco item's own commitment is asked again, after the food permit's.
+        let commit: Vec<&str> = keys(&cart)
+            .into_iter()
+            .filter(|k| k.starts_with("commit."))
+            .collect();
+        assert_eq!(
+            commit,
+            [
+                "commit.chosen@food",
+                "commit.chosen@tobacco",
+                "commit.signer@food",
+                "commit.signer@tobacco"
+            ]
+        );
+        let label = &view.field("commit.signer@tobacco").expect("copy").label;
+        assert_eq!(label.zh, "tobacco：commit.signer");
+    }
+
+    #[test]
+    fn per_item_facts_are_never_merged_and_conditions_read_their_own_item() {
+        let view = catalogue().bundle_view("restaurant").expect("bundle");
+        let a = answers(json!({
+            "plans.tobacco": true,
+            "commit.chosen@food": true,
+            "commit.chosen@tobacco": false,
+        }));
+        let cart = view.resolve(&a);
+        assert!(cart.requires("commit.signer@food"));
+        assert!(cart.shows("commit.signer@tobacco"));
+        assert!(!cart.requires("commit.signer@tobacco"));
+        let f = view.figures(&cart);
+        // Separately: reg 4 + food 5 + seal 1 + tobacco 3; joined, the per-item facts count
+        // once per item.
+        assert_eq!((f.fields_separate, f.fields_merged), (13, 10));
+    }
+
+    #[test]
+    fn hidden_answers_are_dropped_and_unknown_ones_refused() {
+        let view = catalogue().bundle_view("restaurant").expect("bundle");
+        let today = time::macros::date!(2026 - 11 - 28);
+        let base = json!({
+            "business.name": "老张", "food.kind": "热食", "person.name": "张三",
+            "person.tenure": "owned_typo",
+            "commit.chosen@tobacco": true, "commit.signer@tobacco": 5,
+        });
+        // Tobacco is not chosen: its per-item answers are dropped, wrong type and all; the
+        // landlord is hidden (not leased) and is not required.
+        let mut a = answers(base.clone());
+        a.insert("person.tenure".into(), json!("leased"));
+        let problems = view.check_answers(&a, today).expect_err("landlord missing");
+        assert_eq!(problems.keys().collect::<Vec<_>>(), ["person.landlord"]);
+        a.insert("person.landlord".into(), json!("李四"));
+        let (cart, clean) = view.check_answers(&a, today).expect("valid");
+        assert_eq!(cart.items, ["reg", "food", "seal"]);
+        assert!(!clean.contains_key("commit.chosen@tobacco"));
+        assert_eq!(clean["person.landlord"], json!("李四"));
+
+        let mut bad = answers(base);
+        bad.insert("nope".into(), json!(1));
+        let problems = view.check_answers(&bad, today).expect_err("bad");
+        assert_eq!(problems["nope"], vec![Problem::UnknownField]);
+        assert_eq!(problems["person.tenure"], vec![Problem::UnknownOption]);
     }
 
     #[test]
@@ -281,23 +461,31 @@ mod tests {
         c.items[1].department = "ghost".into();
         c.items[2].committed_days = 30.0;
         c.bundles.push(c.bundles[0].clone());
+        c.bundles[0].addons.push(Addon {
+            item: "seal".into(),
+            rule: "ghost_rule".into(),
+        });
+        c.rules[0].when = Condition::Ticked("person.landlord".into());
+        c.fields[4].required_when = Some(Condition::Ticked("ghost.field".into()));
         let errors: Vec<String> = c.check().iter().map(ToString::to_string).collect();
-        assert!(
-            errors.contains(&"item reg: unknown field `nope.key`".to_string()),
-            "{errors:?}"
-        );
-        assert!(
-            errors.contains(&"item food: unknown department `ghost`".to_string()),
-            "{errors:?}"
-        );
+        for expected in [
+            "item reg: unknown field `nope.key`",
+            "item food: unknown department `ghost`",
+            "bundle restaurant: duplicate id",
+            "bundle restaurant add-on seal: listed twice",
+            "bundle restaurant add-on seal: unknown rule `ghost_rule`",
+            "rule sells_tobacco: condition reads `person.landlord`, which is not always asked",
+            "field person.landlord: condition reads unknown field `ghost.field`",
+        ] {
+            assert!(
+                errors.contains(&expected.to_string()),
+                "{expected}: {errors:?}"
+            );
+        }
         assert!(
             errors
                 .iter()
                 .any(|e| e.starts_with("item seal: committed limit 30")),
-            "{errors:?}"
-        );
-        assert!(
-            errors.contains(&"bundle restaurant: duplicate id".to_string()),
             "{errors:?}"
         );
     }

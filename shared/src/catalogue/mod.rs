@@ -1,11 +1,16 @@
 //! The joint list (联办清单) as types: departments, items, materials, form sections, the field
 //! dictionary and bundles. The data itself lives in `catalogue/*.toml` and is maintained by the
-//! bureau; `merge` derives a bundle's integrated form and material list from it.
+//! bureau; `merge` gathers what a bundle may ask, `cart` decides what applies to one applicant
+//! (the rules), `guide` counts its dates and reform figures.
 
+mod cart;
 mod guide;
 mod merge;
 mod model;
 
+pub use cart::{AskedField, Cart, MergedMaterial};
 pub use guide::{BundleGuide, ItemDue, ReformFigures};
-pub use merge::{BundleView, MergedMaterial};
-pub use model::{Bundle, Catalogue, CatalogueError, Department, Item, Material, Section};
+pub use merge::BundleView;
+pub use model::{
+    Addon, Bundle, Catalogue, CatalogueError, Department, Item, Material, Rule, Section,
+};

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Text;
 use crate::form::FieldDef;
+use crate::rules::Condition;
 
 /// A department that reviews items (市场监管局, 公安局…).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,8 +83,33 @@ pub struct Bundle {
     pub id: String,
     pub name: Text,
     pub summary: Text,
-    /// Item ids, in the order they are listed.
+    /// Item ids every applicant of the bundle needs, in the order they are listed.
     pub items: Vec<String>,
+    /// Items that apply only when the applicant's answers say so (tobacco, an outdoor sign, a
+    /// large floor area…). The fields their conditions read are the bundle's questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<Addon>,
+}
+
+/// An optional item of a bundle and the rule that adds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Addon {
+    pub item: String,
+    /// A rule id.
+    pub rule: String,
+}
+
+/// A named condition that adds items to bundles (the fire-inspection threshold, "sells
+/// tobacco"…): defined once, used by every bundle that needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rule {
+    pub id: String,
+    pub when: Condition,
+    /// When it holds, in words for the one-time notice ("only if you sell tobacco").
+    pub reason: Text,
 }
 
 /// The whole catalogue. Unknown keys are refused, so a misspelt key in a data file stops the
@@ -103,6 +129,8 @@ pub struct Catalogue {
     pub items: Vec<Item>,
     #[serde(default)]
     pub bundles: Vec<Bundle>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
     /// The official working-day arrangement, a year an entry.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::YearArrangement>,
@@ -138,6 +166,21 @@ impl Catalogue {
     pub fn bundle(&self, id: &str) -> Option<&Bundle> {
         self.bundles.iter().find(|b| b.id == id)
     }
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Adds the entries of one data file to the catalogue.
+    pub fn extend(&mut self, part: Catalogue) {
+        self.departments.extend(part.departments);
+        self.sections.extend(part.sections);
+        self.fields.extend(part.fields);
+        self.materials.extend(part.materials);
+        self.items.extend(part.items);
+        self.bundles.extend(part.bundles);
+        self.rules.extend(part.rules);
+        self.calendar.extend(part.calendar);
+    }
 
     /// Every entry as (kind, id), e.g. `("item", "seal_filing")`: how errors name an entry.
     pub fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
@@ -150,12 +193,14 @@ impl Catalogue {
         let materials = self.materials.iter().map(|m| ("material", m.id.as_str()));
         let items = self.items.iter().map(|i| ("item", i.id.as_str()));
         let bundles = self.bundles.iter().map(|b| ("bundle", b.id.as_str()));
+        let rules = self.rules.iter().map(|r| ("rule", r.id.as_str()));
         departments
             .chain(sections)
             .chain(fields)
             .chain(materials)
             .chain(items)
             .chain(bundles)
+            .chain(rules)
     }
 
     /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
@@ -170,6 +215,20 @@ impl Catalogue {
             }
         }
         for f in &self.fields {
+            for c in [&f.shown_when, &f.required_when].into_iter().flatten() {
+                for k in c.fields().into_iter().filter(|k| self.field(k).is_none()) {
+                    err(
+                        format!("field {}", f.key),
+                        format!("condition reads unknown field `{k}`"),
+                    );
+                }
+            }
+            if f.item.is_some() {
+                err(
+                    format!("field {}", f.key),
+                    "`item` is set by the merge, not in the data".into(),
+                );
+            }
             if !self.sections.iter().any(|s| s.id == f.section) {
                 err(
                     format!("field {}", f.key),
@@ -228,6 +287,34 @@ impl Catalogue {
             }
             for i in b.items.iter().filter(|i| self.item(i).is_none()) {
                 err(format!("bundle {}", b.id), format!("unknown item `{i}`"));
+            }
+            for (n, a) in b.addons.iter().enumerate() {
+                let entry = format!("bundle {} add-on {}", b.id, a.item);
+                if self.item(&a.item).is_none() {
+                    err(entry.clone(), format!("unknown item `{}`", a.item));
+                }
+                if b.items.contains(&a.item) || b.addons[..n].iter().any(|x| x.item == a.item) {
+                    err(entry.clone(), "listed twice".into());
+                }
+                if self.rule(&a.rule).is_none() {
+                    err(entry.clone(), format!("unknown rule `{}`", a.rule));
+                }
+            }
+        }
+        for r in &self.rules {
+            for k in r.when.fields() {
+                match self.field(k) {
+                    None => err(
+                        format!("rule {}", r.id),
+                        format!("condition reads unknown field `{k}`"),
+                    ),
+                    // The questions are asked before anything else: they cannot hide.
+                    Some(f) if f.shown_when.is_some() || f.per_item => err(
+                        format!("rule {}", r.id),
+                        format!("condition reads `{k}`, which is not always asked"),
+                    ),
+                    Some(_) => {}
+                }
             }
         }
         errors

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Text;
+use crate::rules::Condition;
 
 /// What kind of answer a field takes; decides its input widget and its validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,9 +67,44 @@ pub struct FieldDef {
     pub unit: Option<Text>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<Choice>,
+    /// Asked only when this holds (e.g. the landlord's code only for leased premises); a hidden
+    /// field's answer is dropped, not validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_when: Option<Condition>,
+    /// Required (when shown) if this holds, even though `required` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<Condition>,
+    /// A fact given again for every item that needs it and never merged across items (a
+    /// commitment statement, its signature and date): the integrated form asks it once per item.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_item: bool,
+    /// On the copy of a per-item field asked for one item: that item's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
 }
 
 impl FieldDef {
+    /// A field of the dictionary with no limits, options or conditions.
+    pub fn new(key: &str, kind: FieldKind, label: Text, section: &str, required: bool) -> Self {
+        FieldDef {
+            key: key.into(),
+            kind,
+            label,
+            section: section.into(),
+            required,
+            hint: None,
+            max_len: None,
+            min: None,
+            max: None,
+            unit: None,
+            options: vec![],
+            shown_when: None,
+            required_when: None,
+            per_item: false,
+            item: None,
+        }
+    }
+
     /// The effective maximum length of a text-like answer.
     pub fn max_chars(&self) -> usize {
         let default = match self.kind {

@@ -3,8 +3,10 @@
 
 mod field;
 mod problem;
+mod query;
 mod validate;
 
 pub use field::{Choice, FieldDef, FieldKind};
 pub use problem::Problem;
+pub use query::answers_from_query;
 pub use validate::{Answers, FieldProblems, validate_answers, validate_value};
