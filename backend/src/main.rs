@@ -18,8 +18,9 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve(args).await,
         Command::Catalogue(CatalogueCommand::Check { dir }) => catalogue::load(&dir).map(|c| {
             println!(
-                "catalogue OK: {} bundles, {} items, {} fields, {} materials, {} departments",
+                "catalogue OK: {} bundles, {} rules, {} items, {} fields, {} materials, {} departments",
                 c.bundles.len(),
+                c.rules.len(),
                 c.items.len(),
                 c.fields.len(),
                 c.materials.len(),

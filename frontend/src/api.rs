@@ -5,7 +5,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{self, ApplicationCreated, ApplicationStatus, BundleSummary, CreateApplication};
-use shared::catalogue::{BundleGuide, BundleView};
+use shared::catalogue::BundleView;
 use shared::error::ErrorBody;
 
 /// A failed call: the HTTP status (0 when the network failed) and the error body.
@@ -57,11 +57,6 @@ pub async fn bundles(lang: Lang) -> Result<Vec<BundleSummary>, ApiError> {
 
 pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
     get(&api::bundle_path(id), lang, None).await
-}
-
-/// Due dates and reform figures of a bundle accepted today.
-pub async fn guide(id: &str, lang: Lang) -> Result<BundleGuide, ApiError> {
-    get(&format!("{}/guide", api::bundle_path(id)), lang, None).await
 }
 
 /// Files an application. `idempotency_key` stays the same for retries of one submission.

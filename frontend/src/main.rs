@@ -1,5 +1,6 @@
 //! Lianban's browser app: mounts the Leptos application on the page.
 
+mod answers;
 mod api;
 mod app;
 mod components;

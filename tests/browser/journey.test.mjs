@@ -7,6 +7,8 @@ import { serverAndBrowser, viewports, shot, accessibilityProblems, decodeQr } fr
 
 const app = serverAndBrowser();
 
+// Four items for every restaurant; staff add the social-insurance registration.
+const RESTAURANT_BASE_ITEMS = 4;
 const RESTAURANT_ITEMS = 5;
 
 async function fillRestaurant(page) {
@@ -15,6 +17,7 @@ async function fillRestaurant(page) {
   await page.check('#f-business-scope-0');
   await page.fill('#f-business-capital', '10');
   await page.fill('#f-business-employees', '3');
+  await page.fill('#f-plans-investment', '20');
   await page.fill('#f-legal_rep-name', '张三');
   await page.fill('#f-legal_rep-phone', '13800138000');
   await page.fill('#f-premises-address', '睢县城关镇北湖路 88 号');
@@ -25,6 +28,10 @@ async function fillRestaurant(page) {
   await page.fill('#f-food-manager_phone', '13900139000');
   await page.check('#f-seal-kinds-0');
   await page.selectOption('#f-tax-invoice_kind', 'e_ordinary');
+  // The food permit by notification-commitment: signed for that item alone.
+  await page.check('#f-commitment-chosen--food_business_permit');
+  await page.fill('#f-commitment-signatory--food_business_permit', '张三');
+  await page.fill('#f-commitment-signed_on--food_business_permit', '2026-11-28');
   await page.check('#f-declaration-truthful');
 }
 
@@ -45,7 +52,7 @@ for (const [name, options] of Object.entries(viewports)) {
 
       await page.getByRole('link', { name: '开饭店' }).click();
       await page.getByRole('heading', { name: '开饭店' }).waitFor();
-      assert.equal(await page.locator('tbody tr').count(), RESTAURANT_ITEMS);
+      assert.equal(await page.locator('tbody tr').count(), RESTAURANT_BASE_ITEMS);
       await page.getByText('食品经营许可', { exact: true }).waitFor();
       // The one-time notice: when everything is due, counted in working days.
       await page.getByText('如今天受理，预计全部办结日期').waitFor();
@@ -82,6 +89,7 @@ for (const [name, options] of Object.entries(viewports)) {
       await page.getByRole('heading', { name: '核对您的申请' }).waitFor();
       await page.getByText('睢县老张家常菜馆').waitFor();
       await page.getByText('个体工商户').waitFor();
+      await page.getByText('食品经营许可：承诺人签名（请输入姓名）').waitFor();
       await shot(page, `${name}-4-review`);
 
       await page.getByRole('button', { name: '确认提交' }).click();

@@ -34,22 +34,34 @@ pub struct FieldState {
     pub problem: RwSignal<Option<Shown>>,
     /// Left once (or submitted): from then on it is checked as the applicant types.
     pub touched: RwSignal<bool>,
+    /// Asked now, by the rules (`shared::catalogue::Cart`).
+    pub shown: RwSignal<bool>,
+    /// Must be answered now, by the rules.
+    pub required: RwSignal<bool>,
 }
 
 impl FieldState {
-    pub fn new(def: FieldDef, value: Value) -> FieldState {
+    pub fn new(def: FieldDef, value: Value, shown: bool, required: bool) -> FieldState {
         FieldState {
             def: Arc::new(def),
             value: RwSignal::new(value),
             problem: RwSignal::new(None),
             touched: RwSignal::new(false),
+            shown: RwSignal::new(shown),
+            required: RwSignal::new(required),
         }
     }
 
-    /// Runs the shared validation on the current value; true if it passes.
+    /// Runs the shared validation on the current value, required as the rules say now; true
+    /// if it passes.
     pub fn check(&self) -> bool {
         let value = self.value.get_untracked();
-        let problem = match validate_value(&self.def, &value, today()) {
+        let required = self.required.get_untracked();
+        let mut def = std::borrow::Cow::Borrowed(&*self.def);
+        if def.required != required {
+            def.to_mut().required = required;
+        }
+        let problem = match validate_value(&def, &value, today()) {
             Ok(_) => None,
             // A number box holding text the browser could not read as a number.
             Err(Problem::WrongType) if self.def.kind == FieldKind::Number => {
@@ -67,8 +79,9 @@ impl FieldState {
     }
 }
 
+/// `legal_rep.id_number` → `f-legal_rep-id_number`; a per-item copy `a.b@item` → `f-a-b--item`.
 pub fn dom_id(key: &str) -> String {
-    format!("f-{}", key.replace('.', "-"))
+    format!("f-{}", key.replace('.', "-").replace('@', "--"))
 }
 
 /// Today in the applicant's browser (birth dates inside ID numbers cannot be later).
@@ -174,7 +187,7 @@ pub fn FieldInput(state: FieldState, l: Lang) -> impl IntoView {
         }
     };
     let label = def.label.clone();
-    let required = def.required;
+    let required = state.required;
     let value = state.value;
     let input = match def.kind {
         FieldKind::Textarea => {
@@ -287,7 +300,7 @@ pub fn FieldInput(state: FieldState, l: Lang) -> impl IntoView {
                 let for_id = if def.kind == FieldKind::Multiselect { None } else { Some(id.clone()) };
                 view! { <label class="label" for=for_id>
                     {label2.get(l).to_string()}
-                    {(!required).then(|| view! { <span class="optional">{tr(l, "（选填）", " (optional)")}</span> })}
+                    {move || (!required.get()).then(|| view! { <span class="optional">{tr(l, "（选填）", " (optional)")}</span> })}
                 </label> }
             })}
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.get(l).to_string()}</p> })}

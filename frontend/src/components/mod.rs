@@ -3,5 +3,5 @@
 mod field;
 mod qr;
 
-pub use field::{FieldInput, FieldState, Shown, display_answer};
+pub use field::{FieldInput, FieldState, Shown, display_answer, today};
 pub use qr::QrCode;

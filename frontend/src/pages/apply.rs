@@ -2,13 +2,12 @@
 //! review, submit once (an idempotency key makes retries and double clicks safe).
 
 use leptos::prelude::*;
-use serde_json::Value;
 use shared::Lang;
 use shared::api::{CreateApplication, status_page};
 use shared::catalogue::{BundleView, Section};
-use shared::form::Answers;
 
-use super::{failed, fetch, loading};
+use super::{failed, fetch, loading, working_days};
+use crate::answers::BundleAnswers;
 use crate::api;
 use crate::components::{FieldInput, FieldState, Shown, display_answer};
 use crate::draft;
@@ -36,8 +35,7 @@ enum Step {
 /// The form's state: all `Copy`, so every closure can hold it.
 #[derive(Clone, Copy)]
 struct Form {
-    bundle: StoredValue<BundleView>,
-    fields: StoredValue<Vec<FieldState>>,
+    answers: BundleAnswers,
     step: RwSignal<Step>,
     /// (DOM id, field key) of each field with a problem, for the error summary.
     summary: RwSignal<Vec<(String, String)>>,
@@ -47,29 +45,30 @@ struct Form {
 }
 
 impl Form {
-    fn answers(self) -> Answers {
-        let mut map = Answers::new();
-        for f in self.fields.get_value() {
-            let v = f.value.get();
-            if !v.is_null() {
-                map.insert(f.def.key.clone(), v);
-            }
-        }
-        map
-    }
-
+    /// Every field of a section the bundle may ask (each shows itself when the rules say so).
     fn in_section(self, section: &Section) -> Vec<FieldState> {
-        self.fields
+        self.answers
+            .fields
             .get_value()
             .into_iter()
             .filter(|f| f.def.section == section.id)
             .collect()
     }
 
-    /// Checks every field with the shared rules; fills the summary; true if all pass.
+    /// The fields of a section asked now.
+    fn asked_in_section(self, section: &Section) -> Vec<FieldState> {
+        let mut fields = self.in_section(section);
+        fields.retain(|f| f.shown.get_untracked());
+        fields
+    }
+
+    /// Checks every field asked now with the shared rules; fills the summary; true if all pass.
     fn check_all(self) -> bool {
         let mut bad = Vec::new();
-        for f in self.fields.get_value() {
+        for f in self.answers.fields.get_value() {
+            if !f.shown.get_untracked() {
+                continue;
+            }
             f.touched.set(true);
             if !f.check() {
                 bad.push((f.dom_id(), f.def.key.clone()));
@@ -81,7 +80,7 @@ impl Form {
     }
 
     fn label_of(self, key: &str, l: Lang) -> String {
-        self.fields.with_value(|fs| {
+        self.answers.fields.with_value(|fs| {
             fs.iter()
                 .find(|f| f.def.key == key)
                 .map(|f| f.def.label.get(l).to_string())
@@ -90,7 +89,7 @@ impl Form {
     }
 
     fn bundle_id(self) -> String {
-        self.bundle.with_value(|b| b.bundle.id.clone())
+        self.answers.bundle_id()
     }
 }
 
@@ -121,27 +120,14 @@ fn focus(id: &'static str) {
 
 #[component]
 fn ApplyForm(view: BundleView) -> impl IntoView {
-    let saved = draft::load(&view.bundle.id);
-    let fields: Vec<FieldState> = view
-        .fields
-        .iter()
-        .map(|def| {
-            FieldState::new(
-                def.clone(),
-                saved.get(&def.key).cloned().unwrap_or(Value::Null),
-            )
-        })
-        .collect();
     let form = Form {
-        bundle: StoredValue::new(view),
-        fields: StoredValue::new(fields),
+        answers: BundleAnswers::new(view),
         step: RwSignal::new(Step::Fill),
         summary: RwSignal::new(Vec::new()),
         server_message: RwSignal::new(None),
         submitting: RwSignal::new(false),
         idempotency_key: StoredValue::new(new_key()),
     };
-    Effect::new(move |_| draft::save(&form.bundle_id(), &form.answers()));
     let submit = move || {
         if form.submitting.get_untracked() {
             return;
@@ -150,7 +136,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         form.server_message.set(None);
         let body = CreateApplication {
             bundle: form.bundle_id(),
-            answers: form.answers(),
+            answers: form.answers.asked_answers(),
         };
         let key = form.idempotency_key.get_value();
         leptos::task::spawn_local(async move {
@@ -169,7 +155,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
                 Err(e) if !e.body.field_errors.is_empty() => {
                     // The server disagreed (it never should: same rules). Show its words.
                     let mut bad = Vec::new();
-                    for f in form.fields.get_value() {
+                    for f in form.answers.fields.get_value() {
                         if let Some(msgs) = e.body.field_errors.get(&f.def.key) {
                             f.problem.set(Some(Shown::Server(msgs.clone())));
                             bad.push((f.dom_id(), f.def.key.clone()));
@@ -187,7 +173,10 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
     let submit = StoredValue::new(submit);
     move || {
         let l = lang();
-        let name = form.bundle.with_value(|b| b.bundle.name.get(l).to_string());
+        let name = form
+            .answers
+            .view
+            .with_value(|b| b.bundle.name.get(l).to_string());
         let step = form.step.get();
         let body = match step {
             Step::Fill => fill(form, l, &name),
@@ -227,7 +216,8 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
         draft::clear(&form.bundle_id());
         let _ = window().location().reload();
     };
-    let sections = form.bundle.with_value(|b| b.sections.clone());
+    let sections = form.answers.view.with_value(|b| b.sections.clone());
+    let cart = form.answers.cart;
     view! {
         {move || (!form.summary.with(Vec::is_empty)).then(|| view! {
             <div class="error-summary" id="error-summary" tabindex="-1" role="alert">
@@ -244,11 +234,22 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
             <p class="muted">{tr(l,
                 "同一信息只需填写一次，系统自动分送各审批部门。填写内容自动保存在本设备。",
                 "Each fact is asked once and sent to every department that needs it. Your answers are saved on this device as you go.")}</p>
-            {sections.iter().map(|section| view! {
-                <fieldset class="section">
-                    <legend>{section.title.get(l).to_string()}</legend>
-                    {form.in_section(section).into_iter().map(|state| view! { <FieldInput state=state l=l /> }).collect_view()}
-                </fieldset>
+            <p class="cart-line" aria-live="polite">{move || cart.with(|c| format!("{} {} · {} {} · {} {}",
+                tr(l, "本次办理事项", "Items:"), c.items.len(),
+                tr(l, "审批部门", "departments:"), c.departments.len(),
+                tr(l, "承诺时限", "promised:"), working_days(l, c.promised_days)))}</p>
+            {sections.iter().map(|section| {
+                let states = form.in_section(section);
+                let shown: Vec<_> = states.iter().map(|s| s.shown).collect();
+                view! {
+                    <fieldset class="section" class:hidden=move || !shown.iter().any(|s| s.get())>
+                        <legend>{section.title.get(l).to_string()}</legend>
+                        {states.into_iter().map(|state| {
+                            let shown = state.shown;
+                            view! { <div class="reveal" class:hidden=move || !shown.get()><FieldInput state=state l=l /></div> }
+                        }).collect_view()}
+                    </fieldset>
+                }
             }).collect_view()}
             <div class="actions">
                 <button type="submit" class="button primary">{tr(l, "下一步：核对", "Next: review")}</button>
@@ -260,14 +261,16 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
 }
 
 fn review(form: Form, l: Lang, submit: impl Fn() + Copy + 'static) -> AnyView {
-    let sections = form.bundle.with_value(|b| b.sections.clone());
+    let sections = form.answers.view.with_value(|b| b.sections.clone());
     view! {
         <section class="panel review">
             <h1>{tr(l, "核对您的申请", "Check your answers")}</h1>
-            {sections.iter().map(|section| view! {
+            {sections.iter().map(|section| (section, form.asked_in_section(section)))
+                .filter(|(_, fields)| !fields.is_empty())
+                .map(|(section, fields)| view! {
                 <h2>{section.title.get(l).to_string()}</h2>
                 <dl class="answers">
-                    {form.in_section(section).into_iter().map(|f| view! { <div>
+                    {fields.into_iter().map(|f| view! { <div>
                         <dt>{f.def.label.get(l).to_string()}</dt>
                         <dd>{display_answer(&f.def, &f.value.get_untracked(), l)}</dd>
                     </div> }).collect_view()}

@@ -23,6 +23,10 @@ pub fn Home() -> impl IntoView {
                             <ul class="chips">
                                 {b.item_names.iter().map(|n| view! { <li>{n.get(l).to_string()}</li> }).collect_view()}
                             </ul>
+                            {(!b.addon_names.is_empty()).then(|| view! {
+                                <p class="addons">{format!("{}{}", tr(l, "按需加办：", "Added when needed: "),
+                                    b.addon_names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(tr(l, "、", ", ")))}</p>
+                            })}
                             <p class="facts">
                                 <span>{format!("{} {}", b.department_count, tr(l, "个部门", "departments"))}</span>
                                 <span>{format!("{} {}", tr(l, "承诺", "within"), working_days(l, b.promised_days))}</span>
