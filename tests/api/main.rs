@@ -1,5 +1,7 @@
-//! The API end to end, on SQLite and on PostgreSQL: filing, status, and every kind of bad input.
+//! The API end to end, on SQLite and on PostgreSQL: filing, status, and every kind of bad input;
+//! and the `lianban` binary on a broken catalogue (`cli`).
 
+mod cli;
 mod helpers;
 mod logs;
 mod reference;

@@ -1,0 +1,107 @@
+//! The `lianban` binary on a broken catalogue: `catalogue check` and `serve` both stop with a
+//! message naming the file, the entry and the problem.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// The built `lianban` binary (`LIANBAN_BIN`, else next to this test's own executable).
+fn binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("LIANBAN_BIN") {
+        return bin.into();
+    }
+    let exe = std::env::current_exe().expect("test executable");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join("lianban");
+    if !bin.exists() {
+        let ok = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "backend", "--bin", "lianban"])
+            .status()
+            .expect("cargo build")
+            .success();
+        assert!(ok, "could not build the lianban binary");
+    }
+    bin
+}
+
+fn repo_catalogue() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue")
+}
+
+/// A copy of the shipped catalogue with one edit, in a fresh folder.
+fn broken_catalogue(file: &str, from: &str, to: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "lianban-cli-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for f in std::fs::read_dir(repo_catalogue()).expect("read") {
+        let p = f.expect("entry").path();
+        std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+    }
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("file");
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    dir
+}
+
+/// Runs the binary to its end; a run that outlives 60 s (a server that started) fails the test.
+fn run(args: &[&str]) -> Output {
+    let mut child = Command::new(binary())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn lianban");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().ok();
+            panic!("lianban {args:?} did not stop");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn catalogue_check_accepts_the_shipped_catalogue() {
+    let dir = repo_catalogue();
+    let out = run(&["catalogue", "check", dir.to_str().expect("path")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("catalogue OK: 5 bundles"), "{stdout}");
+}
+
+#[test]
+fn a_broken_catalogue_fails_the_check_and_the_startup_with_a_precise_message() {
+    let dir = broken_catalogue("rules.toml", "\"plans.investment\"", "\"plans.budget\"");
+    let path = dir.to_str().expect("path");
+    let expected = "rules.toml: rule fire_threshold: condition reads unknown field `plans.budget`";
+
+    let check = run(&["catalogue", "check", path]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+
+    let serve = run(&[
+        "serve",
+        "--catalogue-dir",
+        path,
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        "sqlite::memory:",
+    ]);
+    let stderr = String::from_utf8_lossy(&serve.stderr);
+    assert_eq!(serve.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
