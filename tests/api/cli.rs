@@ -1,4 +1,4 @@
-//! The `lianban` binary on a broken catalogue: `catalogue check` and `serve` both stop with a
+//! A broken catalogue: the loader, `lianban catalogue check` and `lianban serve` all stop with a
 //! message naming the file, the entry and the problem.
 
 use std::path::{Path, PathBuf};
@@ -78,6 +78,37 @@ fn catalogue_check_accepts_the_shipped_catalogue() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.starts_with("catalogue OK: 5 bundles"), "{stdout}");
+}
+
+#[test]
+fn every_kind_of_broken_reference_names_the_file_and_the_entry() {
+    for (file, from, to, expected) in [
+        (
+            "items.toml",
+            "\"seal.kinds\"",
+            "\"seal.colour\"",
+            "items.toml: item seal_filing: unknown field `seal.colour`",
+        ),
+        (
+            "bundles.toml",
+            "rule = \"sells_devices\"",
+            "rule = \"sells_gadgets\"",
+            "bundles.toml: bundle pharmacy add-on medical_device_filing: unknown rule `sells_gadgets`",
+        ),
+        (
+            "rules.toml",
+            "value = 300 }",
+            "value = 300, unit = \"m2\" }",
+            "rules.toml: TOML parse error at line 17",
+        ),
+    ] {
+        let dir = broken_catalogue(file, from, to);
+        let err = backend::catalogue::load(&dir)
+            .expect_err("broken")
+            .to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(err.contains(expected), "{err}");
+    }
 }
 
 #[test]

@@ -29,6 +29,26 @@ on_both_databases!(
     add_ons_become_sub_applications_and_hidden_answers_are_dropped,
 );
 
+/// The restaurant's items with staff and tobacco, in cart order.
+const RESTAURANT_WITH_STAFF_AND_TOBACCO: [&str; 6] = [
+    "business_registration",
+    "food_business_permit",
+    "seal_filing",
+    "first_invoice",
+    "social_insurance_registration",
+    "tobacco_retail_licence",
+];
+
+/// The item ids of a status or guide body, in order.
+fn item_ids(body: &Value) -> Vec<&str> {
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["item"].as_str().expect("id"))
+        .collect()
+}
+
 fn is_application_number(n: &str) -> bool {
     let parts: Vec<&str> = n.split('-').collect();
     parts.len() == 3
@@ -62,19 +82,10 @@ async fn a_valid_restaurant_application_is_filed_with_one_sub_application_per_it
     assert_eq!(s["bundle"], "restaurant");
     assert_eq!(s["status"], "submitted");
     let items = s["items"].as_array().expect("items");
-    let ids: Vec<&str> = items
-        .iter()
-        .map(|i| i["item"].as_str().expect("id"))
-        .collect();
     assert_eq!(
-        ids,
-        [
-            "business_registration",
-            "food_business_permit",
-            "seal_filing",
-            "first_invoice",
-            "social_insurance_registration"
-        ]
+        item_ids(&s),
+        &RESTAURANT_WITH_STAFF_AND_TOBACCO[..5],
+        "the restaurant's items and, with staff, social insurance"
     );
     let departments: Vec<&str> = items
         .iter()
@@ -554,23 +565,7 @@ async fn the_guide_counts_working_days_through_the_national_day_week() {
         )
         .await;
     assert_eq!(status, 200, "{guide}");
-    let items: Vec<&str> = guide["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["item"].as_str().expect("id"))
-        .collect();
-    assert_eq!(
-        items,
-        [
-            "business_registration",
-            "food_business_permit",
-            "seal_filing",
-            "first_invoice",
-            "social_insurance_registration",
-            "tobacco_retail_licence"
-        ]
-    );
+    assert_eq!(item_ids(&guide), RESTAURANT_WITH_STAFF_AND_TOBACCO);
     assert_eq!(
         guide["departments"],
         json!(["samr", "psb", "tax", "hrss", "tobacco"])
@@ -630,23 +625,7 @@ async fn add_ons_become_sub_applications_and_hidden_answers_are_dropped(app: &Te
     let (_, _, s) = app
         .get(&format!("/api/applications/{number}"), Some(token))
         .await;
-    let items: Vec<&str> = s["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["item"].as_str().expect("id"))
-        .collect();
-    assert_eq!(
-        items,
-        [
-            "business_registration",
-            "food_business_permit",
-            "seal_filing",
-            "first_invoice",
-            "social_insurance_registration",
-            "tobacco_retail_licence"
-        ]
-    );
+    assert_eq!(item_ids(&s), RESTAURANT_WITH_STAFF_AND_TOBACCO);
     let stored = app.stored_answers(number).await;
     for hidden in [
         "premises.landlord_uscc",
