@@ -19,6 +19,55 @@ pub enum Command {
     /// Works with the catalogue data files.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// Manages staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Works with the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// The database to work on, for commands other than `serve`.
+#[derive(Debug, clap::Args)]
+pub struct DbArgs {
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/lianban.db?mode=rwc"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Creates a staff account (the first administrator, then everyone else). The password is
+    /// read from standard input (one line) or from `LIANBAN_STAFF_PASSWORD`.
+    Add {
+        username: String,
+        /// `clerk`, `reviewer` or `admin`.
+        #[arg(long)]
+        role: String,
+        /// A reviewer's department id (see `catalogue/departments.toml`).
+        #[arg(long)]
+        department: Option<String>,
+        /// The name shown in the back office (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Folder of the catalogue data files (a reviewer's department must be in it).
+        #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
+        catalogue_dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Re-computes the hash chain; names the first missing, changed or out-of-place entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]

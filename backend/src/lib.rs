@@ -1,6 +1,7 @@
 //! Lianban's server as a library: `app` builds the router (tests drive it with `oneshot`),
 //! `serve` runs it on a listener until a shutdown future resolves.
 
+pub mod admin;
 pub mod catalogue;
 pub mod config;
 pub mod db;
@@ -30,6 +31,9 @@ pub struct AppState {
     /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub limits: http::limits::Limits,
+    /// Staff session cookies carry `Secure` (browsers still accept them from
+    /// http://127.0.0.1 and localhost); off only behind a plain-HTTP proxy on another host.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -43,6 +47,7 @@ impl AppState {
             calendar: Arc::new(calendar),
             static_dir: None,
             limits: http::limits::Limits::default(),
+            secure_cookies: true,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use backend::config::{CatalogueCommand, Cli, Command, ServeArgs};
+use backend::config::{AuditCommand, CatalogueCommand, Cli, Command, ServeArgs, StaffCommand};
 use backend::{AppState, catalogue, db};
 use clap::Parser;
 
@@ -27,6 +27,20 @@ async fn main() -> ExitCode {
                 c.departments.len()
             );
         }),
+        Command::Staff(StaffCommand::Add {
+            username,
+            role,
+            department,
+            name,
+            catalogue_dir,
+            db,
+        }) => add_staff(username, role, department, name, catalogue_dir, db.database_url).await,
+        Command::Audit(AuditCommand::Verify { db }) => async {
+            let db = db::Db::connect(&db.database_url).await?;
+            println!("{}", backend::admin::verify_audit(&db).await?);
+            Ok(())
+        }
+        .await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,6 +49,36 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn add_staff(
+    username: String,
+    role: String,
+    department: Option<String>,
+    name: Option<String>,
+    catalogue_dir: std::path::PathBuf,
+    database_url: String,
+) -> anyhow::Result<()> {
+    let password = match std::env::var("LIANBAN_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let catalogue = catalogue::load(&catalogue_dir)?;
+    let db = db::Db::connect(&database_url).await?;
+    let account = backend::admin::NewAccount {
+        username: &username,
+        role: &role,
+        department: department.as_deref(),
+        display_name: name.as_deref(),
+        password: &password,
+    };
+    backend::admin::add_staff(&db, &catalogue, &account).await?;
+    println!("staff account `{username}` created ({role})");
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -127,6 +127,20 @@ impl Calendar {
         }
         d
     }
+
+    /// Working days in `from..to` (`from` included, `to` not): how long a clock stood still
+    /// when it was paused on `from` and resumed on `to`.
+    pub fn working_days_between(&self, from: Date, to: Date) -> u32 {
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            if self.is_working_day(d) {
+                n += 1;
+            }
+            d += Duration::DAY;
+        }
+        n
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +198,26 @@ mod tests {
         // Accepted Friday 13 February: Sat 14 is a make-up workday, then 15–23 off.
         assert_eq!(cal.due_date(d("2026-02-13"), 1), d("2026-02-14"));
         assert_eq!(cal.due_date(d("2026-02-13"), 2), d("2026-02-24"));
+    }
+
+    #[test]
+    fn a_pause_counts_only_working_days_across_holidays_and_make_up_days() {
+        let cal = Calendar::new(&[y2026()]).expect("calendar");
+        // Paused Wed 30 Sep, resumed Mon 12 Oct: 30 Sep, 8, 9 and the make-up Sat 10 Oct.
+        assert_eq!(
+            cal.working_days_between(d("2026-09-30"), d("2026-10-12")),
+            4
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-10-01"), d("2026-10-08")),
+            0
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-10-12"), d("2026-10-12")),
+            0
+        );
+        // A 5-day limit from 24 Sep paused for those 4 days is due 4 working days later.
+        assert_eq!(cal.due_date(d("2026-09-24"), 5 + 4), d("2026-10-14"));
     }
 
     #[test]

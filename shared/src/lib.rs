@@ -11,6 +11,7 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod rules;
+pub mod staff;
 pub mod status;
 
 pub use i18n::{Lang, Text};

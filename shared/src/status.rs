@@ -62,6 +62,87 @@ impl SubStatus {
     }
 }
 
+/// What staff do to one item. Which actions a state allows is `SubStatus::after`, the one
+/// state machine the server enforces and the back office offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewAction {
+    /// The one window accepts the application: every item goes to its department at once.
+    Accept,
+    /// The department asks the applicant for a supplement; the clock stops.
+    RequestSupplement,
+    /// The supplement came in; the clock runs again.
+    Supplied,
+    /// An on-site inspection is scheduled; the clock stops.
+    ScheduleInspection,
+    /// The inspection is recorded; the clock runs again.
+    RecordInspection,
+    /// Approved after review: a certificate number, valid for the item's validity.
+    Approve,
+    /// Approved on the spot by notification-commitment (告知承诺), after the credit check.
+    ApproveByCommitment,
+    /// Refused, with a reason.
+    Reject,
+}
+
+impl ReviewAction {
+    pub const ALL: [ReviewAction; 8] = [
+        ReviewAction::Accept,
+        ReviewAction::RequestSupplement,
+        ReviewAction::Supplied,
+        ReviewAction::ScheduleInspection,
+        ReviewAction::RecordInspection,
+        ReviewAction::Approve,
+        ReviewAction::ApproveByCommitment,
+        ReviewAction::Reject,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewAction::Accept => "accept",
+            ReviewAction::RequestSupplement => "request_supplement",
+            ReviewAction::Supplied => "supplied",
+            ReviewAction::ScheduleInspection => "schedule_inspection",
+            ReviewAction::RecordInspection => "record_inspection",
+            ReviewAction::Approve => "approve",
+            ReviewAction::ApproveByCommitment => "approve_by_commitment",
+            ReviewAction::Reject => "reject",
+        }
+    }
+}
+
+impl SubStatus {
+    /// The state after `action`, or `None` if the action is impossible in this state.
+    pub fn after(self, action: ReviewAction) -> Option<SubStatus> {
+        use ReviewAction as A;
+        use SubStatus::*;
+        match (self, action) {
+            (Submitted, A::Accept) => Some(Accepted),
+            (Accepted, A::RequestSupplement) => Some(SupplementRequested),
+            (SupplementRequested, A::Supplied) => Some(Accepted),
+            (Accepted, A::ScheduleInspection) => Some(InspectionScheduled),
+            (InspectionScheduled, A::RecordInspection) => Some(Accepted),
+            (Accepted, A::Approve | A::ApproveByCommitment) => Some(Approved),
+            (Accepted, A::Reject) => Some(Rejected),
+            _ => None,
+        }
+    }
+
+    /// Time in this state does not count against the limit.
+    pub fn pauses_clock(self) -> bool {
+        matches!(
+            self,
+            SubStatus::SupplementRequested | SubStatus::InspectionScheduled
+        )
+    }
+
+    /// Decided: nothing more happens to the item.
+    pub fn is_final(self) -> bool {
+        matches!(self, SubStatus::Approved | SubStatus::Rejected)
+    }
+}
+
 /// The application's state, derived from its items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -128,5 +209,33 @@ mod tests {
         for s in SubStatus::ALL {
             assert_eq!(SubStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    /// Every (state, action) pair: exactly these eight are allowed, everything else refused.
+    #[test]
+    fn the_state_machine_allows_exactly_its_transitions() {
+        use ReviewAction as A;
+        use SubStatus::*;
+        let allowed = [
+            (Submitted, A::Accept, Accepted),
+            (Accepted, A::RequestSupplement, SupplementRequested),
+            (SupplementRequested, A::Supplied, Accepted),
+            (Accepted, A::ScheduleInspection, InspectionScheduled),
+            (InspectionScheduled, A::RecordInspection, Accepted),
+            (Accepted, A::Approve, Approved),
+            (Accepted, A::ApproveByCommitment, Approved),
+            (Accepted, A::Reject, Rejected),
+        ];
+        for state in SubStatus::ALL {
+            for action in ReviewAction::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(s, a, _)| *s == state && *a == action)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(state.after(action), expected, "{state:?} + {action:?}");
+            }
+        }
+        assert!(Approved.is_final() && Rejected.is_final() && !Accepted.is_final());
+        assert!(SupplementRequested.pauses_clock() && InspectionScheduled.pauses_clock());
     }
 }

@@ -5,6 +5,7 @@ mod cli;
 mod helpers;
 mod logs;
 mod reference;
+mod staff;
 
 use helpers::{TestApp, restaurant, restaurant_with};
 use serde_json::{Value, json};

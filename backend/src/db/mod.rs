@@ -3,7 +3,10 @@
 //! the portable subset (`$1` placeholders, `RETURNING`, `ON CONFLICT`); times are Unix seconds.
 
 pub mod applications;
+pub mod audit;
 pub mod idempotency;
+pub mod review;
+pub mod staff;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,3 +3,4 @@
 
 pub mod application;
 pub mod clock;
+pub mod password;

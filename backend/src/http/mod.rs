@@ -5,6 +5,8 @@ pub mod applications;
 pub mod bundles;
 pub mod limits;
 pub mod openapi;
+pub mod review;
+pub mod staff;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -32,6 +34,21 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(applications::create).route_layer(limited),
         )
         .route("/api/applications/{number}", get(applications::status))
+        .route("/api/staff/login", post(staff::login))
+        .route("/api/staff/logout", post(staff::logout))
+        .route("/api/staff/me", get(staff::me))
+        .route(
+            "/api/staff/accounts/{username}/revoke-sessions",
+            post(staff::revoke_sessions),
+        )
+        .route("/api/staff/intake", get(review::intake_queue))
+        .route("/api/staff/applications/{number}", get(review::application))
+        .route(
+            "/api/staff/applications/{number}/intake",
+            post(review::intake),
+        )
+        .route("/api/staff/queue", get(review::queue))
+        .route("/api/staff/items/{id}/review", post(review::review))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/{*rest}", any(not_found))
         .route("/healthz", get(|| async { "ok" }))
@@ -105,7 +122,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
     }
 }
 
-fn lang_of(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang_of(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

@@ -3,15 +3,18 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, bundles};
+use super::{applications, bundles, review, staff};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
-    paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status),
+    paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status,
+        staff::login, staff::logout, staff::me, staff::revoke_sessions,
+        review::intake_queue, review::application, review::intake, review::queue, review::review),
     modifiers(&StatusToken),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
-         (name = "applications", description = "Filing and following applications"))
+         (name = "applications", description = "Filing and following applications"),
+         (name = "staff", description = "The back office: login, intake, department review (session cookie)"))
 )]
 pub struct ApiDoc;
 

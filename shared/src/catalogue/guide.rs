@@ -68,11 +68,6 @@ fn percent_cut(before: f64, after: f64) -> u32 {
     }
 }
 
-/// Whole working days a limit takes: a half day is due by the next working day.
-fn whole_days(days: f32) -> u32 {
-    days.max(0.0).ceil() as u32
-}
-
 impl BundleView {
     /// The reform figures of one cart: the bundle as chosen, add-ons included.
     pub fn figures(&self, cart: &Cart) -> ReformFigures {
@@ -116,7 +111,7 @@ impl BundleView {
                 (
                     i.id.clone(),
                     i.committed_days,
-                    calendar.due_date(accepted, whole_days(i.committed_days)),
+                    calendar.due_date(accepted, i.limit_working_days()),
                 )
             })
             .collect();

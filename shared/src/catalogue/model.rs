@@ -150,6 +150,13 @@ impl std::fmt::Display for CatalogueError {
     }
 }
 
+impl Item {
+    /// Whole working days the committed limit takes: a half day is due by the next working day.
+    pub fn limit_working_days(&self) -> u32 {
+        self.committed_days.max(0.0).ceil() as u32
+    }
+}
+
 impl Catalogue {
     pub fn department(&self, id: &str) -> Option<&Department> {
         self.departments.iter().find(|d| d.id == id)

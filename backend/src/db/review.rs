@@ -1,0 +1,158 @@
+//! Intake and review: the application's intake state and each item's state, clock and decision.
+//! Every change is guarded by the row's version (optimistic concurrency: a stale writer changes
+//! nothing and is told so).
+
+use sqlx::{Any, Transaction};
+
+use super::Db;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppRow {
+    pub id: i64,
+    pub number: String,
+    pub bundle: String,
+    pub answers: String,
+    pub status: String,
+    pub version: i64,
+    pub submitted_at: i64,
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub number: String,
+    pub item: String,
+    pub department: String,
+    pub status: String,
+    pub version: i64,
+    pub accepted_on: Option<String>,
+    pub paused_since: Option<String>,
+    pub paused_days: i64,
+    pub decision: Option<String>,
+}
+
+const ITEM_COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision";
+
+pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<AppRow>> {
+    sqlx::query_as(
+        "SELECT id, number, bundle, answers, status, version, submitted_at, notice
+         FROM applications WHERE number = $1",
+    )
+    .bind(number)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Applications waiting at the one window, oldest first.
+pub async fn intake_queue(db: &Db) -> sqlx::Result<Vec<AppRow>> {
+    sqlx::query_as(
+        "SELECT id, number, bundle, answers, status, version, submitted_at, notice
+         FROM applications WHERE status = 'submitted' ORDER BY submitted_at, id",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn items_of(db: &Db, application_id: i64) -> sqlx::Result<Vec<ItemRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ITEM_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE s.application_id = $1 ORDER BY s.id"
+    )))
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn item(db: &Db, id: i64) -> sqlx::Result<Option<ItemRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ITEM_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE s.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// A department's open items (accepted and not decided).
+pub async fn department_queue(db: &Db, department: &str) -> sqlx::Result<Vec<ItemRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ITEM_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE s.department = $1 AND s.status IN ('accepted', 'supplement_requested', 'inspection_scheduled')
+         ORDER BY s.id"
+    )))
+    .bind(department)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Sets the intake state if the version still matches; false if someone else changed it.
+pub async fn set_intake(
+    tx: &mut Transaction<'_, Any>,
+    app: &AppRow,
+    status: &str,
+    notice: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE applications SET status = $3, notice = $4, version = version + 1
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(app.id)
+    .bind(app.version)
+    .bind(status)
+    .bind(notice)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// On acceptance: every item to its department at once, each clock starting today.
+pub async fn accept_items(
+    tx: &mut Transaction<'_, Any>,
+    application_id: i64,
+    accepted_on: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sub_applications SET status = 'accepted', accepted_on = $2, version = version + 1, updated_at = $3
+         WHERE application_id = $1 AND status = 'submitted'",
+    )
+    .bind(application_id)
+    .bind(accepted_on)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An item's new state, clock and decision, if its version still matches.
+pub struct ItemChange<'a> {
+    pub status: &'a str,
+    pub paused_since: Option<&'a str>,
+    pub paused_days: i64,
+    pub decision: Option<&'a str>,
+}
+
+pub async fn change_item(
+    tx: &mut Transaction<'_, Any>,
+    item: &ItemRow,
+    change: &ItemChange<'_>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sub_applications SET status = $3, paused_since = $4, paused_days = $5, decision = $6,
+             version = version + 1, updated_at = $7
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(item.id)
+    .bind(item.version)
+    .bind(change.status)
+    .bind(change.paused_since)
+    .bind(change.paused_days)
+    .bind(change.decision)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,156 @@
+//! The back office's contract: staff roles, login, the intake decision, review actions and the
+//! queues, as the API sends and receives them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Text;
+use crate::form::Answers;
+use crate::status::{ReviewAction, SubStatus};
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The one intake window (综合窗口): accepts applications or sends the correction notice.
+    Clerk,
+    /// A reviewer of one department: acts on that department's items only.
+    Reviewer,
+    /// The bureau's administrator: staff accounts, lists, reads everything.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Clerk, Role::Reviewer, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// `POST /api/staff/login`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Who is logged in (`GET /api/staff/me`, and the answer to a login).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffProfile {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A reviewer's department id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+/// The one window's decision on an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeDecision {
+    /// Complete: every item goes to its department.
+    Accept,
+    /// Incomplete: one notice telling everything to correct, at once (补正告知).
+    Correct,
+}
+
+/// `POST /api/staff/applications/{number}/intake`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeRequest {
+    pub decision: IntakeDecision,
+    /// The application's version as last read: a stale one is refused (412).
+    pub version: i64,
+    /// For `correct`: everything to correct, in one notice.
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// For `accept` with missing secondary materials (容缺受理): their ids (each must be one the
+    /// catalogue allows to come later) …
+    #[serde(default)]
+    pub missing_materials: Vec<String>,
+    /// … and the day the applicant commits to bring them by (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub bring_by: Option<String>,
+}
+
+/// `POST /api/staff/items/{id}/review`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    pub action: ReviewAction,
+    /// The item's version as last read: a stale one is refused (412).
+    pub version: i64,
+    /// The supplement request, the inspection result, or the reason of a rejection.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The certificate number of an approval.
+    #[serde(default)]
+    pub certificate: Option<String>,
+    /// The inspection day (`YYYY-MM-DD`) when scheduling one.
+    #[serde(default)]
+    pub inspection_on: Option<String>,
+}
+
+/// One item as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffItem {
+    pub id: i64,
+    pub application: String,
+    pub item: String,
+    pub name: Text,
+    pub department: String,
+    pub status: SubStatus,
+    pub version: i64,
+    /// The last working day of the limit (pauses added), once accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<String>,
+    /// The decision's details (certificate, validity, reason, request) as recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub decision: Option<serde_json::Value>,
+}
+
+/// An application as one staff member may see it: a reviewer gets only their department's
+/// items and the answers those items use (the automatic split).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffApplication {
+    pub number: String,
+    pub bundle: String,
+    pub bundle_name: Text,
+    /// `submitted`, `accepted` or `correction_requested`.
+    pub intake: String,
+    pub version: i64,
+    pub submitted_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub notice: Option<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: Answers,
+    pub items: Vec<StaffItem>,
+}
+
+/// One line of the intake queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeEntry {
+    pub number: String,
+    pub bundle_name: Text,
+    pub business_name: String,
+    pub submitted_at: String,
+    pub item_count: usize,
+}
