@@ -5,23 +5,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// The built `lianban` binary (`LIANBAN_BIN`, else next to this test's own executable).
+/// The `lianban` binary (`LIANBAN_BIN`, else built now — a no-op when it is up to date — so
+/// the tests never run a stale one).
 fn binary() -> PathBuf {
     if let Some(bin) = std::env::var_os("LIANBAN_BIN") {
         return bin.into();
     }
-    let exe = std::env::current_exe().expect("test executable");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let bin = dir.join("lianban");
-    if !bin.exists() {
-        let ok = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "backend", "--bin", "lianban"])
-            .status()
-            .expect("cargo build")
-            .success();
-        assert!(ok, "could not build the lianban binary");
-    }
-    bin
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let ok = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "backend", "--bin", "lianban"])
+                .status()
+                .expect("cargo build")
+                .success();
+            assert!(ok, "could not build the lianban binary");
+            let exe = std::env::current_exe().expect("test executable");
+            let dir = exe.parent().and_then(Path::parent).expect("target dir");
+            dir.join("lianban")
+        })
+        .clone()
 }
 
 fn repo_catalogue() -> PathBuf {
@@ -49,8 +52,13 @@ fn broken_catalogue(file: &str, from: &str, to: &str) -> PathBuf {
 
 /// Runs the binary to its end; a run that outlives 60 s (a server that started) fails the test.
 fn run(args: &[&str]) -> Output {
+    run_with(args, &[])
+}
+
+fn run_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(binary())
         .args(args)
+        .envs(env.iter().copied())
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -134,5 +142,55 @@ fn a_broken_catalogue_fails_the_check_and_the_startup_with_a_precise_message() {
     let stderr = String::from_utf8_lossy(&serve.stderr);
     assert_eq!(serve.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(expected), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain() {
+    let dir = std::env::temp_dir().join(format!(
+        "lianban-cli-db-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("lianban.db").display());
+    let catalogue = repo_catalogue();
+    let catalogue = catalogue.to_str().expect("path");
+    let password = [("LIANBAN_STAFF_PASSWORD", "correct horse battery staple")];
+    let add = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["staff", "add"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--catalogue-dir", catalogue, "--database-url", &url]);
+        run_with(&all, env)
+    };
+    let out = add(&["root", "--role", "admin"], &password);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add(
+        &["reviewer1", "--role", "reviewer", "--department", "mars"],
+        &password,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no department `mars` in the catalogue"));
+    let out = add(
+        &["short", "--role", "clerk"],
+        &[("LIANBAN_STAFF_PASSWORD", "tooshort")],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("12 to 128 characters"));
+    let out = add(&["root", "--role", "clerk"], &password);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`root` is taken"));
+
+    let out = run(&["audit", "verify", "--database-url", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "audit log intact: 1 entries"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
