@@ -102,6 +102,33 @@ pub struct ReviewRequest {
     /// The inspection day (`YYYY-MM-DD`) when scheduling one.
     #[serde(default)]
     pub inspection_on: Option<String>,
+    /// For an approval by commitment: the day of the follow-up check (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub follow_up_on: Option<String>,
+}
+
+/// An item and the version it was read at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemVersion {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// `POST /api/staff/applications/{number}/inspections`: one visit for several items (单改综).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JointInspectionRequest {
+    /// `YYYY-MM-DD`, today or later.
+    pub on: String,
+    pub items: Vec<ItemVersion>,
+}
+
+/// `POST /api/staff/inspections/{id}/record`: the visit's result, recorded once for every item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionResult {
+    pub result: String,
 }
 
 /// One item as staff see it.
@@ -118,6 +145,9 @@ pub struct StaffItem {
     /// The last working day of the limit (pauses added), once accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_on: Option<String>,
+    /// The joint inspection the item is (or was) part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<i64>,
     /// The decision's details (certificate, validity, reason, request) as recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]

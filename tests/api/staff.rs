@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use backend::admin::{NewAccount, add_staff, verify_audit};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, restaurant};
+use crate::helpers::{TestApp, restaurant, restaurant_with};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -17,6 +17,8 @@ crate::on_both_databases!(
     intake_splits_the_application_and_departments_review_in_parallel,
     every_role_reaches_exactly_what_it_should,
     the_audit_chain_detects_a_changed_or_missing_entry,
+    approval_by_commitment_needs_the_list_and_a_clean_record,
+    a_joint_inspection_pauses_every_item_and_is_recorded_once,
 );
 
 async fn account(app: &TestApp, username: &str, role: &str, department: Option<&str>) {
@@ -160,9 +162,45 @@ async fn repeated_wrong_passwords_lock_the_account(app: &TestApp) {
 
 /// Files the restaurant application (with staff: five items); returns its number.
 async fn file_restaurant(app: &TestApp) -> String {
-    let (status, _, created) = app.submit(&restaurant(), &[]).await;
+    file(app, &restaurant()).await
+}
+
+async fn file(app: &TestApp, body: &Value) -> String {
+    let (status, _, created) = app.submit(body, &[]).await;
     assert_eq!(status, 201, "{created}");
     created["number"].as_str().expect("number").to_string()
+}
+
+/// The clerk accepts application `number`; returns it as the clerk sees it.
+async fn accept(app: &TestApp, clerk: &str, number: &str) -> Value {
+    let path = format!("/api/staff/applications/{number}");
+    let (_, full) = call(app, "GET", &path, Some(clerk), None).await;
+    let (status, accepted) = call(
+        app,
+        "POST",
+        &format!("{path}/intake"),
+        Some(clerk),
+        Some(json!({"decision": "accept", "version": full["version"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    accepted
+}
+
+async fn import_list(
+    app: &TestApp,
+    admin: &str,
+    csv: &str,
+    content_type: &str,
+) -> (StatusCode, Value) {
+    let mut req = Request::post("/api/staff/dishonesty-list")
+        .header("cookie", admin)
+        .header("content-type", content_type);
+    req = req.header("accept-language", "zh-CN");
+    let (status, _, body) = app
+        .send(req.body(Body::from(csv.to_string())).expect("request"))
+        .await;
+    (status, body)
 }
 
 fn item<'a>(application: &'a Value, id: &str) -> &'a Value {
@@ -363,6 +401,7 @@ async fn every_role_reaches_exactly_what_it_should(app: &TestApp) {
     ];
     let intake = format!("{path}/intake");
     let review_path = format!("/api/staff/items/{food_id}/review");
+    let joint = format!("{path}/inspections");
     // (method, path, body, expected status for anonymous, clerk, samr, psb, admin). Write
     // attempts carry a stale version or a refused action, so a permitted role is told 412/409
     // and nothing changes.
@@ -389,6 +428,25 @@ async fn every_role_reaches_exactly_what_it_should(app: &TestApp) {
             Some(json!({"action": "approve", "version": -1})),
             [401, 403, 412, 404, 403],
         ),
+        (
+            "POST",
+            &joint,
+            Some(json!({"on": "2099-01-05", "items": [{"id": food_id, "version": -1}]})),
+            [401, 403, 412, 412, 403],
+        ),
+        (
+            "POST",
+            "/api/staff/inspections/999999/record",
+            Some(json!({"result": "ok"})),
+            [401, 403, 404, 404, 403],
+        ),
+        (
+            "POST",
+            "/api/staff/dishonesty-list",
+            Some(json!("kind,value,name,source")),
+            [401, 403, 403, 403, 415],
+        ),
+        // Last: it ends the clerk's sessions.
         (
             "POST",
             "/api/staff/accounts/clerk/revoke-sessions",
@@ -457,4 +515,204 @@ async fn the_audit_chain_detects_a_changed_or_missing_entry(app: &TestApp) {
         err,
         "audit log broken at entry 2: entry 2 is missing (next is 3)"
     );
+}
+
+async fn approval_by_commitment_needs_the_list_and_a_clean_record(app: &TestApp) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    account(app, "root", "admin", None).await;
+    let (clerk, samr, root) = (
+        login(app, "clerk").await,
+        login(app, "samr").await,
+        login(app, "root").await,
+    );
+    let mut body = restaurant_with("commitment.chosen@food_business_permit", json!(true));
+    body["answers"]["commitment.signatory@food_business_permit"] = json!("张三");
+    body["answers"]["commitment.signed_on@food_business_permit"] = json!("2026-11-28");
+    let number = file(app, &body).await;
+    let accepted = accept(app, &clerk, &number).await;
+    let food = item(&accepted, "food_business_permit").clone();
+    let commit = json!({"action": "approve_by_commitment", "certificate": "JY1", "follow_up_on": "2099-03-01"});
+
+    let (status, err) = review(app, &samr, &food, commit.clone()).await;
+    assert_eq!(status, 409, "no list yet: {err}");
+
+    let (status, _) = import_list(app, &root, "kind,value,name,source\n", "text/plain").await;
+    assert_eq!(status, 415);
+    let bad = "kind,value,name,source\nid_number,11010519491231002X,张三,法院\nuscc,91350200776049653B,某公司,法院\n";
+    let (status, err) = import_list(app, &root, bad, "text/csv").await;
+    assert_eq!(status, 422, "{err}");
+    assert!(
+        err["field_errors"]["file"][0]
+            .as_str()
+            .expect("msg")
+            .ends_with("：3"),
+        "{err}"
+    );
+    let (status, _) = import_list(app, &samr, bad, "text/csv").await;
+    assert_eq!(status, 403, "only administrators import");
+    let clean =
+        "kind,value,name,source\nuscc,91350200776049653A,某公司,最高人民法院失信被执行人名单\n";
+    let (status, done) = import_list(app, &root, clean, "text/csv").await;
+    assert_eq!(
+        (status, done["entries"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+
+    let mut no_follow_up = commit.clone();
+    no_follow_up["follow_up_on"] = json!(null);
+    let (status, _) = review(app, &samr, &food, no_follow_up).await;
+    assert_eq!(status, 422);
+    let (status, approved) = review(app, &samr, &food, commit.clone()).await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["decision"]["by_commitment"], true);
+    assert_eq!(approved["decision"]["follow_up_on"], "2099-03-01");
+    assert_eq!(approved["decision"]["credit_check"]["listed"], json!([]));
+
+    // Without the applicant's choice, no commitment path.
+    let registration = item(&accepted, "business_registration").clone();
+    let (status, _) = review(app, &samr, &registration, commit.clone()).await;
+    assert_eq!(status, 409);
+
+    // The legal representative is listed: refused, and the check is on record.
+    let listed =
+        "kind,value,name,source\nid_number,11010519491231002x,张三,最高人民法院失信被执行人名单\n";
+    let (status, _) = import_list(app, &root, listed, "text/csv").await;
+    assert_eq!(status, 200);
+    let second = file(app, &body).await;
+    let accepted = accept(app, &clerk, &second).await;
+    let food = item(&accepted, "food_business_permit").clone();
+    let (status, err) = review(app, &samr, &food, commit).await;
+    assert_eq!(status, 409, "{err}");
+    assert!(err["message"].as_str().expect("msg").contains("失信名单"));
+    let history = backend::db::audit::history(&app.db, &format!("item {}", food["id"]))
+        .await
+        .expect("history");
+    let check = history
+        .iter()
+        .find(|r| r.action == "credit.check")
+        .expect("check recorded");
+    assert!(check.after_state.contains("张三"), "{}", check.after_state);
+}
+
+async fn a_joint_inspection_pauses_every_item_and_is_recorded_once(app: &TestApp) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    account(app, "fire", "reviewer", Some("fire")).await;
+    let (clerk, samr, fire) = (
+        login(app, "clerk").await,
+        login(app, "samr").await,
+        login(app, "fire").await,
+    );
+    let mut body = restaurant_with("premises.area", json!(400));
+    body["answers"]["fire.safety_manager"] = json!("王五");
+    body["answers"]["fire.exits"] = json!(2);
+    let number = file(app, &body).await;
+    let accepted = accept(app, &clerk, &number).await;
+    let food = item(&accepted, "food_business_permit").clone();
+    let fire_item = item(&accepted, "fire_safety_inspection").clone();
+    let registration = item(&accepted, "business_registration").clone();
+    let path = format!("/api/staff/applications/{number}/inspections");
+    let versions = |items: &[&Value]| -> Value {
+        json!(
+            items
+                .iter()
+                .map(|i| json!({"id": i["id"], "version": i["version"]}))
+                .collect::<Vec<_>>()
+        )
+    };
+
+    let (status, _) = call(
+        app,
+        "POST",
+        &path,
+        Some(&samr),
+        Some(json!({"on": "2099-01-05", "items": versions(&[&food, &registration])})),
+    )
+    .await;
+    assert_eq!(status, 422, "no on-site check for the business licence");
+    let (status, _) = call(
+        app,
+        "POST",
+        &path,
+        Some(&clerk),
+        Some(json!({"on": "2099-01-05", "items": versions(&[&food])})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, joint) = call(
+        app,
+        "POST",
+        &path,
+        Some(&samr),
+        Some(json!({"on": "2099-01-05", "items": versions(&[&food, &fire_item])})),
+    )
+    .await;
+    assert_eq!(status, 200, "{joint}");
+    let food_now = item(&joint, "food_business_permit");
+    assert_eq!(food_now["status"], "inspection_scheduled");
+    assert!(food_now["due_on"].is_null(), "the clock stands still");
+    let inspection = food_now["inspection"].as_i64().expect("inspection id");
+
+    // The fire brigade sees its item in the same visit, and records it once for both.
+    let (_, fire_view) = call(
+        app,
+        "GET",
+        &format!("/api/staff/applications/{number}"),
+        Some(&fire),
+        None,
+    )
+    .await;
+    assert_eq!(
+        item(&fire_view, "fire_safety_inspection")["inspection"],
+        inspection
+    );
+    let record = format!("/api/staff/inspections/{inspection}/record");
+    let (status, _) = call(
+        app,
+        "POST",
+        &record,
+        Some(&fire),
+        Some(json!({"result": ""})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        app,
+        "POST",
+        &record,
+        Some(&fire),
+        Some(json!({"result": "消防设施、疏散通道符合要求；后厨布局符合要求"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        app,
+        "POST",
+        &record,
+        Some(&samr),
+        Some(json!({"result": "again"})),
+    )
+    .await;
+    assert_eq!(status, 409, "recorded once");
+    let (_, after) = call(
+        app,
+        "GET",
+        &format!("/api/staff/applications/{number}"),
+        Some(&clerk),
+        None,
+    )
+    .await;
+    for id in ["food_business_permit", "fire_safety_inspection"] {
+        let i = item(&after, id);
+        assert_eq!(i["status"], "accepted", "{i}");
+        assert!(i["due_on"].is_string());
+        assert!(
+            i["decision"]["inspection_result"]
+                .as_str()
+                .expect("result")
+                .contains("消防")
+        );
+    }
 }

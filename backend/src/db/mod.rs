@@ -4,6 +4,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod credit;
 pub mod idempotency;
 pub mod review;
 pub mod staff;

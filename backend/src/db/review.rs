@@ -31,9 +31,10 @@ pub struct ItemRow {
     pub paused_since: Option<String>,
     pub paused_days: i64,
     pub decision: Option<String>,
+    pub inspection_id: Option<i64>,
 }
 
-const ITEM_COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision";
+const ITEM_COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision, s.inspection_id";
 
 pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<AppRow>> {
     sqlx::query_as(
@@ -132,6 +133,7 @@ pub struct ItemChange<'a> {
     pub paused_since: Option<&'a str>,
     pub paused_days: i64,
     pub decision: Option<&'a str>,
+    pub inspection_id: Option<i64>,
 }
 
 pub async fn change_item(
@@ -142,7 +144,7 @@ pub async fn change_item(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE sub_applications SET status = $3, paused_since = $4, paused_days = $5, decision = $6,
-             version = version + 1, updated_at = $7
+             inspection_id = $7, version = version + 1, updated_at = $8
          WHERE id = $1 AND version = $2",
     )
     .bind(item.id)
@@ -151,8 +153,74 @@ pub async fn change_item(
     .bind(change.paused_since)
     .bind(change.paused_days)
     .bind(change.decision)
+    .bind(change.inspection_id)
     .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A joint inspection: one visit for several items of one application.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InspectionRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub scheduled_on: String,
+    pub scheduled_by: String,
+    pub recorded_by: Option<String>,
+    pub result: Option<String>,
+}
+
+pub async fn create_inspection(
+    tx: &mut Transaction<'_, Any>,
+    application_id: i64,
+    on: &str,
+    by: &str,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO inspections (application_id, scheduled_on, scheduled_by) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(application_id)
+    .bind(on)
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn inspection(db: &Db, id: i64) -> sqlx::Result<Option<InspectionRow>> {
+    sqlx::query_as(
+        "SELECT id, application_id, scheduled_on, scheduled_by, recorded_by, result FROM inspections WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Records the visit once; false if it was already recorded.
+pub async fn record_inspection(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    by: &str,
+    result: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE inspections SET recorded_by = $2, result = $3 WHERE id = $1 AND recorded_by IS NULL",
+    )
+    .bind(id)
+    .bind(by)
+    .bind(result)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn items_of_inspection(db: &Db, inspection_id: i64) -> sqlx::Result<Vec<ItemRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ITEM_COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE s.inspection_id = $1 ORDER BY s.id"
+    )))
+    .bind(inspection_id)
+    .fetch_all(&db.pool)
+    .await
 }

@@ -49,6 +49,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/api/staff/queue", get(review::queue))
         .route("/api/staff/items/{id}/review", post(review::review))
+        .route(
+            "/api/staff/applications/{number}/inspections",
+            post(review::joint_inspection),
+        )
+        .route(
+            "/api/staff/inspections/{id}/record",
+            post(review::record_joint_inspection),
+        )
+        .route(
+            "/api/staff/dishonesty-list",
+            post(review::import_dishonesty_list),
+        )
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/{*rest}", any(not_found))
         .route("/healthz", get(|| async { "ok" }))

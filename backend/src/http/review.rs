@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use shared::Lang;
 use shared::form::Answers;
 use shared::staff::{
-    IntakeDecision, IntakeEntry, IntakeRequest, ReviewRequest, Role, StaffApplication, StaffItem,
+    InspectionResult, IntakeDecision, IntakeEntry, IntakeRequest, JointInspectionRequest,
+    ReviewRequest, Role, StaffApplication, StaffItem,
 };
 use shared::status::{ReviewAction, SubStatus};
 
@@ -79,6 +80,7 @@ fn staff_item(state: &AppState, row: &ItemRow) -> StaffItem {
         status: SubStatus::parse(&row.status).unwrap_or(SubStatus::Submitted),
         version: row.version,
         due_on: due_on(state, row),
+        inspection: row.inspection_id,
         decision: row
             .decision
             .as_deref()
@@ -335,6 +337,192 @@ pub async fn queue(
     Ok(Json(items))
 }
 
+/// Working days an item's clock stood still, up to `today`, added to those counted before.
+fn paused_total(state: &AppState, row: &ItemRow, today: time::Date) -> i64 {
+    let pending = parse_date(row.paused_since.as_deref())
+        .map_or(0, |since| state.calendar.working_days_between(since, today));
+    row.paused_days + i64::from(pending)
+}
+
+fn decision_of(row: &ItemRow) -> serde_json::Map<String, Value> {
+    row.decision
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default()
+}
+
+fn today_text(today: time::Date) -> String {
+    shared::date::format_iso_date(today)
+}
+
+fn checked_message(m: Option<&str>) -> Option<&str> {
+    m.map(str::trim)
+        .filter(|m| !m.is_empty() && m.chars().count() <= 2000)
+}
+
+/// Schedules one visit for `rows` (each `accepted`, at the version read): each item's clock
+/// stops until the visit is recorded. One audit entry names them all.
+async fn schedule_inspection(
+    state: &AppState,
+    user: &StaffUser,
+    rows: &[(ItemRow, i64)],
+    on: time::Date,
+    lang: Lang,
+) -> Result<i64, AppError> {
+    let now = now_unix();
+    let today = today_text(county_date(now));
+    let on = shared::date::format_iso_date(on);
+    let first = &rows.first().ok_or_else(|| not_found(lang))?.0;
+    let mut tx = state.db.pool.begin().await?;
+    let id =
+        db_review::create_inspection(&mut tx, first.application_id, &on, &user.username).await?;
+    for (row, version) in rows {
+        if SubStatus::parse(&row.status)
+            .and_then(|s| s.after(ReviewAction::ScheduleInspection))
+            .is_none()
+        {
+            return Err(conflict(
+                lang,
+                "此事项当前状态下不能安排核查",
+                "An item is not in a state to be inspected",
+            ));
+        }
+        let mut decision = decision_of(row);
+        decision.insert("inspection_on".into(), json!(on));
+        let decision = Value::Object(decision).to_string();
+        let change = ItemChange {
+            status: SubStatus::InspectionScheduled.as_str(),
+            paused_since: Some(&today),
+            paused_days: row.paused_days,
+            decision: Some(&decision),
+            inspection_id: Some(id),
+        };
+        let row = ItemRow {
+            version: *version,
+            ..row.clone()
+        };
+        if !db_review::change_item(&mut tx, &row, &change, now).await? {
+            return Err(stale(lang));
+        }
+    }
+    let subject = format!("application {}", first.number);
+    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
+    audit::append(
+        &mut tx,
+        &user.entry(
+            "inspection.schedule",
+            &subject,
+            json!(null),
+            json!({ "inspection": id, "on": on, "items": ids }),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records a visit once for all its items: each clock runs again, the paused working days added.
+async fn record_inspection(
+    state: &AppState,
+    user: &StaffUser,
+    inspection_id: i64,
+    result: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let now = now_unix();
+    let today = county_date(now);
+    let rows = db_review::items_of_inspection(&state.db, inspection_id).await?;
+    let mut tx = state.db.pool.begin().await?;
+    if !db_review::record_inspection(&mut tx, inspection_id, &user.username, result).await? {
+        return Err(conflict(
+            lang,
+            "这次核查已经记录过",
+            "This inspection is already recorded",
+        ));
+    }
+    for row in rows
+        .iter()
+        .filter(|r| r.status == SubStatus::InspectionScheduled.as_str())
+    {
+        let mut decision = decision_of(row);
+        decision.insert("inspection_result".into(), json!(result));
+        let decision = Value::Object(decision).to_string();
+        let change = ItemChange {
+            status: SubStatus::Accepted.as_str(),
+            paused_since: None,
+            paused_days: paused_total(state, row, today),
+            decision: Some(&decision),
+            inspection_id: row.inspection_id,
+        };
+        if !db_review::change_item(&mut tx, row, &change, now).await? {
+            return Err(stale(lang));
+        }
+    }
+    let subject = format!("inspection {inspection_id}");
+    audit::append(
+        &mut tx,
+        &user.entry(
+            "inspection.record",
+            &subject,
+            json!(null),
+            json!({ "result": result }),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The credit check before an approval by commitment: the list must have been imported and
+/// neither the legal representative nor the enterprise may be on it. The check and its result
+/// are written to the audit log whatever it finds.
+async fn credit_check(
+    state: &AppState,
+    user: &StaffUser,
+    row: &ItemRow,
+    answers: &Answers,
+    lang: Lang,
+) -> Result<Value, AppError> {
+    let Some(imported_at) = crate::db::credit::last_import(&state.db).await? else {
+        return Err(conflict(
+            lang,
+            "失信名单尚未导入，不能按告知承诺审批",
+            "The dishonesty list has not been imported: no approval by commitment",
+        ));
+    };
+    let mut parties = Vec::new();
+    if let Some(id) = answers.get("legal_rep.id_number").and_then(Value::as_str) {
+        parties.push(("id_number", id.to_string()));
+    }
+    if let Some(code) = answers.get("business.uscc").and_then(Value::as_str) {
+        parties.push(("uscc", code.to_string()));
+    }
+    let mut listed = Vec::new();
+    for (kind, value) in &parties {
+        if let Some((name, source)) = crate::db::credit::lookup(&state.db, kind, value).await? {
+            listed.push(json!({ "kind": kind, "name": name, "source": source }));
+        }
+    }
+    let check = json!({ "list_imported_at": rfc3339(imported_at), "checked": parties.len(), "listed": listed });
+    let subject = format!("item {}", row.id);
+    audit::record(
+        &state.db,
+        &user.entry("credit.check", &subject, json!(null), check.clone()),
+        now_unix(),
+    )
+    .await?;
+    if !listed.is_empty() {
+        return Err(conflict(
+            lang,
+            "申请人在失信名单上，不能适用告知承诺，请按一般程序审查",
+            "The applicant is on the dishonesty list: no commitment path, review in full",
+        ));
+    }
+    Ok(check)
+}
+
 /// A reviewer acts on one item of their department: the state machine decides what is allowed
 /// (409 otherwise); a stale version changes nothing (412).
 #[utoipa::path(post, path = "/api/staff/items/{id}/review", tag = "staff",
@@ -371,35 +559,39 @@ pub async fn review(
     })?;
     let now = now_unix();
     let today = county_date(now);
-    let today_text = shared::date::format_iso_date(today);
-    let message = req
-        .message
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty() && m.chars().count() <= 2000);
-    let mut decision: serde_json::Map<String, Value> = row
-        .decision
-        .as_deref()
-        .and_then(|d| serde_json::from_str(d).ok())
-        .unwrap_or_default();
-    let (mut paused_since, mut paused_days) = (row.paused_since.clone(), row.paused_days);
-    match req.action {
-        ReviewAction::RequestSupplement | ReviewAction::Reject => {
-            let m = message.ok_or_else(|| {
+    let message = checked_message(req.message.as_deref());
+    let mut decision = decision_of(&row);
+    let need_message = || {
+        field_error(
+            "message",
+            lang,
+            "请写明理由或需要补充的内容（不超过 2000 字）",
+            "Write the reason or what is needed (2000 characters at most)",
+        )
+    };
+    let certificate = || {
+        req.certificate
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && c.chars().count() <= 40)
+            .ok_or_else(|| {
                 field_error(
-                    "message",
+                    "certificate",
                     lang,
-                    "请写明理由或需要补充的内容（不超过 2000 字）",
-                    "Write the reason or what is needed (2000 characters at most)",
+                    "请填写许可证编号（不超过 40 字）",
+                    "Give the certificate number (40 characters at most)",
                 )
-            })?;
-            let key = if req.action == ReviewAction::Reject {
-                "reason"
-            } else {
-                "supplement_request"
-            };
-            decision.insert(key.into(), json!(m));
-        }
+            })
+    };
+    let valid_until = || {
+        state
+            .catalogue
+            .item(&row.item)
+            .and_then(|i| i.validity_years)
+            .and_then(|years| today.replace_year(today.year() + years as i32).ok())
+            .map(shared::date::format_iso_date)
+    };
+    match req.action {
         ReviewAction::ScheduleInspection => {
             let on = parse_date(req.inspection_on.as_deref())
                 .filter(|d| *d >= today)
@@ -411,73 +603,88 @@ pub async fn review(
                         "Give the inspection day (today or later)",
                     )
                 })?;
-            decision.insert(
-                "inspection_on".into(),
-                json!(shared::date::format_iso_date(on)),
-            );
+            let version = row.version;
+            schedule_inspection(&state, &user, &[(row, version)], on, lang).await?;
+            return reread(&state, id, lang).await;
         }
         ReviewAction::RecordInspection => {
-            if let Some(m) = message {
-                decision.insert("inspection_result".into(), json!(m));
-            }
+            let inspection = row
+                .inspection_id
+                .ok_or_else(|| anyhow::anyhow!("inspection missing"))?;
+            record_inspection(&state, &user, inspection, message.unwrap_or_default(), lang).await?;
+            return reread(&state, id, lang).await;
+        }
+        ReviewAction::RequestSupplement | ReviewAction::Reject => {
+            let m = message.ok_or_else(need_message)?;
+            let key = if req.action == ReviewAction::Reject {
+                "reason"
+            } else {
+                "supplement_request"
+            };
+            decision.insert(key.into(), json!(m));
         }
         ReviewAction::Approve => {
-            let certificate = req
-                .certificate
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty() && c.chars().count() <= 40)
-                .ok_or_else(|| {
-                    field_error(
-                        "certificate",
-                        lang,
-                        "请填写许可证编号（不超过 40 字）",
-                        "Give the certificate number (40 characters at most)",
-                    )
-                })?;
-            decision.insert("certificate".into(), json!(certificate));
-            if let Some(years) = state
-                .catalogue
-                .item(&row.item)
-                .and_then(|i| i.validity_years)
-            {
-                let until = today
-                    .replace_year(today.year() + years as i32)
-                    .unwrap_or(today);
-                decision.insert(
-                    "valid_until".into(),
-                    json!(shared::date::format_iso_date(until)),
-                );
+            decision.insert("certificate".into(), json!(certificate()?));
+            if let Some(until) = valid_until() {
+                decision.insert("valid_until".into(), json!(until));
             }
         }
         ReviewAction::ApproveByCommitment => {
-            // The dishonesty-list check that must come first is not built yet: refuse rather
-            // than approve unchecked.
-            return Err(conflict(
-                lang,
-                "失信名单尚未导入，暂不能按告知承诺审批",
-                "The dishonesty list is not loaded: approval by commitment is not available yet",
-            ));
+            let item = state.catalogue.item(&row.item);
+            let app = db_review::application(&state.db, &row.number)
+                .await?
+                .ok_or_else(|| not_found(lang))?;
+            let answers: Answers = serde_json::from_str(&app.answers).unwrap_or_default();
+            let chosen = answers
+                .get(&shared::rules::instance_key("commitment.chosen", &row.item))
+                .and_then(Value::as_bool)
+                == Some(true);
+            if !item.is_some_and(|i| i.commitment_allowed) || !chosen {
+                return Err(conflict(
+                    lang,
+                    "此事项不适用告知承诺，或申请人未选择告知承诺",
+                    "This item has no commitment path, or the applicant did not choose it",
+                ));
+            }
+            let follow_up = parse_date(req.follow_up_on.as_deref())
+                .filter(|d| *d > today)
+                .ok_or_else(|| {
+                    field_error(
+                        "follow_up_on",
+                        lang,
+                        "请填写事后核查日期（晚于今天）",
+                        "Give the follow-up check day (after today)",
+                    )
+                })?;
+            let certificate = certificate()?;
+            let check = credit_check(&state, &user, &row, &answers, lang).await?;
+            decision.insert("certificate".into(), json!(certificate));
+            if let Some(until) = valid_until() {
+                decision.insert("valid_until".into(), json!(until));
+            }
+            decision.insert("by_commitment".into(), json!(true));
+            decision.insert(
+                "follow_up_on".into(),
+                json!(shared::date::format_iso_date(follow_up)),
+            );
+            decision.insert("credit_check".into(), check);
         }
         ReviewAction::Supplied | ReviewAction::Accept => {}
     }
-    // The clock: a pause starts on entering a pausing state; leaving it adds the working days
-    // it stood still.
-    if to.pauses_clock() && !from.pauses_clock() {
-        paused_since = Some(today_text.clone());
-    } else if from.pauses_clock()
-        && !to.pauses_clock()
-        && let Some(since) = parse_date(paused_since.as_deref())
-    {
-        paused_days += i64::from(state.calendar.working_days_between(since, today));
-        paused_since = None;
-    }
+    // The clock: a supplement request stops it; the supplement restarts it, the paused
+    // working days added.
+    let (paused_since, paused_days) = if to.pauses_clock() {
+        (Some(today_text(today)), row.paused_days)
+    } else {
+        (None, paused_total(&state, &row, today))
+    };
     let decision_text = Value::Object(decision.clone()).to_string();
     let change = ItemChange {
         status: to.as_str(),
         paused_since: paused_since.as_deref(),
         paused_days,
         decision: Some(&decision_text),
+        inspection_id: row.inspection_id,
     };
     let mut tx = state.db.pool.begin().await?;
     if !db_review::change_item(&mut tx, &row, &change, now).await? {
@@ -497,8 +704,206 @@ pub async fn review(
     )
     .await?;
     tx.commit().await?;
+    reread(&state, id, lang).await
+}
+
+async fn reread(state: &AppState, id: i64, lang: Lang) -> Result<Json<StaffItem>, AppError> {
     let row = db_review::item(&state.db, id)
         .await?
         .ok_or_else(|| not_found(lang))?;
-    Ok(Json(staff_item(&state, &row)))
+    Ok(Json(staff_item(state, &row)))
+}
+
+/// A joint inspection (单改综): one visit for several items of one application that need an
+/// on-site check, scheduled by a reviewer of one of them; every item's clock stops.
+#[utoipa::path(post, path = "/api/staff/applications/{number}/inspections", tag = "staff",
+    params(("number" = String, Path)), request_body = JointInspectionRequest,
+    responses((status = 200, body = StaffApplication), (status = 403), (status = 404), (status = 409),
+        (status = 412), (status = 422)))]
+pub async fn joint_inspection(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    Path(number): Path<String>,
+    Json(req): Json<JointInspectionRequest>,
+) -> Result<Json<StaffApplication>, AppError> {
+    user.require(&[Role::Reviewer], lang)?;
+    let app = db_review::application(&state.db, &number)
+        .await?
+        .ok_or_else(|| not_found(lang))?;
+    let all = db_review::items_of(&state.db, app.id).await?;
+    if !all.iter().any(|r| may_see(&user, r)) {
+        return Err(not_found(lang));
+    }
+    let on = parse_date(Some(&req.on))
+        .filter(|d| *d >= county_date(now_unix()))
+        .ok_or_else(|| {
+            field_error(
+                "on",
+                lang,
+                "请填写核查日期（不早于今天）",
+                "Give the inspection day (today or later)",
+            )
+        })?;
+    let mut rows = Vec::new();
+    for wanted in &req.items {
+        let row = all.iter().find(|r| r.id == wanted.id).ok_or_else(|| {
+            field_error(
+                "items",
+                lang,
+                "事项不属于这份申请",
+                "An item is not part of this application",
+            )
+        })?;
+        let onsite = state
+            .catalogue
+            .item(&row.item)
+            .is_some_and(|i| i.onsite_inspection);
+        if !onsite {
+            return Err(field_error(
+                "items",
+                lang,
+                "只有需要现场核查的事项可以联合核查",
+                "Only items with an on-site check can be inspected",
+            ));
+        }
+        if row.version != wanted.version {
+            return Err(stale(lang));
+        }
+        rows.push((row.clone(), wanted.version));
+    }
+    if rows.is_empty() || !rows.iter().any(|(r, _)| may_see(&user, r)) {
+        return Err(field_error(
+            "items",
+            lang,
+            "请至少选择一个本部门的事项",
+            "Choose at least one item of your department",
+        ));
+    }
+    schedule_inspection(&state, &user, &rows, on, lang).await?;
+    let (app, items) = load_for(&state, &user, &number, lang).await?;
+    Ok(Json(staff_application(&state, &user, app, items)))
+}
+
+/// Records a joint inspection once, for every item in it; any reviewer of one of them may.
+#[utoipa::path(post, path = "/api/staff/inspections/{id}/record", tag = "staff",
+    params(("id" = i64, Path)), request_body = InspectionResult,
+    responses((status = 204), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn record_joint_inspection(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    Path(id): Path<i64>,
+    Json(req): Json<InspectionResult>,
+) -> Result<StatusCode, AppError> {
+    user.require(&[Role::Reviewer], lang)?;
+    let items = db_review::items_of_inspection(&state.db, id).await?;
+    if db_review::inspection(&state.db, id).await?.is_none()
+        || !items.iter().any(|r| may_see(&user, r))
+    {
+        return Err(not_found(lang));
+    }
+    let result = checked_message(Some(&req.result)).ok_or_else(|| {
+        field_error(
+            "result",
+            lang,
+            "请填写核查结果（不超过 2000 字）",
+            "Write the result (2000 characters at most)",
+        )
+    })?;
+    record_inspection(&state, &user, id, result, lang).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An administrator imports the dishonesty list (CSV: `kind,value,name,source`, kind `uscc` or
+/// `id_number`): it replaces the previous list as a whole; every code is checked first.
+#[utoipa::path(post, path = "/api/staff/dishonesty-list", tag = "staff",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200), (status = 403), (status = 415), (status = 422)))]
+pub async fn import_dishonesty_list(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> Result<Json<Value>, AppError> {
+    user.require(&[Role::Admin], lang)?;
+    let csv_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv"));
+    if !csv_type {
+        return Err(AppError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            text(
+                lang,
+                "请上传 CSV 文件（text/csv）",
+                "Send a CSV file (text/csv)",
+            ),
+        ));
+    }
+    let today = county_date(now_unix());
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        let Ok(r) = record else {
+            problems.push(format!("{line}"));
+            continue;
+        };
+        let (kind, value, name, source) = (
+            r.get(0).unwrap_or(""),
+            r.get(1).unwrap_or(""),
+            r.get(2).unwrap_or(""),
+            r.get(3).unwrap_or(""),
+        );
+        let value = match kind {
+            "uscc" => shared::ids::check_uscc(value).ok(),
+            "id_number" => shared::ids::check_resident_id(value, today).ok(),
+            _ => None,
+        };
+        match value {
+            Some(value) if !name.is_empty() => entries.push(crate::db::credit::Listed {
+                kind: kind.into(),
+                value,
+                name: name.into(),
+                source: source.into(),
+            }),
+            _ => problems.push(format!("{line}")),
+        }
+    }
+    if !problems.is_empty() {
+        problems.truncate(20);
+        let lines = problems.join(", ");
+        let message = match lang {
+            Lang::Zh => format!(
+                "以下行无法导入（类型须为 uscc 或 id_number，代码须通过校验，名称不能为空）：{lines}"
+            ),
+            Lang::En => format!(
+                "These lines cannot be imported (kind uscc or id_number, a valid code, a name): {lines}"
+            ),
+        };
+        return Err(AppError::Validation(shared::error::ErrorBody::field(
+            "file", message,
+        )));
+    }
+    let now = now_unix();
+    let mut tx = state.db.pool.begin().await?;
+    crate::db::credit::replace(&mut tx, &entries, &user.username, now).await?;
+    audit::append(
+        &mut tx,
+        &user.entry(
+            "dishonesty_list.import",
+            "dishonesty list",
+            json!(null),
+            json!({ "entries": entries.len() }),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "entries": entries.len() })))
 }
