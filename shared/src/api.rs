@@ -76,6 +76,23 @@ pub struct SubApplication {
     pub department_name: Text,
     pub status: SubStatus,
     pub updated_at: String,
+    /// The last working day of the limit, once accepted (absent while the clock stands still).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<String>,
+    /// What the department asks the applicant to supplement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement_request: Option<String>,
+    /// The day of the on-site inspection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection_on: Option<String>,
+    /// The permit's number and the last day it is valid, once approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// Why it was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// `GET /api/applications/{number}`.
@@ -88,5 +105,26 @@ pub struct ApplicationStatus {
     /// RFC 3339, UTC.
     pub submitted_at: String,
     pub status: OverallStatus,
+    /// At the one window: `submitted`, `accepted` or `correction_requested`.
+    pub intake: String,
+    /// The correction notice: everything to correct, at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
+    /// Materials accepted as missing (容缺) and the day they are due.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_materials: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bring_by: Option<String>,
     pub items: Vec<SubApplication>,
+}
+
+/// `POST /api/applications/{number}/reply`: the applicant answers a correction notice (no
+/// `item`) or an item's supplement request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reply {
+    /// The item id answered; none for the correction notice.
+    #[serde(default)]
+    pub item: Option<String>,
+    pub message: String,
 }

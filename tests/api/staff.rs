@@ -19,6 +19,7 @@ crate::on_both_databases!(
     the_audit_chain_detects_a_changed_or_missing_entry,
     approval_by_commitment_needs_the_list_and_a_clean_record,
     a_joint_inspection_pauses_every_item_and_is_recorded_once,
+    the_applicant_sees_each_step_and_answers_what_is_asked,
 );
 
 async fn account(app: &TestApp, username: &str, role: &str, department: Option<&str>) {
@@ -715,4 +716,178 @@ async fn a_joint_inspection_pauses_every_item_and_is_recorded_once(app: &TestApp
                 .contains("消防")
         );
     }
+}
+
+async fn applicant(
+    app: &TestApp,
+    method: &str,
+    number: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let path = match method {
+        "GET" => format!("/api/applications/{number}"),
+        _ => format!("/api/applications/{number}/reply"),
+    };
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    };
+    let (status, _, value) = app.send(req.expect("request")).await;
+    (status, value)
+}
+
+async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    let (clerk, samr) = (login(app, "clerk").await, login(app, "samr").await);
+    let (status, _, created) = app.submit(&restaurant(), &[]).await;
+    assert_eq!(status, 201);
+    let number = created["number"].as_str().expect("number").to_string();
+    let token = created["token"].as_str().expect("token").to_string();
+    let path = format!("/api/staff/applications/{number}");
+
+    // One correction notice, everything at once; the applicant reads it and answers.
+    let (_, full) = call(app, "GET", &path, Some(&clerk), None).await;
+    let notice = "1. 经营场所使用证明缺少出租方签章；2. 平面图未标明比例";
+    let (status, _) = call(
+        app,
+        "POST",
+        &format!("{path}/intake"),
+        Some(&clerk),
+        Some(json!({"decision": "correct", "version": full["version"], "notice": notice})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
+    assert_eq!(
+        (
+            s["intake"].as_str(),
+            s["status"].as_str(),
+            s["correction"].as_str()
+        ),
+        (
+            Some("correction_requested"),
+            Some("action_needed"),
+            Some(notice)
+        )
+    );
+    let answer = json!({"message": "已补充出租方签章，平面图已标明 1:100"});
+    let (status, _) = applicant(app, "POST", &number, None, Some(answer.clone())).await;
+    assert_eq!(status, 401);
+    let (status, _) = applicant(app, "POST", &number, Some("wrong"), Some(answer.clone())).await;
+    assert_eq!(status, 404);
+    let (status, _) = applicant(
+        app,
+        "POST",
+        &number,
+        Some(&token),
+        Some(json!({"message": " "})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, s) = applicant(app, "POST", &number, Some(&token), Some(answer.clone())).await;
+    assert_eq!(
+        (status, s["intake"].as_str()),
+        (StatusCode::OK, Some("submitted")),
+        "{s}"
+    );
+    let (status, _) = applicant(app, "POST", &number, Some(&token), Some(answer.clone())).await;
+    assert_eq!(status, 409, "nothing left to answer");
+    let (_, queue) = call(app, "GET", "/api/staff/intake", Some(&clerk), None).await;
+    assert_eq!(queue[0]["number"], number.as_str(), "back at the window");
+
+    // Accepted with a tolerated missing material: the applicant is told what and by when.
+    let (_, full) = call(app, "GET", &path, Some(&clerk), None).await;
+    let (status, _) = call(app, "POST", &format!("{path}/intake"), Some(&clerk), Some(json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"}))).await;
+    assert_eq!(status, 200);
+    let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
+    assert_eq!(s["missing_materials"][0]["zh"], "食品安全管理制度");
+    assert_eq!(s["bring_by"], "2099-01-01");
+    let food = s["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "food_business_permit")
+        .expect("food")
+        .clone();
+    assert_eq!(food["status"], "accepted");
+    assert!(food["due_on"].is_string());
+
+    // A supplement request reaches the applicant; their answer restarts the clock.
+    let (_, staff_view) = call(app, "GET", &path, Some(&samr), None).await;
+    let (status, _) = review(
+        app,
+        &samr,
+        item(&staff_view, "food_business_permit"),
+        json!({"action": "request_supplement", "message": "请补充从业人员健康证明"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
+    let food = s["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "food_business_permit")
+        .expect("food")
+        .clone();
+    assert_eq!(
+        (food["status"].as_str(), food["supplement_request"].as_str()),
+        (Some("supplement_requested"), Some("请补充从业人员健康证明"))
+    );
+    assert!(food["due_on"].is_null());
+    assert_eq!(s["status"], "action_needed");
+    let (status, s) = applicant(
+        app,
+        "POST",
+        &number,
+        Some(&token),
+        Some(json!({"item": "food_business_permit", "message": "健康证明已送达窗口"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{s}");
+    let food = s["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "food_business_permit")
+        .expect("food")
+        .clone();
+    assert_eq!(food["status"], "accepted");
+    assert!(food["due_on"].is_string());
+
+    // Approved: the permit's number and validity; never the staff's internal notes.
+    let (_, staff_view) = call(app, "GET", &path, Some(&samr), None).await;
+    let (status, _) = review(
+        app,
+        &samr,
+        item(&staff_view, "food_business_permit"),
+        json!({"action": "approve", "certificate": "JY34114220000002"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
+    let food = s["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "food_business_permit")
+        .expect("food")
+        .clone();
+    assert_eq!(food["certificate"], "JY34114220000002");
+    assert!(
+        food["valid_until"]
+            .as_str()
+            .expect("valid")
+            .ends_with(&s["submitted_at"].as_str().expect("t")[4..10])
+            || food["valid_until"].is_string()
+    );
+    assert!(food.get("credit_check").is_none() && food.get("supplement_reply").is_none());
 }

@@ -71,14 +71,6 @@ pub struct ApplicationRow {
     pub submitted_at: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SubRow {
-    pub item: String,
-    pub department: String,
-    pub status: String,
-    pub updated_at: i64,
-}
-
 pub async fn find(db: &Db, number: &str) -> sqlx::Result<Option<ApplicationRow>> {
     sqlx::query_as(
         "SELECT id, number, token_hash, bundle, submitted_at FROM applications WHERE number = $1",
@@ -96,13 +88,6 @@ pub async fn answers(db: &Db, number: &str) -> sqlx::Result<Option<String>> {
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(|(a,)| a))
-}
-
-pub async fn sub_applications(db: &Db, application_id: i64) -> sqlx::Result<Vec<SubRow>> {
-    sqlx::query_as("SELECT item, department, status, updated_at FROM sub_applications WHERE application_id = $1 ORDER BY id")
-        .bind(application_id)
-        .fetch_all(&db.pool)
-        .await
 }
 
 /// Counts rows, for tests that check nothing was stored.

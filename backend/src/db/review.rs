@@ -32,9 +32,10 @@ pub struct ItemRow {
     pub paused_days: i64,
     pub decision: Option<String>,
     pub inspection_id: Option<i64>,
+    pub updated_at: i64,
 }
 
-const ITEM_COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision, s.inspection_id";
+const ITEM_COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision, s.inspection_id, s.updated_at";
 
 pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<AppRow>> {
     sqlx::query_as(

@@ -3,19 +3,23 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
 use shared::Lang;
 use shared::api::{
-    ApplicationCreated, ApplicationStatus, CreateApplication, IDEMPOTENCY_KEY, SubApplication,
+    ApplicationCreated, ApplicationStatus, CreateApplication, IDEMPOTENCY_KEY, Reply,
+    SubApplication,
 };
 use shared::error::ErrorBody;
 use shared::status::{OverallStatus, SubStatus};
 use validator::Validate;
 
-use super::{Json, ReqLang, text};
+use super::{Json, ReqLang, review, text};
 use crate::AppState;
 use crate::db::applications::{self as db_apps, NewApplication};
+use crate::db::audit::{self, Entry};
 use crate::db::idempotency::{self, Stored};
 use crate::db::is_unique_violation;
+use crate::db::review as db_review;
 use crate::domain::application::{day_code, hash_token, is_number, new_token, sha256_hex};
 use crate::domain::clock::{county_date, now_unix, rfc3339};
 use crate::error::AppError;
@@ -164,21 +168,14 @@ fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>, Ap
     Ok(Some(key.to_string()))
 }
 
-/// The status of an application and each of its items. Needs the application's token as a
-/// bearer token; a wrong token and an unknown number get the same 404.
-#[utoipa::path(get, path = "/api/applications/{number}", tag = "applications",
-    params(("number" = String, Path, description = "e.g. `LB-20261128-0007`")),
-    security(("status_token" = [])),
-    responses(
-        (status = 200, body = ApplicationStatus),
-        (status = 401, description = "No bearer token", body = ErrorBody),
-        (status = 404, description = "Unknown number or wrong token", body = ErrorBody)))]
-pub async fn status(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Path(number): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+/// The application behind `number` if `headers` carry its token; 401 without a token, 404 for
+/// a wrong token or an unknown number alike (and at the same cost).
+async fn authorised(
+    state: &AppState,
+    headers: &HeaderMap,
+    number: &str,
+    lang: Lang,
+) -> Result<db_review::AppRow, AppError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -203,48 +200,223 @@ pub async fn status(
     };
     // Hash first, whatever the number: an unknown number and a wrong token cost the same.
     let presented = hash_token(token);
-    if !is_number(&number) {
+    if !is_number(number) {
         return Err(not_found());
     }
-    let app = db_apps::find(&state.db, &number)
+    let app = db_apps::find(&state.db, number)
         .await?
         .ok_or_else(not_found)?;
     if app.token_hash != presented {
         return Err(not_found());
     }
+    db_review::application(&state.db, number)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// The status of an application and each of its items. Needs the application's token as a
+/// bearer token; a wrong token and an unknown number get the same 404.
+#[utoipa::path(get, path = "/api/applications/{number}", tag = "applications",
+    params(("number" = String, Path, description = "e.g. `LB-20261128-0007`")),
+    security(("status_token" = [])),
+    responses(
+        (status = 200, body = ApplicationStatus),
+        (status = 401, description = "No bearer token", body = ErrorBody),
+        (status = 404, description = "Unknown number or wrong token", body = ErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let app = authorised(&state, &headers, &number, lang).await?;
+    let mut res = Json(status_of(&state, app).await?).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// What the applicant may see: states, deadlines, requests, decisions — never the staff's
+/// internal notes (credit checks, follow-up dates).
+async fn status_of(
+    state: &AppState,
+    app: db_review::AppRow,
+) -> Result<ApplicationStatus, AppError> {
     let catalogue = &state.catalogue;
-    let subs = db_apps::sub_applications(&state.db, app.id).await?;
-    let items: Vec<SubApplication> = subs
-        .into_iter()
-        .map(|s| SubApplication {
-            name: catalogue
-                .item(&s.item)
-                .map(|i| i.name.clone())
-                .unwrap_or_default(),
-            department_name: catalogue
-                .department(&s.department)
-                .map(|d| d.name.clone())
-                .unwrap_or_default(),
-            status: SubStatus::parse(&s.status).unwrap_or(SubStatus::Submitted),
-            updated_at: rfc3339(s.updated_at),
-            item: s.item,
-            department: s.department,
+    let rows = db_review::items_of(&state.db, app.id).await?;
+    let items: Vec<SubApplication> = rows
+        .iter()
+        .map(|r| {
+            let d = review::decision_of(r);
+            let text_of = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
+            SubApplication {
+                name: catalogue
+                    .item(&r.item)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+                department_name: catalogue
+                    .department(&r.department)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                status: SubStatus::parse(&r.status).unwrap_or(SubStatus::Submitted),
+                updated_at: rfc3339(r.updated_at),
+                due_on: review::due_on(state, r),
+                supplement_request: text_of("supplement_request")
+                    .filter(|_| r.status == SubStatus::SupplementRequested.as_str()),
+                inspection_on: text_of("inspection_on")
+                    .filter(|_| r.status == SubStatus::InspectionScheduled.as_str()),
+                certificate: text_of("certificate"),
+                valid_until: text_of("valid_until"),
+                reason: text_of("reason"),
+                item: r.item.clone(),
+                department: r.department.clone(),
+            }
         })
         .collect();
     let statuses: Vec<SubStatus> = items.iter().map(|i| i.status).collect();
-    let body = ApplicationStatus {
+    let notice: serde_json::Map<String, Value> = app
+        .notice
+        .as_deref()
+        .and_then(|n| serde_json::from_str(n).ok())
+        .unwrap_or_default();
+    let correction = notice
+        .get("correction")
+        .and_then(Value::as_str)
+        .filter(|_| app.status == "correction_requested")
+        .map(str::to_string);
+    let missing_materials = notice
+        .get("missing_materials")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .filter_map(|m| catalogue.material(m))
+                .map(|m| m.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(ApplicationStatus {
         bundle_name: catalogue
             .bundle(&app.bundle)
             .map(|b| b.name.clone())
             .unwrap_or_default(),
+        submitted_at: rfc3339(app.submitted_at),
+        status: if app.status == "correction_requested" {
+            OverallStatus::ActionNeeded
+        } else {
+            OverallStatus::derive(&statuses)
+        },
+        correction,
+        missing_materials,
+        bring_by: notice
+            .get("bring_by")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        intake: app.status,
         number: app.number,
         bundle: app.bundle,
-        submitted_at: rfc3339(app.submitted_at),
-        status: OverallStatus::derive(&statuses),
         items,
+    })
+}
+
+/// The applicant answers the correction notice (the application goes back to the one window)
+/// or an item's supplement request (the item's clock runs again).
+#[utoipa::path(post, path = "/api/applications/{number}/reply", tag = "applications",
+    params(("number" = String, Path)), request_body = Reply, security(("status_token" = [])),
+    responses((status = 200, body = ApplicationStatus), (status = 401), (status = 404),
+        (status = 409, description = "Nothing to answer"), (status = 422)))]
+pub async fn reply(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<Reply>,
+) -> Result<Json<ApplicationStatus>, AppError> {
+    let app = authorised(&state, &headers, &number, lang).await?;
+    let message = req.message.trim();
+    if message.is_empty() || message.chars().count() > 2000 {
+        return Err(AppError::Validation(ErrorBody::field(
+            "message",
+            text(
+                lang,
+                "请填写答复（不超过 2000 字）",
+                "Write your answer (2000 characters at most)",
+            ),
+        )));
+    }
+    let nothing = || {
+        AppError::client(
+            StatusCode::CONFLICT,
+            text(
+                lang,
+                "目前没有需要答复的事项",
+                "There is nothing to answer now",
+            ),
+        )
     };
-    let mut res = Json(body).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    let now = now_unix();
+    let subject = format!("application {}", app.number);
+    let applicant = |action, before, after| Entry {
+        actor: "applicant",
+        role: "applicant",
+        action,
+        subject: &subject,
+        before,
+        after,
+    };
+    let mut tx = state.db.pool.begin().await?;
+    match req.item.as_deref() {
+        None => {
+            if app.status != "correction_requested" {
+                return Err(nothing());
+            }
+            let mut notice: serde_json::Map<String, Value> = app
+                .notice
+                .as_deref()
+                .and_then(|n| serde_json::from_str(n).ok())
+                .unwrap_or_default();
+            notice.insert("reply".into(), json!(message));
+            let notice = Value::Object(notice).to_string();
+            if !db_review::set_intake(&mut tx, &app, "submitted", Some(&notice)).await? {
+                return Err(nothing());
+            }
+            let entry = applicant(
+                "reply.correction",
+                json!({ "intake": app.status }),
+                json!({ "intake": "submitted", "reply": message }),
+            );
+            audit::append(&mut tx, &entry, now).await?;
+        }
+        Some(item) => {
+            let rows = db_review::items_of(&state.db, app.id).await?;
+            let row = rows
+                .iter()
+                .find(|r| r.item == item && r.status == SubStatus::SupplementRequested.as_str())
+                .ok_or_else(nothing)?;
+            let mut decision = review::decision_of(row);
+            decision.insert("supplement_reply".into(), json!(message));
+            let decision = Value::Object(decision).to_string();
+            let change = db_review::ItemChange {
+                status: SubStatus::Accepted.as_str(),
+                paused_since: None,
+                paused_days: review::paused_total(&state, row, county_date(now)),
+                decision: Some(&decision),
+                inspection_id: row.inspection_id,
+            };
+            if !db_review::change_item(&mut tx, row, &change, now).await? {
+                return Err(nothing());
+            }
+            let entry = applicant(
+                "reply.supplement",
+                json!({ "item": item, "status": row.status }),
+                json!({ "status": "accepted", "reply": message }),
+            );
+            audit::append(&mut tx, &entry, now).await?;
+        }
+    }
+    tx.commit().await?;
+    let app = db_review::application(&state.db, &number)
+        .await?
+        .ok_or_else(nothing)?;
+    Ok(Json(status_of(&state, app).await?))
 }

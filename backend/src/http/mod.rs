@@ -34,6 +34,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(applications::create).route_layer(limited),
         )
         .route("/api/applications/{number}", get(applications::status))
+        .route(
+            "/api/applications/{number}/reply",
+            post(applications::reply),
+        )
         .route("/api/staff/login", post(staff::login))
         .route("/api/staff/logout", post(staff::logout))
         .route("/api/staff/me", get(staff::me))

@@ -8,7 +8,7 @@ use super::{applications, bundles, review, staff};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
-    paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status,
+    paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
         staff::login, staff::logout, staff::me, staff::revoke_sessions,
         review::intake_queue, review::application, review::intake, review::queue, review::review,
         review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list),

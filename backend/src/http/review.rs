@@ -54,7 +54,7 @@ fn parse_date(s: Option<&str>) -> Option<time::Date> {
 
 /// The last working day of an item's limit: committed days plus the working days it stood
 /// still. `None` before acceptance or while paused.
-fn due_on(state: &AppState, row: &ItemRow) -> Option<String> {
+pub(crate) fn due_on(state: &AppState, row: &ItemRow) -> Option<String> {
     if row.paused_since.is_some() {
         return None;
     }
@@ -338,13 +338,13 @@ pub async fn queue(
 }
 
 /// Working days an item's clock stood still, up to `today`, added to those counted before.
-fn paused_total(state: &AppState, row: &ItemRow, today: time::Date) -> i64 {
+pub(crate) fn paused_total(state: &AppState, row: &ItemRow, today: time::Date) -> i64 {
     let pending = parse_date(row.paused_since.as_deref())
         .map_or(0, |since| state.calendar.working_days_between(since, today));
     row.paused_days + i64::from(pending)
 }
 
-fn decision_of(row: &ItemRow) -> serde_json::Map<String, Value> {
+pub(crate) fn decision_of(row: &ItemRow) -> serde_json::Map<String, Value> {
     row.decision
         .as_deref()
         .and_then(|d| serde_json::from_str(d).ok())
