@@ -23,9 +23,26 @@ pub fn format_iso_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// The same day `years` later — the last day of a permit's validity; 29 February becomes
+/// 28 February in a common year.
+pub fn years_later(d: Date, years: u32) -> Option<Date> {
+    let year = d.year().checked_add(i32::try_from(years).ok()?)?;
+    d.replace_year(year)
+        .or_else(|_| Date::from_calendar_date(year, d.month(), d.day() - 1))
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_validity_in_years_keeps_the_day_or_the_end_of_february() {
+        let d = |s| parse_iso_date(s).expect("date");
+        assert_eq!(years_later(d("2026-11-28"), 5), Some(d("2031-11-28")));
+        assert_eq!(years_later(d("2028-02-29"), 5), Some(d("2033-02-28")));
+        assert_eq!(years_later(d("2028-02-29"), 4), Some(d("2032-02-29")));
+    }
 
     #[test]
     fn only_real_dates_parse() {

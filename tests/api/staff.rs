@@ -884,7 +884,7 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
     assert_eq!(food["certificate"], "JY34114220000002");
     // Five years from today (the food permit's validity in the catalogue).
     let today = backend::domain::clock::county_date(backend::domain::clock::now_unix());
-    let five_years = today.replace_year(today.year() + 5).expect("date");
+    let five_years = shared::date::years_later(today, 5).expect("date");
     assert_eq!(
         food["valid_until"].as_str(),
         Some(shared::date::format_iso_date(five_years).as_str())

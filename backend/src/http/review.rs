@@ -588,7 +588,7 @@ pub async fn review(
             .catalogue
             .item(&row.item)
             .and_then(|i| i.validity_years)
-            .and_then(|years| today.replace_year(today.year() + years as i32).ok())
+            .and_then(|years| shared::date::years_later(today, years))
             .map(shared::date::format_iso_date)
     };
     match req.action {
