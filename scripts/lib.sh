@@ -55,5 +55,7 @@ build_frontend() {
   say "building the frontend (trunk, release)"
   cargo fetch --locked
   trunk build --release --offline
+  # Each further app is its own wasm under dist/<dir>/, served at /<dir>/ (see backend lib.rs).
+  trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
   node scripts/precompress.mjs
 }

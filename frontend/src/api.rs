@@ -4,7 +4,9 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use shared::Lang;
-use shared::api::{self, ApplicationCreated, ApplicationStatus, BundleSummary, CreateApplication};
+use shared::api::{
+    self, ApplicationCreated, ApplicationStatus, BundleSummary, CreateApplication, Reply,
+};
 use shared::catalogue::BundleView;
 use shared::error::ErrorBody;
 
@@ -59,21 +61,53 @@ pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
     get(&api::bundle_path(id), lang, None).await
 }
 
-/// Files an application. `idempotency_key` stays the same for retries of one submission.
-pub async fn submit(
-    body: &CreateApplication,
-    idempotency_key: &str,
+async fn post<T: DeserializeOwned>(
+    url: &str,
+    body: &impl serde::Serialize,
     lang: Lang,
-) -> Result<ApplicationCreated, ApiError> {
-    let res = Request::post(api::APPLICATIONS)
+    header: (&str, &str),
+) -> Result<T, ApiError> {
+    let res = Request::post(url)
         .header("Accept-Language", lang.tag())
-        .header("Idempotency-Key", idempotency_key)
+        .header(header.0, header.1)
         .json(body)
         .map_err(|e| network(lang, e))?
         .send()
         .await
         .map_err(|e| network(lang, e))?;
     decode(res, lang).await
+}
+
+/// Files an application. `idempotency_key` stays the same for retries of one submission.
+pub async fn submit(
+    body: &CreateApplication,
+    idempotency_key: &str,
+    lang: Lang,
+) -> Result<ApplicationCreated, ApiError> {
+    post(
+        api::APPLICATIONS,
+        body,
+        lang,
+        ("Idempotency-Key", idempotency_key),
+    )
+    .await
+}
+
+/// Answers a correction notice or a supplement request.
+pub async fn reply(
+    number: &str,
+    token: &str,
+    body: &Reply,
+    lang: Lang,
+) -> Result<ApplicationStatus, ApiError> {
+    let url = format!("{}/reply", api::application_path(number));
+    post(
+        &url,
+        body,
+        lang,
+        ("Authorization", &format!("Bearer {token}")),
+    )
+    .await
 }
 
 pub async fn status(number: &str, token: &str, lang: Lang) -> Result<ApplicationStatus, ApiError> {

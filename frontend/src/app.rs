@@ -1,14 +1,15 @@
-//! The application shell: header with the language switch, the page for the address, footer.
+//! The application shell of every app: header with the language switch, the page for the
+//! address (chosen by the app), footer.
 
 use leptos::prelude::*;
 use shared::Lang;
 
 use crate::i18n::{self, tr};
-use crate::pages::{ApplicationPage, ApplyPage, BundlePage, Home, NotFound};
 use crate::route::Route;
 
+/// The shell around the page that `page` gives for the current address.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(page: fn(Route) -> AnyView) -> impl IntoView {
     let ui = i18n::provide();
     let toggle = move |_| {
         ui.0.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })
@@ -37,18 +38,7 @@ pub fn App() -> impl IntoView {
         "一表申请 · 并联审批 · 限时办结 — 睢县准入准营“证照联办”",
         "One form · parallel approval · time-limited — Suixian joint licensing")}</footer> }
     };
-    let page = match Route::current() {
-        Route::Home => view! { <Home /> }.into_any(),
-        Route::Bundle(id) => view! { <BundlePage id=id /> }.into_any(),
-        Route::Apply(id) => view! { <ApplyPage id=id /> }.into_any(),
-        Route::Receipt(number) => {
-            view! { <ApplicationPage number=number receipt=true /> }.into_any()
-        }
-        Route::Status(number) => {
-            view! { <ApplicationPage number=number receipt=false /> }.into_any()
-        }
-        Route::NotFound => view! { <NotFound /> }.into_any(),
-    };
+    let page = page(Route::current());
     view! {
         {header}
         <main id="main" tabindex="-1">{page}</main>

@@ -1,14 +1,19 @@
-//! Lianban's browser app: mounts the Leptos application on the page.
+//! The applicant's app: the bundles, a bundle's cart and its integrated form.
 
-mod answers;
-mod api;
-mod app;
-mod components;
-mod draft;
-mod i18n;
-mod pages;
-mod route;
+use frontend::app::App;
+use frontend::pages::{ApplyPage, BundlePage, Home, NotFound};
+use frontend::route::Route;
+use leptos::prelude::*;
+
+fn page(route: Route) -> AnyView {
+    match route {
+        Route::Home => view! { <Home /> }.into_any(),
+        Route::Bundle(id) => view! { <BundlePage id=id /> }.into_any(),
+        Route::Apply(id) => view! { <ApplyPage id=id /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
+    }
+}
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(|| view! { <App page=page /> });
 }

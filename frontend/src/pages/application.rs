@@ -1,9 +1,11 @@
 //! The receipt (right after submitting) and the private status page of an application. Both
-//! read the token from the URL fragment, which never reaches the server's logs.
+//! read the token from the URL fragment, which never reaches the server's logs. The page asks
+//! again every 15 seconds, so a decision by staff shows without a reload; what the one window or
+//! a department asks of the applicant can be answered here.
 
 use leptos::prelude::*;
 use shared::Lang;
-use shared::api::{ApplicationStatus, status_page};
+use shared::api::{ApplicationStatus, Reply, status_page};
 
 use super::{failed, fetch, loading};
 use crate::api;
@@ -19,11 +21,22 @@ pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
     });
     let (number, token) = (StoredValue::new(number), StoredValue::new(token));
     let refreshes = RwSignal::new(0u32);
-    let status = fetch(move || {
+    let loaded = fetch(move || {
         refreshes.track();
         let (n, t) = (number.get_value(), token.get_value());
         async move { api::status(&n, &t, lang_untracked()).await }
     });
+    // Re-rendered only when something changed, so a reply being typed is not disturbed.
+    let status = Memo::new(move |_| loaded.get());
+    let _ = set_interval_with_handle(
+        move || refreshes.update(|n| *n += 1),
+        std::time::Duration::from_secs(15),
+    );
+    let ctx = Replying {
+        number,
+        token,
+        refreshes,
+    };
     move || {
         let l = lang();
         match status.get() {
@@ -32,10 +45,61 @@ pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
             Some(Ok(s)) => {
                 let origin = window().location().origin().unwrap_or_default();
                 let link = format!("{origin}{}", status_page(&s.number, &token.get_value()));
-                view_application(&s, l, link, receipt, move || refreshes.update(|n| *n += 1))
+                view_application(&s, l, link, receipt, ctx)
             }
         }
     }
+}
+
+/// What a reply form needs: whose application, and how to show the new state.
+#[derive(Clone, Copy)]
+struct Replying {
+    number: StoredValue<String>,
+    token: StoredValue<String>,
+    refreshes: RwSignal<u32>,
+}
+
+/// A box to answer a correction notice (`item` none) or an item's supplement request.
+fn reply_form(ctx: Replying, item: Option<String>, l: Lang) -> AnyView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let id = format!("reply-{}", item.as_deref().unwrap_or("correction"));
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = Reply {
+            item: item.clone(),
+            message: text.get_untracked(),
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let (n, t) = (ctx.number.get_value(), ctx.token.get_value());
+            let result = api::reply(&n, &t, &body, lang_untracked()).await;
+            busy.set(false);
+            match result {
+                Ok(_) => ctx.refreshes.update(|n| *n += 1),
+                Err(e) => error.set(Some(
+                    e.body
+                        .field_errors
+                        .values()
+                        .flatten()
+                        .next()
+                        .cloned()
+                        .unwrap_or(e.body.message),
+                )),
+            }
+        });
+    };
+    view! {
+        <form class="reply no-print" on:submit=send>
+            <label class="label" for=id.clone()>{tr(l, "您的答复", "Your answer")}</label>
+            <textarea id=id rows="3" maxlength="2000" prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <p class="error" aria-live="polite">{move || error.get()}</p>
+            <button type="submit" class="button primary" disabled=move || busy.get()>{tr(l, "提交答复", "Send the answer")}</button>
+        </form>
+    }
+    .into_any()
 }
 
 /// An RFC 3339 instant in the browser's own time zone and the reader's language.
@@ -52,8 +116,32 @@ fn view_application(
     l: Lang,
     link: String,
     receipt: bool,
-    refresh: impl Fn() + 'static,
+    ctx: Replying,
 ) -> AnyView {
+    let line = |label: &'static str, value: &Option<String>| {
+        value
+            .clone()
+            .map(|v| view! { <span class="sub-note">{format!("{label}{v}")}</span> })
+    };
+    let intake = s.correction.clone().map(|c| {
+        view! {
+            <section class="panel notice" role="status">
+                <h2>{tr(l, "补正告知：请一次性补正以下内容", "Correction notice: please correct all of the following")}</h2>
+                <p class="pre">{c}</p>
+                {reply_form(ctx, None, l)}
+            </section>
+        }
+    });
+    let missing = (!s.missing_materials.is_empty()).then(|| {
+        let names: Vec<&str> = s.missing_materials.iter().map(|m| m.get(l)).collect();
+        view! {
+            <p class="notice-line">{format!("{}{}{}{}",
+                tr(l, "已容缺受理，请于 ", "Accepted with materials to follow: bring "),
+                s.bring_by.clone().unwrap_or_default(),
+                tr(l, " 前补交：", " at the latest: "),
+                names.join(tr(l, "、", ", ")))}</p>
+        }
+    });
     let title = if receipt {
         view! {
             <div class="success" role="status">
@@ -68,6 +156,7 @@ fn view_application(
         view! { <h1>{tr(l, "办理进度", "Application status")}</h1> }.into_any()
     };
     view! {
+        {intake}
         <section class="panel receipt">
             {title}
             <dl class="figures">
@@ -84,9 +173,21 @@ fn view_application(
                     <span class="sub-name">{i.name.get(l).to_string()}</span>
                     <span class="sub-dept">{i.department_name.get(l).to_string()}</span>
                     <span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span>
+                    {line(tr(l, "承诺办结日期：", "Due by: "), &i.due_on)}
+                    {line(tr(l, "现场核查日期：", "On-site inspection: "), &i.inspection_on)}
+                    {line(tr(l, "许可证编号：", "Certificate: "), &i.certificate)}
+                    {line(tr(l, "有效期至：", "Valid until: "), &i.valid_until)}
+                    {line(tr(l, "不予许可理由：", "Reason: "), &i.reason)}
+                    {i.supplement_request.clone().map(|r| view! {
+                        <div class="sub-request">
+                            <p class="pre">{format!("{}{r}", tr(l, "需要补充：", "Please supplement: "))}</p>
+                            {reply_form(ctx, Some(i.item.clone()), l)}
+                        </div>
+                    })}
                 </li> }).collect_view()}
             </ul>
-            <button type="button" class="button" on:click=move |_| refresh()>{tr(l, "刷新进度", "Refresh")}</button>
+            {missing}
+            <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
         <section class="panel link-panel">
             <h2>{tr(l, "您的专属查询链接", "Your private status link")}</h2>
