@@ -174,6 +174,21 @@ pub struct StaffApplication {
     pub items: Vec<StaffItem>,
 }
 
+/// One entry of an application's history (its part of the audit log).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub seq: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub subject: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub after: serde_json::Value,
+}
+
 /// One line of the intake queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -687,7 +687,7 @@ async fn a_joint_inspection_pauses_every_item_and_is_recorded_once(app: &TestApp
         Some(json!({"result": "消防设施、疏散通道符合要求；后厨布局符合要求"})),
     )
     .await;
-    assert_eq!(status, 204);
+    assert_eq!(status, 200);
     let (status, _) = call(
         app,
         "POST",
@@ -715,6 +715,28 @@ async fn a_joint_inspection_pauses_every_item_and_is_recorded_once(app: &TestApp
                 .expect("result")
                 .contains("消防")
         );
+    }
+    let (status, history) = call(
+        app,
+        "GET",
+        &format!("/api/staff/applications/{number}/history"),
+        Some(&fire),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    for expected in [
+        "intake.accepted",
+        "inspection.schedule",
+        "inspection.record",
+    ] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
 }
 

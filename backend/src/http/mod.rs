@@ -58,6 +58,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(review::joint_inspection),
         )
         .route(
+            "/api/staff/applications/{number}/history",
+            get(review::history),
+        )
+        .route(
             "/api/staff/inspections/{id}/record",
             post(review::record_joint_inspection),
         )

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use shared::Lang;
 use shared::form::Answers;
 use shared::staff::{
-    InspectionResult, IntakeDecision, IntakeEntry, IntakeRequest, JointInspectionRequest,
-    ReviewRequest, Role, StaffApplication, StaffItem,
+    HistoryEntry, InspectionResult, IntakeDecision, IntakeEntry, IntakeRequest,
+    JointInspectionRequest, ReviewRequest, Role, StaffApplication, StaffItem,
 };
 use shared::status::{ReviewAction, SubStatus};
 
@@ -788,14 +788,14 @@ pub async fn joint_inspection(
 /// Records a joint inspection once, for every item in it; any reviewer of one of them may.
 #[utoipa::path(post, path = "/api/staff/inspections/{id}/record", tag = "staff",
     params(("id" = i64, Path)), request_body = InspectionResult,
-    responses((status = 204), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn record_joint_inspection(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     user: StaffUser,
     Path(id): Path<i64>,
     Json(req): Json<InspectionResult>,
-) -> Result<StatusCode, AppError> {
+) -> Result<Json<Value>, AppError> {
     user.require(&[Role::Reviewer], lang)?;
     let items = db_review::items_of_inspection(&state.db, id).await?;
     if db_review::inspection(&state.db, id).await?.is_none()
@@ -812,7 +812,44 @@ pub async fn record_joint_inspection(
         )
     })?;
     record_inspection(&state, &user, id, result, lang).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(json!({ "recorded": id })))
+}
+
+/// An application's history: every audit entry about it, its items and its inspections, oldest
+/// first — for the staff who may see the application.
+#[utoipa::path(get, path = "/api/staff/applications/{number}/history", tag = "staff",
+    params(("number" = String, Path)),
+    responses((status = 200, body = [HistoryEntry]), (status = 401), (status = 404)))]
+pub async fn history(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>, AppError> {
+    let (app, _) = load_for(&state, &user, &number, lang).await?;
+    let all = db_review::items_of(&state.db, app.id).await?;
+    let mut subjects = vec![format!("application {}", app.number)];
+    subjects.extend(all.iter().map(|r| format!("item {}", r.id)));
+    let mut inspections: Vec<i64> = all.iter().filter_map(|r| r.inspection_id).collect();
+    inspections.dedup();
+    subjects.extend(inspections.iter().map(|i| format!("inspection {i}")));
+    let mut entries = Vec::new();
+    for subject in &subjects {
+        for r in audit::history(&state.db, subject).await? {
+            entries.push(HistoryEntry {
+                seq: r.seq,
+                at: rfc3339(r.at),
+                actor: r.actor,
+                role: r.role,
+                action: r.action,
+                subject: r.subject,
+                after: serde_json::from_str(&r.after_state).unwrap_or(Value::Null),
+            });
+        }
+    }
+    entries.sort_by_key(|e| e.seq);
+    entries.dedup_by_key(|e| e.seq);
+    Ok(Json(entries))
 }
 
 /// An administrator imports the dishonesty list (CSV: `kind,value,name,source`, kind `uscc` or
