@@ -57,5 +57,6 @@ build_frontend() {
   trunk build --release --offline
   # Each further app is its own wasm under dist/<dir>/, served at /<dir>/ (see backend lib.rs).
   trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
+  trunk build frontend/staff.html --release --offline=true --dist dist/st --public-url /st/
   node scripts/precompress.mjs
 }

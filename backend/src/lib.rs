@@ -57,14 +57,17 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let mut router = http::routes(&state);
     if let Some(dir) = &state.static_dir {
-        // The status app (dist/s/) owns the receipt and status pages; the applicant's app
-        // (dist/) every other page.
+        // The status app (dist/s/) owns the receipt and status pages, the back office
+        // (dist/st/) the /staff pages; the applicant's app (dist/) every other page.
         let status_app = ServeFile::new(dir.join("s/index.html")).precompressed_br();
+        let staff_app = ServeFile::new(dir.join("st/index.html")).precompressed_br();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
         router = router
             .route_service("/receipt/{*rest}", status_app.clone())
             .route_service("/status/{*rest}", status_app)
+            .route_service("/staff", staff_app.clone())
+            .route_service("/staff/{*rest}", staff_app)
             .fallback_service(files)
             .layer(axum::middleware::map_response(http::static_cache));
     }

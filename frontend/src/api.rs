@@ -67,9 +67,11 @@ async fn post<T: DeserializeOwned>(
     lang: Lang,
     header: (&str, &str),
 ) -> Result<T, ApiError> {
-    let res = Request::post(url)
-        .header("Accept-Language", lang.tag())
-        .header(header.0, header.1)
+    let mut req = Request::post(url).header("Accept-Language", lang.tag());
+    if !header.0.is_empty() {
+        req = req.header(header.0, header.1);
+    }
+    let res = req
         .json(body)
         .map_err(|e| network(lang, e))?
         .send()
@@ -112,4 +114,99 @@ pub async fn reply(
 
 pub async fn status(number: &str, token: &str, lang: Lang) -> Result<ApplicationStatus, ApiError> {
     get(&api::application_path(number), lang, Some(token)).await
+}
+
+// --- the back office (the session cookie rides along: same origin) ---------------------------
+
+use shared::staff::{
+    HistoryEntry, InspectionResult, IntakeEntry, IntakeRequest, JointInspectionRequest,
+    LoginRequest, ReviewRequest, StaffApplication, StaffItem, StaffProfile,
+};
+
+const NO_HEADER: (&str, &str) = ("", "");
+
+pub async fn staff_me(lang: Lang) -> Result<StaffProfile, ApiError> {
+    get("/api/staff/me", lang, None).await
+}
+
+pub async fn staff_login(body: &LoginRequest, lang: Lang) -> Result<StaffProfile, ApiError> {
+    post("/api/staff/login", body, lang, NO_HEADER).await
+}
+
+pub async fn staff_logout(lang: Lang) {
+    let _ = Request::post("/api/staff/logout")
+        .header("Accept-Language", lang.tag())
+        .send()
+        .await;
+}
+
+pub async fn intake_queue(lang: Lang) -> Result<Vec<IntakeEntry>, ApiError> {
+    get("/api/staff/intake", lang, None).await
+}
+
+pub async fn department_queue(lang: Lang) -> Result<Vec<StaffItem>, ApiError> {
+    get("/api/staff/queue", lang, None).await
+}
+
+pub async fn staff_application(number: &str, lang: Lang) -> Result<StaffApplication, ApiError> {
+    get(&format!("/api/staff/applications/{number}"), lang, None).await
+}
+
+pub async fn history(number: &str, lang: Lang) -> Result<Vec<HistoryEntry>, ApiError> {
+    get(
+        &format!("/api/staff/applications/{number}/history"),
+        lang,
+        None,
+    )
+    .await
+}
+
+pub async fn intake(
+    number: &str,
+    body: &IntakeRequest,
+    lang: Lang,
+) -> Result<StaffApplication, ApiError> {
+    let url = format!("/api/staff/applications/{number}/intake");
+    post(&url, body, lang, NO_HEADER).await
+}
+
+pub async fn review(id: i64, body: &ReviewRequest, lang: Lang) -> Result<StaffItem, ApiError> {
+    post(
+        &format!("/api/staff/items/{id}/review"),
+        body,
+        lang,
+        NO_HEADER,
+    )
+    .await
+}
+
+pub async fn joint_inspection(
+    number: &str,
+    body: &JointInspectionRequest,
+    lang: Lang,
+) -> Result<StaffApplication, ApiError> {
+    let url = format!("/api/staff/applications/{number}/inspections");
+    post(&url, body, lang, NO_HEADER).await
+}
+
+pub async fn record_inspection(
+    id: i64,
+    body: &InspectionResult,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    let url = format!("/api/staff/inspections/{id}/record");
+    post(&url, body, lang, NO_HEADER).await
+}
+
+/// Uploads the dishonesty list (CSV text).
+pub async fn import_list(csv: String, lang: Lang) -> Result<serde_json::Value, ApiError> {
+    let res = Request::post("/api/staff/dishonesty-list")
+        .header("Accept-Language", lang.tag())
+        .header("Content-Type", "text/csv")
+        .body(csv)
+        .map_err(|e| network(lang, e))?
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
 }

@@ -1,7 +1,8 @@
 //! Lianban's browser apps, as one library and one small binary per app (Trunk builds each into
 //! its own wasm, so each first load carries only its own pages):
 //! - `frontend` (`src/main.rs`): the bundles, a bundle's cart and its integrated form;
-//! - `status` (`src/bin/status.rs`): the receipt and the private status page.
+//! - `status` (`src/bin/status.rs`): the receipt and the private status page;
+//! - `staff` (`src/bin/staff.rs`): the back office.
 //!
 //! Every app shares the shell, the language, the API client and the components.
 
@@ -13,3 +14,4 @@ pub mod draft;
 pub mod i18n;
 pub mod pages;
 pub mod route;
+pub mod staff;

@@ -15,6 +15,10 @@ pub enum Route {
     Receipt(String),
     /// `/status/{number}` (token in the fragment)
     Status(String),
+    /// `/staff`: login, then the staff member's queue.
+    StaffHome,
+    /// `/staff/applications/{number}`
+    StaffApplication(String),
     NotFound,
 }
 
@@ -27,6 +31,8 @@ impl Route {
             ["bundles", id, "apply"] => Route::Apply(id.to_string()),
             ["receipt", number] => Route::Receipt(number.to_string()),
             ["status", number] => Route::Status(number.to_string()),
+            ["staff"] => Route::StaffHome,
+            ["staff", "applications", number] => Route::StaffApplication(number.to_string()),
             _ => Route::NotFound,
         }
     }

@@ -172,6 +172,10 @@ pub struct StaffApplication {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: Answers,
     pub items: Vec<StaffItem>,
+    /// Items of this application that need an on-site check and could join an inspection now
+    /// (other departments' ones too, without their decisions): for a joint inspection.
+    #[serde(default)]
+    pub inspectable: Vec<StaffItem>,
 }
 
 /// One entry of an application's history (its part of the audit log).

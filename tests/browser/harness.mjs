@@ -1,6 +1,6 @@
 // Browser-test harness: starts the real server (built binary, fresh SQLite, built frontend)
 // on a free port and launches Debian's Chromium through playwright-core.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const screenshots = join(root, 'docs/screenshots');
+/** The password of the staff accounts the tests create. */
+export const STAFF_PASSWORD = 'correct horse battery staple';
 
 export const viewports = {
   desktop: { viewport: { width: 1280, height: 800 } },
@@ -27,10 +29,11 @@ function freePort() {
   });
 }
 
-/** Starts `lianban serve` on a fresh SQLite database; returns { base, stop }. */
+/** Starts `lianban serve` on a fresh SQLite database; returns { base, stop, staff }. */
 export async function startServer() {
   const bin = process.env.LIANBAN_BIN ?? join(root, 'target/debug/lianban');
   const dir = mkdtempSync(join(tmpdir(), 'lianban-browser-'));
+  const databaseUrl = `sqlite://${join(dir, 'lianban.db')}?mode=rwc`;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['serve'], {
@@ -38,7 +41,7 @@ export async function startServer() {
     env: {
       ...process.env,
       LIANBAN_LISTEN: `127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite://${join(dir, 'lianban.db')}?mode=rwc`,
+      DATABASE_URL: databaseUrl,
       LIANBAN_STATIC_DIR: join(root, 'dist'),
       LIANBAN_CATALOGUE_DIR: join(root, 'catalogue'),
       RUST_LOG: 'warn',
@@ -54,6 +57,16 @@ export async function startServer() {
   }
   return {
     base,
+    /** Creates a staff account with `lianban staff add` on the server's database. */
+    staff(username, role, department) {
+      const args = ['staff', 'add', username, '--role', role, ...(department ? ['--department', department] : [])];
+      const out = spawnSync(bin, args, {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl, LIANBAN_STAFF_PASSWORD: STAFF_PASSWORD, RUST_LOG: 'warn' },
+        encoding: 'utf8',
+      });
+      if (out.status !== 0) throw new Error(`staff add ${username}: ${out.stderr}`);
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

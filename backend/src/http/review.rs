@@ -128,14 +128,30 @@ async fn load_for(
     Ok((app, items))
 }
 
-fn staff_application(
+async fn staff_application(
     state: &AppState,
     user: &StaffUser,
     app: AppRow,
     items: Vec<ItemRow>,
-) -> StaffApplication {
+) -> Result<StaffApplication, AppError> {
     let answers: Answers = serde_json::from_str(&app.answers).unwrap_or_default();
-    StaffApplication {
+    let inspectable = db_review::items_of(&state.db, app.id)
+        .await?
+        .iter()
+        .filter(|r| r.status == SubStatus::Accepted.as_str())
+        .filter(|r| {
+            state
+                .catalogue
+                .item(&r.item)
+                .is_some_and(|i| i.onsite_inspection)
+        })
+        .map(|r| StaffItem {
+            decision: None,
+            ..staff_item(state, r)
+        })
+        .collect();
+    Ok(StaffApplication {
+        inspectable,
         bundle_name: state
             .catalogue
             .bundle(&app.bundle)
@@ -152,7 +168,7 @@ fn staff_application(
             .notice
             .as_deref()
             .and_then(|n| serde_json::from_str(n).ok()),
-    }
+    })
 }
 
 /// Applications waiting at the one window, oldest first.
@@ -205,7 +221,7 @@ pub async fn application(
         now_unix(),
     )
     .await?;
-    Ok(Json(staff_application(&state, &user, app, items)))
+    Ok(Json(staff_application(&state, &user, app, items).await?))
 }
 
 /// The one window's decision: accept (every item to its department at once, optionally with
@@ -309,7 +325,7 @@ pub async fn intake(
     .await?;
     tx.commit().await?;
     let (app, items) = load_for(&state, &user, &number, lang).await?;
-    Ok(Json(staff_application(&state, &user, app, items)))
+    Ok(Json(staff_application(&state, &user, app, items).await?))
 }
 
 /// A reviewer's queue: their department's open items, the nearest deadline first (paused
@@ -782,7 +798,7 @@ pub async fn joint_inspection(
     }
     schedule_inspection(&state, &user, &rows, on, lang).await?;
     let (app, items) = load_for(&state, &user, &number, lang).await?;
-    Ok(Json(staff_application(&state, &user, app, items)))
+    Ok(Json(staff_application(&state, &user, app, items).await?))
 }
 
 /// Records a joint inspection once, for every item in it; any reviewer of one of them may.

@@ -1,0 +1,491 @@
+//! One application in the back office: the answers this staff member may see (grouped as the
+//! form asked them), each item with its state, deadline and decision, the actions the role and
+//! the state machine allow, and the history.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use shared::Lang;
+use shared::catalogue::BundleView;
+use shared::staff::{
+    InspectionResult, IntakeDecision, IntakeRequest, ItemVersion, JointInspectionRequest,
+    ReviewRequest, Role, StaffApplication, StaffItem, StaffProfile,
+};
+use shared::status::ReviewAction;
+
+use crate::api::{self, ApiError};
+use crate::components::display_answer;
+use crate::i18n::{lang, lang_untracked, tr};
+use crate::pages::{failed, fetch, loading};
+
+/// What every action needs: the page's refresh counter and its message line.
+#[derive(Clone, Copy)]
+struct Page {
+    number: StoredValue<String>,
+    refreshes: RwSignal<u32>,
+    message: RwSignal<Option<String>>,
+}
+
+impl Page {
+    /// Runs a call; on success reloads the application, on failure shows the server's words.
+    fn act<T: 'static>(self, call: impl Future<Output = Result<T, ApiError>> + 'static) {
+        leptos::task::spawn_local(async move {
+            match call.await {
+                Ok(_) => {
+                    self.message.set(None);
+                    self.refreshes.update(|n| *n += 1);
+                }
+                Err(e) => self.message.set(Some(
+                    e.body
+                        .field_errors
+                        .values()
+                        .flatten()
+                        .next()
+                        .cloned()
+                        .unwrap_or(e.body.message),
+                )),
+            }
+        });
+    }
+}
+
+fn value_of(id: &str) -> String {
+    use wasm_bindgen::JsCast;
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| {
+            e.clone()
+                .dyn_into::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|_| {
+                    e.dyn_into::<web_sys::HtmlTextAreaElement>()
+                        .map(|t| t.value())
+                })
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn checked(id: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
+
+fn some(s: String) -> Option<String> {
+    (!s.trim().is_empty()).then_some(s)
+}
+
+#[component]
+pub fn StaffApplicationPage(number: String) -> impl IntoView {
+    let page = Page {
+        number: StoredValue::new(number),
+        refreshes: RwSignal::new(0),
+        message: RwSignal::new(None),
+    };
+    let me = fetch(|| api::staff_me(lang_untracked()));
+    let app = fetch(move || {
+        page.refreshes.track();
+        let n = page.number.get_value();
+        async move { api::staff_application(&n, lang_untracked()).await }
+    });
+    let history = fetch(move || {
+        page.refreshes.track();
+        let n = page.number.get_value();
+        async move { api::history(&n, lang_untracked()).await }
+    });
+    // The bundle's form, for the labels and sections of the answers.
+    let form = RwSignal::new(None::<BundleView>);
+    Effect::new(move |_| {
+        if let Some(Ok(a)) = app.get()
+            && form.with_untracked(Option::is_none)
+        {
+            leptos::task::spawn_local(async move {
+                if let Ok(v) = api::bundle(&a.bundle, lang_untracked()).await {
+                    form.set(Some(v));
+                }
+            });
+        }
+    });
+    move || {
+        let l = lang();
+        match (me.get(), app.get()) {
+            (Some(Err(e)), _) if e.status == 401 => {
+                crate::route::go("/staff");
+                loading(l)
+            }
+            (Some(Err(e)), _) | (_, Some(Err(e))) => failed(e),
+            (Some(Ok(user)), Some(Ok(a))) => {
+                let answers = form.with(|f| f.as_ref().map(|f| answers_view(&a, f, l)));
+                let names = form.with(|f| Names::of(f.as_ref(), &a, l));
+                let entries = history.get().and_then(Result::ok).unwrap_or_default();
+                view! {
+                    <nav class="crumbs"><a href="/staff">{tr(l, "工作台", "Desk")}</a></nav>
+                    {header(&a, &names, l)}
+                    <p class="error" role="alert">{move || page.message.get()}</p>
+                    {(user.role == Role::Clerk && a.intake == "submitted").then(|| intake_panel(page, &a, form, l))}
+                    {items_panel(page, &user, &a, &names, l)}
+                    {answers}
+                    <section class="panel">
+                        <h2>{tr(l, "办理记录（全程留痕）", "History (full trace)")}</h2>
+                        <ol class="history">{entries.into_iter().map(|e| view! {
+                            <li><span class="number">{e.at}</span>{format!(" {} ({}) {} · {}", e.actor, e.role, e.action, e.subject)}</li>
+                        }).collect_view()}</ol>
+                    </section>
+                }
+                .into_any()
+            }
+            _ => loading(l),
+        }
+    }
+}
+
+/// Names and facts from the bundle's form, once it is loaded (ids until then).
+#[derive(Default)]
+struct Names {
+    departments: Vec<(String, String)>,
+    materials: Vec<(String, String)>,
+    /// Items whose commitment path the applicant chose (and the item allows).
+    committed: Vec<String>,
+}
+
+impl Names {
+    fn of(form: Option<&BundleView>, a: &StaffApplication, l: Lang) -> Names {
+        let Some(f) = form else {
+            return Names::default();
+        };
+        let chosen = |id: &str| {
+            a.answers
+                .get(&shared::rules::instance_key("commitment.chosen", id))
+                .and_then(|v| v.as_bool())
+                == Some(true)
+        };
+        Names {
+            departments: f
+                .departments
+                .iter()
+                .map(|d| (d.id.clone(), d.name.get(l).to_string()))
+                .collect(),
+            materials: f
+                .materials
+                .iter()
+                .map(|m| (m.id.clone(), m.name.get(l).to_string()))
+                .collect(),
+            committed: f
+                .items
+                .iter()
+                .filter(|i| i.commitment_allowed && chosen(&i.id))
+                .map(|i| i.id.clone())
+                .collect(),
+        }
+    }
+
+    fn name<'a>(list: &'a [(String, String)], id: &'a str) -> &'a str {
+        list.iter()
+            .find(|(k, _)| k == id)
+            .map_or(id, |(_, v)| v.as_str())
+    }
+}
+
+fn header(a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
+    let intake = match a.intake.as_str() {
+        "submitted" => tr(l, "待受理", "Waiting for intake"),
+        "accepted" => tr(l, "已受理", "Accepted"),
+        _ => tr(l, "已发补正告知", "Correction requested"),
+    };
+    let notice = a.notice.as_ref().map(|n| {
+        let mut lines = Vec::new();
+        if let Some(c) = n["correction"].as_str() {
+            lines.push(format!("{}{c}", tr(l, "补正告知：", "Correction notice: ")));
+        }
+        if let Some(r) = n["reply"].as_str() {
+            lines.push(format!("{}{r}", tr(l, "申请人答复：", "Applicant's answer: ")));
+        }
+        if let Some(m) = n["missing_materials"].as_array().filter(|m| !m.is_empty()) {
+            let ids: Vec<&str> = m.iter().filter_map(|x| x.as_str()).map(|id| Names::name(&names.materials, id)).collect();
+            lines.push(format!("{}{} → {}", tr(l, "容缺材料：", "Materials to follow: "), ids.join(tr(l, "、", ", ")), n["bring_by"].as_str().unwrap_or("")));
+        }
+        view! { <ul class="notes">{lines.into_iter().map(|x| view! { <li class="pre">{x}</li> }).collect_view()}</ul> }
+    });
+    view! {
+        <section class="panel">
+            <h1><span class="number">{a.number.clone()}</span>{format!(" · {}", a.bundle_name.get(l))}</h1>
+            <p><span class="badge">{intake}</span></p>
+            {notice}
+        </section>
+    }
+    .into_any()
+}
+
+/// The one window: accept (with tolerated missing materials and their due day) or one
+/// correction notice listing everything.
+fn intake_panel(
+    page: Page,
+    a: &StaffApplication,
+    form: RwSignal<Option<BundleView>>,
+    l: Lang,
+) -> AnyView {
+    let version = a.version;
+    let answers = StoredValue::new(a.answers.clone());
+    let tolerable = move || {
+        form.with(|f| {
+            f.as_ref()
+                .map(|v| {
+                    answers
+                        .with_value(|a| v.resolve(a))
+                        .materials
+                        .into_iter()
+                        .filter(|m| m.material.may_be_missing)
+                        .map(|m| m.material)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let accept = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let missing: Vec<String> = tolerable()
+            .into_iter()
+            .filter(|m| checked(&format!("missing-{}", m.id)))
+            .map(|m| m.id)
+            .collect();
+        let body = IntakeRequest {
+            decision: IntakeDecision::Accept,
+            version,
+            notice: None,
+            bring_by: some(value_of("bring-by")),
+            missing_materials: missing,
+        };
+        let n = page.number.get_value();
+        page.act(async move { api::intake(&n, &body, lang_untracked()).await });
+    };
+    let correct = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = IntakeRequest {
+            decision: IntakeDecision::Correct,
+            version,
+            notice: some(value_of("correction")),
+            bring_by: None,
+            missing_materials: vec![],
+        };
+        let n = page.number.get_value();
+        page.act(async move { api::intake(&n, &body, lang_untracked()).await });
+    };
+    view! {
+        <section class="panel">
+            <h2>{tr(l, "受理（综合窗口）", "Intake (one window)")}</h2>
+            <form class="form" on:submit=accept>
+                <fieldset class="section">
+                    <legend>{tr(l, "可容缺后补的材料", "Secondary materials that may follow")}</legend>
+                    {move || tolerable().into_iter().map(|m| {
+                        let id = format!("missing-{}", m.id);
+                        let for_id = id.clone();
+                        view! { <label class="choice" for=for_id><input type="checkbox" id=id /><span>{m.name.get(l).to_string()}</span></label> }
+                    }).collect_view()}
+                    <label class="label" for="bring-by">{tr(l, "承诺补交日期", "To be brought by")}</label>
+                    <input id="bring-by" type="date" />
+                </fieldset>
+                <button type="submit" class="button primary">{tr(l, "受理，分送各部门", "Accept and send to every department")}</button>
+            </form>
+            <form class="form" on:submit=correct>
+                <label class="label" for="correction">{tr(l, "一次性补正告知（写明全部需补正的内容）", "Correction notice (everything, at once)")}</label>
+                <textarea id="correction" rows="3" maxlength="2000"></textarea>
+                <button type="submit" class="button">{tr(l, "发送补正告知", "Send the correction notice")}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+fn items_panel(
+    page: Page,
+    user: &StaffProfile,
+    a: &StaffApplication,
+    names: &Names,
+    l: Lang,
+) -> AnyView {
+    let mine = |i: &StaffItem| {
+        user.role == Role::Reviewer && user.department.as_deref() == Some(i.department.as_str())
+    };
+    let onsite = &a.inspectable;
+    view! {
+        <section class="panel">
+            <h2>{tr(l, "事项（并联审批）", "Items (in parallel)")}</h2>
+            <ul class="subs">{a.items.iter().map(|i| {
+                let d = i.decision.clone().unwrap_or_default();
+                let facts: Vec<String> = [
+                    ("due", i.due_on.clone().map(|x| format!("{}{x}", tr(l, "办结期限：", "Due: ")))),
+                    ("cert", d["certificate"].as_str().map(|x| format!("{}{x}", tr(l, "许可证编号：", "Certificate: ")))),
+                    ("until", d["valid_until"].as_str().map(|x| format!("{}{x}", tr(l, "有效期至：", "Valid until: ")))),
+                    ("commit", d["by_commitment"].as_bool().map(|_| tr(l, "告知承诺审批，事后核查：", "By commitment, follow-up on ").to_string() + d["follow_up_on"].as_str().unwrap_or(""))),
+                    ("insp", d["inspection_on"].as_str().map(|x| format!("{}{x}", tr(l, "核查日期：", "Inspection: ")))),
+                    ("req", d["supplement_request"].as_str().map(|x| format!("{}{x}", tr(l, "补充要求：", "Supplement request: ")))),
+                    ("reason", d["reason"].as_str().map(|x| format!("{}{x}", tr(l, "理由：", "Reason: ")))),
+                ].into_iter().filter_map(|(_, v)| v).collect();
+                view! { <li class="sub" data-item=i.item.clone()>
+                    <span class="sub-name">{i.name.get(l).to_string()}</span>
+                    <span class="sub-dept">{Names::name(&names.departments, &i.department).to_string()}</span>
+                    <span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span>
+                    {facts.into_iter().map(|f| view! { <span class="sub-note">{f}</span> }).collect_view()}
+                    {mine(i).then(|| actions(page, i, onsite, names.committed.contains(&i.item), l))}
+                </li> }
+            }).collect_view()}</ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// The actions a reviewer may take on their own item in its current state, each a small form.
+/// `inspectable`: the application's items (any department) that could join an inspection.
+fn actions(
+    page: Page,
+    i: &StaffItem,
+    inspectable: &[StaffItem],
+    committed: bool,
+    l: Lang,
+) -> AnyView {
+    let (id, version) = (i.id, i.version);
+    let review = move |action: ReviewAction, fill: fn(&mut ReviewRequest, i64)| {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let mut body = ReviewRequest {
+                action,
+                version,
+                message: None,
+                certificate: None,
+                inspection_on: None,
+                follow_up_on: None,
+            };
+            fill(&mut body, id);
+            page.act(async move { api::review(id, &body, lang_untracked()).await });
+        }
+    };
+    let allowed = |a: ReviewAction| i.status.after(a).is_some();
+    let others: Vec<StaffItem> = inspectable.iter().filter(|o| o.id != id).cloned().collect();
+    let joinable = others.clone();
+    let schedule = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut items = vec![ItemVersion { id, version }];
+        items.extend(
+            others
+                .iter()
+                .filter(|o| checked(&format!("with-{id}-{}", o.id)))
+                .map(|o| ItemVersion {
+                    id: o.id,
+                    version: o.version,
+                }),
+        );
+        let body = JointInspectionRequest {
+            on: value_of(&format!("on-{id}")),
+            items,
+        };
+        let n = page.number.get_value();
+        page.act(async move { api::joint_inspection(&n, &body, lang_untracked()).await });
+    };
+    let inspection = i.inspection;
+    let record = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(inspection) = inspection else { return };
+        let body = InspectionResult {
+            result: value_of(&format!("result-{id}")),
+        };
+        page.act(async move { api::record_inspection(inspection, &body, lang_untracked()).await });
+    };
+
+    view! {
+        <div class="actions-box">
+            {allowed(ReviewAction::Approve).then(|| view! {
+                <details><summary>{tr(l, "准予许可", "Approve")}</summary>
+                    <form on:submit=review(ReviewAction::Approve, |b, id| b.certificate = some(value_of(&format!("cert-{id}"))))>
+                        <label class="label" for=format!("cert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
+                        <input id=format!("cert-{id}") />
+                        <button type="submit" class="button primary">{tr(l, "确认准予许可", "Approve")}</button>
+                    </form>
+                </details>
+            })}
+            {(committed && allowed(ReviewAction::ApproveByCommitment)).then(|| view! {
+                <details><summary>{tr(l, "告知承诺审批", "Approve by commitment")}</summary>
+                    <form on:submit=review(ReviewAction::ApproveByCommitment, |b, id| {
+                        b.certificate = some(value_of(&format!("ccert-{id}")));
+                        b.follow_up_on = some(value_of(&format!("follow-{id}")));
+                    })>
+                        <label class="label" for=format!("ccert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
+                        <input id=format!("ccert-{id}") />
+                        <label class="label" for=format!("follow-{id}")>{tr(l, "事后核查日期", "Follow-up check on")}</label>
+                        <input id=format!("follow-{id}") type="date" />
+                        <button type="submit" class="button primary">{tr(l, "核查信用并当场审批", "Check credit and approve")}</button>
+                    </form>
+                </details>
+            })}
+            {allowed(ReviewAction::ScheduleInspection).then(|| view! {
+                <details><summary>{tr(l, "安排现场核查（可联合）", "Schedule an (joint) inspection")}</summary>
+                    <form on:submit=schedule>
+                        <label class="label" for=format!("on-{id}")>{tr(l, "核查日期", "Inspection day")}</label>
+                        <input id=format!("on-{id}") type="date" />
+                        {joinable.into_iter().map(|o| {
+                            let cid = format!("with-{id}-{}", o.id);
+                            let for_id = cid.clone();
+                            view! { <label class="choice" for=for_id><input type="checkbox" id=cid /><span>{format!("{}{}", tr(l, "一并核查：", "Together with: "), o.name.get(l))}</span></label> }
+                        }).collect_view()}
+                        <button type="submit" class="button primary">{tr(l, "安排核查", "Schedule")}</button>
+                    </form>
+                </details>
+            })}
+            {allowed(ReviewAction::RecordInspection).then(|| view! {
+                <details><summary>{tr(l, "记录核查结果", "Record the inspection")}</summary>
+                    <form on:submit=record>
+                        <label class="label" for=format!("result-{id}")>{tr(l, "核查结果", "Result")}</label>
+                        <textarea id=format!("result-{id}") rows="2"></textarea>
+                        <button type="submit" class="button primary">{tr(l, "记录（一次记录全部联合事项）", "Record (for every item of the visit)")}</button>
+                    </form>
+                </details>
+            })}
+            {allowed(ReviewAction::RequestSupplement).then(|| view! {
+                <details><summary>{tr(l, "要求补充材料", "Request a supplement")}</summary>
+                    <form on:submit=review(ReviewAction::RequestSupplement, |b, id| b.message = some(value_of(&format!("req-{id}"))))>
+                        <label class="label" for=format!("req-{id}")>{tr(l, "需要补充的内容", "What is needed")}</label>
+                        <textarea id=format!("req-{id}") rows="2"></textarea>
+                        <button type="submit" class="button">{tr(l, "发送", "Send")}</button>
+                    </form>
+                </details>
+            })}
+            {allowed(ReviewAction::Supplied).then(|| view! {
+                <form on:submit=review(ReviewAction::Supplied, |_, _| {})>
+                    <button type="submit" class="button">{tr(l, "已收到补充，恢复计时", "Supplement received: resume the clock")}</button>
+                </form>
+            })}
+            {allowed(ReviewAction::Reject).then(|| view! {
+                <details><summary>{tr(l, "不予许可", "Reject")}</summary>
+                    <form on:submit=review(ReviewAction::Reject, |b, id| b.message = some(value_of(&format!("reason-{id}"))))>
+                        <label class="label" for=format!("reason-{id}")>{tr(l, "理由", "Reason")}</label>
+                        <textarea id=format!("reason-{id}") rows="2"></textarea>
+                        <button type="submit" class="button">{tr(l, "确认不予许可", "Reject")}</button>
+                    </form>
+                </details>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// The answers, grouped by the form's sections, with the form's labels.
+fn answers_view(a: &StaffApplication, form: &BundleView, l: Lang) -> AnyView {
+    view! {
+        <section class="panel review">
+            <h2>{tr(l, "申请内容（本岗位可见部分）", "The application (the part you may see)")}</h2>
+            {form.sections.iter().map(|s| {
+                let fields: Vec<_> = form.fields.iter().filter(|f| f.section == s.id && a.answers.contains_key(&f.key)).collect();
+                (!fields.is_empty()).then(|| view! {
+                    <h3>{s.title.get(l).to_string()}</h3>
+                    <dl class="answers">{fields.into_iter().map(|f| view! { <div>
+                        <dt>{f.label.get(l).to_string()}</dt>
+                        <dd>{display_answer(f, &a.answers[&f.key], l)}</dd>
+                    </div> }).collect_view()}</dl>
+                })
+            }).collect_view()}
+        </section>
+    }
+    .into_any()
+}

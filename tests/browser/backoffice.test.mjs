@@ -1,0 +1,147 @@
+// The back office in Chromium: an administrator imports the dishonesty list; the clerk at the
+// one window accepts a restaurant application with one tolerated missing material; two
+// department reviewers, each in their own browser, act in parallel — the fire brigade schedules
+// a joint inspection with the food permit (the market regulator's stale page is told so), then
+// records it once; the market regulator approves the food permit by commitment. The applicant's
+// status page, left open, shows each change without a reload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, viewports, shot, accessibilityProblems, STAFF_PASSWORD } from './harness.mjs';
+
+const app = serverAndBrowser();
+
+const answers = {
+  'business.name': '睢县老张家常菜馆', 'business.form': 'individual', 'business.scope': ['catering'],
+  'business.capital': 10, 'business.employees': 3, 'plans.investment': 20,
+  'legal_rep.name': '张三', 'legal_rep.id_number': '11010519491231002X', 'legal_rep.phone': '13800138000',
+  'premises.address': '睢县城关镇北湖路 88 号', 'premises.area': 400, 'premises.tenure': 'owned',
+  'food.categories': ['hot_food'], 'food.safety_manager': '李四', 'food.manager_phone': '13900139000',
+  'fire.safety_manager': '王五', 'fire.exits': 2,
+  'commitment.chosen@food_business_permit': true, 'commitment.signatory@food_business_permit': '张三',
+  'commitment.signed_on@food_business_permit': '2026-11-28',
+  'seal.kinds': ['official'], 'tax.invoice_kind': 'e_ordinary', 'declaration.truthful': true,
+};
+
+function isoInDays(days) {
+  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+async function staffPage(name, options = viewports.desktop) {
+  const context = await app.browser.newContext({ ...options, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && !m.text().includes('401') && errors.push(m.text()));
+  await page.goto(`${app.server.base}/staff`);
+  await page.getByRole('heading', { name: '工作人员登录' }).waitFor();
+  await page.fill('#username', name);
+  await page.fill('#password', STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出登录' }).waitFor();
+  return { page, context, errors };
+}
+
+const item = (page, id) => page.locator(`li.sub[data-item="${id}"]`);
+
+async function approveByCommitment(food) {
+  const form = food.locator('details', { hasText: '告知承诺审批' });
+  await form.locator('summary').click();
+  await form.getByLabel('许可证编号').fill('JY34114220000001');
+  await form.getByLabel('事后核查日期').fill(isoInDays(60));
+  await form.getByRole('button', { name: '核查信用并当场审批' }).click();
+}
+
+test('window, two departments in parallel, and the applicant watching', async () => {
+  for (const [u, role, dept] of [['root', 'admin'], ['clerk', 'clerk'], ['samr', 'reviewer', 'samr'], ['fire', 'reviewer', 'fire']]) {
+    app.server.staff(u, role, dept);
+  }
+  const res = await fetch(`${app.server.base}/api/applications`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ bundle: 'restaurant', answers }),
+  });
+  assert.equal(res.status, 201);
+  const { number, token } = await res.json();
+
+  // The administrator imports the dishonesty list (someone else is on it).
+  const admin = await staffPage('root');
+  await admin.page.setInputFiles('#list-file', {
+    name: 'list.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('kind,value,name,source\nuscc,91350200776049653A,某公司,最高人民法院失信被执行人名单\n'),
+  });
+  await admin.page.getByRole('button', { name: '导入' }).click();
+  await admin.page.getByText('已导入，条目数：1').waitFor();
+  assert.deepEqual(await accessibilityProblems(admin.page), []);
+
+  // The applicant keeps the status page open on a phone.
+  const applicantContext = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const applicant = await applicantContext.newPage();
+  await applicant.goto(`${app.server.base}/status/${number}#t=${token}`);
+  await applicant.getByRole('heading', { name: '办理进度' }).waitFor();
+  assert.equal(await applicant.locator('.badge.submitted').count(), 6);
+
+  // The one window accepts, the food-safety rules to follow by a given day.
+  const clerk = await staffPage('clerk');
+  await clerk.page.getByRole('link', { name: number }).click();
+  await clerk.page.getByRole('heading', { name: '受理（综合窗口）' }).waitFor();
+  await clerk.page.getByLabel('食品安全管理制度').check();
+  await clerk.page.fill('#bring-by', isoInDays(10));
+  assert.deepEqual(await accessibilityProblems(clerk.page), []);
+  await shot(clerk.page, 'desktop-staff-intake');
+  await clerk.page.getByRole('button', { name: '受理，分送各部门' }).click();
+  await clerk.page.getByText('已受理', { exact: true }).waitFor();
+  await clerk.page.getByText(/^容缺材料：食品安全管理制度 → /).waitFor();
+
+  // Two departments, two browsers, at once.
+  const [samr, fire] = await Promise.all([staffPage('samr'), staffPage('fire')]);
+  for (const r of [samr, fire]) {
+    await r.page.getByRole('link', { name: number }).first().click();
+    await r.page.getByRole('heading', { name: '事项（并联审批）' }).waitFor();
+  }
+  // The market regulator's page shows only its items' answers: no seal or invoice answers.
+  assert.equal(await samr.page.getByText('刻制印章').count(), 0);
+  await samr.page.getByText('经营项目').waitFor();
+
+  const fireItem = item(fire.page, 'fire_safety_inspection');
+  await fireItem.getByText('安排现场核查（可联合）').click();
+  await fireItem.getByLabel('核查日期', { exact: true }).fill(isoInDays(3));
+  await fireItem.getByLabel('一并核查：食品经营许可').check();
+  await fireItem.getByRole('button', { name: '安排核查' }).click();
+  await fireItem.getByText('待现场核查').waitFor();
+
+  // The market regulator acts on the page it loaded before: told it is stale, nothing changes.
+  await approveByCommitment(item(samr.page, 'food_business_permit'));
+  await samr.page.getByText('该记录已被他人更新，请刷新后再操作').waitFor();
+  await samr.page.reload();
+  await item(samr.page, 'food_business_permit').getByText('待现场核查').waitFor();
+
+  // One visit, recorded once, for both items.
+  await fireItem.getByText('记录核查结果').click();
+  await fireItem.getByLabel('核查结果').fill('消防设施、疏散通道符合要求；后厨布局符合要求');
+  await fireItem.getByRole('button', { name: '记录（一次记录全部联合事项）' }).click();
+  await item(fire.page, 'fire_safety_inspection').getByText('已受理，审查中').waitFor();
+
+  await samr.page.reload();
+  const food2 = item(samr.page, 'food_business_permit');
+  await food2.getByText('已受理，审查中').waitFor();
+  await approveByCommitment(food2);
+  await item(samr.page, 'food_business_permit').getByText('已办结（准予许可）').waitFor();
+  await item(samr.page, 'food_business_permit').getByText(/^告知承诺审批，事后核查：/).waitFor();
+  await samr.page.getByText('review.approve_by_commitment').waitFor();
+  assert.deepEqual(await accessibilityProblems(samr.page), []);
+  await shot(samr.page, 'desktop-staff-review');
+
+  // The applicant's page, never reloaded, caught up by itself.
+  const appFood = item(applicant, 'food_business_permit');
+  await appFood.getByText('已办结（准予许可）').waitFor({ timeout: 30000 });
+  await appFood.getByText('许可证编号：JY34114220000001').waitFor();
+  await applicant.getByText(/已容缺受理，请于 .* 前补交：食品安全管理制度/).waitFor();
+  await item(applicant, 'fire_safety_inspection').getByText(/^承诺办结日期：/).waitFor();
+  assert.deepEqual(await accessibilityProblems(applicant), []);
+  await shot(applicant, 'phone-status-live');
+
+  for (const r of [admin, clerk, samr, fire]) {
+    assert.deepEqual(r.errors.filter((e) => !e.includes('412')), []);
+    await r.context.close();
+  }
+  await applicantContext.close();
+});
