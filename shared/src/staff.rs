@@ -166,6 +166,9 @@ pub struct StaffApplication {
     pub intake: String,
     pub version: i64,
     pub submitted_at: String,
+    /// The clerk who filed it at the counter for a walk-in applicant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filed_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub notice: Option<serde_json::Value>,

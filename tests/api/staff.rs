@@ -20,6 +20,7 @@ crate::on_both_databases!(
     approval_by_commitment_needs_the_list_and_a_clean_record,
     a_joint_inspection_pauses_every_item_and_is_recorded_once,
     the_applicant_sees_each_step_and_answers_what_is_asked,
+    a_clerk_files_at_the_counter_with_the_same_form,
 );
 
 async fn account(app: &TestApp, username: &str, role: &str, department: Option<&str>) {
@@ -912,4 +913,33 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
         Some(shared::date::format_iso_date(five_years).as_str())
     );
     assert!(food.get("credit_check").is_none() && food.get("supplement_reply").is_none());
+}
+
+async fn a_clerk_files_at_the_counter_with_the_same_form(app: &TestApp) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    let clerk = login(app, "clerk").await;
+    let (status, _, created) = app.submit(&restaurant(), &[("cookie", &clerk)]).await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().expect("number");
+    let path = format!("/api/staff/applications/{number}");
+    let (_, a) = call(app, "GET", &path, Some(&clerk), None).await;
+    assert_eq!(a["filed_by"], "clerk");
+    let (_, history) = call(app, "GET", &format!("{path}/history"), Some(&clerk), None).await;
+    assert_eq!(history[0]["action"], "application.file_at_counter");
+    // Filed by anyone else (an applicant, or a reviewer's browser): no counter mark.
+    let samr = login(app, "samr").await;
+    let (_, _, created) = app.submit(&restaurant(), &[("cookie", &samr)]).await;
+    let (_, a) = call(
+        app,
+        "GET",
+        &format!(
+            "/api/staff/applications/{}",
+            created["number"].as_str().expect("n")
+        ),
+        Some(&clerk),
+        None,
+    )
+    .await;
+    assert!(a.get("filed_by").is_none(), "{a}");
 }

@@ -25,3 +25,6 @@ CREATE TABLE inspections (
 );
 
 ALTER TABLE sub_applications ADD COLUMN inspection_id BIGINT;
+
+-- Counter intake: the clerk who filed an application for a walk-in applicant.
+ALTER TABLE applications ADD COLUMN filed_by TEXT;

@@ -12,6 +12,8 @@ pub struct NewApplication<'a> {
     pub answers: &'a str,
     pub lang: &'a str,
     pub now: i64,
+    /// The clerk who filed it at the counter for a walk-in applicant.
+    pub filed_by: Option<&'a str>,
     /// (item id, department id) for each sub-application.
     pub items: Vec<(&'a str, &'a str)>,
 }
@@ -36,8 +38,8 @@ pub async fn insert(
     let seq = next_sequence(tx, new.day).await?;
     let number = crate::domain::application::format_number(new.day, seq);
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(&number)
     .bind(new.token_hash)
@@ -45,6 +47,7 @@ pub async fn insert(
     .bind(new.answers)
     .bind(new.lang)
     .bind(new.now)
+    .bind(new.filed_by)
     .fetch_one(&mut **tx)
     .await?;
     for (item, department) in &new.items {

@@ -16,6 +16,7 @@ pub struct AppRow {
     pub version: i64,
     pub submitted_at: i64,
     pub notice: Option<String>,
+    pub filed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -39,7 +40,7 @@ const ITEM_COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.departme
 
 pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<AppRow>> {
     sqlx::query_as(
-        "SELECT id, number, bundle, answers, status, version, submitted_at, notice
+        "SELECT id, number, bundle, answers, status, version, submitted_at, notice, filed_by
          FROM applications WHERE number = $1",
     )
     .bind(number)
@@ -50,7 +51,7 @@ pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<AppRow>> 
 /// Applications waiting at the one window, oldest first.
 pub async fn intake_queue(db: &Db) -> sqlx::Result<Vec<AppRow>> {
     sqlx::query_as(
-        "SELECT id, number, bundle, answers, status, version, submitted_at, notice
+        "SELECT id, number, bundle, answers, status, version, submitted_at, notice, filed_by
          FROM applications WHERE status = 'submitted' ORDER BY submitted_at, id",
     )
     .fetch_all(&db.pool)

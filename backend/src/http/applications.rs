@@ -13,6 +13,7 @@ use shared::error::ErrorBody;
 use shared::status::{OverallStatus, SubStatus};
 use validator::Validate;
 
+use super::staff::StaffUser;
 use super::{Json, ReqLang, review, text};
 use crate::AppState;
 use crate::db::applications::{self as db_apps, NewApplication};
@@ -77,7 +78,12 @@ pub async fn create(
         .filter_map(|id| view.item(id))
         .map(|i| (i.id.as_str(), i.department.as_str()))
         .collect();
+    // Counter intake: a clerk at the window files for a walk-in applicant with the same form.
+    let clerk = StaffUser::optional(&state, &headers)
+        .await?
+        .filter(|u| u.role == shared::staff::Role::Clerk);
     let new = NewApplication {
+        filed_by: clerk.as_ref().map(|c| c.username.as_str()),
         day: &day,
         token_hash: &token_hash,
         bundle: &view.bundle.id,
@@ -89,6 +95,16 @@ pub async fn create(
 
     let mut tx = state.db.pool.begin().await?;
     let number = db_apps::insert(&mut tx, &new).await?;
+    if let Some(clerk) = &clerk {
+        let subject = format!("application {number}");
+        let entry = clerk.entry(
+            "application.file_at_counter",
+            &subject,
+            json!(null),
+            json!({ "bundle": view.bundle.id }),
+        );
+        audit::append(&mut tx, &entry, now).await?;
+    }
     let created = ApplicationCreated { number, token };
     let body = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
     if let Some(key) = &key {

@@ -164,6 +164,7 @@ async fn staff_application(
         intake: app.status,
         version: app.version,
         submitted_at: rfc3339(app.submitted_at),
+        filed_by: app.filed_by,
         notice: app
             .notice
             .as_deref()

@@ -80,6 +80,32 @@ impl StaffUser {
     }
 }
 
+impl StaffUser {
+    /// The staff member whose session cookie `headers` carry, if any (for pages that staff
+    /// and applicants share).
+    pub async fn optional(
+        state: &AppState,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Option<StaffUser>, AppError> {
+        let jar = CookieJar::from_headers(headers);
+        let Some(cookie) = jar.get(COOKIE) else {
+            return Ok(None);
+        };
+        let session = hash_token(cookie.value());
+        let Some(row) = db_staff::by_session(&state.db, &session, now_unix()).await? else {
+            return Ok(None);
+        };
+        Ok(Role::parse(&row.role).map(|role| StaffUser {
+            id: row.id,
+            role,
+            username: row.username,
+            display_name: row.display_name,
+            department: row.department,
+            session,
+        }))
+    }
+}
+
 impl FromRequestParts<AppState> for StaffUser {
     type Rejection = AppError;
 

@@ -212,7 +212,8 @@ fn header(a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
     view! {
         <section class="panel">
             <h1><span class="number">{a.number.clone()}</span>{format!(" · {}", a.bundle_name.get(l))}</h1>
-            <p><span class="badge">{intake}</span></p>
+            <p><span class="badge">{intake}</span>
+                {a.filed_by.clone().map(|c| format!(" {}{c}", tr(l, "窗口代办：", "Filed at the counter by ")))}</p>
             {notice}
         </section>
     }

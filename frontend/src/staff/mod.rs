@@ -86,7 +86,15 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
         });
     };
     let work = match p.role {
-        Role::Clerk => intake_queue(l),
+        Role::Clerk => view! {
+            {intake_queue(l)}
+            <section class="panel">
+                <h2>{tr(l, "窗口代办", "Counter filing")}</h2>
+                <p>{tr(l, "为到窗口办事的申请人填写同一张综合表单；提交后将回执打印交给申请人。",
+                    "Fill in the same integrated form for a walk-in applicant; print the receipt for them.")}</p>
+                <a class="button" href="/">{tr(l, "选择套餐并代为填写", "Choose a bundle and fill it in")}</a>
+            </section>
+        }.into_any(),
         Role::Reviewer => review_queue(l),
         Role::Admin => view! { {intake_queue(l)} {import_form(l)} }.into_any(),
     };
