@@ -3,10 +3,12 @@
 // department reviewers, each in their own browser, act in parallel — the fire brigade schedules
 // a joint inspection with the food permit (the market regulator's stale page is told so), then
 // records it once; the market regulator approves the food permit by commitment. The applicant's
-// status page, left open, shows each change without a reload.
+// status page, left open, shows each change without a reload. Last, the clerk files for a
+// walk-in applicant through the same form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems, STAFF_PASSWORD } from './harness.mjs';
+import { fillRestaurant } from './forms.mjs';
 
 const app = serverAndBrowser();
 
@@ -138,6 +140,20 @@ test('window, two departments in parallel, and the applicant watching', async ()
   await item(applicant, 'fire_safety_inspection').getByText(/^承诺办结日期：/).waitFor();
   assert.deepEqual(await accessibilityProblems(applicant), []);
   await shot(applicant, 'phone-status-live');
+
+  // Counter intake: the clerk fills the same form for a walk-in applicant.
+  await clerk.page.goto(`${app.server.base}/staff`);
+  await clerk.page.getByRole('link', { name: '选择套餐并代为填写' }).click();
+  await clerk.page.getByRole('link', { name: '开饭店' }).click();
+  await clerk.page.getByRole('link', { name: '开始填写综合表单' }).click();
+  await fillRestaurant(clerk.page);
+  await clerk.page.fill('#f-legal_rep-id_number', '11010519491231002X');
+  await clerk.page.getByRole('button', { name: '下一步：核对' }).click();
+  await clerk.page.getByRole('button', { name: '确认提交' }).click();
+  await clerk.page.getByRole('heading', { name: '申请已提交' }).waitFor();
+  const walkIn = clerk.page.url().match(/receipt\/(LB-\d{8}-\d{4})/)[1];
+  await clerk.page.goto(`${app.server.base}/staff/applications/${walkIn}`);
+  await clerk.page.getByText('窗口代办：clerk').waitFor();
 
   for (const r of [admin, clerk, samr, fire]) {
     assert.deepEqual(r.errors.filter((e) => !e.includes('412')), []);

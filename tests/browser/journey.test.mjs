@@ -4,6 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems, decodeQr } from './harness.mjs';
+import { fillRestaurant } from './forms.mjs';
 
 const app = serverAndBrowser();
 
@@ -11,29 +12,6 @@ const app = serverAndBrowser();
 const RESTAURANT_BASE_ITEMS = 4;
 const RESTAURANT_ITEMS = 5;
 
-async function fillRestaurant(page) {
-  await page.fill('#f-business-name', '睢县老张家常菜馆');
-  await page.selectOption('#f-business-form', 'individual');
-  await page.check('#f-business-scope-0');
-  await page.fill('#f-business-capital', '10');
-  await page.fill('#f-business-employees', '3');
-  await page.fill('#f-plans-investment', '20');
-  await page.fill('#f-legal_rep-name', '张三');
-  await page.fill('#f-legal_rep-phone', '13800138000');
-  await page.fill('#f-premises-address', '睢县城关镇北湖路 88 号');
-  await page.fill('#f-premises-area', '120');
-  await page.selectOption('#f-premises-tenure', 'leased');
-  await page.check('#f-food-categories-0');
-  await page.fill('#f-food-safety_manager', '李四');
-  await page.fill('#f-food-manager_phone', '13900139000');
-  await page.check('#f-seal-kinds-0');
-  await page.selectOption('#f-tax-invoice_kind', 'e_ordinary');
-  // The food permit by notification-commitment: signed for that item alone.
-  await page.check('#f-commitment-chosen--food_business_permit');
-  await page.fill('#f-commitment-signatory--food_business_permit', '张三');
-  await page.fill('#f-commitment-signed_on--food_business_permit', '2026-11-28');
-  await page.check('#f-declaration-truthful');
-}
 
 for (const [name, options] of Object.entries(viewports)) {
   describe(`applicant on ${name}`, () => {
