@@ -404,6 +404,7 @@ async fn every_role_reaches_exactly_what_it_should(app: &TestApp) {
     let intake = format!("{path}/intake");
     let review_path = format!("/api/staff/items/{food_id}/review");
     let joint = format!("{path}/inspections");
+    let history = format!("{path}/history");
     // (method, path, body, expected status for anonymous, clerk, samr, psb, admin). Write
     // attempts carry a stale version or a refused action, so a permitted role is told 412/409
     // and nothing changes.
@@ -424,6 +425,13 @@ async fn every_role_reaches_exactly_what_it_should(app: &TestApp) {
             [401, 412, 403, 403, 403],
         ),
         ("GET", "/api/staff/queue", None, [401, 403, 200, 200, 403]),
+        ("GET", &history, None, [401, 200, 200, 200, 200]),
+        (
+            "GET",
+            "/api/staff/applications/LB-20990101-0001/history",
+            None,
+            [401, 404, 404, 404, 404],
+        ),
         (
             "POST",
             &review_path,
@@ -462,7 +470,14 @@ async fn every_role_reaches_exactly_what_it_should(app: &TestApp) {
             assert_eq!(status.as_u16(), *want, "{who} {method} {p}: {value}");
         }
     }
-    // The psb reviewer's view of the application holds no samr item; nothing above changed it.
+    // A department with no item in the application does not see it at all.
+    account(app, "health", "reviewer", Some("health")).await;
+    let health = login(app, "health").await;
+    for p in [&path, &history] {
+        let (status, _) = call(app, "GET", p, Some(&health), None).await;
+        assert_eq!(status, 404, "{p}");
+    }
+    // Nothing above changed the application.
     let (_, after) = call(app, "GET", &path, Some(&login(app, "clerk").await), None).await;
     assert_eq!(after["version"], version);
     assert!(
