@@ -53,9 +53,10 @@ fn parse_date(s: Option<&str>) -> Option<time::Date> {
 }
 
 /// The last working day of an item's limit: committed days plus the working days it stood
-/// still. `None` before acceptance or while paused.
+/// still. `None` before acceptance, while paused, and once decided.
 pub(crate) fn due_on(state: &AppState, row: &ItemRow) -> Option<String> {
-    if row.paused_since.is_some() {
+    let decided = SubStatus::parse(&row.status).is_some_and(SubStatus::is_final);
+    if row.paused_since.is_some() || decided {
         return None;
     }
     let accepted = parse_date(row.accepted_on.as_deref())?;
