@@ -135,3 +135,24 @@ fn credit_codes_agree_with_python_stdnum() {
         assert_eq!(check_uscc(code).is_ok(), theirs, "{code}");
     }
 }
+
+#[test]
+fn issued_credit_codes_are_valid_for_python_stdnum() {
+    let mut rng = Lcg(411422);
+    let codes: Vec<String> = (0..500)
+        .map(|_| {
+            let serial = rng.next(31u64.pow(6));
+            let entity = if rng.next(2) == 0 { b'1' } else { b'2' };
+            uscc::issue(entity, "411422", serial).expect("issued")
+        })
+        .collect();
+    let answers = oracle(
+        &codes
+            .iter()
+            .map(|c| format!("uscc {c}"))
+            .collect::<Vec<_>>(),
+    );
+    for (code, theirs) in codes.iter().zip(answers) {
+        assert!(theirs, "python-stdnum rejects the issued {code}");
+    }
+}

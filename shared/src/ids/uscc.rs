@@ -54,6 +54,37 @@ pub fn org_check_char(first8: &[u8]) -> Option<u8> {
     })
 }
 
+/// Issues the code of a newly registered market entity: registration authority `9` (market
+/// regulation), `entity` type (`1` enterprise, `2` individual business), the six-digit
+/// `division` (county code), an organisation code `MA` + six characters from `serial` with its
+/// GB 11714 check character, and the GB 32100 check character. Distinct serials give distinct
+/// codes (up to 31⁶); `None` if the arguments are malformed.
+pub fn issue(entity: u8, division: &str, serial: u64) -> Option<String> {
+    if !matches!(entity, b'1'..=b'3')
+        || division.len() != 6
+        || !division.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    if serial >= 31u64.pow(6) {
+        return None;
+    }
+    let mut org = b"MA".to_vec();
+    let mut digits = [0u8; 6];
+    let mut n = serial;
+    for d in digits.iter_mut().rev() {
+        *d = ALPHABET[(n % 31) as usize];
+        n /= 31;
+    }
+    org.extend_from_slice(&digits);
+    org.push(org_check_char(&org)?);
+    let mut code = vec![b'9', entity];
+    code.extend_from_slice(division.as_bytes());
+    code.extend_from_slice(&org);
+    code.push(check_char(&code)?);
+    String::from_utf8(code).ok()
+}
+
 /// Checks a unified social credit code and returns it normalised to upper case.
 pub fn check_uscc(input: &str) -> Result<String, UsccError> {
     let code = input.trim().to_ascii_uppercase();
@@ -82,6 +113,25 @@ mod tests {
         "91440101MA5CJQ4N59",
         "913502000728319549",
     ];
+
+    #[test]
+    fn issued_codes_pass_both_checks_and_never_repeat() {
+        let mut seen = std::collections::BTreeSet::new();
+        for serial in (0..20_000u64).chain([31u64.pow(6) - 1]) {
+            let code = issue(b'2', "411422", serial).expect("code");
+            assert_eq!(check_uscc(&code), Ok(code.clone()), "{code}");
+            assert_eq!(&code[..8], "92411422");
+            assert_eq!(
+                org_check_char(&code.as_bytes()[8..16]),
+                Some(code.as_bytes()[16]),
+                "{code}"
+            );
+            assert!(seen.insert(code));
+        }
+        assert_eq!(issue(b'2', "411422", 31u64.pow(6)), None);
+        assert_eq!(issue(b'7', "411422", 1), None);
+        assert_eq!(issue(b'1', "41142", 1), None);
+    }
 
     #[test]
     fn the_published_examples_are_valid() {
