@@ -88,6 +88,13 @@ pub struct ServeArgs {
     /// Folder of the catalogue data files.
     #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
     pub catalogue_dir: PathBuf,
+    /// The address the public reaches this server at: the licence QR codes encode it.
+    #[arg(
+        long,
+        env = "LIANBAN_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
     /// Applications one client address may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod licence;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct AppState {
     /// Staff session cookies carry `Secure` (browsers still accept them from
     /// http://127.0.0.1 and localhost); off only behind a plain-HTTP proxy on another host.
     pub secure_cookies: bool,
+    /// The address the public reaches the server at (the licence QR encodes it).
+    pub public_url: String,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             static_dir: None,
             limits: http::limits::Limits::default(),
             secure_cookies: true,
+            public_url: "http://127.0.0.1:8080".into(),
         })
     }
 }

@@ -89,6 +89,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let state = AppState {
         static_dir: Some(args.static_dir),
+        public_url: args.public_url,
         limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
         ..AppState::new(db, catalogue)?
     };

@@ -115,7 +115,19 @@ pub struct ApplicationStatus {
     pub missing_materials: Vec<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bring_by: Option<String>,
+    /// Once the business registration is approved: the enterprise's code and public page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<LicenceRef>,
     pub items: Vec<SubApplication>,
+}
+
+/// The business licence an application brought into being.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LicenceRef {
+    pub uscc: String,
+    /// The public verify page (what the licence's QR code opens).
+    pub verify_url: String,
 }
 
 /// `POST /api/applications/{number}/reply`: the applicant answers a correction notice (no

@@ -179,6 +179,37 @@ pub struct StaffApplication {
     /// (other departments' ones too, without their decisions): for a joint inspection.
     #[serde(default)]
     pub inspectable: Vec<StaffItem>,
+    /// The enterprise's licence and its permits, once registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<crate::api::LicenceRef>,
+    #[serde(default)]
+    pub permits: Vec<StaffPermit>,
+}
+
+/// A permit of the enterprise, as staff manage it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffPermit {
+    pub id: i64,
+    pub item: String,
+    pub department: String,
+    pub certificate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// `valid`, `expired` (by date), `suspended`, `revoked` or `cancelled`.
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/staff/permits/{id}/state`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PermitStateRequest {
+    /// `valid` (reinstate), `suspended`, `revoked` or `cancelled` (on the holder's request).
+    pub state: String,
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// One entry of an application's history (its part of the audit log).

@@ -136,6 +136,18 @@ impl TestApp {
     }
 
     /// POSTs raw bytes with a content type and optional headers.
+    /// The raw bytes of a GET (images).
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let req = Request::get(path).body(Body::empty()).expect("request");
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        res.into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec()
+    }
+
     pub async fn post_raw(
         &self,
         path: &str,

@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod licence;
 mod logs;
 mod reference;
 mod staff;

@@ -23,7 +23,7 @@ crate::on_both_databases!(
     a_clerk_files_at_the_counter_with_the_same_form,
 );
 
-async fn account(app: &TestApp, username: &str, role: &str, department: Option<&str>) {
+pub(crate) async fn account(app: &TestApp, username: &str, role: &str, department: Option<&str>) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
     let catalogue = backend::catalogue::load(&dir).expect("catalogue");
     let new = NewAccount {
@@ -58,14 +58,14 @@ async fn login_with(
 }
 
 /// Logs in; returns the `Cookie` header value.
-async fn login(app: &TestApp, username: &str) -> String {
+pub(crate) async fn login(app: &TestApp, username: &str) -> String {
     let (status, cookie, body) = login_with(app, username, PASSWORD).await;
     assert_eq!(status, 200, "{body}");
     let cookie = cookie.expect("set-cookie");
     cookie.split(';').next().expect("pair").to_string()
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: &str,
     path: &str,
@@ -163,18 +163,18 @@ async fn repeated_wrong_passwords_lock_the_account(app: &TestApp) {
 }
 
 /// Files the restaurant application (with staff: five items); returns its number.
-async fn file_restaurant(app: &TestApp) -> String {
+pub(crate) async fn file_restaurant(app: &TestApp) -> String {
     file(app, &restaurant()).await
 }
 
-async fn file(app: &TestApp, body: &Value) -> String {
+pub(crate) async fn file(app: &TestApp, body: &Value) -> String {
     let (status, _, created) = app.submit(body, &[]).await;
     assert_eq!(status, 201, "{created}");
     created["number"].as_str().expect("number").to_string()
 }
 
 /// The clerk accepts application `number`; returns it as the clerk sees it.
-async fn accept(app: &TestApp, clerk: &str, number: &str) -> Value {
+pub(crate) async fn accept(app: &TestApp, clerk: &str, number: &str) -> Value {
     let path = format!("/api/staff/applications/{number}");
     let (_, full) = call(app, "GET", &path, Some(clerk), None).await;
     let (status, accepted) = call(
@@ -205,7 +205,7 @@ async fn import_list(
     (status, body)
 }
 
-fn item<'a>(application: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn item<'a>(application: &'a Value, id: &str) -> &'a Value {
     application["items"]
         .as_array()
         .expect("items")
@@ -214,7 +214,12 @@ fn item<'a>(application: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {id} in {application}"))
 }
 
-async fn review(app: &TestApp, cookie: &str, item: &Value, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn review(
+    app: &TestApp,
+    cookie: &str,
+    item: &Value,
+    body: Value,
+) -> (StatusCode, Value) {
     let mut body = body;
     body["version"] = item["version"].clone();
     let path = format!("/api/staff/items/{}/review", item["id"]);
@@ -756,7 +761,7 @@ async fn a_joint_inspection_pauses_every_item_and_is_recorded_once(app: &TestApp
     }
 }
 
-async fn applicant(
+pub(crate) async fn applicant(
     app: &TestApp,
     method: &str,
     number: &str,

@@ -5,6 +5,7 @@
 pub mod applications;
 pub mod audit;
 pub mod credit;
+pub mod enterprises;
 pub mod idempotency;
 pub mod review;
 pub mod staff;

@@ -328,6 +328,12 @@ async fn status_of(
             .get("bring_by")
             .and_then(Value::as_str)
             .map(str::to_string),
+        licence: crate::db::enterprises::of_application(&state.db, app.id)
+            .await?
+            .map(|e| shared::api::LicenceRef {
+                verify_url: super::verify::verify_url(state, &e.verify_token),
+                uscc: e.uscc,
+            }),
         intake: app.status,
         number: app.number,
         bundle: app.bundle,

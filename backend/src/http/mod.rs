@@ -7,6 +7,7 @@ pub mod limits;
 pub mod openapi;
 pub mod review;
 pub mod staff;
+pub mod verify;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -65,11 +66,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/staff/inspections/{id}/record",
             post(review::record_joint_inspection),
         )
+        .route("/api/staff/permits/{id}/state", post(review::permit_state))
         .route(
             "/api/staff/dishonesty-list",
             post(review::import_dishonesty_list),
         )
         .route("/api/openapi.json", get(openapi::document))
+        .route("/v/{token}", get(verify::page_of))
+        .route("/v/{token}/{file}", get(verify::qr_image))
         .route("/api/{*rest}", any(not_found))
         .route("/healthz", get(|| async { "ok" }))
         .method_not_allowed_fallback(method_not_allowed)

@@ -10,17 +10,18 @@ use shared::Lang;
 use shared::form::Answers;
 use shared::staff::{
     HistoryEntry, InspectionResult, IntakeDecision, IntakeEntry, IntakeRequest,
-    JointInspectionRequest, ReviewRequest, Role, StaffApplication, StaffItem,
+    JointInspectionRequest, PermitStateRequest, ReviewRequest, Role, StaffApplication, StaffItem,
+    StaffPermit,
 };
 use shared::status::{ReviewAction, SubStatus};
 
 use super::staff::StaffUser;
 use super::{Json, ReqLang, text};
-use crate::AppState;
 use crate::db::audit;
 use crate::db::review::{self as db_review, AppRow, ItemChange, ItemRow};
 use crate::domain::clock::{county_date, now_unix, rfc3339};
 use crate::error::AppError;
+use crate::{AppState, licence};
 
 fn not_found(lang: Lang) -> AppError {
     AppError::client(
@@ -151,8 +152,29 @@ async fn staff_application(
             ..staff_item(state, r)
         })
         .collect();
+    let today = shared::date::format_iso_date(county_date(now_unix()));
+    let enterprise = crate::db::enterprises::of_application(&state.db, app.id).await?;
+    let mut permits = Vec::new();
+    if let Some(e) = &enterprise {
+        for p in crate::db::enterprises::permits_of(&state.db, e.id).await? {
+            permits.push(StaffPermit {
+                state: super::verify::public_state(&p, &today).to_string(),
+                id: p.id,
+                item: p.item,
+                department: p.department,
+                certificate: p.certificate,
+                valid_until: p.valid_until,
+                reason: p.reason,
+            });
+        }
+    }
     Ok(StaffApplication {
         inspectable,
+        licence: enterprise.map(|e| shared::api::LicenceRef {
+            verify_url: super::verify::verify_url(state, &e.verify_token),
+            uscc: e.uscc,
+        }),
+        permits,
         bundle_name: state
             .catalogue
             .bundle(&app.bundle)
@@ -642,7 +664,10 @@ pub async fn review(
             decision.insert(key.into(), json!(m));
         }
         ReviewAction::Approve => {
-            decision.insert("certificate".into(), json!(certificate()?));
+            // The business licence's number is the credit code issued on approval.
+            if row.item != licence::REGISTRATION {
+                decision.insert("certificate".into(), json!(certificate()?));
+            }
             if let Some(until) = valid_until() {
                 decision.insert("valid_until".into(), json!(until));
             }
@@ -696,6 +721,39 @@ pub async fn review(
     } else {
         (None, paused_total(&state, &row, today))
     };
+    // An approval makes a permit of the enterprise; the registration's creates the enterprise.
+    let approved = to == SubStatus::Approved;
+    let enterprise = if approved {
+        crate::db::enterprises::of_application(&state.db, row.application_id).await?
+    } else {
+        None
+    };
+    let earlier: Vec<(ItemRow, serde_json::Map<String, Value>)> = if approved {
+        db_review::items_of(&state.db, row.application_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.id != row.id && r.status == SubStatus::Approved.as_str())
+            .map(|r| {
+                let d = decision_of(&r);
+                (r, d)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut tx = state.db.pool.begin().await?;
+    let mut enterprise_id = enterprise.map(|e| e.id);
+    if approved && row.item == licence::REGISTRATION && enterprise_id.is_none() {
+        let app = db_review::application(&state.db, &row.number)
+            .await?
+            .ok_or_else(|| not_found(lang))?;
+        let (id, uscc) =
+            licence::create_enterprise(&mut tx, &state.catalogue, &app, &today_text(today), now)
+                .await?;
+        decision.insert("certificate".into(), json!(uscc));
+        enterprise_id = Some(id);
+        licence::attach_approved(&mut tx, id, &earlier, &today_text(today), now).await?;
+    }
     let decision_text = Value::Object(decision.clone()).to_string();
     let change = ItemChange {
         status: to.as_str(),
@@ -704,9 +762,12 @@ pub async fn review(
         decision: Some(&decision_text),
         inspection_id: row.inspection_id,
     };
-    let mut tx = state.db.pool.begin().await?;
     if !db_review::change_item(&mut tx, &row, &change, now).await? {
         return Err(stale(lang));
+    }
+    if let (true, Some(id)) = (approved, enterprise_id) {
+        let this = [(row.clone(), decision.clone())];
+        licence::attach_approved(&mut tx, id, &this, &today_text(today), now).await?;
     }
     let subject = format!("item {}", row.id);
     let action = format!("review.{}", req.action.as_str());
@@ -961,4 +1022,47 @@ pub async fn import_dishonesty_list(
     .await?;
     tx.commit().await?;
     Ok(Json(json!({ "entries": entries.len() })))
+}
+
+/// A department changes the state of one of its own permits: suspend, revoke (a reason
+/// required), reinstate, or cancel on the holder's request. The public page shows it at once.
+#[utoipa::path(post, path = "/api/staff/permits/{id}/state", tag = "staff",
+    params(("id" = i64, Path)), request_body = PermitStateRequest,
+    responses((status = 200), (status = 403), (status = 404), (status = 422)))]
+pub async fn permit_state(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    Path(id): Path<i64>,
+    Json(req): Json<PermitStateRequest>,
+) -> Result<Json<Value>, AppError> {
+    user.require(&[Role::Reviewer], lang)?;
+    let permit = crate::db::enterprises::permit(&state.db, id)
+        .await?
+        .filter(|p| user.department.as_deref() == Some(p.department.as_str()))
+        .ok_or_else(|| not_found(lang))?;
+    if !["valid", "suspended", "revoked", "cancelled"].contains(&req.state.as_str()) {
+        return Err(field_error("state", lang, "无效的状态", "Unknown state"));
+    }
+    let reason = checked_message(req.reason.as_deref());
+    if req.state != "valid" && reason.is_none() {
+        return Err(field_error("reason", lang, "请写明理由", "Give the reason"));
+    }
+    let now = now_unix();
+    let mut tx = state.db.pool.begin().await?;
+    crate::db::enterprises::set_state(&mut tx, &permit, &req.state, reason, now).await?;
+    let subject = format!("permit {}", permit.id);
+    audit::append(
+        &mut tx,
+        &user.entry(
+            "permit.state",
+            &subject,
+            json!({ "state": permit.state }),
+            json!({ "state": req.state, "reason": reason }),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "id": permit.id, "state": req.state })))
 }

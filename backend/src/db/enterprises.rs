@@ -1,0 +1,180 @@
+//! Enterprises and their permits: created when a business registration is approved; every
+//! later approval of the application attaches its permit, in the approval's transaction.
+
+use sqlx::{Any, Transaction};
+
+use super::Db;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnterpriseRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub entity_type: String,
+    pub address: String,
+    pub legal_rep: String,
+    pub scope: String,
+    pub established_on: String,
+    pub verify_token: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PermitRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub item: String,
+    pub department: String,
+    pub certificate: String,
+    pub issued_on: String,
+    pub valid_until: Option<String>,
+    pub state: String,
+    pub reason: Option<String>,
+    pub updated_at: i64,
+}
+
+const ENTERPRISE: &str = "id, application_id, uscc, name, entity_type, address, legal_rep, scope, established_on, verify_token, updated_at";
+const PERMIT: &str = "id, enterprise_id, item, department, certificate, issued_on, valid_until, state, reason, updated_at";
+
+/// The next serial for a credit code.
+pub async fn next_serial(tx: &mut Transaction<'_, Any>, now: i64) -> sqlx::Result<i64> {
+    let (id,): (i64,) =
+        sqlx::query_as("INSERT INTO uscc_serials (issued_at) VALUES ($1) RETURNING id")
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(id)
+}
+
+pub struct NewEnterprise<'a> {
+    pub application_id: i64,
+    pub uscc: &'a str,
+    pub name: &'a str,
+    pub entity_type: &'a str,
+    pub address: &'a str,
+    pub legal_rep: &'a str,
+    pub scope: &'a str,
+    pub established_on: &'a str,
+    pub verify_token: &'a str,
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    e: &NewEnterprise<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO enterprises (application_id, uscc, name, entity_type, address, legal_rep, scope, established_on, verify_token, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(e.application_id)
+    .bind(e.uscc)
+    .bind(e.name)
+    .bind(e.entity_type)
+    .bind(e.address)
+    .bind(e.legal_rep)
+    .bind(e.scope)
+    .bind(e.established_on)
+    .bind(e.verify_token)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn of_application(db: &Db, application_id: i64) -> sqlx::Result<Option<EnterpriseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTERPRISE} FROM enterprises WHERE application_id = $1"
+    )))
+    .bind(application_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub async fn by_token(db: &Db, token: &str) -> sqlx::Result<Option<EnterpriseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTERPRISE} FROM enterprises WHERE verify_token = $1"
+    )))
+    .bind(token)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub struct NewPermit<'a> {
+    pub enterprise_id: i64,
+    pub sub_application_id: i64,
+    pub item: &'a str,
+    pub department: &'a str,
+    pub certificate: &'a str,
+    pub issued_on: &'a str,
+    pub valid_until: Option<&'a str>,
+}
+
+/// Attaches a permit (once per item of an application) and marks the enterprise changed.
+pub async fn attach(
+    tx: &mut Transaction<'_, Any>,
+    p: &NewPermit<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO permits (enterprise_id, sub_application_id, item, department, certificate, issued_on, valid_until, state, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'valid', $8) ON CONFLICT (sub_application_id) DO NOTHING",
+    )
+    .bind(p.enterprise_id)
+    .bind(p.sub_application_id)
+    .bind(p.item)
+    .bind(p.department)
+    .bind(p.certificate)
+    .bind(p.issued_on)
+    .bind(p.valid_until)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    touch(tx, p.enterprise_id, now).await
+}
+
+async fn touch(tx: &mut Transaction<'_, Any>, enterprise_id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE enterprises SET updated_at = $2 WHERE id = $1")
+        .bind(enterprise_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn permits_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<PermitRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PERMIT} FROM permits WHERE enterprise_id = $1 ORDER BY id"
+    )))
+    .bind(enterprise_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn permit(db: &Db, id: i64) -> sqlx::Result<Option<PermitRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PERMIT} FROM permits WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Sets a permit's state (and reason), and marks its enterprise changed.
+pub async fn set_state(
+    tx: &mut Transaction<'_, Any>,
+    permit: &PermitRow,
+    state: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE permits SET state = $2, reason = $3, updated_at = $4 WHERE id = $1")
+        .bind(permit.id)
+        .bind(state)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    touch(tx, permit.enterprise_id, now).await
+}

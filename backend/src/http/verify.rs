@@ -1,0 +1,243 @@
+//! The public verify page a licence's QR code opens: server-rendered HTML, no script, no wasm,
+//! a few kilobytes — fast on a slow mobile network. It shows what a licence shows publicly (name,
+//! code, type, address, the legal representative's name partly masked, scope, date) and every
+//! permit with its state and validity, read live (never cached). Never an ID number or phone.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use html_escape::encode_text as esc;
+use shared::Lang;
+
+use super::ReqLang;
+use crate::AppState;
+use crate::db::enterprises::{self as db_ent, EnterpriseRow, PermitRow};
+use crate::domain::clock::{county_date, now_unix, rfc3339};
+use crate::error::AppError;
+
+/// The verify page's address for a token.
+pub fn verify_url(state: &AppState, token: &str) -> String {
+    format!("{}/v/{token}", state.public_url.trim_end_matches('/'))
+}
+
+/// Tokens are 22 base64url characters; anything else is not looked up.
+fn plausible(token: &str) -> bool {
+    token.len() == 22
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `张三` → `张*`: the family name and a star per further character.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
+/// A permit's state as the public sees it: `valid` past its last day is `expired`.
+pub fn public_state(p: &PermitRow, today: &str) -> &'static str {
+    match p.state.as_str() {
+        "valid" if p.valid_until.as_deref().is_some_and(|u| u < today) => "expired",
+        "valid" => "valid",
+        "suspended" => "suspended",
+        "revoked" => "revoked",
+        _ => "cancelled",
+    }
+}
+
+pub fn state_label(state: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match state {
+        "valid" => ("有效", "Valid"),
+        "expired" => ("已过期", "Expired"),
+        "suspended" => ("暂停", "Suspended"),
+        "revoked" => ("已撤销", "Revoked"),
+        _ => ("已注销", "Cancelled"),
+    };
+    if lang == Lang::Zh { zh } else { en }
+}
+
+const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1b1f24;background:#f4f6f9}\
+header{background:#0b5cad;color:#fff;padding:12px 16px}main{max-width:720px;margin:0 auto;padding:12px}\
+section{background:#fff;border:1px solid #d8dee6;border-radius:10px;padding:12px 16px;margin:12px 0}\
+h1{font-size:1.3rem;margin:0 0 4px}h2{font-size:1.1rem;margin:0 0 8px}dl{margin:0}dt{color:#5a6470;font-size:14px}\
+dd{margin:0 0 8px;word-break:break-all}ul{list-style:none;padding:0;margin:0}li{padding:8px 0;border-top:1px solid #d8dee6}\
+.s{float:right;border-radius:999px;padding:0 10px;font-size:14px;background:#e8f0fa;color:#084483}\
+.valid{background:#e7f4ea;color:#1e6b34}.revoked,.expired,.cancelled{background:#fbe9e8;color:#b3261e}\
+.suspended{background:#fff4de;color:#8a5a00}.m{color:#5a6470;font-size:14px}.code{font-family:ui-monospace,monospace}";
+
+fn page(lang: Lang, title: &str, body: &str) -> String {
+    let html_lang = if lang == Lang::Zh { "zh-CN" } else { "en" };
+    format!(
+        "<!doctype html><html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
+<title>{title}</title><style>{STYLE}</style></head><body><header>{}</header><main>{body}</main></body></html>",
+        if lang == Lang::Zh {
+            "证照联办 · 营业执照核验"
+        } else {
+            "Lianban · licence check"
+        },
+        title = esc(title),
+    )
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // A permit revoked a second ago must show revoked: never served from a cache.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn not_found(lang: Lang) -> Response {
+    let t = if lang == Lang::Zh {
+        "没有找到这份执照"
+    } else {
+        "No such licence"
+    };
+    let body = format!(
+        "<section><h1>{t}</h1><p class=\"m\">{}</p></section>",
+        if lang == Lang::Zh {
+            "请核对二维码或链接是否完整。"
+        } else {
+            "Check that the QR code or link is complete."
+        }
+    );
+    html(StatusCode::NOT_FOUND, page(lang, t, &body))
+}
+
+fn render(e: &EnterpriseRow, permits: &[PermitRow], state: &AppState, lang: Lang) -> String {
+    let today = shared::date::format_iso_date(county_date(now_unix()));
+    let zh = lang == Lang::Zh;
+    let t = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let field = |label: &str, value: &str| format!("<dt>{label}</dt><dd>{}</dd>", esc(value));
+    let mut facts = String::new();
+    facts += &format!(
+        "<dt>{}</dt><dd class=\"code\">{}</dd>",
+        t("统一社会信用代码", "Unified social credit code"),
+        esc(&e.uscc)
+    );
+    facts += &field(t("类型", "Type"), &e.entity_type);
+    facts += &field(t("经营场所", "Address"), &e.address);
+    facts += &field(
+        t("经营者 / 法定代表人", "Operator / legal representative"),
+        &mask_name(&e.legal_rep),
+    );
+    facts += &field(t("经营范围", "Scope"), &e.scope);
+    facts += &field(t("成立日期", "Established"), &e.established_on);
+    let mut list = String::new();
+    for p in permits {
+        let (name, dept) = (
+            state
+                .catalogue
+                .item(&p.item)
+                .map(|i| i.name.get(lang).to_string())
+                .unwrap_or_default(),
+            state
+                .catalogue
+                .department(&p.department)
+                .map(|d| d.name.get(lang).to_string())
+                .unwrap_or_default(),
+        );
+        let s = public_state(p, &today);
+        let validity = match &p.valid_until {
+            Some(u) => format!("{} {} – {u}", t("有效期", "valid"), p.issued_on),
+            None => format!("{} {}", t("核发于", "issued"), p.issued_on),
+        };
+        let reason = p
+            .reason
+            .as_deref()
+            .filter(|_| s != "valid")
+            .map(|r| format!("<br><span class=\"m\">{}</span>", esc(r)))
+            .unwrap_or_default();
+        list += &format!(
+            "<li data-item=\"{}\"><span class=\"s {s}\">{}</span><strong>{}</strong><br><span class=\"m\">{} · <span class=\"code\">{}</span> · {}</span>{reason}</li>",
+            esc(&p.item),
+            state_label(s, lang),
+            esc(&name),
+            esc(&dept),
+            esc(&p.certificate),
+            esc(&validity),
+        );
+    }
+    let body = format!(
+        "<section><h1>{}</h1><dl>{facts}</dl></section><section><h2>{} ({})</h2><ul>{list}</ul></section>\
+<p class=\"m\">{} {} · {}</p>",
+        esc(&e.name),
+        t("证照信息", "Licence and permits"),
+        permits.len(),
+        t("数据实时查询，最后更新于", "Live data, last changed"),
+        esc(&rfc3339(e.updated_at)),
+        t(
+            "本页不显示身份证号码、电话等个人信息",
+            "No ID numbers or phone numbers are shown"
+        ),
+    );
+    page(lang, &e.name, &body)
+}
+
+/// `GET /v/{token}`: the public verify page.
+pub async fn page_of(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    if !plausible(&token) {
+        return Ok(not_found(lang));
+    }
+    let Some(e) = db_ent::by_token(&state.db, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    let permits = db_ent::permits_of(&state.db, e.id).await?;
+    Ok(html(StatusCode::OK, render(&e, &permits, &state, lang)))
+}
+
+fn qr(state: &AppState, token: &str) -> Option<qrcode::QrCode> {
+    qrcode::QrCode::with_error_correction_level(verify_url(state, token), qrcode::EcLevel::Q).ok()
+}
+
+/// `GET /v/{token}/qr.svg` and `/v/{token}/qr.png`: the code printed on the licence.
+pub async fn qr_image(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((token, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    if !plausible(&token) || db_ent::by_token(&state.db, &token).await?.is_none() {
+        return Ok(not_found(lang));
+    }
+    let code = qr(&state, &token).ok_or_else(|| anyhow::anyhow!("QR encoding failed"))?;
+    let (content_type, bytes) = match file.as_str() {
+        "qr.svg" => (
+            "image/svg+xml",
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(240, 240)
+                .build()
+                .into_bytes(),
+        ),
+        "qr.png" => {
+            let img = code
+                .render::<image::Luma<u8>>()
+                .min_dimensions(240, 240)
+                .build();
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png)
+                .map_err(|e| anyhow::anyhow!("PNG: {e}"))?;
+            ("image/png", out.into_inner())
+        }
+        _ => return Ok(not_found(lang)),
+    };
+    let mut res = bytes.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(res)
+}

@@ -1,0 +1,212 @@
+//! The licence and its permits: approving the business registration issues the credit code and
+//! the enterprise; every approved item becomes a permit; the public verify page and its QR show
+//! them live — on SQLite and on PostgreSQL.
+
+use serde_json::json;
+use shared::ids::check_uscc;
+
+use crate::helpers::{TestApp, restaurant};
+use crate::staff::{accept, account, applicant, call, item, login, review};
+
+crate::on_both_databases!(
+    the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live
+);
+
+async fn the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live(
+    app: &TestApp,
+) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    account(app, "psb", "reviewer", Some("psb")).await;
+    let (clerk, samr, psb) = (
+        login(app, "clerk").await,
+        login(app, "samr").await,
+        login(app, "psb").await,
+    );
+    let (status, _, created) = app.submit(&restaurant(), &[]).await;
+    assert_eq!(status, 201);
+    let number = created["number"].as_str().expect("number").to_string();
+    let token = created["token"].as_str().expect("token").to_string();
+    let accepted = accept(app, &clerk, &number).await;
+
+    // The food permit first: no enterprise yet, it waits for the registration.
+    let (status, _) = review(
+        app,
+        &samr,
+        item(&accepted, "food_business_permit"),
+        json!({"action": "approve", "certificate": "JY34114220000009"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, registered) = review(
+        app,
+        &samr,
+        item(&accepted, "business_registration"),
+        json!({"action": "approve"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{registered}");
+    let uscc = registered["decision"]["certificate"]
+        .as_str()
+        .expect("issued code")
+        .to_string();
+    assert_eq!(check_uscc(&uscc), Ok(uscc.clone()));
+    assert!(
+        uscc.starts_with("92411422"),
+        "an individual business of this county: {uscc}"
+    );
+    let (_, seal_view) = call(
+        app,
+        "GET",
+        &format!("/api/staff/applications/{number}"),
+        Some(&psb),
+        None,
+    )
+    .await;
+    let (status, _) = review(
+        app,
+        &psb,
+        item(&seal_view, "seal_filing"),
+        json!({"action": "approve", "certificate": "GA-0001"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let (_, staff_view) = call(
+        app,
+        "GET",
+        &format!("/api/staff/applications/{number}"),
+        Some(&clerk),
+        None,
+    )
+    .await;
+    assert_eq!(staff_view["licence"]["uscc"], uscc.as_str());
+    let permits: Vec<&str> = staff_view["permits"]
+        .as_array()
+        .expect("permits")
+        .iter()
+        .map(|p| p["item"].as_str().expect("item"))
+        .collect();
+    assert_eq!(
+        permits,
+        [
+            "food_business_permit",
+            "business_registration",
+            "seal_filing"
+        ]
+    );
+    let url = staff_view["licence"]["verify_url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let path = url.trim_start_matches("http://127.0.0.1:8080").to_string();
+    assert!(path.starts_with("/v/") && path.len() == 25, "{url}");
+    // The applicant's status links the same page.
+    let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
+    assert_eq!(s["licence"]["verify_url"], url.as_str());
+    assert_eq!(s["licence"]["uscc"], uscc.as_str());
+    let (status, headers, html) = app.get(&path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    let html = html.as_str().expect("html").to_string();
+    assert!(html.len() <= 30 * 1024, "{} bytes", html.len());
+    for shown in [
+        "睢县老张家常菜馆",
+        &uscc,
+        "食品经营许可",
+        "JY34114220000009",
+        "张*",
+        "有效",
+        "个体工商户",
+    ] {
+        assert!(html.contains(shown), "{shown}");
+    }
+    for hidden in [
+        "11010519491231002",
+        "13800138000",
+        "13900139000",
+        "张三",
+        "<script",
+    ] {
+        assert!(!html.contains(hidden), "{hidden} must not appear");
+    }
+
+    // Only the issuing department changes a permit; a revocation shows at once.
+    let food = staff_view["permits"]
+        .as_array()
+        .expect("permits")
+        .iter()
+        .find(|p| p["item"] == "food_business_permit")
+        .expect("food")
+        .clone();
+    let state_path = format!("/api/staff/permits/{}/state", food["id"]);
+    let (status, _) = call(
+        app,
+        "POST",
+        &state_path,
+        Some(&psb),
+        Some(json!({"state": "revoked", "reason": "x"})),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        app,
+        "POST",
+        &state_path,
+        Some(&samr),
+        Some(json!({"state": "revoked"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        app,
+        "POST",
+        &state_path,
+        Some(&samr),
+        Some(json!({"state": "revoked", "reason": "以欺骗手段取得许可"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, _, html) = app.get(&path, None).await;
+    let html = html.as_str().expect("html");
+    assert!(
+        html.contains("已撤销") && html.contains("以欺骗手段取得许可"),
+        "revoked at once"
+    );
+
+    // Unknown or malformed tokens: a plain 404 page.
+    for bad in ["/v/AAAAAAAAAAAAAAAAAAAAAA", "/v/short", "/v/../etc"] {
+        let (status, _, _) = app.get(bad, None).await;
+        assert_eq!(status, 404, "{bad}");
+    }
+
+    // The QR decodes (zbarimg, an independent decoder) to the page's address.
+    let (status, headers, _) = app.get(&format!("{path}/qr.svg"), None).await;
+    assert_eq!(
+        (
+            status.as_u16(),
+            headers["content-type"].to_str().expect("t")
+        ),
+        (200, "image/svg+xml")
+    );
+    let png = app.get_bytes(&format!("{path}/qr.png")).await;
+    let file = std::env::temp_dir().join(format!(
+        "lianban-qr-{}-{}.png",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(&file, png).expect("png");
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&file)
+        .output()
+        .expect("zbarimg (apt install zbar-tools)");
+    std::fs::remove_file(&file).ok();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), url);
+}
