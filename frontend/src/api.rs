@@ -210,3 +210,17 @@ pub async fn import_list(csv: String, lang: Lang) -> Result<serde_json::Value, A
         .map_err(|e| network(lang, e))?;
     decode(res, lang).await
 }
+
+pub async fn permit_state(
+    id: i64,
+    body: &shared::staff::PermitStateRequest,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    post(
+        &format!("/api/staff/permits/{id}/state"),
+        body,
+        lang,
+        NO_HEADER,
+    )
+    .await
+}

@@ -90,8 +90,8 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     assert_eq!(
         permits,
         [
-            "food_business_permit",
             "business_registration",
+            "food_business_permit",
             "seal_filing"
         ]
     );

@@ -132,12 +132,50 @@ test('window, two departments in parallel, and the applicant watching', async ()
   assert.deepEqual(await accessibilityProblems(samr.page), []);
   await shot(samr.page, 'desktop-staff-review');
 
+  // The business registration: approving it issues the credit code and the licence, whose
+  // public page a phone opens from the QR — plain HTML, no wasm, a few kilobytes.
+  const registration = item(samr.page, 'business_registration');
+  await registration.locator('details', { hasText: '准予许可' }).first().locator('summary').click();
+  await registration.getByRole('button', { name: '确认准予许可' }).click();
+  await samr.page.getByRole('heading', { name: '营业执照与许可（一业一证）' }).waitFor();
+  const verifyUrl = await samr.page.getByRole('link', { name: '公开核验页' }).getAttribute('href');
+  const uscc = (await samr.page.getByText(/^统一社会信用代码：/).innerText()).match(/[0-9A-Z]{18}/)[0];
+  assert.match(uscc, /^92411422/);
+
+  const phoneContext = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const phone = await phoneContext.newPage();
+  const requests = [];
+  phone.on('request', (r) => requests.push(r.url()));
+  const response = await phone.goto(verifyUrl);
+  const html = await response.text();
+  assert.ok(Buffer.byteLength(html) <= 30 * 1024, `verify page ${Buffer.byteLength(html)} bytes`);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(verifyUrl) || u.endsWith('.wasm') || u.endsWith('.js')), [], 'nothing but the page');
+  await phone.getByRole('heading', { name: '睢县老张家常菜馆' }).waitFor();
+  await phone.getByText(uscc).first().waitFor();
+  await phone.locator('li[data-item="food_business_permit"]').getByText('有效', { exact: true }).waitFor();
+  assert.equal(await phone.getByText('张三').count(), 0, 'the name is masked');
+  assert.deepEqual(await accessibilityProblems(phone), []);
+  await shot(phone, 'phone-verify');
+
+  // The market regulator revokes the food permit: the public page shows it at once.
+  const foodPermit = samr.page.locator('li[data-permit="food_business_permit"]');
+  await foodPermit.getByText('变更许可状态').click();
+  await foodPermit.getByLabel('理由').fill('以欺骗手段取得许可');
+  await foodPermit.getByRole('button', { name: '撤销许可' }).click();
+  await samr.page.locator('li[data-permit="food_business_permit"]').getByText('已撤销').waitFor();
+  await phone.reload();
+  await phone.locator('li[data-item="food_business_permit"]').getByText('已撤销', { exact: true }).waitFor();
+  await phone.getByText('以欺骗手段取得许可').waitFor();
+  await phoneContext.close();
+
   // The applicant's page, never reloaded, caught up by itself.
   const appFood = item(applicant, 'food_business_permit');
   await appFood.getByText('已办结（准予许可）').waitFor({ timeout: 30000 });
   await appFood.getByText('许可证编号：JY34114220000001').waitFor();
+  await applicant.getByText(`营业执照已核发，统一社会信用代码：${uscc} ·`).waitFor({ timeout: 30000 });
   await applicant.getByText(/已容缺受理，请于 .* 前补交：食品安全管理制度/).waitFor();
   await item(applicant, 'fire_safety_inspection').getByText(/^承诺办结日期：/).waitFor();
+  await applicant.getByRole('link', { name: '查看执照及全部许可（扫码页）' }).waitFor();
   assert.deepEqual(await accessibilityProblems(applicant), []);
   await shot(applicant, 'phone-status-live');
 

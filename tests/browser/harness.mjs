@@ -42,6 +42,7 @@ export async function startServer() {
       ...process.env,
       LIANBAN_LISTEN: `127.0.0.1:${port}`,
       DATABASE_URL: databaseUrl,
+      LIANBAN_PUBLIC_URL: base,
       LIANBAN_STATIC_DIR: join(root, 'dist'),
       LIANBAN_CATALOGUE_DIR: join(root, 'catalogue'),
       RUST_LOG: 'warn',

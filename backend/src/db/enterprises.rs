@@ -145,7 +145,8 @@ async fn touch(tx: &mut Transaction<'_, Any>, enterprise_id: i64, now: i64) -> s
 
 pub async fn permits_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<PermitRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PERMIT} FROM permits WHERE enterprise_id = $1 ORDER BY id"
+        "SELECT {PERMIT} FROM permits WHERE enterprise_id = $1
+         ORDER BY CASE WHEN item = 'business_registration' THEN 0 ELSE 1 END, id"
     )))
     .bind(enterprise_id)
     .fetch_all(&db.pool)

@@ -34,9 +34,27 @@ pub fn rfc3339(unix: i64) -> String {
     )
 }
 
+/// Beijing time to the minute, as people read it: `2026-11-28 14:15 (UTC+8)`.
+pub fn county_minute(unix: i64) -> String {
+    let t = OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_offset(CST);
+    format!(
+        "{} {:02}:{:02} (UTC+8)",
+        shared::date::format_iso_date(t.date()),
+        t.hour(),
+        t.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_minute_in_beijing() {
+        assert_eq!(county_minute(1_795_850_100), "2026-11-28 15:15 (UTC+8)");
+    }
 
     #[test]
     fn the_county_day_turns_at_beijing_midnight() {

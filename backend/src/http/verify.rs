@@ -12,7 +12,7 @@ use shared::Lang;
 use super::ReqLang;
 use crate::AppState;
 use crate::db::enterprises::{self as db_ent, EnterpriseRow, PermitRow};
-use crate::domain::clock::{county_date, now_unix, rfc3339};
+use crate::domain::clock::{county_date, county_minute, now_unix};
 use crate::error::AppError;
 
 /// The verify page's address for a token.
@@ -173,7 +173,7 @@ fn render(e: &EnterpriseRow, permits: &[PermitRow], state: &AppState, lang: Lang
         t("证照信息", "Licence and permits"),
         permits.len(),
         t("数据实时查询，最后更新于", "Live data, last changed"),
-        esc(&rfc3339(e.updated_at)),
+        esc(&county_minute(e.updated_at)),
         t(
             "本页不显示身份证号码、电话等个人信息",
             "No ID numbers or phone numbers are shown"

@@ -187,6 +187,12 @@ fn view_application(
                 </li> }).collect_view()}
             </ul>
             {missing}
+            {s.licence.clone().map(|lic| view! {
+                <p class="licence-line">
+                    {format!("{}{} · ", tr(l, "营业执照已核发，统一社会信用代码：", "Business licence issued, credit code: "), lic.uscc)}
+                    <a href=lic.verify_url>{tr(l, "查看执照及全部许可（扫码页）", "See the licence and every permit (the QR page)")}</a>
+                </p>
+            })}
             <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
         <section class="panel link-panel">

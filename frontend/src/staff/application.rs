@@ -127,6 +127,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     <p class="error" role="alert">{move || page.message.get()}</p>
                     {(user.role == Role::Clerk && a.intake == "submitted").then(|| intake_panel(page, &a, form, l))}
                     {items_panel(page, &user, &a, &names, l)}
+                    {licence_panel(page, &user, &a, &names, l)}
                     {answers}
                     <section class="panel">
                         <h2>{tr(l, "办理记录（全程留痕）", "History (full trace)")}</h2>
@@ -149,6 +150,7 @@ struct Names {
     materials: Vec<(String, String)>,
     /// Items whose commitment path the applicant chose (and the item allows).
     committed: Vec<String>,
+    items: Vec<(String, String)>,
 }
 
 impl Names {
@@ -179,7 +181,16 @@ impl Names {
                 .filter(|i| i.commitment_allowed && chosen(&i.id))
                 .map(|i| i.id.clone())
                 .collect(),
+            items: f
+                .items
+                .iter()
+                .map(|i| (i.id.clone(), i.name.get(l).to_string()))
+                .collect(),
         }
+    }
+
+    fn item_name(&self, id: &str) -> String {
+        Names::name(&self.items, id).to_string()
     }
 
     fn name<'a>(list: &'a [(String, String)], id: &'a str) -> &'a str {
@@ -489,4 +500,64 @@ fn answers_view(a: &StaffApplication, form: &BundleView, l: Lang) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The enterprise's licence (its QR and public page) and its permits; a department changes the
+/// state of its own permits.
+fn licence_panel(
+    page: Page,
+    user: &StaffProfile,
+    a: &StaffApplication,
+    names: &Names,
+    l: Lang,
+) -> Option<AnyView> {
+    let lic = a.licence.clone()?;
+    let dept = user.department.clone();
+    let permits = a.permits.clone();
+    let state_label = |s: &str| match s {
+        "valid" => tr(l, "有效", "Valid"),
+        "expired" => tr(l, "已过期", "Expired"),
+        "suspended" => tr(l, "暂停", "Suspended"),
+        "revoked" => tr(l, "已撤销", "Revoked"),
+        _ => tr(l, "已注销", "Cancelled"),
+    };
+    // Same origin: the page's own path, whatever public address the QR carries.
+    let qr = lic
+        .verify_url
+        .find("/v/")
+        .map(|i| format!("{}/qr.svg", &lic.verify_url[i..]))
+        .unwrap_or_default();
+    Some(view! {
+        <section class="panel">
+            <h2>{tr(l, "营业执照与许可（一业一证）", "Licence and permits")}</h2>
+            <p>{format!("{}{}", tr(l, "统一社会信用代码：", "Credit code: "), lic.uscc)}
+                " · " <a href=lic.verify_url.clone()>{tr(l, "公开核验页", "Public verify page")}</a></p>
+            <img class="licence-qr" src=qr alt=tr(l, "营业执照二维码", "Licence QR code") width="160" height="160" />
+            <ul class="subs">{permits.into_iter().map(|p| {
+                let own = dept.as_deref() == Some(p.department.as_str());
+                let id = p.id;
+                let change = move |state: &'static str| move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let body = shared::staff::PermitStateRequest { state: state.into(), reason: some(value_of(&format!("permit-reason-{id}"))) };
+                    page.act(async move { api::permit_state(id, &body, lang_untracked()).await });
+                };
+                view! { <li class="sub" data-permit=p.item.clone()>
+                    <span class="sub-name">{names.item_name(&p.item)}</span>
+                    <span class="sub-dept">{format!("{} · {}", Names::name(&names.departments, &p.department), p.certificate)}</span>
+                    <span class=format!("badge {}", p.state)>{state_label(&p.state)}</span>
+                    {own.then(|| view! {
+                        <details class="sub-note"><summary>{tr(l, "变更许可状态", "Change the permit's state")}</summary>
+                            <form on:submit=change("revoked")>
+                                <label class="label" for=format!("permit-reason-{id}")>{tr(l, "理由", "Reason")}</label>
+                                <input id=format!("permit-reason-{id}") />
+                                <button type="submit" class="button">{tr(l, "撤销许可", "Revoke")}</button>
+                            </form>
+                            <form on:submit=change("suspended")><button type="submit" class="button">{tr(l, "暂停（使用上方理由）", "Suspend (reason above)")}</button></form>
+                            <form on:submit=change("valid")><button type="submit" class="button">{tr(l, "恢复有效", "Reinstate")}</button></form>
+                        </details>
+                    })}
+                </li> }
+            }).collect_view()}</ul>
+        </section>
+    }.into_any())
 }
