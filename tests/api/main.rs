@@ -503,7 +503,7 @@ async fn one_address_filing_too_fast_is_told_to_wait_and_others_are_not() {
         body["message"]
             .as_str()
             .expect("message")
-            .contains("提交过于频繁")
+            .contains("请求过于频繁")
     );
     assert_eq!(
         app.send(from("198.51.100.1:6000")).await.0,
@@ -511,6 +511,39 @@ async fn one_address_filing_too_fast_is_told_to_wait_and_others_are_not() {
         "another address is not limited"
     );
     assert_eq!(app.counts().await.0, 4, "the refused one stored nothing");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn logins_and_public_pages_are_limited_per_address() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    let app = TestApp::sqlite().await;
+    let peer: std::net::SocketAddr = "203.0.113.9:7000".parse().expect("address");
+    let login = || {
+        Request::post("/api/staff/login")
+            .header("content-type", "application/json")
+            .extension(ConnectInfo(peer))
+            .body(Body::from(
+                r#"{"username":"nobody","password":"wrong password!!"}"#,
+            ))
+            .expect("request")
+    };
+    for _ in 0..20 {
+        assert_eq!(app.send(login()).await.0, 401);
+    }
+    assert_eq!(app.send(login()).await.0, 429, "the 21st login a minute");
+    let page = || {
+        Request::get("/v/AAAAAAAAAAAAAAAAAAAAAA")
+            .extension(ConnectInfo(peer))
+            .body(Body::empty())
+            .expect("request")
+    };
+    for _ in 0..120 {
+        assert_eq!(app.send(page()).await.0, 404);
+    }
+    assert_eq!(app.send(page()).await.0, 429, "the 121st page a minute");
     app.finish().await;
 }
 

@@ -1,5 +1,6 @@
-//! Request-rate limits. Each client address may file a bounded number of applications per
-//! minute (a burst of that size, refilled evenly); past it the answer is 429 with Retry-After.
+//! Request-rate limits. Each client address may file a bounded number of applications, try a
+//! bounded number of staff logins and open a bounded number of public verify pages per minute
+//! (a burst of that size, refilled evenly); past it the answer is 429 with Retry-After.
 //! Per instance: with several instances behind one address the limit multiplies accordingly.
 
 use std::net::{IpAddr, SocketAddr};
@@ -17,18 +18,33 @@ use super::{ReqLang, text};
 use crate::AppState;
 use crate::error::AppError;
 
-/// The limiters of one server instance.
+type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
+
+fn limiter(n: u32) -> Limiter {
+    Arc::new(RateLimiter::keyed(Quota::per_minute(
+        NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN),
+    )))
+}
+
+/// The limiters of one server instance, each per client address.
 #[derive(Clone)]
 pub struct Limits {
-    submissions: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Applications filed.
+    submissions: Limiter,
+    /// Staff login attempts (against password spraying across accounts).
+    logins: Limiter,
+    /// Public verify pages and their QR images.
+    public_pages: Limiter,
 }
 
 impl Limits {
-    /// `per_minute` applications per client address and minute (at least one).
+    /// `per_minute` applications per client address and minute (at least one); 20 logins and
+    /// 120 public pages.
     pub fn new(per_minute: u32) -> Limits {
-        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
         Limits {
-            submissions: Arc::new(RateLimiter::keyed(quota)),
+            submissions: limiter(per_minute),
+            logins: limiter(20),
+            public_pages: limiter(120),
         }
     }
 }
@@ -39,20 +55,15 @@ impl Default for Limits {
     }
 }
 
-/// Middleware on `POST /api/applications`. Requests without a peer address (in-process
-/// tests that do not set one) are not limited.
-pub async fn limit_submissions(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    req: Request,
-    next: Next,
-) -> Response {
+/// Lets the request through, or answers 429 with `Retry-After`. Requests without a peer
+/// address (in-process tests that do not set one) are not limited.
+async fn enforce(limiter: &Limiter, lang: shared::Lang, req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     if let Some(ip) = peer
-        && let Err(not_until) = state.limits.submissions.check_key(&ip)
+        && let Err(not_until) = limiter.check_key(&ip)
     {
         let wait = not_until
             .wait_time_from(DefaultClock::default().now())
@@ -62,8 +73,8 @@ pub async fn limit_submissions(
             StatusCode::TOO_MANY_REQUESTS,
             text(
                 lang,
-                &format!("提交过于频繁，请 {wait} 秒后再试"),
-                &format!("Too many submissions: try again in {wait} s"),
+                &format!("请求过于频繁，请 {wait} 秒后再试"),
+                &format!("Too many requests: try again in {wait} s"),
             ),
         )
         .into_response();
@@ -73,4 +84,34 @@ pub async fn limit_submissions(
         return res;
     }
     next.run(req).await
+}
+
+/// Middleware on `POST /api/applications`.
+pub async fn limit_submissions(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    req: Request,
+    next: Next,
+) -> Response {
+    enforce(&state.limits.submissions, lang, req, next).await
+}
+
+/// Middleware on `POST /api/staff/login`.
+pub async fn limit_logins(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    req: Request,
+    next: Next,
+) -> Response {
+    enforce(&state.limits.logins, lang, req, next).await
+}
+
+/// Middleware on the public verify pages.
+pub async fn limit_public_pages(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    req: Request,
+    next: Next,
+) -> Response {
+    enforce(&state.limits.public_pages, lang, req, next).await
 }

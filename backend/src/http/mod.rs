@@ -26,6 +26,8 @@ use crate::error::AppError;
 /// The API's routes (the static frontend is added in `crate::app`).
 pub fn routes(state: &AppState) -> Router<AppState> {
     let limited = axum::middleware::from_fn_with_state(state.clone(), limits::limit_submissions);
+    let logins = axum::middleware::from_fn_with_state(state.clone(), limits::limit_logins);
+    let public = || axum::middleware::from_fn_with_state(state.clone(), limits::limit_public_pages);
     Router::new()
         .route(shared::api::BUNDLES, get(bundles::list))
         .route("/api/bundles/{id}", get(bundles::get))
@@ -39,7 +41,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/applications/{number}/reply",
             post(applications::reply),
         )
-        .route("/api/staff/login", post(staff::login))
+        .route("/api/staff/login", post(staff::login).route_layer(logins))
         .route("/api/staff/logout", post(staff::logout))
         .route("/api/staff/me", get(staff::me))
         .route(
@@ -72,8 +74,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(review::import_dishonesty_list),
         )
         .route("/api/openapi.json", get(openapi::document))
-        .route("/v/{token}", get(verify::page_of))
-        .route("/v/{token}/{file}", get(verify::qr_image))
+        .route("/v/{token}", get(verify::page_of).route_layer(public()))
+        .route(
+            "/v/{token}/{file}",
+            get(verify::qr_image).route_layer(public()),
+        )
         .route("/api/{*rest}", any(not_found))
         .route("/healthz", get(|| async { "ok" }))
         .method_not_allowed_fallback(method_not_allowed)
