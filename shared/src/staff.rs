@@ -202,6 +202,17 @@ pub struct StaffPermit {
     pub reason: Option<String>,
 }
 
+/// `POST /api/staff/enterprises/{uscc}/changes`: a change of the licence that every permit
+/// follows, in one transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LicenceChange {
+    /// `name`, `legal_rep` or `address`.
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
 /// `POST /api/staff/permits/{id}/state`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -180,6 +180,86 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         "revoked at once"
     );
 
+    // A change event: the licence and every permit follow, in one transaction, with history.
+    let changes = format!("/api/staff/enterprises/{uscc}/changes");
+    let rename = json!({"field": "name", "value": "睢县老张私房菜馆", "reason": "股东决定更名"});
+    let (status, _) = call(app, "POST", &changes, Some(&psb), Some(rename.clone())).await;
+    assert_eq!(status, 403, "only the registration authority");
+    let (status, body) = call(
+        app,
+        "POST",
+        &changes,
+        Some(&samr),
+        Some(json!({"field": "scope", "value": "x", "reason": "y"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = call(app, "POST", &changes, Some(&samr), Some(rename)).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = call(
+        app,
+        "POST",
+        &changes,
+        Some(&samr),
+        Some(json!({"field": "legal_rep", "value": "王小明", "reason": "法定代表人变更"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let enterprise = backend::db::enterprises::by_uscc(&app.db, &uscc)
+        .await
+        .expect("query")
+        .expect("enterprise");
+    assert_eq!(enterprise.name, "睢县老张私房菜馆");
+    let holders = backend::db::enterprises::holders(&app.db, enterprise.id)
+        .await
+        .expect("holders");
+    assert_eq!(holders.len(), 3);
+    assert!(
+        holders
+            .iter()
+            .all(|(_, name, address)| name == "睢县老张私房菜馆"
+                && address == "睢县城关镇北湖路 88 号"),
+        "{holders:?}"
+    );
+    let (_, _, html) = app.get(&path, None).await;
+    let html = html.as_str().expect("html");
+    for shown in [
+        "睢县老张私房菜馆",
+        "名称变更",
+        "睢县老张家常菜馆 → 睢县老张私房菜馆",
+        "法定代表人变更",
+        "张* → 王**",
+    ] {
+        assert!(html.contains(shown), "{shown}");
+    }
+    assert!(!html.contains("王小明"));
+
+    // A change that fails half-way (a permit refuses the new name) leaves nothing changed.
+    let too_long = "很".repeat(120);
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    let change = backend::db::enterprises::Change {
+        field: "name",
+        before: &enterprise.name,
+        after: &too_long,
+        reason: "test",
+        by: "test",
+    };
+    let failed = backend::db::enterprises::change(&mut tx, &enterprise, &change, 0).await;
+    assert!(failed.is_err(), "the permits' check refuses it");
+    drop(tx);
+    let after = backend::db::enterprises::by_uscc(&app.db, &uscc)
+        .await
+        .expect("query")
+        .expect("enterprise");
+    assert_eq!(after.name, "睢县老张私房菜馆", "the licence kept its name");
+    assert_eq!(
+        backend::db::enterprises::changes_of(&app.db, after.id)
+            .await
+            .expect("history")
+            .len(),
+        2
+    );
+
     // Unknown or malformed tokens: a plain 404 page.
     for bad in ["/v/AAAAAAAAAAAAAAAAAAAAAA", "/v/short", "/v/../etc"] {
         let (status, _, _) = app.get(bad, None).await;

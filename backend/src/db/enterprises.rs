@@ -131,6 +131,16 @@ pub async fn attach(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    // What the permit shows of its holder: the licence's name and address.
+    sqlx::query(
+        "UPDATE permits SET holder_name = (SELECT name FROM enterprises WHERE id = $1),
+             holder_address = (SELECT address FROM enterprises WHERE id = $1)
+         WHERE enterprise_id = $1 AND sub_application_id = $2",
+    )
+    .bind(p.enterprise_id)
+    .bind(p.sub_application_id)
+    .execute(&mut **tx)
+    .await?;
     touch(tx, p.enterprise_id, now).await
 }
 
@@ -178,4 +188,105 @@ pub async fn set_state(
         .execute(&mut **tx)
         .await?;
     touch(tx, permit.enterprise_id, now).await
+}
+
+pub async fn by_uscc(db: &Db, uscc: &str) -> sqlx::Result<Option<EnterpriseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTERPRISE} FROM enterprises WHERE uscc = $1"
+    )))
+    .bind(uscc)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// A change of the licence's name, legal representative or address.
+pub struct Change<'a> {
+    /// `name`, `legal_rep` or `address`.
+    pub field: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+    pub reason: &'a str,
+    pub by: &'a str,
+}
+
+/// Applies a change to the licence **and every permit** (what they show of the holder), and
+/// records it — all in `tx`: a failure anywhere leaves everything as it was.
+pub async fn change(
+    tx: &mut Transaction<'_, Any>,
+    e: &EnterpriseRow,
+    c: &Change<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    let (licence, permits) = match c.field {
+        "name" => (
+            "UPDATE enterprises SET name = $2, updated_at = $3 WHERE id = $1",
+            Some("UPDATE permits SET holder_name = $2, updated_at = $3 WHERE enterprise_id = $1"),
+        ),
+        "address" => (
+            "UPDATE enterprises SET address = $2, updated_at = $3 WHERE id = $1",
+            Some(
+                "UPDATE permits SET holder_address = $2, updated_at = $3 WHERE enterprise_id = $1",
+            ),
+        ),
+        _ => (
+            "UPDATE enterprises SET legal_rep = $2, updated_at = $3 WHERE id = $1",
+            None,
+        ),
+    };
+    sqlx::query(licence)
+        .bind(e.id)
+        .bind(c.after)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(sql) = permits {
+        sqlx::query(sql)
+            .bind(e.id)
+            .bind(c.after)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO enterprise_changes (enterprise_id, field, before_value, after_value, reason, changed_by, changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(e.id)
+    .bind(c.field)
+    .bind(c.before)
+    .bind(c.after)
+    .bind(c.reason)
+    .bind(c.by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChangeRow {
+    pub field: String,
+    pub before_value: String,
+    pub after_value: String,
+    pub changed_at: i64,
+}
+
+pub async fn changes_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<ChangeRow>> {
+    sqlx::query_as(
+        "SELECT field, before_value, after_value, changed_at FROM enterprise_changes
+         WHERE enterprise_id = $1 ORDER BY id",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// What each permit of an enterprise shows of its holder (name, address), by permit id.
+pub async fn holders(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<(i64, String, String)>> {
+    sqlx::query_as(
+        "SELECT id, holder_name, holder_address FROM permits WHERE enterprise_id = $1 ORDER BY id",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&db.pool)
+    .await
 }

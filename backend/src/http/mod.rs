@@ -70,6 +70,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/api/staff/permits/{id}/state", post(review::permit_state))
         .route(
+            "/api/staff/enterprises/{uscc}/changes",
+            post(review::licence_change),
+        )
+        .route(
             "/api/staff/dishonesty-list",
             post(review::import_dishonesty_list),
         )

@@ -112,7 +112,13 @@ fn not_found(lang: Lang) -> Response {
     html(StatusCode::NOT_FOUND, page(lang, t, &body))
 }
 
-fn render(e: &EnterpriseRow, permits: &[PermitRow], state: &AppState, lang: Lang) -> String {
+fn render(
+    e: &EnterpriseRow,
+    permits: &[PermitRow],
+    changes: &[db_ent::ChangeRow],
+    state: &AppState,
+    lang: Lang,
+) -> String {
     let today = shared::date::format_iso_date(county_date(now_unix()));
     let zh = lang == Lang::Zh;
     let t = |a: &'static str, b: &'static str| if zh { a } else { b };
@@ -166,8 +172,39 @@ fn render(e: &EnterpriseRow, permits: &[PermitRow], state: &AppState, lang: Lang
             esc(&validity),
         );
     }
+    let mut history = String::new();
+    for c in changes {
+        let (label, values) = match c.field.as_str() {
+            "name" => (
+                t("名称变更", "Name changed"),
+                format!("{} → {}", esc(&c.before_value), esc(&c.after_value)),
+            ),
+            "address" => (
+                t("经营场所变更", "Address changed"),
+                format!("{} → {}", esc(&c.before_value), esc(&c.after_value)),
+            ),
+            _ => (
+                t("法定代表人变更", "Legal representative changed"),
+                format!(
+                    "{} → {}",
+                    esc(&mask_name(&c.before_value)),
+                    esc(&mask_name(&c.after_value))
+                ),
+            ),
+        };
+        history += &format!(
+            "<li>{label}<br><span class=\"m\">{} · {values}</span></li>",
+            esc(&county_minute(c.changed_at))
+        );
+    }
+    if !history.is_empty() {
+        history = format!(
+            "<section><h2>{}</h2><ul>{history}</ul></section>",
+            t("变更记录", "Changes")
+        );
+    }
     let body = format!(
-        "<section><h1>{}</h1><dl>{facts}</dl></section><section><h2>{} ({})</h2><ul>{list}</ul></section>\
+        "<section><h1>{}</h1><dl>{facts}</dl></section><section><h2>{} ({})</h2><ul>{list}</ul></section>{history}\
 <p class=\"m\">{} {} · {}</p>",
         esc(&e.name),
         t("证照信息", "Licence and permits"),
@@ -195,7 +232,11 @@ pub async fn page_of(
         return Ok(not_found(lang));
     };
     let permits = db_ent::permits_of(&state.db, e.id).await?;
-    Ok(html(StatusCode::OK, render(&e, &permits, &state, lang)))
+    let changes = db_ent::changes_of(&state.db, e.id).await?;
+    Ok(html(
+        StatusCode::OK,
+        render(&e, &permits, &changes, &state, lang),
+    ))
 }
 
 fn qr(state: &AppState, token: &str) -> Option<qrcode::QrCode> {
