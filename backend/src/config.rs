@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// Folder of the catalogue data files.
     #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
     pub catalogue_dir: PathBuf,
+    /// Folder of the bureau's signing keys (created with a first key if empty; keep it out of
+    /// the repository and backed up). Several instances share one folder.
+    #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+    pub key_dir: PathBuf,
     /// The address the public reaches this server at: the licence QR codes encode it.
     #[arg(
         long,

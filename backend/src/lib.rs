@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod licence;
+pub mod seal;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The address the public reaches the server at (the licence QR encodes it).
     pub public_url: String,
+    /// The bureau's electronic seal (signing key and published keys).
+    pub seal: Arc<seal::Seal>,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
             limits: http::limits::Limits::default(),
             secure_cookies: true,
             public_url: "http://127.0.0.1:8080".into(),
+            seal: Arc::new(seal::Seal::ephemeral()),
         })
     }
 }

@@ -90,6 +90,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState {
         static_dir: Some(args.static_dir),
         public_url: args.public_url,
+        seal: std::sync::Arc::new(backend::seal::Seal::load_or_create(&args.key_dir)?),
         limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
         ..AppState::new(db, catalogue)?
     };

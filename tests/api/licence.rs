@@ -289,4 +289,39 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         .expect("zbarimg (apt install zbar-tools)");
     std::fs::remove_file(&file).ok();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), url);
+
+    // The electronic seal: the licence as signed JSON; the keys are public; one changed byte
+    // fails.
+    let (status, _, signed) = app.get(&format!("{path}/licence.json"), None).await;
+    assert_eq!(status, 200, "{signed}");
+    let (_, _, keys) = app.get("/.well-known/lianban-keys.json", None).await;
+    let keys: Vec<backend::seal::PublicKey> =
+        serde_json::from_value(keys["keys"].clone()).expect("keys");
+    let document = signed["document"].as_str().expect("document");
+    let (kid, signature) = (
+        signed["kid"].as_str().expect("kid"),
+        signed["signature"].as_str().expect("sig"),
+    );
+    assert!(backend::seal::verify(
+        &keys,
+        kid,
+        document.as_bytes(),
+        signature
+    ));
+    let tampered = document.replacen("睢县老张私房菜馆", "睢县老王私房菜馆", 1);
+    assert!(!backend::seal::verify(
+        &keys,
+        kid,
+        tampered.as_bytes(),
+        signature
+    ));
+    assert!(document.contains("\"legal_rep\":\"王**\""), "{document}");
+
+    // The printable licence: facts, permits, the QR and the seal.
+    let (status, _, print) = app.get(&format!("{path}/print"), None).await;
+    assert_eq!(status, 200);
+    let print = print.as_str().expect("html");
+    for shown in ["<svg", "电子印章", kid, "@page{size:A4", "睢县老张私房菜馆"] {
+        assert!(print.contains(shown), "{shown}");
+    }
 }

@@ -80,9 +80,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::document))
         .route("/v/{token}", get(verify::page_of).route_layer(public()))
         .route(
+            "/v/{token}/licence.json",
+            get(verify::signed).route_layer(public()),
+        )
+        .route("/v/{token}/print", get(verify::print).route_layer(public()))
+        .route(
             "/v/{token}/{file}",
             get(verify::qr_image).route_layer(public()),
         )
+        .route("/.well-known/lianban-keys.json", get(verify::keys))
         .route("/api/{*rest}", any(not_found))
         .route("/healthz", get(|| async { "ok" }))
         .method_not_allowed_fallback(method_not_allowed)

@@ -12,7 +12,7 @@ use shared::Lang;
 use super::ReqLang;
 use crate::AppState;
 use crate::db::enterprises::{self as db_ent, EnterpriseRow, PermitRow};
-use crate::domain::clock::{county_date, county_minute, now_unix};
+use crate::domain::clock::{county_date, county_minute, now_unix, rfc3339};
 use crate::error::AppError;
 
 /// The verify page's address for a token.
@@ -281,4 +281,112 @@ pub async fn qr_image(
         HeaderValue::from_static("public, max-age=86400"),
     );
     Ok(res)
+}
+
+/// The licence as the seal signs it: fixed field order, the legal representative masked.
+fn canonical(e: &EnterpriseRow, permits: &[PermitRow], today: &str) -> String {
+    let permits: Vec<serde_json::Value> = permits
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "item": p.item, "certificate": p.certificate, "issued_on": p.issued_on,
+                "valid_until": p.valid_until, "state": public_state(p, today),
+            })
+        })
+        .collect();
+    // serde_json keeps object keys sorted (no `preserve_order`): the text is canonical.
+    serde_json::json!({
+        "uscc": e.uscc, "name": e.name, "entity_type": e.entity_type, "address": e.address,
+        "legal_rep": mask_name(&e.legal_rep), "scope": e.scope, "established_on": e.established_on,
+        "permits": permits, "as_of": rfc3339(now_unix()),
+    })
+    .to_string()
+}
+
+/// `GET /v/{token}/licence.json`: the licence and its permits now, signed with the bureau's
+/// seal: `{document, kid, signature}`, the signature over the exact bytes of `document`.
+pub async fn signed(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    if !plausible(&token) {
+        return Ok(not_found(lang));
+    }
+    let Some(e) = db_ent::by_token(&state.db, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    let permits = db_ent::permits_of(&state.db, e.id).await?;
+    let today = shared::date::format_iso_date(county_date(now_unix()));
+    let document = canonical(&e, &permits, &today);
+    let body = serde_json::json!({
+        "document": document,
+        "kid": state.seal.kid(),
+        "signature": state.seal.sign(document.as_bytes()),
+    });
+    let mut res = axum::Json(body).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// `GET /.well-known/lianban-keys.json`: every public key of the seal, old ones included.
+pub async fn keys(State(state): State<AppState>) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "keys": state.seal.public_keys() }))
+}
+
+/// `GET /v/{token}/print`: the licence on A4 — facts, every permit (one comprehensive licence),
+/// the QR and the electronic seal.
+pub async fn print(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    if !plausible(&token) {
+        return Ok(not_found(lang));
+    }
+    let Some(e) = db_ent::by_token(&state.db, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    let permits = db_ent::permits_of(&state.db, e.id).await?;
+    let changes = db_ent::changes_of(&state.db, e.id).await?;
+    let today = shared::date::format_iso_date(county_date(now_unix()));
+    let document = canonical(&e, &permits, &today);
+    let signature = state.seal.sign(document.as_bytes());
+    let svg = qr(&state, &token)
+        .map(|c| {
+            c.render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .build()
+        })
+        .unwrap_or_default();
+    let zh = lang == Lang::Zh;
+    let seal_block = format!(
+        "<section class=\"seal\"><div class=\"qr\">{svg}</div><div><strong>{}</strong><br>\
+<span class=\"m\">{} <span class=\"code\">{}</span></span><br><span class=\"m code sig\">{}</span><br>\
+<span class=\"m\">{}</span></div></section>",
+        if zh {
+            "睢县市场监督管理局 · 电子印章"
+        } else {
+            "Suixian Market Regulation Bureau · electronic seal"
+        },
+        if zh { "密钥" } else { "key" },
+        esc(state.seal.kid()),
+        esc(&signature),
+        if zh {
+            "扫码查看实时状态；签名可用公开密钥核验（/.well-known/lianban-keys.json）"
+        } else {
+            "Scan for the live state; the signature verifies with the published keys"
+        },
+    );
+    let page_html = render(&e, &permits, &changes, &state, lang).replace(
+        "</main>",
+        &format!("{seal_block}</main>"),
+    ).replace(
+        "</style>",
+        "@page{size:A4;margin:12mm}.seal{display:flex;gap:16px;align-items:center}.qr svg{width:160px;height:160px}\
+.sig{word-break:break-all;font-size:11px}@media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}\
+section{break-inside:avoid;border-color:#000}}</style>",
+    );
+    Ok(html(StatusCode::OK, page_html))
 }
