@@ -157,6 +157,19 @@ test('window, two departments in parallel, and the applicant watching', async ()
   assert.deepEqual(await accessibilityProblems(phone), []);
   await shot(phone, 'phone-verify');
 
+  // The licence prints on A4 with its permits, QR and electronic seal, nothing cut off.
+  const printPage = await app.browser.newPage({ viewport: { width: 703, height: 1000 }, locale: 'zh-CN' });
+  await printPage.goto(await samr.page.getByRole('link', { name: '打印营业执照' }).getAttribute('href'));
+  await printPage.emulateMedia({ media: 'print' });
+  const overflowing = await printPage.evaluate(() => [...document.querySelectorAll('main *')]
+    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
+  assert.equal(overflowing, 0, 'nothing sticks out of the A4 width');
+  await printPage.getByText('睢县市场监督管理局 · 电子印章').waitFor();
+  assert.equal(await printPage.locator('.qr svg').count(), 1);
+  const pdf = await printPage.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  await printPage.close();
+
   // The market regulator revokes the food permit: the public page shows it at once.
   const foodPermit = samr.page.locator('li[data-permit="food_business_permit"]');
   await foodPermit.getByText('变更许可状态').click();

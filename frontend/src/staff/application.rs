@@ -531,7 +531,8 @@ fn licence_panel(
         <section class="panel">
             <h2>{tr(l, "营业执照与许可（一业一证）", "Licence and permits")}</h2>
             <p>{format!("{}{}", tr(l, "统一社会信用代码：", "Credit code: "), lic.uscc)}
-                " · " <a href=lic.verify_url.clone()>{tr(l, "公开核验页", "Public verify page")}</a></p>
+                " · " <a href=lic.verify_url.clone()>{tr(l, "公开核验页", "Public verify page")}</a>
+                " · " <a href=format!("{}/print", lic.verify_url)>{tr(l, "打印营业执照", "Print the licence")}</a></p>
             <img class="licence-qr" src=qr alt=tr(l, "营业执照二维码", "Licence QR code") width="160" height="160" />
             <ul class="subs">{permits.into_iter().map(|p| {
                 let own = dept.as_deref() == Some(p.department.as_str());
