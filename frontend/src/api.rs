@@ -224,3 +224,17 @@ pub async fn permit_state(
     )
     .await
 }
+
+pub async fn licence_change(
+    uscc: &str,
+    body: &shared::staff::LicenceChange,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    post(
+        &format!("/api/staff/enterprises/{uscc}/changes"),
+        body,
+        lang,
+        NO_HEADER,
+    )
+    .await
+}

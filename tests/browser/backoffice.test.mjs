@@ -179,6 +179,20 @@ test('window, two departments in parallel, and the applicant watching', async ()
   await phone.reload();
   await phone.locator('li[data-item="food_business_permit"]').getByText('已撤销', { exact: true }).waitFor();
   await phone.getByText('以欺骗手段取得许可').waitFor();
+
+  // A change of name: the licence and every permit follow; the public page shows the history.
+  await samr.page.getByText('变更登记（名称、法定代表人、经营场所）').click();
+  await samr.page.selectOption('#change-field', 'name');
+  await samr.page.fill('#change-value', '睢县老张私房菜馆');
+  await samr.page.fill('#change-reason', '股东决定更名');
+  await samr.page.getByRole('button', { name: '登记变更（执照和全部许可同步）' }).click();
+  // The change is saved by the time the page asks again; reload until it shows (a few tries).
+  for (let i = 0; i < 20 && (await phone.getByRole('heading', { name: '睢县老张私房菜馆' }).count()) === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    await phone.reload();
+  }
+  await phone.getByRole('heading', { name: '睢县老张私房菜馆' }).waitFor();
+  await phone.getByText('睢县老张家常菜馆 → 睢县老张私房菜馆').waitFor();
   await phoneContext.close();
 
   // The applicant's page, never reloaded, caught up by itself.

@@ -57,9 +57,13 @@ fn value_of(id: &str) -> String {
             e.clone()
                 .dyn_into::<web_sys::HtmlInputElement>()
                 .map(|i| i.value())
-                .or_else(|_| {
+                .or_else(|e| {
                     e.dyn_into::<web_sys::HtmlTextAreaElement>()
                         .map(|t| t.value())
+                })
+                .or_else(|e| {
+                    e.dyn_into::<web_sys::HtmlSelectElement>()
+                        .map(|s| s.value())
                 })
                 .ok()
         })
@@ -513,6 +517,21 @@ fn licence_panel(
 ) -> Option<AnyView> {
     let lic = a.licence.clone()?;
     let dept = user.department.clone();
+    // The registration authority (the business registration's department) records changes.
+    let authority = a.items.iter().any(|i| {
+        i.item == "business_registration" && dept.as_deref() == Some(i.department.as_str())
+    });
+    let uscc = lic.uscc.clone();
+    let record_change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = shared::staff::LicenceChange {
+            field: value_of("change-field"),
+            value: value_of("change-value"),
+            reason: value_of("change-reason"),
+        };
+        let uscc = uscc.clone();
+        page.act(async move { api::licence_change(&uscc, &body, lang_untracked()).await });
+    };
     let permits = a.permits.clone();
     let state_label = |s: &str| match s {
         "valid" => tr(l, "有效", "Valid"),
@@ -534,6 +553,23 @@ fn licence_panel(
                 " · " <a href=lic.verify_url.clone()>{tr(l, "公开核验页", "Public verify page")}</a>
                 " · " <a href=format!("{}/print", lic.verify_url)>{tr(l, "打印营业执照", "Print the licence")}</a></p>
             <img class="licence-qr" src=qr alt=tr(l, "营业执照二维码", "Licence QR code") width="160" height="160" />
+            {authority.then(|| view! {
+                <details><summary>{tr(l, "变更登记（名称、法定代表人、经营场所）", "Record a change (name, legal representative, address)")}</summary>
+                    <form class="form" on:submit=record_change>
+                        <label class="label" for="change-field">{tr(l, "变更事项", "What changes")}</label>
+                        <select id="change-field">
+                            <option value="name">{tr(l, "名称", "Name")}</option>
+                            <option value="legal_rep">{tr(l, "法定代表人", "Legal representative")}</option>
+                            <option value="address">{tr(l, "经营场所", "Address")}</option>
+                        </select>
+                        <label class="label" for="change-value">{tr(l, "变更后", "New value")}</label>
+                        <input id="change-value" />
+                        <label class="label" for="change-reason">{tr(l, "变更理由", "Reason")}</label>
+                        <input id="change-reason" />
+                        <button type="submit" class="button primary">{tr(l, "登记变更（执照和全部许可同步）", "Record (licence and every permit together)")}</button>
+                    </form>
+                </details>
+            })}
             <ul class="subs">{permits.into_iter().map(|p| {
                 let own = dept.as_deref() == Some(p.department.as_str());
                 let id = p.id;
