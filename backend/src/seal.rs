@@ -11,14 +11,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// One published key.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PublicKey {
-    pub kid: String,
-    pub alg: String,
-    /// The 32-byte public key, base64url.
-    pub public_key: String,
-}
+pub use shared::snapshot::PublicKey;
 
 /// The signing key and every public key.
 #[derive(Clone)]
@@ -117,7 +110,19 @@ impl Seal {
 
     /// The signature of `bytes`, base64url.
     pub fn sign(&self, bytes: &[u8]) -> String {
-        B64.encode(self.signing.sign(bytes).to_bytes())
+        B64.encode(self.sign_raw(bytes))
+    }
+
+    pub fn sign_raw(&self, bytes: &[u8]) -> [u8; 64] {
+        self.signing.sign(bytes).to_bytes()
+    }
+
+    /// The signing key's id as 8 raw bytes (the snapshot carries these).
+    pub fn kid_bytes(&self) -> [u8; 8] {
+        let digest = Sha256::digest(self.signing.verifying_key().as_bytes());
+        let mut kid = [0u8; 8];
+        kid.copy_from_slice(&digest[..8]);
+        kid
     }
 }
 

@@ -11,6 +11,7 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod rules;
+pub mod snapshot;
 pub mod staff;
 pub mod status;
 

@@ -324,4 +324,35 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     for shown in ["<svg", "电子印章", kid, "@page{size:A4", "睢县老张私房菜馆"] {
         assert!(print.contains(shown), "{shown}");
     }
+
+    // The signed snapshot QR: decoded by zbarimg, checked offline against the published keys.
+    let png = app.get_bytes(&format!("{path}/snapshot.png")).await;
+    let file = std::env::temp_dir().join(format!(
+        "lianban-snap-{}-{}.png",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(&file, png).expect("png");
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&file)
+        .output()
+        .expect("zbarimg");
+    std::fs::remove_file(&file).ok();
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let now = backend::domain::clock::now_unix();
+    match shared::snapshot::verify(&text, &keys, now) {
+        shared::snapshot::Verdict::Valid(p) => {
+            assert_eq!(
+                (p.u.as_str(), p.n.as_str()),
+                (uscc.as_str(), "睢县老张私房菜馆")
+            );
+            assert!(
+                p.p.iter()
+                    .any(|(item, state, _)| item == "food_business_permit" && state == "revoked")
+            );
+            assert!(p.exp > now && p.exp <= now + 24 * 3600);
+        }
+        other => panic!("{other:?} for {text}"),
+    }
 }

@@ -252,7 +252,22 @@ pub async fn qr_image(
     if !plausible(&token) || db_ent::by_token(&state.db, &token).await?.is_none() {
         return Ok(not_found(lang));
     }
-    let code = qr(&state, &token).ok_or_else(|| anyhow::anyhow!("QR encoding failed"))?;
+    let code = match file.as_str() {
+        "snapshot.svg" | "snapshot.png" => {
+            let e = db_ent::by_token(&state.db, &token)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("enterprise vanished"))?;
+            let permits = db_ent::permits_of(&state.db, e.id).await?;
+            qrcode::QrCode::with_error_correction_level(
+                snapshot(&state, &e, &permits),
+                qrcode::EcLevel::Q,
+            )
+            .ok()
+        }
+        _ => qr(&state, &token),
+    }
+    .ok_or_else(|| anyhow::anyhow!("QR encoding failed"))?;
+    let file = file.replace("snapshot.", "qr.");
     let (content_type, bytes) = match file.as_str() {
         "qr.svg" => (
             "image/svg+xml",
@@ -389,4 +404,36 @@ pub async fn print(
 section{break-inside:avoid;border-color:#000}}</style>",
     );
     Ok(html(StatusCode::OK, page_html))
+}
+
+/// How long a signed snapshot is good for offline; past it the scan page asks for the live page.
+pub const SNAPSHOT_SECS: i64 = 24 * 3600;
+
+/// The signed snapshot text of the licence now (the second QR, checked offline).
+pub fn snapshot(state: &AppState, e: &EnterpriseRow, permits: &[PermitRow]) -> String {
+    let now = now_unix();
+    let today = shared::date::format_iso_date(county_date(now));
+    let payload = shared::snapshot::Payload {
+        u: e.uscc.clone(),
+        n: e.name.clone(),
+        t: e.verify_token.clone(),
+        p: permits
+            .iter()
+            .map(|p| {
+                (
+                    p.item.clone(),
+                    public_state(p, &today).to_string(),
+                    p.valid_until.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        iat: now,
+        exp: now + SNAPSHOT_SECS,
+    };
+    let bytes = serde_json::to_vec(&payload).unwrap_or_default();
+    shared::snapshot::encode(
+        &bytes,
+        &state.seal.kid_bytes(),
+        &state.seal.sign_raw(&bytes),
+    )
 }

@@ -1,0 +1,164 @@
+//! The signed snapshot: the licence's second QR, which an inspector checks **offline**. Like the
+//! EU Digital COVID Certificate: `LB1:` + base45 (QR alphanumeric mode) of the key id (8 bytes),
+//! the Ed25519 signature (64 bytes) and a compact JSON payload with an issue time and a short
+//! expiry. The server makes it; the scan page checks it against the published keys.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+pub const PREFIX: &str = "LB1:";
+
+/// One published key (`/.well-known/lianban-keys.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicKey {
+    /// First 8 bytes of SHA-256 of the public key, hex.
+    pub kid: String,
+    pub alg: String,
+    /// The 32-byte public key, base64url.
+    pub public_key: String,
+}
+
+/// What a snapshot says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    /// The credit code.
+    pub u: String,
+    /// The name.
+    pub n: String,
+    /// The verify page's token (for the live state when online).
+    pub t: String,
+    /// Each permit: item id, state, last valid day (empty for none).
+    pub p: Vec<(String, String, String)>,
+    /// Issued and expiring, Unix seconds.
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// The result of checking a scanned text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Signed by a published key, not expired.
+    Valid(Payload),
+    /// Genuine but past its expiry: ask the live page.
+    Expired(Payload),
+    /// Signed by a key that is not (or not yet) known.
+    UnknownKey,
+    /// The signature does not match: changed or forged.
+    Tampered,
+    /// Not a snapshot at all.
+    Malformed,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The text of a snapshot, from its payload bytes, the key id (8 raw bytes) and a signature
+/// over the payload bytes.
+pub fn encode(payload: &[u8], kid: &[u8; 8], signature: &[u8; 64]) -> String {
+    let mut raw = Vec::with_capacity(72 + payload.len());
+    raw.extend_from_slice(kid);
+    raw.extend_from_slice(signature);
+    raw.extend_from_slice(payload);
+    format!("{PREFIX}{}", base45::encode(&raw))
+}
+
+/// Checks a scanned text against the published keys at time `now`.
+pub fn verify(text: &str, keys: &[PublicKey], now: i64) -> Verdict {
+    let Some(raw) = text
+        .trim()
+        .strip_prefix(PREFIX)
+        .and_then(|b| base45::decode(b).ok())
+        .filter(|r| r.len() > 72)
+    else {
+        return Verdict::Malformed;
+    };
+    let (kid, rest) = raw.split_at(8);
+    let (sig, payload) = rest.split_at(64);
+    let Some(key) = keys.iter().find(|k| k.kid == hex(kid)) else {
+        return Verdict::UnknownKey;
+    };
+    let public = B64
+        .decode(&key.public_key)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok());
+    let (Some(public), Ok(sig)) = (public, <[u8; 64]>::try_from(sig)) else {
+        return Verdict::Malformed;
+    };
+    if public
+        .verify(payload, &Signature::from_bytes(&sig))
+        .is_err()
+    {
+        return Verdict::Tampered;
+    }
+    match serde_json::from_slice::<Payload>(payload) {
+        Ok(p) if p.exp < now => Verdict::Expired(p),
+        Ok(p) => Verdict::Valid(p),
+        Err(_) => Verdict::Malformed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    fn key() -> (SigningKey, PublicKey, [u8; 8]) {
+        let signing = SigningKey::from_bytes(&[7u8; 32]);
+        let kid = [1, 2, 3, 4, 5, 6, 7, 8];
+        let public = PublicKey {
+            kid: hex(&kid),
+            alg: "Ed25519".into(),
+            public_key: B64.encode(signing.verifying_key().as_bytes()),
+        };
+        (signing, public, kid)
+    }
+
+    fn snapshot(signing: &SigningKey, kid: &[u8; 8], exp: i64) -> String {
+        let payload = Payload {
+            u: "92411422MA00000150".into(),
+            n: "睢县老张家常菜馆".into(),
+            t: "abc".into(),
+            p: vec![(
+                "food_business_permit".into(),
+                "valid".into(),
+                "2031-11-28".into(),
+            )],
+            iat: 100,
+            exp,
+        };
+        let bytes = serde_json::to_vec(&payload).expect("json");
+        encode(&bytes, kid, &signing.sign(&bytes).to_bytes())
+    }
+
+    #[test]
+    fn a_snapshot_verifies_offline_and_every_kind_of_fault_is_named() {
+        let (signing, public, kid) = key();
+        let text = snapshot(&signing, &kid, 1000);
+        assert!(text.starts_with(PREFIX));
+        // Only QR alphanumeric characters: the compact mode.
+        assert!(
+            text.chars()
+                .all(|c| "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".contains(c))
+        );
+        let keys = [public];
+        assert!(
+            matches!(verify(&text, &keys, 500), Verdict::Valid(p) if p.n == "睢县老张家常菜馆")
+        );
+        assert!(matches!(verify(&text, &keys, 1001), Verdict::Expired(_)));
+        assert_eq!(verify(&text, &[], 500), Verdict::UnknownKey);
+        assert_eq!(
+            verify("https://example.org/v/x", &keys, 500),
+            Verdict::Malformed
+        );
+        // One changed byte of the payload: the signature no longer matches.
+        let mut raw = base45::decode(&text[PREFIX.len()..]).expect("base45");
+        let last = raw.len() - 3;
+        raw[last] ^= 1;
+        let changed = format!("{PREFIX}{}", base45::encode(&raw));
+        assert_eq!(verify(&changed, &keys, 500), Verdict::Tampered);
+    }
+}
