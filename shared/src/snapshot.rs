@@ -29,8 +29,9 @@ pub struct Payload {
     pub n: String,
     /// The verify page's token (for the live state when online).
     pub t: String,
-    /// Each permit: item id, state, last valid day (empty for none).
-    pub p: Vec<(String, String, String)>,
+    /// Each permit: item id, its name (Chinese, as on the licence), state, last valid day
+    /// (empty for none).
+    pub p: Vec<(String, String, String, String)>,
     /// Issued and expiring, Unix seconds.
     pub iat: i64,
     pub exp: i64,
@@ -124,6 +125,7 @@ mod tests {
             t: "abc".into(),
             p: vec![(
                 "food_business_permit".into(),
+                "食品经营许可".into(),
                 "valid".into(),
                 "2031-11-28".into(),
             )],

@@ -349,7 +349,9 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
             );
             assert!(
                 p.p.iter()
-                    .any(|(item, state, _)| item == "food_business_permit" && state == "revoked")
+                    .any(|(item, name, state, _)| item == "food_business_permit"
+                        && name == "食品经营许可"
+                        && state == "revoked")
             );
             assert!(p.exp > now && p.exp <= now + 24 * 3600);
         }

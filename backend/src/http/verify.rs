@@ -422,6 +422,11 @@ pub fn snapshot(state: &AppState, e: &EnterpriseRow, permits: &[PermitRow]) -> S
             .map(|p| {
                 (
                     p.item.clone(),
+                    state
+                        .catalogue
+                        .item(&p.item)
+                        .map(|i| i.name.zh.clone())
+                        .unwrap_or_default(),
                     public_state(p, &today).to_string(),
                     p.valid_until.clone().unwrap_or_default(),
                 )
