@@ -58,5 +58,6 @@ build_frontend() {
   # Each further app is its own wasm under dist/<dir>/, served at /<dir>/ (see backend lib.rs).
   trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
   trunk build frontend/staff.html --release --offline=true --dist dist/st --public-url /st/
+  trunk build frontend/scan.html --release --offline=true --dist dist/sc --public-url /sc/
   node scripts/precompress.mjs
 }

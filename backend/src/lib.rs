@@ -66,9 +66,11 @@ pub fn app(state: AppState) -> Router {
     let mut router = http::routes(&state);
     if let Some(dir) = &state.static_dir {
         // The status app (dist/s/) owns the receipt and status pages, the back office
-        // (dist/st/) the /staff pages; the applicant's app (dist/) every other page.
+        // (dist/st/) the /staff pages, the scan app (dist/sc/) /scan; the applicant's app
+        // (dist/) every other page.
         let status_app = ServeFile::new(dir.join("s/index.html")).precompressed_br();
         let staff_app = ServeFile::new(dir.join("st/index.html")).precompressed_br();
+        let scan_app = ServeFile::new(dir.join("sc/index.html")).precompressed_br();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
         router = router
@@ -76,6 +78,7 @@ pub fn app(state: AppState) -> Router {
             .route_service("/status/{*rest}", status_app)
             .route_service("/staff", staff_app.clone())
             .route_service("/staff/{*rest}", staff_app)
+            .route_service("/scan", scan_app)
             .fallback_service(files)
             .layer(axum::middleware::map_response(http::static_cache));
     }

@@ -2,7 +2,8 @@
 //! its own wasm, so each first load carries only its own pages):
 //! - `frontend` (`src/main.rs`): the bundles, a bundle's cart and its integrated form;
 //! - `status` (`src/bin/status.rs`): the receipt and the private status page;
-//! - `staff` (`src/bin/staff.rs`): the back office.
+//! - `staff` (`src/bin/staff.rs`): the back office;
+//! - `scan` (`src/bin/scan.rs`): the inspector's QR check.
 //!
 //! Every app shares the shell, the language, the API client and the components.
 
@@ -14,4 +15,5 @@ pub mod draft;
 pub mod i18n;
 pub mod pages;
 pub mod route;
+pub mod scan;
 pub mod staff;

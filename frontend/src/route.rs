@@ -15,6 +15,8 @@ pub enum Route {
     Receipt(String),
     /// `/status/{number}` (token in the fragment)
     Status(String),
+    /// `/scan`: an inspector checks a licence's QR code, offline if need be.
+    Scan,
     /// `/staff`: login, then the staff member's queue.
     StaffHome,
     /// `/staff/applications/{number}`
@@ -31,6 +33,7 @@ impl Route {
             ["bundles", id, "apply"] => Route::Apply(id.to_string()),
             ["receipt", number] => Route::Receipt(number.to_string()),
             ["status", number] => Route::Status(number.to_string()),
+            ["scan"] => Route::Scan,
             ["staff"] => Route::StaffHome,
             ["staff", "applications", number] => Route::StaffApplication(number.to_string()),
             _ => Route::NotFound,
