@@ -52,12 +52,16 @@ async fn decode(file: web_sys::File) -> Option<String> {
             .dyn_into()
             .ok()?;
     let (w, h) = (bitmap.width(), bitmap.height());
-    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").ok()?.dyn_into().ok()?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document().create_element("canvas").ok()?.dyn_into().ok()?;
     canvas.set_width(w);
     canvas.set_height(h);
     let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0).ok()?;
-    let rgba = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).ok()?.data();
+    let rgba = ctx
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .ok()?
+        .data();
     let luma: Vec<u8> = rgba
         .chunks_exact(4)
         .map(|p| ((u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10) as u8)
@@ -148,15 +152,66 @@ fn permits(p: &Payload, l: Lang) -> AnyView {
 
 fn result(o: Outcome, l: Lang) -> AnyView {
     let (class, title, details) = match o {
-        Outcome::Checked(Verdict::Valid(p)) => ("verdict ok", tr(l, "验证通过：由登记机关电子印章签发", "Verified: signed with the bureau's seal"), Some(permits(&p, l))),
-        Outcome::Checked(Verdict::Expired(p)) => ("verdict warn", tr(l, "签名真实，但快照已过期，请联网查看实时状态", "Genuine but expired: check the live state online"), Some(permits(&p, l))),
-        Outcome::Checked(Verdict::UnknownKey) => ("verdict bad", tr(l, "未知密钥：请联网更新公钥后重试", "Unknown key: go online to update the keys"), None),
-        Outcome::Checked(Verdict::Tampered) => ("verdict bad", tr(l, "签名不符：二维码内容可能被篡改", "Signature mismatch: the code may have been altered"), None),
-        Outcome::Checked(Verdict::Malformed) => ("verdict bad", tr(l, "这不是营业执照的二维码", "This is not a licence QR code"), None),
-        Outcome::Link(url) => ("verdict", tr(l, "执照实时核验二维码", "A licence's live check code"), Some(view! {
-            <p><a href=url.clone()>{tr(l, "打开实时核验页", "Open the live page")}</a></p>
-        }.into_any())),
-        Outcome::NoCode => ("verdict bad", tr(l, "图片中没有识别到二维码", "No QR code found in the picture"), None),
+        Outcome::Checked(Verdict::Valid(p)) => (
+            "verdict ok",
+            tr(
+                l,
+                "验证通过：由登记机关电子印章签发",
+                "Verified: signed with the bureau's seal",
+            ),
+            Some(permits(&p, l)),
+        ),
+        Outcome::Checked(Verdict::Expired(p)) => (
+            "verdict warn",
+            tr(
+                l,
+                "签名真实，但快照已过期，请联网查看实时状态",
+                "Genuine but expired: check the live state online",
+            ),
+            Some(permits(&p, l)),
+        ),
+        Outcome::Checked(Verdict::UnknownKey) => (
+            "verdict bad",
+            tr(
+                l,
+                "未知密钥：请联网更新公钥后重试",
+                "Unknown key: go online to update the keys",
+            ),
+            None,
+        ),
+        Outcome::Checked(Verdict::Tampered) => (
+            "verdict bad",
+            tr(
+                l,
+                "签名不符：二维码内容可能被篡改",
+                "Signature mismatch: the code may have been altered",
+            ),
+            None,
+        ),
+        Outcome::Checked(Verdict::Malformed) => (
+            "verdict bad",
+            tr(l, "这不是营业执照的二维码", "This is not a licence QR code"),
+            None,
+        ),
+        Outcome::Link(url) => (
+            "verdict",
+            tr(l, "执照实时核验二维码", "A licence's live check code"),
+            Some(
+                view! {
+                    <p><a href=url.clone()>{tr(l, "打开实时核验页", "Open the live page")}</a></p>
+                }
+                .into_any(),
+            ),
+        ),
+        Outcome::NoCode => (
+            "verdict bad",
+            tr(
+                l,
+                "图片中没有识别到二维码",
+                "No QR code found in the picture",
+            ),
+            None,
+        ),
     };
     view! { <section class=format!("panel {class}") role="status"><h2>{title}</h2>{details}</section> }.into_any()
 }
