@@ -219,19 +219,31 @@ fn render(
     page(lang, &e.name, &body)
 }
 
+/// The enterprise behind a verify token and its permits; `None` for a malformed or unknown
+/// token (every public route answers those with the same 404 page).
+async fn licence(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(EnterpriseRow, Vec<PermitRow>)>, AppError> {
+    if !plausible(token) {
+        return Ok(None);
+    }
+    let Some(e) = db_ent::by_token(&state.db, token).await? else {
+        return Ok(None);
+    };
+    let permits = db_ent::permits_of(&state.db, e.id).await?;
+    Ok(Some((e, permits)))
+}
+
 /// `GET /v/{token}`: the public verify page.
 pub async fn page_of(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    if !plausible(&token) {
-        return Ok(not_found(lang));
-    }
-    let Some(e) = db_ent::by_token(&state.db, &token).await? else {
+    let Some((e, permits)) = licence(&state, &token).await? else {
         return Ok(not_found(lang));
     };
-    let permits = db_ent::permits_of(&state.db, e.id).await?;
     let changes = db_ent::changes_of(&state.db, e.id).await?;
     Ok(html(
         StatusCode::OK,
@@ -249,21 +261,15 @@ pub async fn qr_image(
     ReqLang(lang): ReqLang,
     Path((token, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    if !plausible(&token) || db_ent::by_token(&state.db, &token).await?.is_none() {
+    let Some((e, permits)) = licence(&state, &token).await? else {
         return Ok(not_found(lang));
-    }
+    };
     let code = match file.as_str() {
-        "snapshot.svg" | "snapshot.png" => {
-            let e = db_ent::by_token(&state.db, &token)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("enterprise vanished"))?;
-            let permits = db_ent::permits_of(&state.db, e.id).await?;
-            qrcode::QrCode::with_error_correction_level(
-                snapshot(&state, &e, &permits),
-                qrcode::EcLevel::Q,
-            )
-            .ok()
-        }
+        "snapshot.svg" | "snapshot.png" => qrcode::QrCode::with_error_correction_level(
+            snapshot(&state, &e, &permits),
+            qrcode::EcLevel::Q,
+        )
+        .ok(),
         _ => qr(&state, &token),
     }
     .ok_or_else(|| anyhow::anyhow!("QR encoding failed"))?;
@@ -325,13 +331,9 @@ pub async fn signed(
     ReqLang(lang): ReqLang,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    if !plausible(&token) {
-        return Ok(not_found(lang));
-    }
-    let Some(e) = db_ent::by_token(&state.db, &token).await? else {
+    let Some((e, permits)) = licence(&state, &token).await? else {
         return Ok(not_found(lang));
     };
-    let permits = db_ent::permits_of(&state.db, e.id).await?;
     let today = shared::date::format_iso_date(county_date(now_unix()));
     let document = canonical(&e, &permits, &today);
     let body = serde_json::json!({
@@ -357,13 +359,9 @@ pub async fn print(
     ReqLang(lang): ReqLang,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    if !plausible(&token) {
-        return Ok(not_found(lang));
-    }
-    let Some(e) = db_ent::by_token(&state.db, &token).await? else {
+    let Some((e, permits)) = licence(&state, &token).await? else {
         return Ok(not_found(lang));
     };
-    let permits = db_ent::permits_of(&state.db, e.id).await?;
     let changes = db_ent::changes_of(&state.db, e.id).await?;
     let today = shared::date::format_iso_date(county_date(now_unix()));
     let document = canonical(&e, &permits, &today);
