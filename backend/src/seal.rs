@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -131,23 +131,10 @@ pub fn verify(keys: &[PublicKey], kid: &str, bytes: &[u8], signature: &str) -> b
     let Some(key) = keys.iter().find(|k| k.kid == kid) else {
         return false;
     };
-    let Ok(raw) = B64.decode(&key.public_key) else {
-        return false;
-    };
-    let Ok(raw) = <[u8; 32]>::try_from(raw.as_slice()) else {
-        return false;
-    };
-    let Ok(public) = VerifyingKey::from_bytes(&raw) else {
-        return false;
-    };
-    let Some(sig) = B64
-        .decode(signature)
+    B64.decode(signature)
         .ok()
-        .and_then(|s| <[u8; 64]>::try_from(s.as_slice()).ok())
-    else {
-        return false;
-    };
-    public.verify(bytes, &Signature::from_bytes(&sig)).is_ok()
+        .and_then(|sig| key.verifies(bytes, &sig))
+        == Some(true)
 }
 
 #[cfg(test)]

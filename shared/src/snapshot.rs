@@ -20,6 +20,19 @@ pub struct PublicKey {
     pub public_key: String,
 }
 
+impl PublicKey {
+    /// Whether `signature` (64 raw bytes) is this key's over `bytes`; `None` if the published
+    /// key itself is malformed.
+    pub fn verifies(&self, bytes: &[u8], signature: &[u8]) -> Option<bool> {
+        let raw = B64.decode(&self.public_key).ok()?;
+        let public = VerifyingKey::from_bytes(&<[u8; 32]>::try_from(raw.as_slice()).ok()?).ok()?;
+        let Ok(sig) = <[u8; 64]>::try_from(signature) else {
+            return Some(false);
+        };
+        Some(public.verify(bytes, &Signature::from_bytes(&sig)).is_ok())
+    }
+}
+
 /// What a snapshot says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Payload {
@@ -81,19 +94,10 @@ pub fn verify(text: &str, keys: &[PublicKey], now: i64) -> Verdict {
     let Some(key) = keys.iter().find(|k| k.kid == hex(kid)) else {
         return Verdict::UnknownKey;
     };
-    let public = B64
-        .decode(&key.public_key)
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-        .and_then(|b| VerifyingKey::from_bytes(&b).ok());
-    let (Some(public), Ok(sig)) = (public, <[u8; 64]>::try_from(sig)) else {
-        return Verdict::Malformed;
-    };
-    if public
-        .verify(payload, &Signature::from_bytes(&sig))
-        .is_err()
-    {
-        return Verdict::Tampered;
+    match key.verifies(payload, sig) {
+        None => return Verdict::Malformed,
+        Some(false) => return Verdict::Tampered,
+        Some(true) => {}
     }
     match serde_json::from_slice::<Payload>(payload) {
         Ok(p) if p.exp < now => Verdict::Expired(p),
