@@ -113,6 +113,8 @@ fn visible_answers(state: &AppState, user: &StaffUser, items: &[ItemRow], all: A
     all.into_iter().filter(|(k, _)| keys.contains(k)).collect()
 }
 
+/// The application behind `number` and **all** its items, if `user` may see at least one of
+/// them (404 otherwise, as if it did not exist).
 async fn load_for(
     state: &AppState,
     user: &StaffUser,
@@ -122,23 +124,22 @@ async fn load_for(
     let app = db_review::application(&state.db, number)
         .await?
         .ok_or_else(|| not_found(lang))?;
-    let mut items = db_review::items_of(&state.db, app.id).await?;
-    items.retain(|r| may_see(user, r));
-    if items.is_empty() {
+    let all = db_review::items_of(&state.db, app.id).await?;
+    if !all.iter().any(|r| may_see(user, r)) {
         return Err(not_found(lang));
     }
-    Ok((app, items))
+    Ok((app, all))
 }
 
 async fn staff_application(
     state: &AppState,
     user: &StaffUser,
     app: AppRow,
-    items: Vec<ItemRow>,
+    all: Vec<ItemRow>,
 ) -> Result<StaffApplication, AppError> {
     let answers: Answers = serde_json::from_str(&app.answers).unwrap_or_default();
-    let inspectable = db_review::items_of(&state.db, app.id)
-        .await?
+    let items: Vec<ItemRow> = all.iter().filter(|r| may_see(user, r)).cloned().collect();
+    let inspectable = all
         .iter()
         .filter(|r| r.status == SubStatus::Accepted.as_str())
         .filter(|r| {
@@ -807,13 +808,7 @@ pub async fn joint_inspection(
     Json(req): Json<JointInspectionRequest>,
 ) -> Result<Json<StaffApplication>, AppError> {
     user.require(&[Role::Reviewer], lang)?;
-    let app = db_review::application(&state.db, &number)
-        .await?
-        .ok_or_else(|| not_found(lang))?;
-    let all = db_review::items_of(&state.db, app.id).await?;
-    if !all.iter().any(|r| may_see(&user, r)) {
-        return Err(not_found(lang));
-    }
+    let (_, all) = load_for(&state, &user, &number, lang).await?;
     let on = parse_date(Some(&req.on))
         .filter(|d| *d >= county_date(now_unix()))
         .ok_or_else(|| {
@@ -905,8 +900,7 @@ pub async fn history(
     user: StaffUser,
     Path(number): Path<String>,
 ) -> Result<Json<Vec<HistoryEntry>>, AppError> {
-    let (app, _) = load_for(&state, &user, &number, lang).await?;
-    let all = db_review::items_of(&state.db, app.id).await?;
+    let (app, all) = load_for(&state, &user, &number, lang).await?;
     let mut subjects = vec![format!("application {}", app.number)];
     subjects.extend(all.iter().map(|r| format!("item {}", r.id)));
     let mut inspections: Vec<i64> = all.iter().filter_map(|r| r.inspection_id).collect();
