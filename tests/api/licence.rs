@@ -275,20 +275,7 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         ),
         (200, "image/svg+xml")
     );
-    let png = app.get_bytes(&format!("{path}/qr.png")).await;
-    let file = std::env::temp_dir().join(format!(
-        "lianban-qr-{}-{}.png",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::write(&file, png).expect("png");
-    let out = std::process::Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(&file)
-        .output()
-        .expect("zbarimg (apt install zbar-tools)");
-    std::fs::remove_file(&file).ok();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), url);
+    assert_eq!(decode_qr(app, &format!("{path}/qr.png")).await, url);
 
     // The electronic seal: the licence as signed JSON; the keys are public; one changed byte
     // fails.
@@ -326,20 +313,7 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     }
 
     // The signed snapshot QR: decoded by zbarimg, checked offline against the published keys.
-    let png = app.get_bytes(&format!("{path}/snapshot.png")).await;
-    let file = std::env::temp_dir().join(format!(
-        "lianban-snap-{}-{}.png",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::write(&file, png).expect("png");
-    let out = std::process::Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(&file)
-        .output()
-        .expect("zbarimg");
-    std::fs::remove_file(&file).ok();
-    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let text = decode_qr(app, &format!("{path}/snapshot.png")).await;
     let now = backend::domain::clock::now_unix();
     match shared::snapshot::verify(&text, &keys, now) {
         shared::snapshot::Verdict::Valid(p) => {
@@ -357,4 +331,22 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         }
         other => panic!("{other:?} for {text}"),
     }
+}
+
+/// The text of the QR code in the PNG at `path`, read by zbarimg (an independent decoder).
+async fn decode_qr(app: &TestApp, path: &str) -> String {
+    let png = app.get_bytes(path).await;
+    let file = std::env::temp_dir().join(format!(
+        "lianban-qr-{}-{}.png",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(&file, png).expect("png");
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&file)
+        .output()
+        .expect("zbarimg (apt install zbar-tools)");
+    std::fs::remove_file(&file).ok();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
