@@ -126,16 +126,8 @@ impl Seal {
     }
 }
 
-/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes`.
-pub fn verify(keys: &[PublicKey], kid: &str, bytes: &[u8], signature: &str) -> bool {
-    let Some(key) = keys.iter().find(|k| k.kid == kid) else {
-        return false;
-    };
-    B64.decode(signature)
-        .ok()
-        .and_then(|sig| key.verifies(bytes, &sig))
-        == Some(true)
-}
+/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes` (the browser's check).
+pub use shared::snapshot::verify_detached as verify;
 
 #[cfg(test)]
 mod tests {

@@ -238,3 +238,35 @@ pub async fn licence_change(
     )
     .await
 }
+
+// --- the licence holder's requests (change, cancellation) ------------------------------------
+
+use shared::holder::{FiledRequest, HolderRequest, RequestDecision};
+
+pub async fn file_request(
+    number: &str,
+    token: &str,
+    body: &HolderRequest,
+    lang: Lang,
+) -> Result<FiledRequest, ApiError> {
+    let url = format!("{}/requests", api::application_path(number));
+    post(
+        &url,
+        body,
+        lang,
+        ("Authorization", &format!("Bearer {token}")),
+    )
+    .await
+}
+
+pub async fn holder_requests(lang: Lang) -> Result<Vec<FiledRequest>, ApiError> {
+    get("/api/staff/requests", lang, None).await
+}
+
+pub async fn decide_request(
+    id: i64,
+    body: &RequestDecision,
+    lang: Lang,
+) -> Result<FiledRequest, ApiError> {
+    post(&format!("/api/staff/requests/{id}"), body, lang, NO_HEADER).await
+}

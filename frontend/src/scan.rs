@@ -1,11 +1,13 @@
-//! The inspector's scan page (its own wasm, `/scan`): a licence's QR code read from a photo,
-//! decoded in the browser (rqrr), and checked **offline** when it is a signed snapshot — against
-//! the bureau's public keys, fetched when online and kept on the device. A plain licence QR (the
+//! The inspector's scan page (its own wasm, `/scan`): a licence's QR code read from the live
+//! camera (frames decoded continuously until a code is found) or from a photo, decoded in the
+//! browser (rqrr), and checked **offline** when it is a signed snapshot — against the bureau's
+//! public keys, fetched when online and kept on the device. Online, the live licence (itself
+//! signed) is shown beside the snapshot, with every difference marked. A plain licence QR (the
 //! live page's address) is opened as a link.
 
 use leptos::prelude::*;
 use shared::Lang;
-use shared::snapshot::{Payload, PublicKey, Verdict, verify};
+use shared::snapshot::{LiveLicence, Payload, PublicKey, SignedLicence, Verdict, verify};
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{lang, tr};
@@ -52,12 +54,23 @@ async fn decode(file: web_sys::File) -> Option<String> {
             .dyn_into()
             .ok()?;
     let (w, h) = (bitmap.width(), bitmap.height());
+    read_code(w, h, |ctx| {
+        ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0).ok()
+    })
+}
+
+/// Draws a picture of `w`×`h` (through `draw`) on a canvas and decodes its first QR code.
+fn read_code(
+    w: u32,
+    h: u32,
+    draw: impl FnOnce(&web_sys::CanvasRenderingContext2d) -> Option<()>,
+) -> Option<String> {
     let canvas: web_sys::HtmlCanvasElement =
         document().create_element("canvas").ok()?.dyn_into().ok()?;
     canvas.set_width(w);
     canvas.set_height(h);
     let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0).ok()?;
+    draw(&ctx)?;
     let rgba = ctx
         .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
         .ok()?
@@ -73,6 +86,109 @@ async fn decode(file: web_sys::File) -> Option<String> {
         .find_map(|g| g.decode().ok().map(|(_, text)| text))
 }
 
+/// The live camera: the back camera's stream in `<video id="scan-video">`, a frame decoded
+/// every few hundred milliseconds until a code is found or the inspector stops.
+mod camera {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    const VIDEO: &str = "scan-video";
+
+    fn video() -> Option<web_sys::HtmlVideoElement> {
+        document().get_element_by_id(VIDEO)?.dyn_into().ok()
+    }
+
+    /// Opens the camera; `Err` carries the browser's error name (`NotAllowedError`,
+    /// `NotFoundError`, …).
+    pub async fn open() -> Result<web_sys::MediaStream, String> {
+        let devices = window()
+            .navigator()
+            .media_devices()
+            .map_err(|_| "NotSupportedError".to_string())?;
+        let constraints = web_sys::MediaStreamConstraints::new();
+        let video = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&video, &"facingMode".into(), &"environment".into());
+        constraints.set_video(&video);
+        constraints.set_audio_bool(false);
+        let promise = devices
+            .get_user_media_with_constraints(&constraints)
+            .map_err(|_| "NotSupportedError".to_string())?;
+        let stream = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| {
+                js_sys::Reflect::get(&e, &"name".into())
+                    .ok()
+                    .and_then(|n| n.as_string())
+                    .unwrap_or_default()
+            })?;
+        stream.dyn_into().map_err(|_| String::new())
+    }
+
+    pub fn show(stream: &web_sys::MediaStream) {
+        if let Some(v) = video() {
+            v.set_src_object(Some(stream));
+            let _ = v.play();
+        }
+    }
+
+    pub fn stop(stream: &web_sys::MediaStream) {
+        for track in stream.get_tracks().iter() {
+            if let Ok(t) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                t.stop();
+            }
+        }
+        if let Some(v) = video() {
+            v.set_src_object(None);
+        }
+    }
+
+    /// The code in the video's current frame, if any (scaled to at most 640 px wide).
+    pub fn read_frame() -> Option<String> {
+        let v = video()?;
+        if v.ready_state() < 2 || v.video_width() == 0 {
+            return None;
+        }
+        let scale = (640.0 / f64::from(v.video_width())).min(1.0);
+        let w = (f64::from(v.video_width()) * scale) as u32;
+        let h = (f64::from(v.video_height()) * scale) as u32;
+        super::read_code(w, h, |ctx| {
+            ctx.draw_image_with_html_video_element_and_dw_and_dh(
+                &v,
+                0.0,
+                0.0,
+                f64::from(w),
+                f64::from(h),
+            )
+            .ok()
+        })
+    }
+}
+
+/// What a decoded text is: a signed snapshot (checked offline), the live page's address, or
+/// something else.
+async fn judge(text: Option<String>) -> Outcome {
+    match text {
+        None => Outcome::NoCode,
+        Some(text) if text.starts_with(shared::snapshot::PREFIX) => {
+            let now = (js_sys::Date::now() / 1000.0) as i64;
+            Outcome::Checked(verify(&text, &keys().await, now))
+        }
+        Some(text) if text.contains("/v/") => Outcome::Link(text),
+        Some(_) => Outcome::Checked(Verdict::Malformed),
+    }
+}
+
+/// The licence now, when online — only if the seal signed it.
+async fn live(token: &str) -> Option<LiveLicence> {
+    let res = gloo_net::http::Request::get(&format!("/v/{token}/licence.json"))
+        .send()
+        .await
+        .ok()?;
+    res.ok().then_some(())?;
+    let signed: SignedLicence = res.json().await.ok()?;
+    signed.open(&keys().await)
+}
+
 #[derive(Clone, PartialEq)]
 enum Outcome {
     Checked(Verdict),
@@ -80,10 +196,47 @@ enum Outcome {
     NoCode,
 }
 
+/// Judges a decoded text and, for a genuine snapshot, asks for the live licence beside it.
+async fn settle(
+    text: Option<String>,
+    outcome: RwSignal<Option<Outcome>>,
+    now: RwSignal<Option<LiveLicence>>,
+    busy: RwSignal<bool>,
+) {
+    let judged = judge(text).await;
+    let token = match &judged {
+        Outcome::Checked(Verdict::Valid(p) | Verdict::Expired(p)) => Some(p.t.clone()),
+        _ => None,
+    };
+    now.set(None);
+    outcome.set(Some(judged));
+    busy.set(false);
+    if let Some(t) = token {
+        now.set(live(&t).await);
+    }
+}
+
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let outcome = RwSignal::new(None::<Outcome>);
+    let now = RwSignal::new(None::<LiveLicence>);
     let busy = RwSignal::new(false);
+    let scanning = RwSignal::new(false);
+    let camera_error = RwSignal::new(None::<String>);
+    let stream = StoredValue::new_local(None::<web_sys::MediaStream>);
+    let ticker = StoredValue::new(None::<IntervalHandle>);
+    let stop_camera = move || {
+        if let Some(h) = ticker.get_value() {
+            h.clear();
+        }
+        ticker.set_value(None);
+        if let Some(s) = stream.get_value() {
+            camera::stop(&s);
+        }
+        stream.set_value(None);
+        scanning.set(false);
+    };
+    on_cleanup(stop_camera);
     let pick = move |ev: leptos::ev::Event| {
         let Some(file) = ev
             .target()
@@ -93,64 +246,173 @@ pub fn ScanPage() -> impl IntoView {
         else {
             return;
         };
+        stop_camera();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = match decode(file).await {
-                None => Outcome::NoCode,
-                Some(text) if text.starts_with(shared::snapshot::PREFIX) => {
-                    let now = (js_sys::Date::now() / 1000.0) as i64;
-                    Outcome::Checked(verify(&text, &keys().await, now))
-                }
-                Some(text) if text.contains("/v/") => Outcome::Link(text),
-                Some(_) => Outcome::Checked(Verdict::Malformed),
-            };
-            outcome.set(Some(result));
-            busy.set(false);
+            settle(decode(file).await, outcome, now, busy).await;
         });
     };
-    move || {
+    let start = move |_| {
+        camera_error.set(None);
+        leptos::task::spawn_local(async move {
+            match camera::open().await {
+                Err(name) => camera_error.set(Some(name)),
+                Ok(s) => {
+                    camera::show(&s);
+                    stream.set_value(Some(s));
+                    scanning.set(true);
+                    let tick = move || {
+                        if !scanning.get_untracked() || busy.get_untracked() {
+                            return;
+                        }
+                        if let Some(text) = camera::read_frame() {
+                            stop_camera();
+                            busy.set(true);
+                            leptos::task::spawn_local(settle(Some(text), outcome, now, busy));
+                        }
+                    };
+                    let handle =
+                        set_interval_with_handle(tick, std::time::Duration::from_millis(250));
+                    ticker.set_value(handle.ok());
+                }
+            }
+        });
+    };
+    let controls = move || {
         let l = lang();
+        let camera_problem = move || {
+            camera_error.get().map(|name| match name.as_str() {
+                "NotAllowedError" | "SecurityError" => tr(l,
+                    "未获得摄像头权限：请在浏览器设置中允许，或改用拍照、选择图片。",
+                    "No permission for the camera: allow it in the browser's settings, or take or choose a photo."),
+                "NotFoundError" | "OverconstrainedError" => tr(l,
+                    "没有找到可用的摄像头，请改用拍照或选择图片。",
+                    "No camera found: take or choose a photo instead."),
+                _ => tr(l,
+                    "此浏览器无法打开摄像头，请改用拍照或选择图片。",
+                    "This browser cannot open the camera: take or choose a photo instead."),
+            })
+        };
         view! {
-            <section class="panel">
-                <h1>{tr(l, "扫码核验营业执照", "Check a licence's QR code")}</h1>
-                <p class="muted">{tr(l,
-                    "拍摄或选择执照上的二维码照片。签名二维码可离线核验真伪；联网时可查看实时状态。",
-                    "Take or choose a photo of the licence's QR code. A signed code is checked offline; online, the live state is one tap away.")}</p>
-                <label class="button primary" for="scan-file">{tr(l, "拍照或选择图片", "Take or choose a photo")}</label>
-                <input id="scan-file" class="visually-hidden" type="file" accept="image/*" capture="environment" on:change=pick />
-                <p role="status">{move || busy.get().then(|| tr(l, "正在识别…", "Reading…"))}</p>
-            </section>
-            {move || outcome.get().map(|o| result(o, l))}
+            <h1>{tr(l, "扫码核验营业执照", "Check a licence's QR code")}</h1>
+            <p class="muted">{tr(l,
+                "用摄像头对准执照上的二维码，或拍摄、选择二维码照片。签名二维码可离线核验真伪；联网时同时显示实时状态。",
+                "Point the camera at the licence's QR code, or take or choose a photo of it. A signed code is checked offline; online, the live state shows beside it.")}</p>
+            <div class="actions">
+                {move || if scanning.get() {
+                    view! { <button type="button" class="button" on:click=move |_| stop_camera()>{tr(l, "停止扫描", "Stop scanning")}</button> }.into_any()
+                } else {
+                    view! { <button type="button" class="button primary" on:click=start>{tr(l, "打开摄像头扫描", "Scan with the camera")}</button> }.into_any()
+                }}
+                <label class="button" for="scan-file">{tr(l, "拍照或选择图片", "Take or choose a photo")}</label>
+            </div>
+            <p class="error" role="alert">{camera_problem}</p>
+            <p role="status">{move || if busy.get() {
+                Some(tr(l, "正在识别…", "Reading…"))
+            } else if scanning.get() {
+                Some(tr(l, "请将二维码置于取景框内…", "Hold the QR code inside the frame…"))
+            } else {
+                None
+            }}</p>
         }
+    };
+    view! {
+        <section class="panel">
+            {controls}
+            <input id="scan-file" class="visually-hidden" type="file" accept="image/*" capture="environment" on:change=pick />
+            // Outside the language closure: a language switch keeps the running stream.
+            <video id="scan-video" class="scan-video" class:hidden=move || !scanning.get()
+                autoplay=true muted=true playsinline=true aria-hidden="true"></video>
+        </section>
+        {move || {
+            let l = lang();
+            outcome.get().map(|o| result(o, now.get(), l))
+        }}
     }
 }
 
-fn permits(p: &Payload, l: Lang) -> AnyView {
-    let label = |s: &str| match s {
-        "valid" => tr(l, "有效", "Valid"),
-        "expired" => tr(l, "已过期", "Expired"),
-        "suspended" => tr(l, "暂停", "Suspended"),
-        "revoked" => tr(l, "已撤销", "Revoked"),
-        _ => tr(l, "已注销", "Cancelled"),
+/// The snapshot's facts and permits; with the live licence beside them when online, every
+/// difference marked.
+fn permits(p: &Payload, live: Option<LiveLicence>, l: Lang) -> AnyView {
+    let label = shared::holder::permit_state_label;
+    let live_state = |item: &str| {
+        live.as_ref().map(|v| {
+            v.permits
+                .iter()
+                .find(|q| q.item == item)
+                .map(|q| q.state.clone())
+        })
     };
+    let changed = live.as_ref().is_some_and(|v| {
+        v.name != p.n
+            || v.permits.len() != p.p.len()
+            || p.p
+                .iter()
+                .any(|(item, _, state, _)| live_state(item) != Some(Some(state.clone())))
+    });
+    let renamed = live
+        .as_ref()
+        .filter(|v| v.name != p.n)
+        .map(|v| v.name.clone());
+    let added: Vec<String> = live
+        .as_ref()
+        .map(|v| {
+            v.permits
+                .iter()
+                .filter(|q| !p.p.iter().any(|(item, ..)| *item == q.item))
+                .map(|q| q.item.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows = p
+        .p
+        .iter()
+        .map(|(item, name, state, until)| {
+            let now_state = live_state(item);
+            let differs = now_state.as_ref().is_some_and(|s| s.as_deref() != Some(state.as_str()));
+            view! {
+                <li class="sub" class:changed=differs data-item=item.clone()>
+                    <span class="sub-name">{name.clone()}</span>
+                    <span class="sub-dept">{if until.is_empty() { String::new() } else { format!("{}{until}", tr(l, "有效期至 ", "valid until ")) }}</span>
+                    <span class=format!("badge {state}")>{label(state, l)}</span>
+                    {now_state.map(|s| {
+                        let s = s.unwrap_or_else(|| "cancelled".into());
+                        view! { <span class="sub-note live-state">
+                            {tr(l, "实时状态：", "Live state: ")}
+                            <span class=format!("badge {s}")>{label(&s, l)}</span>
+                        </span> }
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <dl class="answers">
             <div><dt>{tr(l, "名称", "Name")}</dt><dd class="scan-name">{p.n.clone()}</dd></div>
             <div><dt>{tr(l, "统一社会信用代码", "Credit code")}</dt><dd class="number">{p.u.clone()}</dd></div>
         </dl>
-        <ul class="subs">{p.p.iter().map(|(item, name, state, until)| view! {
-            <li class="sub" data-item=item.clone()>
-                <span class="sub-name">{name.clone()}</span>
-                <span class="sub-dept">{if until.is_empty() { String::new() } else { format!("{}{until}", tr(l, "有效期至 ", "valid until ")) }}</span>
-                <span class=format!("badge {state}")>{label(state)}</span>
-            </li>
-        }).collect_view()}</ul>
-        <p><a href=format!("/v/{}", p.t)>{tr(l, "联网查看实时状态", "See the live state (online)")}</a></p>
+        {live.as_ref().map(|v| {
+            let as_of = v.as_of.clone();
+            view! {
+                <p class=if changed { "notice-line live-summary" } else { "live-summary muted" }>
+                    {if changed {
+                        tr(l, "实时状态与二维码快照不同，以实时状态为准。", "The live state differs from the snapshot: the live state counts.")
+                    } else {
+                        tr(l, "已联网核对：实时状态与快照一致。", "Checked online: the live state matches the snapshot.")
+                    }}
+                    {format!(" ({}{as_of})", tr(l, "实时数据时间 ", "live as of "))}
+                </p>
+            }
+        })}
+        {renamed.map(|n| view! { <p class="notice-line">{format!("{}{n}", tr(l, "名称现为：", "Now named: "))}</p> })}
+        <ul class="subs">{rows}</ul>
+        {(!added.is_empty()).then(|| view! { <p class="notice-line">{format!("{}{}", tr(l, "快照之后新增许可：", "Permits added since the snapshot: "), added.len())}</p> })}
+        <p><a href=format!("/v/{}", p.t)>{tr(l, "打开实时核验页", "Open the live page")}</a></p>
     }
     .into_any()
 }
 
-fn result(o: Outcome, l: Lang) -> AnyView {
+fn result(o: Outcome, live: Option<LiveLicence>, l: Lang) -> AnyView {
     let (class, title, details) = match o {
         Outcome::Checked(Verdict::Valid(p)) => (
             "verdict ok",
@@ -159,7 +421,7 @@ fn result(o: Outcome, l: Lang) -> AnyView {
                 "验证通过：由登记机关电子印章签发",
                 "Verified: signed with the bureau's seal",
             ),
-            Some(permits(&p, l)),
+            Some(permits(&p, live.clone(), l)),
         ),
         Outcome::Checked(Verdict::Expired(p)) => (
             "verdict warn",
@@ -168,7 +430,7 @@ fn result(o: Outcome, l: Lang) -> AnyView {
                 "签名真实，但快照已过期，请联网查看实时状态",
                 "Genuine but expired: check the live state online",
             ),
-            Some(permits(&p, l)),
+            Some(permits(&p, live.clone(), l)),
         ),
         Outcome::Checked(Verdict::UnknownKey) => (
             "verdict bad",

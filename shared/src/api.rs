@@ -118,6 +118,11 @@ pub struct ApplicationStatus {
     /// Once the business registration is approved: the enterprise's code and public page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<LicenceRef>,
+    /// The enterprise's permits, and what its holder has applied for since (change, cancel).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permits: Vec<crate::holder::HolderPermit>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<crate::holder::FiledRequest>,
     pub items: Vec<SubApplication>,
 }
 

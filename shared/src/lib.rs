@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod date;
 pub mod error;
 pub mod form;
+pub mod holder;
 pub mod i18n;
 pub mod ids;
 pub mod rules;

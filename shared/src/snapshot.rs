@@ -33,6 +33,51 @@ impl PublicKey {
     }
 }
 
+/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes`.
+pub fn verify_detached(keys: &[PublicKey], kid: &str, bytes: &[u8], signature: &str) -> bool {
+    let Some(key) = keys.iter().find(|k| k.kid == kid) else {
+        return false;
+    };
+    B64.decode(signature)
+        .ok()
+        .and_then(|sig| key.verifies(bytes, &sig))
+        == Some(true)
+}
+
+/// `GET /v/{token}/licence.json`: the licence now, signed with the seal.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SignedLicence {
+    pub document: String,
+    pub kid: String,
+    pub signature: String,
+}
+
+/// What the signed live document says (the fields the scan page compares).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LiveLicence {
+    pub name: String,
+    pub permits: Vec<LivePermit>,
+    /// RFC 3339: when the document was made.
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LivePermit {
+    pub item: String,
+    pub state: String,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+}
+
+impl SignedLicence {
+    /// The document, if a published key signed it.
+    pub fn open(&self, keys: &[PublicKey]) -> Option<LiveLicence> {
+        verify_detached(keys, &self.kid, self.document.as_bytes(), &self.signature)
+            .then(|| serde_json::from_str(&self.document).ok())
+            .flatten()
+    }
+}
+
 /// What a snapshot says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Payload {
@@ -166,5 +211,27 @@ mod tests {
         raw[last] ^= 1;
         let changed = format!("{PREFIX}{}", base45::encode(&raw));
         assert_eq!(verify(&changed, &keys, 500), Verdict::Tampered);
+    }
+
+    #[test]
+    fn the_live_licence_opens_only_with_its_seal() {
+        let (signing, public, _) = key();
+        let document = r#"{"as_of":"2026-11-28T08:00:00Z","name":"睢县老张家常菜馆","permits":[{"item":"seal_filing","state":"cancelled","valid_until":null}]}"#;
+        let signed = |document: &str| SignedLicence {
+            document: document.into(),
+            kid: public.kid.clone(),
+            signature: B64.encode(signing.sign(document.as_bytes()).to_bytes()),
+        };
+        let live = signed(document)
+            .open(std::slice::from_ref(&public))
+            .expect("opens");
+        assert_eq!(
+            (live.name.as_str(), live.permits[0].state.as_str()),
+            ("睢县老张家常菜馆", "cancelled")
+        );
+        let mut forged = signed(document);
+        forged.document = document.replace("cancelled", "valid");
+        assert_eq!(forged.open(std::slice::from_ref(&public)), None);
+        assert_eq!(signed(document).open(&[]), None);
     }
 }

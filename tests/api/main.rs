@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod holder;
 mod licence;
 mod logs;
 mod reference;

@@ -7,8 +7,9 @@
 // walk-in applicant through the same form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, viewports, shot, accessibilityProblems, STAFF_PASSWORD } from './harness.mjs';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
 import { fillRestaurant } from './forms.mjs';
+import { signedIn } from './setup.mjs';
 
 const app = serverAndBrowser();
 
@@ -29,19 +30,7 @@ function isoInDays(days) {
   return d.toISOString().slice(0, 10);
 }
 
-async function staffPage(name, options = viewports.desktop) {
-  const context = await app.browser.newContext({ ...options, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && !m.text().includes('401') && errors.push(m.text()));
-  await page.goto(`${app.server.base}/staff`);
-  await page.getByRole('heading', { name: '工作人员登录' }).waitFor();
-  await page.fill('#username', name);
-  await page.fill('#password', STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('button', { name: '退出登录' }).waitFor();
-  return { page, context, errors };
-}
+const staffPage = (name, options) => signedIn(app, name, options);
 
 const item = (page, id) => page.locator(`li.sub[data-item="${id}"]`);
 

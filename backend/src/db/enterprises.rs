@@ -190,6 +190,15 @@ pub async fn set_state(
     touch(tx, permit.enterprise_id, now).await
 }
 
+pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<EnterpriseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTERPRISE} FROM enterprises WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn by_uscc(db: &Db, uscc: &str) -> sqlx::Result<Option<EnterpriseRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ENTERPRISE} FROM enterprises WHERE uscc = $1"

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod audit;
 pub mod credit;
 pub mod enterprises;
+pub mod holder_requests;
 pub mod idempotency;
 pub mod review;
 pub mod staff;

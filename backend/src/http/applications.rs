@@ -10,6 +10,7 @@ use shared::api::{
     SubApplication,
 };
 use shared::error::ErrorBody;
+use shared::holder::HolderPermit;
 use shared::status::{OverallStatus, SubStatus};
 use validator::Validate;
 
@@ -186,7 +187,7 @@ fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>, Ap
 
 /// The application behind `number` if `headers` carry its token; 401 without a token, 404 for
 /// a wrong token or an unknown number alike (and at the same cost).
-async fn authorised(
+pub(super) async fn authorised(
     state: &AppState,
     headers: &HeaderMap,
     number: &str,
@@ -311,6 +312,26 @@ async fn status_of(
                 .collect()
         })
         .unwrap_or_default();
+    // Once registered: the enterprise's permits and what the holder has applied for since.
+    let enterprise = crate::db::enterprises::of_application(&state.db, app.id).await?;
+    let (mut permits, mut requests) = (Vec::new(), Vec::new());
+    if let Some(e) = &enterprise {
+        let today = shared::date::format_iso_date(county_date(now_unix()));
+        for p in crate::db::enterprises::permits_of(&state.db, e.id).await? {
+            permits.push(HolderPermit {
+                state: super::verify::public_state(&p, &today).to_string(),
+                name: catalogue
+                    .item(&p.item)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+                id: p.id,
+                item: p.item,
+                certificate: p.certificate,
+                valid_until: p.valid_until,
+            });
+        }
+        requests = super::changes::of_enterprise(state, e).await?;
+    }
     Ok(ApplicationStatus {
         bundle_name: catalogue
             .bundle(&app.bundle)
@@ -328,12 +349,12 @@ async fn status_of(
             .get("bring_by")
             .and_then(Value::as_str)
             .map(str::to_string),
-        licence: crate::db::enterprises::of_application(&state.db, app.id)
-            .await?
-            .map(|e| shared::api::LicenceRef {
-                verify_url: super::verify::verify_url(state, &e.verify_token),
-                uscc: e.uscc,
-            }),
+        licence: enterprise.as_ref().map(|e| shared::api::LicenceRef {
+            verify_url: super::verify::verify_url(state, &e.verify_token),
+            uscc: e.uscc.clone(),
+        }),
+        permits,
+        requests,
         intake: app.status,
         number: app.number,
         bundle: app.bundle,

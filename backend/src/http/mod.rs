@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod bundles;
+pub mod changes;
 pub mod limits;
 pub mod openapi;
 pub mod review;
@@ -34,13 +35,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/bundles/{id}/guide", get(bundles::guide))
         .route(
             shared::api::APPLICATIONS,
-            post(applications::create).route_layer(limited),
+            post(applications::create).route_layer(limited.clone()),
         )
         .route("/api/applications/{number}", get(applications::status))
         .route(
             "/api/applications/{number}/reply",
             post(applications::reply),
         )
+        .route(
+            "/api/applications/{number}/requests",
+            post(changes::file).route_layer(limited),
+        )
+        .route("/api/staff/requests", get(changes::queue))
+        .route("/api/staff/requests/{id}", post(changes::decide))
         .route("/api/staff/login", post(staff::login).route_layer(logins))
         .route("/api/staff/logout", post(staff::logout))
         .route("/api/staff/me", get(staff::me))
@@ -71,7 +78,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/staff/permits/{id}/state", post(review::permit_state))
         .route(
             "/api/staff/enterprises/{uscc}/changes",
-            post(review::licence_change),
+            post(changes::licence_change),
         )
         .route(
             "/api/staff/dishonesty-list",

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, bundles, review, staff};
+use super::{applications, bundles, changes, review, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,7 +11,8 @@ use super::{applications, bundles, review, staff};
     paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
         staff::login, staff::logout, staff::me, staff::revoke_sessions,
         review::intake_queue, review::application, review::intake, review::queue, review::review,
-        review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state, review::licence_change),
+        review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state,
+        changes::file, changes::queue, changes::decide, changes::licence_change),
     modifiers(&StatusToken),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

@@ -10,8 +10,8 @@ use shared::Lang;
 use shared::form::Answers;
 use shared::staff::{
     HistoryEntry, InspectionResult, IntakeDecision, IntakeEntry, IntakeRequest,
-    JointInspectionRequest, LicenceChange, PermitStateRequest, ReviewRequest, Role,
-    StaffApplication, StaffItem, StaffPermit,
+    JointInspectionRequest, PermitStateRequest, ReviewRequest, Role, StaffApplication, StaffItem,
+    StaffPermit,
 };
 use shared::status::{ReviewAction, SubStatus};
 
@@ -1059,88 +1059,4 @@ pub async fn permit_state(
     .await?;
     tx.commit().await?;
     Ok(Json(json!({ "id": permit.id, "state": req.state })))
-}
-
-/// A change event (变更): the enterprise's name, legal representative or address changes on the
-/// licence and on every permit together, in one transaction, with its history. Filed by the
-/// registration authority (the department of the business registration item).
-#[utoipa::path(post, path = "/api/staff/enterprises/{uscc}/changes", tag = "staff",
-    params(("uscc" = String, Path)), request_body = LicenceChange,
-    responses((status = 200), (status = 403), (status = 404), (status = 422)))]
-pub async fn licence_change(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    user: StaffUser,
-    Path(uscc): Path<String>,
-    Json(req): Json<LicenceChange>,
-) -> Result<Json<Value>, AppError> {
-    user.require(&[Role::Reviewer], lang)?;
-    let authority = state
-        .catalogue
-        .item(licence::REGISTRATION)
-        .map(|i| i.department.clone());
-    if user.department != authority {
-        return Err(AppError::client(
-            StatusCode::FORBIDDEN,
-            text(
-                lang,
-                "变更登记由登记机关办理",
-                "Changes are registered by the registration authority",
-            ),
-        ));
-    }
-    let e = crate::db::enterprises::by_uscc(&state.db, uscc.trim())
-        .await?
-        .ok_or_else(|| not_found(lang))?;
-    let (max, before) = match req.field.as_str() {
-        "name" => (50, e.name.clone()),
-        "legal_rep" => (30, e.legal_rep.clone()),
-        "address" => (200, e.address.clone()),
-        _ => {
-            return Err(field_error(
-                "field",
-                lang,
-                "只能变更名称、法定代表人或经营场所",
-                "Only the name, the legal representative or the address change",
-            ));
-        }
-    };
-    let value = req.value.trim();
-    if value.is_empty() || value.chars().count() > max || value == before {
-        return Err(field_error(
-            "value",
-            lang,
-            "请填写新的内容（与原内容不同，长度适当）",
-            "Give the new value (different, not too long)",
-        ));
-    }
-    let reason = checked_message(Some(&req.reason))
-        .ok_or_else(|| field_error("reason", lang, "请写明变更理由", "Give the reason"))?;
-    let now = now_unix();
-    let mut tx = state.db.pool.begin().await?;
-    let change = crate::db::enterprises::Change {
-        field: &req.field,
-        before: &before,
-        after: value,
-        reason,
-        by: &user.username,
-    };
-    crate::db::enterprises::change(&mut tx, &e, &change, now).await?;
-    let subject = format!("enterprise {}", e.uscc);
-    let action = format!("licence.change.{}", req.field);
-    audit::append(
-        &mut tx,
-        &user.entry(
-            &action,
-            &subject,
-            json!({ "value": before }),
-            json!({ "value": value, "reason": reason }),
-        ),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(
-        json!({ "uscc": e.uscc, "field": req.field, "value": value }),
-    ))
 }

@@ -48,17 +48,6 @@ pub fn public_state(p: &PermitRow, today: &str) -> &'static str {
     }
 }
 
-pub fn state_label(state: &str, lang: Lang) -> &'static str {
-    let (zh, en) = match state {
-        "valid" => ("有效", "Valid"),
-        "expired" => ("已过期", "Expired"),
-        "suspended" => ("暂停", "Suspended"),
-        "revoked" => ("已撤销", "Revoked"),
-        _ => ("已注销", "Cancelled"),
-    };
-    if lang == Lang::Zh { zh } else { en }
-}
-
 const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1b1f24;background:#f4f6f9}\
 header{background:#0b5cad;color:#fff;padding:12px 16px}main{max-width:720px;margin:0 auto;padding:12px}\
 section{background:#fff;border:1px solid #d8dee6;border-radius:10px;padding:12px 16px;margin:12px 0}\
@@ -165,7 +154,7 @@ fn render(
         list += &format!(
             "<li data-item=\"{}\"><span class=\"s {s}\">{}</span><strong>{}</strong><br><span class=\"m\">{} · <span class=\"code\">{}</span> · {}</span>{reason}</li>",
             esc(&p.item),
-            state_label(s, lang),
+            shared::holder::permit_state_label(s, lang),
             esc(&name),
             esc(&dept),
             esc(&p.certificate),

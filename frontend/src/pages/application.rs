@@ -53,10 +53,10 @@ pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
 
 /// What a reply form needs: whose application, and how to show the new state.
 #[derive(Clone, Copy)]
-struct Replying {
-    number: StoredValue<String>,
-    token: StoredValue<String>,
-    refreshes: RwSignal<u32>,
+pub(super) struct Replying {
+    pub number: StoredValue<String>,
+    pub token: StoredValue<String>,
+    pub refreshes: RwSignal<u32>,
 }
 
 /// A box to answer a correction notice (`item` none) or an item's supplement request.
@@ -195,6 +195,7 @@ fn view_application(
             })}
             <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
+        {s.licence.is_some().then(|| super::holder::holder_panel(s, l, ctx))}
         <section class="panel link-panel">
             <h2>{tr(l, "您的专属查询链接", "Your private status link")}</h2>
             <p class="muted">{tr(l, "此链接相当于查询密码，请勿公开。", "This link works like a password: do not share it publicly.")}</p>

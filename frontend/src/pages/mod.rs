@@ -5,6 +5,7 @@
 mod application;
 mod apply;
 mod bundle;
+mod holder;
 mod home;
 
 pub use application::ApplicationPage;

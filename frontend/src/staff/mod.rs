@@ -95,7 +95,7 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
                 <a class="button" href="/">{tr(l, "选择套餐并代为填写", "Choose a bundle and fill it in")}</a>
             </section>
         }.into_any(),
-        Role::Reviewer => review_queue(l),
+        Role::Reviewer => view! { {review_queue(l)} {holder_requests(l)} }.into_any(),
         Role::Admin => view! { {intake_queue(l)} {import_form(l)} }.into_any(),
     };
     view! {
@@ -178,6 +178,85 @@ fn review_queue(l: Lang) -> AnyView {
         }
     };
     view! { <section class="panel"><h1>{tr(l, "本部门待办（按期限排序）", "Your department's items, nearest deadline first")}</h1>{body}</section> }.into_any()
+}
+
+/// Requests of licence holders that this department decides: a change of the licence (the
+/// registration authority) or the cancellation of one of its permits.
+fn holder_requests(l: Lang) -> AnyView {
+    let refreshes = RwSignal::new(0u32);
+    let queue = fetch(move || {
+        refreshes.track();
+        api::holder_requests(lang_untracked())
+    });
+    let error = RwSignal::new(None::<String>);
+    let decide = move |id: i64, approve: bool| {
+        let note = document()
+            .get_element_by_id(&format!("request-note-{id}"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok())
+            .map(|t| t.value())
+            .filter(|v| !v.trim().is_empty());
+        let body = shared::holder::RequestDecision { approve, note };
+        leptos::task::spawn_local(async move {
+            match api::decide_request(id, &body, lang_untracked()).await {
+                Ok(_) => {
+                    error.set(None);
+                    refreshes.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(
+                    e.body
+                        .field_errors
+                        .values()
+                        .flatten()
+                        .next()
+                        .cloned()
+                        .unwrap_or(e.body.message),
+                )),
+            }
+        });
+    };
+    let body = move || {
+        match queue.get() {
+        None => loading(l),
+        Some(Err(e)) => failed(e),
+        Some(Ok(list)) if list.is_empty() => view! {
+            <p class="muted">{tr(l, "暂无持证人申请", "No requests from licence holders")}</p>
+        }
+        .into_any(),
+        Some(Ok(list)) => view! {
+            <ul class="subs">{list.into_iter().map(|r| {
+                let id = r.id;
+                let what = match &r.request {
+                    shared::holder::HolderRequest::Change { field, value, .. } => format!("{}{}：{} → {value}",
+                        tr(l, "变更", "Change of the "), shared::holder::field_label(field, l), r.before),
+                    shared::holder::HolderRequest::Cancel { .. } => format!("{}{}", tr(l, "注销：", "Cancel: "), r.before),
+                };
+                let note_id = format!("request-note-{id}");
+                view! { <li class="sub request" data-request=id>
+                    <span class="sub-name">{what}</span>
+                    <span class="sub-dept">{format!("{} · {}", r.enterprise, r.uscc)}</span>
+                    <span class="sub-note">{format!("{}{}", tr(l, "理由：", "Reason: "), r.request.reason())}</span>
+                    <div class="sub-request">
+                        <label class="label" for=note_id.clone()>{tr(l, "办理意见（不予办理时必填）", "Note (required to refuse)")}</label>
+                        <textarea id=note_id rows="2" maxlength="2000"></textarea>
+                        <div class="actions">
+                            <button type="button" class="button primary" on:click=move |_| decide(id, true)>{tr(l, "准予办理", "Approve")}</button>
+                            <button type="button" class="button" on:click=move |_| decide(id, false)>{tr(l, "不予办理", "Refuse")}</button>
+                        </div>
+                    </div>
+                </li> }
+            }).collect_view()}</ul>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="panel holder-requests">
+            <h2>{tr(l, "持证人申请（变更、注销）", "Licence holders' requests (changes, cancellations)")}</h2>
+            {body}
+            <p class="error" role="alert">{move || error.get()}</p>
+        </section>
+    }
+    .into_any()
 }
 
 /// The administrator replaces the dishonesty list with a CSV file.

@@ -1,0 +1,178 @@
+//! On the status page, once the licence is issued: the enterprise's permits, and the holder's
+//! own requests — a change of the licence (name, legal representative, address) or the
+//! cancellation of a permit — with where each stands. The server checks every rule (the same as
+//! on the form) and answers field by field.
+
+use leptos::prelude::*;
+use shared::Lang;
+use shared::api::ApplicationStatus;
+use shared::holder::{
+    CHANGEABLE, FiledRequest, HolderRequest, field_label, permit_state_label, request_state_label,
+};
+
+use super::application::Replying;
+use crate::api;
+use crate::i18n::{lang_untracked, tr};
+
+/// What the holder picked: a licence fact to change, or a permit to cancel.
+fn target_label(target: &str, s: &ApplicationStatus, l: Lang) -> String {
+    match target.strip_prefix("cancel:") {
+        Some(id) => {
+            let permit = s.permits.iter().find(|p| p.id.to_string() == id);
+            format!(
+                "{}{}",
+                tr(l, "注销：", "Cancel: "),
+                permit
+                    .map(|p| p.name.get(l).to_string())
+                    .unwrap_or_default()
+            )
+        }
+        None => format!("{}{}", tr(l, "变更", "Change the "), field_label(target, l)),
+    }
+}
+
+fn request_line(r: &FiledRequest, s: &ApplicationStatus, l: Lang) -> AnyView {
+    let what = match &r.request {
+        HolderRequest::Change { field, value, .. } => format!(
+            "{}{}：{} → {value}",
+            tr(l, "变更", "Change of the "),
+            field_label(field, l),
+            r.before
+        ),
+        HolderRequest::Cancel { permit, .. } => {
+            let target = format!("cancel:{permit}");
+            format!("{}（{}）", target_label(&target, s, l), r.before)
+        }
+    };
+    view! {
+        <li class="sub request" data-state=r.state.clone()>
+            <span class="sub-name">{what}</span>
+            <span class="sub-dept">{format!("{}{}", tr(l, "理由：", "Reason: "), r.request.reason())}</span>
+            <span class=format!("badge {}", r.state)>{request_state_label(&r.state, l)}</span>
+            {r.note.clone().map(|n| view! { <span class="sub-note">{format!("{}{n}", tr(l, "办理意见：", "Decision: "))}</span> })}
+        </li>
+    }
+    .into_any()
+}
+
+pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> AnyView {
+    let target = RwSignal::new(String::from("name"));
+    let value = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let done = RwSignal::new(false);
+    let error_of = move |k: &'static str| move || errors.with(|e| e.get(k).cloned());
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = target.get_untracked();
+        let body = match t.strip_prefix("cancel:") {
+            Some(id) => HolderRequest::Cancel {
+                permit: id.parse().unwrap_or_default(),
+                reason: reason.get_untracked(),
+            },
+            None => HolderRequest::Change {
+                field: t,
+                value: value.get_untracked(),
+                reason: reason.get_untracked(),
+            },
+        };
+        leptos::task::spawn_local(async move {
+            let (n, tok) = (ctx.number.get_value(), ctx.token.get_value());
+            match api::file_request(&n, &tok, &body, lang_untracked()).await {
+                Ok(_) => {
+                    errors.set(Default::default());
+                    done.set(true);
+                    ctx.refreshes.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    let mut map: std::collections::BTreeMap<String, String> = e
+                        .body
+                        .field_errors
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
+                        .collect();
+                    if map.is_empty() {
+                        map.insert("form".into(), e.body.message);
+                    }
+                    // A wrong permit or field is the picker's error.
+                    for k in ["permit", "field"] {
+                        if let Some(m) = map.remove(k) {
+                            map.insert("target".into(), m);
+                        }
+                    }
+                    errors.set(map);
+                }
+            }
+        });
+    };
+    let mut options: Vec<(String, String)> = CHANGEABLE
+        .iter()
+        .map(|(f, _)| (f.to_string(), target_label(f, s, l)))
+        .collect();
+    options.extend(
+        s.permits
+            .iter()
+            .filter(|p| p.state == "valid" || p.state == "suspended")
+            .map(|p| {
+                let t = format!("cancel:{}", p.id);
+                let label = target_label(&t, s, l);
+                (t, label)
+            }),
+    );
+    let is_change = move || !target.get().starts_with("cancel:");
+    let permits = s.permits.iter().map(|p| view! {
+        <li class="sub" data-item=p.item.clone()>
+            <span class="sub-name">{p.name.get(l).to_string()}</span>
+            <span class="sub-dept">{format!("{}{}", p.certificate, p.valid_until.as_ref().map(|u| format!(" · {}{u}", tr(l, "有效期至 ", "valid until "))).unwrap_or_default())}</span>
+            <span class=format!("badge {}", p.state)>{permit_state_label(&p.state, l)}</span>
+        </li>
+    }).collect_view();
+    let requests = s
+        .requests
+        .iter()
+        .map(|r| request_line(r, s, l))
+        .collect_view();
+    let has_requests = !s.requests.is_empty();
+    view! {
+        <section class="panel holder">
+            <h2>{tr(l, "执照与许可", "Licence and permits")}</h2>
+            <ul class="subs permits">{permits}</ul>
+            {has_requests.then(|| view! {
+                <h3>{tr(l, "我的变更与注销申请", "My change and cancellation requests")}</h3>
+                <ul class="subs requests">{requests}</ul>
+            })}
+            <form class="form holder-request no-print" on:submit=send novalidate>
+                <h3>{tr(l, "申请变更或注销", "Apply for a change or a cancellation")}</h3>
+                <p class="muted">{tr(l,
+                    "变更名称、法定代表人或经营场所后，执照及全部许可证同步更新；注销某项许可由发证部门办理。",
+                    "A change of the name, the legal representative or the address updates the licence and every permit together; the issuing department cancels a permit.")}</p>
+                <div class="field">
+                    <label class="label" for="request-target">{tr(l, "办理事项", "What to do")}</label>
+                    <select id="request-target" on:change=move |ev| { target.set(event_target_value(&ev)); done.set(false); }
+                        aria-describedby="request-target-error">
+                        {options.into_iter().map(|(v, label)| view! { <option value=v.clone() selected=move || target.get() == v>{label}</option> }).collect_view()}
+                    </select>
+                    <p class="error" id="request-target-error">{error_of("target")}</p>
+                </div>
+                <Show when=is_change>
+                    <div class="field">
+                        <label class="label" for="request-value">{tr(l, "变更后的内容", "The new value")}</label>
+                        <input id="request-value" prop:value=move || value.get() aria-describedby="request-value-error"
+                            on:input=move |ev| value.set(event_target_value(&ev)) />
+                        <p class="error" id="request-value-error">{error_of("value")}</p>
+                    </div>
+                </Show>
+                <div class="field">
+                    <label class="label" for="request-reason">{tr(l, "理由", "Reason")}</label>
+                    <textarea id="request-reason" rows="2" maxlength="2000" prop:value=move || reason.get()
+                        aria-describedby="request-reason-error" on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <p class="error" id="request-reason-error">{error_of("reason")}</p>
+                </div>
+                <p class="error" role="alert">{error_of("form")}</p>
+                <p role="status" class="request-sent">{move || done.get().then(|| tr(l, "申请已提交，请等待部门办理", "Sent: the department will decide"))}</p>
+                <button type="submit" class="button primary">{tr(l, "提交申请", "Submit the request")}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,153 @@
+//! What the licence holder may apply for once the enterprise exists — a change of the licence
+//! (变更: name, legal representative, address) or the cancellation of one permit (注销) — filed
+//! with the private link, decided by the registration authority (a change) or the permit's
+//! issuing department (a cancellation).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Lang, Text};
+
+/// What a change may alter on the licence, and the form field whose rule the new value follows
+/// (the same check as on the integrated form).
+pub const CHANGEABLE: [(&str, &str); 3] = [
+    ("name", "business.name"),
+    ("legal_rep", "legal_rep.name"),
+    ("address", "premises.address"),
+];
+
+/// The form field behind a changeable licence fact.
+pub fn form_key(field: &str) -> Option<&'static str> {
+    CHANGEABLE
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, k)| *k)
+}
+
+/// The name of a changeable licence fact.
+pub fn field_label(field: &str, l: Lang) -> &'static str {
+    let t = |zh, en| if l == Lang::Zh { zh } else { en };
+    match field {
+        "name" => t("名称", "Name"),
+        "legal_rep" => t("法定代表人（负责人）", "Legal representative"),
+        _ => t("经营场所", "Address"),
+    }
+}
+
+/// A permit's state, as every page names it.
+pub fn permit_state_label(state: &str, l: Lang) -> &'static str {
+    let t = |zh, en| if l == Lang::Zh { zh } else { en };
+    match state {
+        "valid" => t("有效", "Valid"),
+        "expired" => t("已过期", "Expired"),
+        "suspended" => t("暂停", "Suspended"),
+        "revoked" => t("已撤销", "Revoked"),
+        _ => t("已注销", "Cancelled"),
+    }
+}
+
+/// Where a holder's request stands.
+pub fn request_state_label(state: &str, l: Lang) -> &'static str {
+    let t = |zh, en| if l == Lang::Zh { zh } else { en };
+    match state {
+        "pending" => t("办理中", "Pending"),
+        "approved" => t("已办结", "Approved"),
+        _ => t("不予办理", "Refused"),
+    }
+}
+
+/// `POST /api/applications/{number}/requests`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum HolderRequest {
+    /// The licence and every permit take the new value together.
+    Change {
+        /// `name`, `legal_rep` or `address`.
+        field: String,
+        value: String,
+        reason: String,
+    },
+    /// One permit ends at the holder's request.
+    Cancel { permit: i64, reason: String },
+}
+
+impl HolderRequest {
+    pub fn reason(&self) -> &str {
+        match self {
+            HolderRequest::Change { reason, .. } | HolderRequest::Cancel { reason, .. } => reason,
+        }
+    }
+}
+
+/// A permit of the holder's enterprise, as the holder sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HolderPermit {
+    pub id: i64,
+    pub item: String,
+    pub name: Text,
+    pub certificate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// `valid`, `expired`, `suspended`, `revoked` or `cancelled`.
+    pub state: String,
+}
+
+/// A request and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FiledRequest {
+    pub id: i64,
+    pub request: HolderRequest,
+    /// For a change: the value on the licence when it was filed; for a cancellation: the
+    /// permit's name and number.
+    pub before: String,
+    /// `pending`, `approved` or `rejected`.
+    pub state: String,
+    /// Why it was refused, or the decision's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// RFC 3339, UTC.
+    pub filed_at: String,
+    /// For staff: whose licence.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uscc: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub enterprise: String,
+}
+
+/// `POST /api/staff/requests/{id}`: a refusal needs its reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestDecision {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_tagged_by_kind() {
+        let change: HolderRequest = serde_json::from_str(
+            r#"{"kind":"change","field":"name","value":"新名","reason":"更名"}"#,
+        )
+        .expect("parses");
+        assert_eq!(change.reason(), "更名");
+        let cancel: HolderRequest =
+            serde_json::from_str(r#"{"kind":"cancel","permit":7,"reason":"歇业"}"#)
+                .expect("parses");
+        assert_eq!(
+            cancel,
+            HolderRequest::Cancel {
+                permit: 7,
+                reason: "歇业".into()
+            }
+        );
+        assert!(serde_json::from_str::<HolderRequest>(r#"{"kind":"merge","reason":"x"}"#).is_err());
+        assert_eq!(form_key("address"), Some("premises.address"));
+        assert_eq!(form_key("scope"), None);
+    }
+}

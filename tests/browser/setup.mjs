@@ -1,0 +1,57 @@
+// Setting up state through the API, for tests whose subject comes later in the journey.
+import assert from 'node:assert/strict';
+import { STAFF_PASSWORD, viewports } from './harness.mjs';
+
+/** Logs staff member `username` in through the API; returns the session cookie. */
+export async function apiLogin(base, username) {
+  const res = await fetch(`${base}/api/staff/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: STAFF_PASSWORD }),
+  });
+  assert.equal(res.status, 200);
+  return res.headers.get('set-cookie').split(';')[0];
+}
+
+/** Sets up, through the API, a restaurant whose business licence has been issued; returns the
+ * licence and the application's number and private token. Creates the staff accounts `clerk`
+ * and `samr` on `server`. */
+export async function licensedRestaurant(server) {
+  const base = server.base;
+  server.staff('clerk', 'clerk');
+  server.staff('samr', 'reviewer', 'samr');
+  const json = (cookie) => ({ 'content-type': 'application/json', ...(cookie ? { cookie } : {}) });
+  const login = (username) => apiLogin(base, username);
+  const answers = {
+    'business.name': '睢县老张家常菜馆', 'business.form': 'individual', 'business.scope': ['catering'],
+    'business.capital': 10, 'business.employees': 0, 'plans.investment': 20,
+    'legal_rep.name': '张三', 'legal_rep.id_number': '11010519491231002X', 'legal_rep.phone': '13800138000',
+    'premises.address': '睢县城关镇北湖路 88 号', 'premises.area': 120, 'premises.tenure': 'owned',
+    'food.categories': ['hot_food'], 'food.safety_manager': '李四', 'food.manager_phone': '13900139000',
+    'seal.kinds': ['official'], 'tax.invoice_kind': 'e_ordinary', 'declaration.truthful': true,
+  };
+  const filed = await (await fetch(`${base}/api/applications`, { method: 'POST', headers: json(), body: JSON.stringify({ bundle: 'restaurant', answers }) })).json();
+  const [clerk, samr] = [await login('clerk'), await login('samr')];
+  const path = `${base}/api/staff/applications/${filed.number}`;
+  const before = await (await fetch(path, { headers: json(clerk) })).json();
+  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk), body: JSON.stringify({ decision: 'accept', version: before.version }) })).json();
+  const registration = accepted.items.find((i) => i.item === 'business_registration');
+  const approved = await fetch(`${base}/api/staff/items/${registration.id}/review`, { method: 'POST', headers: json(samr), body: JSON.stringify({ action: 'approve', version: registration.version }) });
+  assert.equal(approved.status, 200);
+  const view = await (await fetch(path, { headers: json(clerk) })).json();
+  return { licence: view.licence, number: filed.number, token: filed.token };
+}
+
+/** A new page (zh-CN) with staff member `name` logged in to the back office; console errors
+ * other than the first 401 are collected in `errors`. */
+export async function signedIn(app, name, options = viewports.desktop) {
+  const context = await app.browser.newContext({ ...options, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && !m.text().includes('401') && errors.push(m.text()));
+  await page.goto(`${app.server.base}/staff`);
+  await page.getByRole('heading', { name: '工作人员登录' }).waitFor();
+  await page.fill('#username', name);
+  await page.fill('#password', STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出登录' }).waitFor();
+  return { page, context, errors };
+}
