@@ -99,6 +99,17 @@ pub struct ServeArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
+    /// Where uploaded materials and archives are kept: a folder (created if missing), or
+    /// `s3://bucket/prefix` for an S3-compatible store shared by several instances (credentials
+    /// and endpoint from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT`, …).
+    #[arg(long, env = "LIANBAN_FILES", default_value = "data/files")]
+    pub files: String,
+    /// Largest uploaded file, in MiB.
+    #[arg(long, env = "LIANBAN_MAX_FILE_MB", default_value_t = 10)]
+    pub max_file_mb: u64,
+    /// Largest total of one application's files, in MiB.
+    #[arg(long, env = "LIANBAN_MAX_TOTAL_MB", default_value_t = 50)]
+    pub max_total_mb: u64,
     /// Applications one client address may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,

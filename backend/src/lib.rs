@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod licence;
 pub mod seal;
+pub mod storage;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,6 +41,26 @@ pub struct AppState {
     pub public_url: String,
     /// The bureau's electronic seal (signing key and published keys).
     pub seal: Arc<seal::Seal>,
+    /// Uploaded materials and archives, content-addressed.
+    pub files: storage::Files,
+    pub file_limits: FileLimits,
+}
+
+/// How much one may upload (the server's limits, whatever the browser did).
+#[derive(Clone, Copy, Debug)]
+pub struct FileLimits {
+    pub max_file_bytes: u64,
+    /// All files of one draft or application together.
+    pub max_total_bytes: u64,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        FileLimits {
+            max_file_bytes: shared::files::DEFAULT_MAX_FILE_BYTES,
+            max_total_bytes: shared::files::DEFAULT_MAX_TOTAL_BYTES,
+        }
+    }
 }
 
 impl AppState {
@@ -56,6 +77,8 @@ impl AppState {
             secure_cookies: true,
             public_url: "http://127.0.0.1:8080".into(),
             seal: Arc::new(seal::Seal::ephemeral()),
+            files: storage::Files::open("memory:")?,
+            file_limits: FileLimits::default(),
         })
     }
 }

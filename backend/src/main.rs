@@ -92,6 +92,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url,
         seal: std::sync::Arc::new(backend::seal::Seal::load_or_create(&args.key_dir)?),
         limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
+        files: backend::storage::Files::open(&args.files)?,
+        file_limits: backend::FileLimits {
+            max_file_bytes: args.max_file_mb * 1024 * 1024,
+            max_total_bytes: args.max_total_mb * 1024 * 1024,
+        },
         ..AppState::new(db, catalogue)?
     };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;

@@ -392,7 +392,7 @@ fn permits(p: &Payload, live: Option<LiveLicence>, l: Lang) -> AnyView {
             <div><dt>{tr(l, "统一社会信用代码", "Credit code")}</dt><dd class="number">{p.u.clone()}</dd></div>
         </dl>
         {live.as_ref().map(|v| {
-            let as_of = v.as_of.clone();
+            let as_of = crate::components::local_time(&v.as_of, l);
             view! {
                 <p class=if changed { "notice-line live-summary" } else { "live-summary muted" }>
                     {if changed {

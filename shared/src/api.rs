@@ -54,6 +54,9 @@ pub struct CreateApplication {
     /// Answers keyed by field key.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: Answers,
+    /// The draft saved on the server whose uploaded files go with this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<crate::files::DraftRef>,
 }
 
 /// `201 Created`: keep the token — it is the only key to the status page.

@@ -56,10 +56,14 @@ export async function startServer() {
     if (child.exitCode !== null) throw new Error(`lianban exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const created = new Set();
   return {
     base,
-    /** Creates a staff account with `lianban staff add` on the server's database. */
+    /** Creates a staff account with `lianban staff add` on the server's database (once per
+     * username: later calls for the same name keep the first account). */
     staff(username, role, department) {
+      if (created.has(username)) return;
+      created.add(username);
       const args = ['staff', 'add', username, '--role', role, ...(department ? ['--department', department] : [])];
       const out = spawnSync(bin, args, {
         cwd: root,

@@ -30,11 +30,11 @@ async fn next_sequence(tx: &mut Transaction<'_, Any>, day: &str) -> sqlx::Result
     Ok(last)
 }
 
-/// Inserts the application and its sub-applications in `tx`; returns its number.
+/// Inserts the application and its sub-applications in `tx`; returns its id and number.
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     new: &NewApplication<'_>,
-) -> sqlx::Result<String> {
+) -> sqlx::Result<(i64, String)> {
     let seq = next_sequence(tx, new.day).await?;
     let number = crate::domain::application::format_number(new.day, seq);
     let (id,): (i64,) = sqlx::query_as(
@@ -62,7 +62,7 @@ pub async fn insert(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(number)
+    Ok((id, number))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

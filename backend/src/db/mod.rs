@@ -8,6 +8,7 @@ pub mod credit;
 pub mod enterprises;
 pub mod holder_requests;
 pub mod idempotency;
+pub mod materials;
 pub mod review;
 pub mod staff;
 

@@ -49,6 +49,16 @@ pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<AppRow>> 
 }
 
 /// Applications waiting at the one window, oldest first.
+pub async fn application_by_id(db: &Db, id: i64) -> sqlx::Result<Option<AppRow>> {
+    sqlx::query_as(
+        "SELECT id, number, bundle, answers, status, version, submitted_at, notice, filed_by
+         FROM applications WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn intake_queue(db: &Db) -> sqlx::Result<Vec<AppRow>> {
     sqlx::query_as(
         "SELECT id, number, bundle, answers, status, version, submitted_at, notice, filed_by

@@ -94,8 +94,29 @@ pub async fn create(
         items,
     };
 
+    // The draft's files go with the application (its token proves the draft is the sender's).
+    if let Some(d) = &req.draft {
+        let owned = crate::db::materials::draft(&state.db, &d.id)
+            .await?
+            .filter(|row| row.token_hash == hash_token(&d.token) && row.bundle == view.bundle.id);
+        if owned.is_none() {
+            return Err(AppError::Validation(ErrorBody::field(
+                "draft",
+                text(lang, "没有找到这份草稿", "No such draft"),
+            )));
+        }
+    }
+
     let mut tx = state.db.pool.begin().await?;
-    let number = db_apps::insert(&mut tx, &new).await?;
+    let (id, number) = db_apps::insert(&mut tx, &new).await?;
+    if let Some(d) = &req.draft
+        && !crate::db::materials::submit_draft(&mut tx, &d.id, id, now).await?
+    {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            text(lang, "此草稿已提交过", "This draft was submitted already"),
+        ));
+    }
     if let Some(clerk) = &clerk {
         let subject = format!("application {number}");
         let entry = clerk.entry(

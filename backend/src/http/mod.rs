@@ -5,6 +5,7 @@ pub mod applications;
 pub mod bundles;
 pub mod changes;
 pub mod limits;
+pub mod materials;
 pub mod openapi;
 pub mod review;
 pub mod staff;
@@ -27,6 +28,7 @@ use crate::error::AppError;
 /// The API's routes (the static frontend is added in `crate::app`).
 pub fn routes(state: &AppState) -> Router<AppState> {
     let limited = axum::middleware::from_fn_with_state(state.clone(), limits::limit_submissions);
+    let drafts = axum::middleware::from_fn_with_state(state.clone(), limits::limit_submissions);
     let logins = axum::middleware::from_fn_with_state(state.clone(), limits::limit_logins);
     let public = || axum::middleware::from_fn_with_state(state.clone(), limits::limit_public_pages);
     Router::new()
@@ -46,6 +48,32 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/applications/{number}/requests",
             post(changes::file).route_layer(limited),
         )
+        .route(
+            "/api/drafts",
+            post(materials::create_draft).route_layer(drafts),
+        )
+        .route(
+            "/api/drafts/{id}",
+            get(materials::get_draft).put(materials::save_draft),
+        )
+        .route("/api/drafts/{id}/files", post(materials::announce::<false>))
+        .route(
+            "/api/drafts/{id}/files/{file}",
+            get(materials::upload_state::<false>)
+                .patch(materials::part::<false>)
+                .delete(materials::discard::<false>),
+        )
+        .route(
+            "/api/applications/{number}/files",
+            post(materials::announce::<true>),
+        )
+        .route(
+            "/api/applications/{number}/files/{file}",
+            get(materials::upload_state::<true>)
+                .patch(materials::part::<true>)
+                .delete(materials::discard::<true>),
+        )
+        .route("/api/staff/files/{id}", get(materials::staff_file))
         .route("/api/staff/requests", get(changes::queue))
         .route("/api/staff/requests/{id}", post(changes::decide))
         .route("/api/staff/login", post(staff::login).route_layer(logins))

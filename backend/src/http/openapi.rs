@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, bundles, changes, review, staff};
+use super::{applications, bundles, changes, materials, review, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,7 +12,9 @@ use super::{applications, bundles, changes, review, staff};
         staff::login, staff::logout, staff::me, staff::revoke_sessions,
         review::intake_queue, review::application, review::intake, review::queue, review::review,
         review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state,
-        changes::file, changes::queue, changes::decide, changes::licence_change),
+        changes::file, changes::queue, changes::decide, changes::licence_change,
+        materials::create_draft, materials::get_draft, materials::save_draft, materials::announce::<false>,
+        materials::upload_state::<false>, materials::part::<false>, materials::discard::<false>, materials::staff_file),
     modifiers(&StatusToken),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

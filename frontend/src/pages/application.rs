@@ -9,7 +9,7 @@ use shared::api::{ApplicationStatus, Reply, status_page};
 
 use super::{failed, fetch, loading};
 use crate::api;
-use crate::components::QrCode;
+use crate::components::{QrCode, local_time};
 use crate::i18n::{lang, lang_untracked, tr};
 
 #[component]
@@ -100,15 +100,6 @@ fn reply_form(ctx: Replying, item: Option<String>, l: Lang) -> AnyView {
         </form>
     }
     .into_any()
-}
-
-/// An RFC 3339 instant in the browser's own time zone and the reader's language.
-fn local_time(rfc3339: &str, l: Lang) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return rfc3339.to_string();
-    }
-    String::from(date.to_locale_string(l.tag(), &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 fn view_application(

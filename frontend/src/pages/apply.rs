@@ -135,6 +135,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         form.submitting.set(true);
         form.server_message.set(None);
         let body = CreateApplication {
+            draft: None,
             bundle: form.bundle_id(),
             answers: form.answers.asked_answers(),
         };

@@ -196,6 +196,7 @@ mod tests {
             description: Text::default(),
             produced_by: produced_by.map(Into::into),
             may_be_missing: false,
+            max_files: 5,
         };
         let mut tenure = field("person.tenure", "person");
         tenure.kind = FieldKind::Select;

@@ -38,6 +38,13 @@ pub struct Material {
     /// commits to bring it later.
     #[serde(default)]
     pub may_be_missing: bool,
+    /// How many files the applicant may upload for it.
+    #[serde(default = "default_max_files")]
+    pub max_files: u32,
+}
+
+fn default_max_files() -> u32 {
+    crate::files::DEFAULT_MAX_FILES_PER_MATERIAL
 }
 
 /// An administrative item (事项): one permit, filing or registration.

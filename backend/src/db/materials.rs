@@ -1,0 +1,323 @@
+//! Drafts saved on the server, uploads and their parts, stored contents (blobs) and archives.
+
+use sqlx::{Any, Transaction};
+
+use super::Db;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DraftRow {
+    pub id: String,
+    pub token_hash: String,
+    pub bundle: String,
+    pub answers: String,
+    pub application_id: Option<i64>,
+    pub updated_at: i64,
+}
+
+pub async fn insert_draft(
+    db: &Db,
+    id: &str,
+    token_hash: &str,
+    bundle: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO drafts (id, token_hash, bundle, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(id)
+    .bind(token_hash)
+    .bind(bundle)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn draft(db: &Db, id: &str) -> sqlx::Result<Option<DraftRow>> {
+    sqlx::query_as(
+        "SELECT id, token_hash, bundle, answers, application_id, updated_at FROM drafts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Saves the answers of a draft not yet submitted; `false` if it was submitted meanwhile.
+pub async fn save_answers(db: &Db, id: &str, answers: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE drafts SET answers = $2, updated_at = $3 WHERE id = $1 AND application_id IS NULL",
+    )
+    .bind(id)
+    .bind(answers)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// At submission: the draft's finished files become the application's; unfinished ones are
+/// dropped (their parts with them). `false` if the draft was submitted already.
+pub async fn submit_draft(
+    tx: &mut Transaction<'_, Any>,
+    draft_id: &str,
+    application_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE drafts SET application_id = $2, updated_at = $3 WHERE id = $1 AND application_id IS NULL",
+    )
+    .bind(draft_id)
+    .bind(application_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "DELETE FROM upload_parts WHERE upload_id IN (SELECT id FROM uploads WHERE draft_id = $1 AND complete = 0)",
+    )
+    .bind(draft_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM uploads WHERE draft_id = $1 AND complete = 0")
+        .bind(draft_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE uploads SET application_id = $2 WHERE draft_id = $1")
+        .bind(draft_id)
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// Whose an upload is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Draft(String),
+    Application(i64),
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UploadRow {
+    pub id: String,
+    pub draft_id: Option<String>,
+    pub application_id: Option<i64>,
+    pub material: String,
+    pub name: String,
+    pub size: i64,
+    pub received: i64,
+    pub sha256: Option<String>,
+    pub content_type: Option<String>,
+    pub complete: i64,
+    pub created_at: i64,
+}
+
+const UPLOAD: &str = "id, draft_id, application_id, material, name, size, received, sha256, content_type, complete, created_at";
+
+impl UploadRow {
+    pub fn owned_by(&self, owner: &Owner) -> bool {
+        match owner {
+            Owner::Draft(d) => self.draft_id.as_deref() == Some(d) && self.application_id.is_none(),
+            Owner::Application(a) => self.application_id == Some(*a),
+        }
+    }
+}
+
+pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<UploadRow>> {
+    let query = match owner {
+        Owner::Draft(d) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {UPLOAD} FROM uploads WHERE draft_id = $1 AND application_id IS NULL ORDER BY created_at, id"
+        )))
+        .bind(d.clone()),
+        Owner::Application(a) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {UPLOAD} FROM uploads WHERE application_id = $1 ORDER BY created_at, id"
+        )))
+        .bind(*a),
+    };
+    query.fetch_all(&db.pool).await
+}
+
+pub async fn upload(db: &Db, id: &str) -> sqlx::Result<Option<UploadRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {UPLOAD} FROM uploads WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub struct NewUpload<'a> {
+    pub id: &'a str,
+    pub owner: &'a Owner,
+    pub material: &'a str,
+    pub name: &'a str,
+    pub size: i64,
+}
+
+pub async fn insert_upload(db: &Db, u: &NewUpload<'_>, now: i64) -> sqlx::Result<()> {
+    let (draft, application) = match u.owner {
+        Owner::Draft(d) => (Some(d.as_str()), None),
+        Owner::Application(a) => (None, Some(*a)),
+    };
+    sqlx::query(
+        "INSERT INTO uploads (id, draft_id, application_id, material, name, size, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(u.id)
+    .bind(draft)
+    .bind(application)
+    .bind(u.material)
+    .bind(u.name)
+    .bind(u.size)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Appends one part at `offset` if that is exactly where the upload stands; `false` otherwise
+/// (a repeated or out-of-order part changes nothing).
+pub async fn append_part(
+    db: &Db,
+    upload: &UploadRow,
+    offset: i64,
+    data: &[u8],
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE uploads SET received = received + $3, updated_at = $4
+         WHERE id = $1 AND received = $2 AND complete = 0 AND received + $3 <= size",
+    )
+    .bind(&upload.id)
+    .bind(offset)
+    .bind(data.len() as i64)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO upload_parts (upload_id, part_offset, data) VALUES ($1, $2, $3)")
+        .bind(&upload.id)
+        .bind(offset)
+        .bind(data)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The parts of an upload, in order, joined.
+pub async fn parts(db: &Db, upload_id: &str) -> sqlx::Result<Vec<u8>> {
+    let rows: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT data FROM upload_parts WHERE upload_id = $1 ORDER BY part_offset")
+            .bind(upload_id)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().flat_map(|(d,)| d).collect())
+}
+
+/// The whole file is stored (under `sha256`): the upload is complete and its parts go.
+pub async fn finish(
+    db: &Db,
+    upload_id: &str,
+    sha256: &str,
+    size: i64,
+    content_type: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(size)
+    .bind(content_type)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE uploads SET sha256 = $2, content_type = $3, complete = 1, updated_at = $4 WHERE id = $1",
+    )
+    .bind(upload_id)
+    .bind(sha256)
+    .bind(content_type)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1")
+        .bind(upload_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Removes an upload and whatever of it arrived (a rejected or cancelled file leaves nothing).
+pub async fn remove(db: &Db, upload_id: &str) -> sqlx::Result<()> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1")
+        .bind(upload_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
+        .bind(upload_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// How many stored contents and parts exist (tests: nothing is left behind).
+pub async fn counts(db: &Db) -> sqlx::Result<(i64, i64, i64)> {
+    let (uploads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM uploads")
+        .fetch_one(&db.pool)
+        .await?;
+    let (parts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM upload_parts")
+        .fetch_one(&db.pool)
+        .await?;
+    let (blobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM blobs")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok((uploads, parts, blobs))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ArchiveRow {
+    pub application_id: i64,
+    pub sha256: String,
+    pub size: i64,
+    pub created_at: i64,
+}
+
+pub async fn archive(db: &Db, application_id: i64) -> sqlx::Result<Option<ArchiveRow>> {
+    sqlx::query_as(
+        "SELECT application_id, sha256, size, created_at FROM archives WHERE application_id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Records an application's archive once (a concurrent second build changes nothing).
+pub async fn insert_archive(
+    db: &Db,
+    application_id: i64,
+    sha256: &str,
+    size: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO archives (application_id, sha256, size, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (application_id) DO NOTHING",
+    )
+    .bind(application_id)
+    .bind(sha256)
+    .bind(size)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Where file contents live: content-addressed (the SHA-256 of the bytes names them) behind
+//! `object_store`'s interface — a folder on local disk by default, any S3-compatible object
+//! store (`s3://bucket/prefix`, credentials from the usual `AWS_*` variables) for several
+//! instances. Identical contents are stored once. No name from a client ever reaches a path.
+
+use std::sync::Arc;
+
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+use crate::domain::application::sha256_hex;
+
+/// The contents store.
+#[derive(Clone, Debug)]
+pub struct Files {
+    store: Arc<dyn ObjectStore>,
+}
+
+fn is_hash(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// `sha256/ab/abcdef…`: the only shape a stored name has.
+fn location(sha256: &str) -> anyhow::Result<Path> {
+    anyhow::ensure!(is_hash(sha256), "not a SHA-256: {sha256}");
+    Ok(Path::from(format!("sha256/{}/{sha256}", &sha256[..2])))
+}
+
+impl Files {
+    /// Opens the store at `url`: a folder path or `file:///…` (created if missing), or
+    /// `s3://bucket[/prefix]`, or `memory:` (kept in memory: tests).
+    pub fn open(url: &str) -> anyhow::Result<Files> {
+        let store: Arc<dyn ObjectStore> = if url == "memory:" {
+            Arc::new(object_store::memory::InMemory::new())
+        } else if url.starts_with("s3://") {
+            let parsed = url::Url::parse(url)?;
+            let bucket = parsed.host_str().unwrap_or_default();
+            let s3 = object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .build()?;
+            let prefix = parsed.path().trim_matches('/');
+            if prefix.is_empty() {
+                Arc::new(s3)
+            } else {
+                Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
+            }
+        } else {
+            let dir = url.strip_prefix("file://").unwrap_or(url);
+            std::fs::create_dir_all(dir)?;
+            Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?)
+        };
+        Ok(Files { store })
+    }
+
+    /// Stores `bytes` under their SHA-256 unless that content is there already; returns it.
+    pub async fn put(&self, bytes: Vec<u8>) -> anyhow::Result<String> {
+        let sha = sha256_hex(&bytes);
+        let at = location(&sha)?;
+        if self.store.head(&at).await.is_err() {
+            self.store.put(&at, PutPayload::from(bytes)).await?;
+        }
+        Ok(sha)
+    }
+
+    pub async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
+        let at = location(sha256)?;
+        Ok(self.store.get(&at).await?.bytes().await?.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn identical_contents_are_stored_once_under_their_hash() {
+        let dir = std::env::temp_dir().join(format!("lianban-files-{}", rand::random::<u32>()));
+        let files = Files::open(dir.to_str().expect("utf-8")).expect("opens");
+        let a = files.put(b"%PDF-1.7 same".to_vec()).await.expect("put");
+        let b = files.put(b"%PDF-1.7 same".to_vec()).await.expect("put");
+        assert_eq!(a, b);
+        assert_eq!(files.get(&a).await.expect("get"), b"%PDF-1.7 same");
+        let stored: Vec<_> = walk(&dir);
+        assert_eq!(stored.len(), 1, "{stored:?}");
+        assert!(stored[0].ends_with(&a));
+        assert!(files.get("../../etc/passwd").await.is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p.display().to_string());
+            }
+        }
+        out
+    }
+}
