@@ -6,6 +6,7 @@ mod helpers;
 mod holder;
 mod licence;
 mod logs;
+mod materials;
 mod reference;
 mod staff;
 

@@ -1,0 +1,493 @@
+//! Materials through the API: a draft saved on the server, files sent in parts and resumed
+//! after a dropped part, every rejected upload (type by content, size, count, cut-off part or
+//! file, path-like name) leaving nothing behind, identical files stored once, the files going
+//! with the application, each department reading only its share (404 otherwise, every read
+//! audited), and a material owed (容缺) arriving later — on SQLite and on PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, restaurant};
+use crate::staff::{account, call, login};
+
+crate::on_both_databases!(
+    a_draft_keeps_its_files_and_a_dropped_part_resumes,
+    every_rejected_upload_leaves_nothing_behind,
+    each_department_reads_only_its_share_of_the_materials,
+);
+
+const PART: usize = shared::files::PART_BYTES as usize;
+
+/// A small but whole PDF of `len` bytes (`seed` makes different contents).
+pub(crate) fn pdf(len: usize, seed: u8) -> Vec<u8> {
+    let mut b = b"%PDF-1.7\n".to_vec();
+    while b.len() < len - 6 {
+        b.push(b'a' + (b.len() as u8 ^ seed) % 26);
+    }
+    b.extend_from_slice(b"%%EOF\n");
+    b
+}
+
+async fn json_call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"));
+    let req = match body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            req.body(Body::from(b.to_string()))
+        }
+        None => req.body(Body::empty()),
+    };
+    let (status, _, value) = app.send(req.expect("request")).await;
+    (status, value)
+}
+
+/// Sends `bytes` as one part at `offset`.
+async fn send_part(
+    app: &TestApp,
+    file_path: &str,
+    token: &str,
+    offset: usize,
+    body: Body,
+) -> (StatusCode, Value) {
+    let req = Request::patch(file_path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-offset", offset.to_string())
+        .body(body)
+        .expect("request");
+    let (status, _, value) = app.send(req).await;
+    (status, value)
+}
+
+/// A part whose connection drops half-way: the body fails after some bytes.
+fn dropped(bytes: &[u8]) -> Body {
+    let half = bytes[..bytes.len() / 2].to_vec();
+    let stream = futures_util::stream::iter(vec![
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(half)),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "dropped",
+        )),
+    ]);
+    Body::from_stream(stream)
+}
+
+/// Announces and sends a whole file; returns the upload's final state.
+pub(crate) async fn upload(
+    app: &TestApp,
+    base: &str,
+    token: &str,
+    material: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
+    let (status, announced) = json_call(
+        app,
+        "POST",
+        &format!("{base}/files"),
+        token,
+        Some(json!({"material": material, "name": name, "size": bytes.len()})),
+    )
+    .await;
+    if status != StatusCode::CREATED {
+        return (status, announced);
+    }
+    let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
+    let mut last = (status, announced);
+    for (i, chunk) in bytes.chunks(PART).enumerate() {
+        last = send_part(app, &path, token, i * PART, Body::from(chunk.to_vec())).await;
+        if last.0 != StatusCode::OK {
+            break;
+        }
+    }
+    last
+}
+
+pub(crate) async fn new_draft(app: &TestApp, bundle: &str) -> (String, String) {
+    let (status, _, created) = app
+        .post_raw(
+            "/api/drafts",
+            "application/json",
+            json!({"bundle": bundle}).to_string().into_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    (
+        created["id"].as_str().expect("id").to_string(),
+        created["token"].as_str().expect("token").to_string(),
+    )
+}
+
+async fn a_draft_keeps_its_files_and_a_dropped_part_resumes(app: &TestApp) {
+    let (id, token) = new_draft(app, "restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let (status, _) = json_call(app, "GET", &base, "wrong", None).await;
+    assert_eq!(status, 404, "the draft needs its token");
+
+    // The answers are kept as they are (a draft is not checked), unknown keys dropped.
+    let answers = json!({"business.name": "睢县老张家常菜馆", "not.a.field": 1});
+    let (status, saved) =
+        json_call(app, "PUT", &base, &token, Some(json!({"answers": answers}))).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        saved["answers"],
+        json!({"business.name": "睢县老张家常菜馆"})
+    );
+
+    // A three-part file; the second part's connection drops; the upload goes on from where it
+    // stands, not from the start.
+    let file = pdf(2 * PART + 1000, 1);
+    let (status, announced) = json_call(
+        app,
+        "POST",
+        &format!("{base}/files"),
+        &token,
+        Some(json!({"material": "id_card", "name": "身份证.pdf", "size": file.len()})),
+    )
+    .await;
+    assert_eq!(status, 201, "{announced}");
+    let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
+    let (status, state) = send_part(app, &path, &token, 0, Body::from(file[..PART].to_vec())).await;
+    assert_eq!(
+        (status.as_u16(), state["received"].as_u64()),
+        (200, Some(PART as u64))
+    );
+    let (status, _) = send_part(app, &path, &token, PART, dropped(&file[PART..2 * PART])).await;
+    assert_eq!(status, 400, "a part cut off is not kept");
+    let (_, state) = json_call(app, "GET", &path, &token, None).await;
+    assert_eq!(state["received"], PART, "resume where it stands");
+    // A part sent again for an offset already received changes nothing.
+    let (status, state) = send_part(app, &path, &token, 0, Body::from(file[..PART].to_vec())).await;
+    assert_eq!(
+        (status.as_u16(), state["received"].as_u64()),
+        (409, Some(PART as u64))
+    );
+    for offset in [PART, 2 * PART] {
+        let end = (offset + PART).min(file.len());
+        let (status, state) = send_part(
+            app,
+            &path,
+            &token,
+            offset,
+            Body::from(file[offset..end].to_vec()),
+        )
+        .await;
+        assert_eq!(status, 200, "{state}");
+    }
+    let (_, state) = json_call(app, "GET", &path, &token, None).await;
+    assert_eq!(state["complete"], true);
+    assert_eq!(state["content_type"], "application/pdf");
+    assert_eq!(
+        state["sha256"].as_str(),
+        Some(backend::domain::application::sha256_hex(&file).as_str())
+    );
+
+    // The same content again (another material) is stored once.
+    let (status, second) =
+        upload(app, &base, &token, "premises_proof", "租赁合同.pdf", &file).await;
+    assert_eq!(status, 200, "{second}");
+    let (uploads, parts, blobs) = backend::db::materials::counts(&app.db)
+        .await
+        .expect("counts");
+    assert_eq!((uploads, parts, blobs), (2, 0, 1));
+
+    // Reopened (another device, after a reload): answers and files are there.
+    let (_, draft) = json_call(app, "GET", &base, &token, None).await;
+    assert_eq!(draft["files"].as_array().map(Vec::len), Some(2));
+
+    // Submitted with the draft: the files go with the application; the draft is closed.
+    let mut body = restaurant();
+    body["draft"] = json!({"id": id, "token": token});
+    let (status, _, created) = app.submit(&body, &[]).await;
+    assert_eq!(status, 201, "{created}");
+    let (_, draft) = json_call(app, "GET", &base, &token, None).await;
+    assert_eq!(draft["submitted_as"], created["number"]);
+    let (status, _) = json_call(app, "PUT", &base, &token, Some(json!({"answers": {}}))).await;
+    assert_eq!(status, 409);
+    let (status, _, again) = app.submit(&body, &[]).await;
+    assert_eq!(status, 409, "{again}");
+}
+
+async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
+    let (id, token) = new_draft(app, "restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let field_of = |v: &Value| -> Vec<String> {
+        v["field_errors"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+
+    // A program named like a PDF.
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+    exe.extend(std::iter::repeat_n(0u8, 5000));
+    let (status, err) = upload(app, &base, &token, "id_card", "scan.pdf", &exe).await;
+    assert_eq!(
+        (status.as_u16(), field_of(&err)),
+        (422, vec!["file".to_string()]),
+        "{err}"
+    );
+    // A PDF cut off before its end.
+    let mut cut = pdf(3000, 2);
+    cut.truncate(2000);
+    let (status, err) = upload(app, &base, &token, "id_card", "cut.pdf", &cut).await;
+    assert_eq!(
+        (status.as_u16(), field_of(&err)),
+        (422, vec!["file".to_string()]),
+        "{err}"
+    );
+    // Over the size of a file; a material the bundle does not ask for; one it produces itself.
+    for (material, size, field) in [
+        ("id_card", 11 * 1024 * 1024, "size"),
+        ("id_card", 0, "size"),
+        ("pharmacist_certificate", 1000, "material"),
+        ("business_licence", 1000, "material"),
+    ] {
+        let (status, err) = json_call(
+            app,
+            "POST",
+            &format!("{base}/files"),
+            &token,
+            Some(json!({"material": material, "name": "a.pdf", "size": size})),
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), field_of(&err)),
+            (422, vec![field.to_string()]),
+            "{material}"
+        );
+    }
+    // A part larger than its file says.
+    let (_, announced) = json_call(
+        app,
+        "POST",
+        &format!("{base}/files"),
+        &token,
+        Some(json!({"material": "id_card", "name": "a.pdf", "size": 100})),
+    )
+    .await;
+    let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
+    let (status, _) = send_part(app, &path, &token, 0, Body::from(pdf(200, 3))).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        backend::db::materials::counts(&app.db)
+            .await
+            .expect("counts"),
+        (0, 0, 0),
+        "nothing of a rejected file is kept"
+    );
+
+    // A path for a name: only its last part is kept, as a name; the store has only hashes.
+    let (status, done) = upload(
+        app,
+        &base,
+        &token,
+        "id_card",
+        "../../etc/passwd.pdf",
+        &pdf(500, 4),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["name"], "passwd.pdf");
+    // Too many files for one material (five allowed).
+    for n in 1..5 {
+        let (status, _) = upload(app, &base, &token, "id_card", "p.pdf", &pdf(500, 4 + n)).await;
+        assert_eq!(status, 200);
+    }
+    let (status, err) = upload(app, &base, &token, "id_card", "six.pdf", &pdf(500, 20)).await;
+    assert_eq!(
+        (status.as_u16(), field_of(&err)),
+        (422, vec!["material".to_string()])
+    );
+    // All files together over the application's limit (50 MiB by default).
+    let big = 10 * 1024 * 1024;
+    for material in [
+        "premises_proof",
+        "layout_plan",
+        "food_safety_rules",
+        "articles",
+    ] {
+        let (status, _) = json_call(
+            app,
+            "POST",
+            &format!("{base}/files"),
+            &token,
+            Some(json!({"material": material, "name": "big.pdf", "size": big})),
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
+    let (status, err) = json_call(
+        app,
+        "POST",
+        &format!("{base}/files"),
+        &token,
+        Some(json!({"material": "premises_proof", "name": "more.pdf", "size": big})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), field_of(&err)),
+        (422, vec!["size".to_string()])
+    );
+    // A cancelled upload goes with what arrived of it.
+    let (_, draft) = json_call(app, "GET", &base, &token, None).await;
+    for f in draft["files"].as_array().expect("files") {
+        if f["complete"] == false {
+            let path = format!("{base}/files/{}", f["id"].as_str().expect("id"));
+            let (status, _) = json_call(app, "DELETE", &path, &token, None).await;
+            assert_eq!(status, 204);
+        }
+    }
+    let (uploads, parts, _) = backend::db::materials::counts(&app.db)
+        .await
+        .expect("counts");
+    assert_eq!((uploads, parts), (5, 0));
+}
+
+async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    account(app, "psb", "reviewer", Some("psb")).await;
+    let (clerk, samr, psb) = (
+        login(app, "clerk").await,
+        login(app, "samr").await,
+        login(app, "psb").await,
+    );
+    let (id, token) = new_draft(app, "restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let id_card = pdf(800, 7);
+    let (_, card) = upload(app, &base, &token, "id_card", "身份证.pdf", &id_card).await;
+    let (_, plan) = upload(
+        app,
+        &base,
+        &token,
+        "layout_plan",
+        "平面图.pdf",
+        &pdf(900, 8),
+    )
+    .await;
+    let mut body = restaurant();
+    body["draft"] = json!({"id": id, "token": token});
+    let (_, _, created) = app.submit(&body, &[]).await;
+    let number = created["number"].as_str().expect("number").to_string();
+    let app_token = created["token"].as_str().expect("token").to_string();
+
+    // The seal filing (public security) needs the ID card, not the layout plan.
+    let file = |f: &Value| format!("/api/staff/files/{}", f["id"].as_str().expect("id"));
+    let (status, _) = call(app, "GET", &file(&plan), Some(&psb), None).await;
+    assert_eq!(status, 404, "not the department's material");
+    let (status, _) = call(
+        app,
+        "GET",
+        &format!("{}?disposition=inline", file(&card)),
+        Some(&psb),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(app, "GET", &file(&plan), Some(&samr), None).await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        app,
+        "GET",
+        "/api/staff/files/nonexistent",
+        Some(&clerk),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let req = Request::get(file(&card))
+        .header("cookie", &clerk)
+        .body(Body::empty())
+        .expect("request");
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .expect("response");
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment")
+    );
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(bytes.as_ref(), id_card.as_slice());
+
+    // Each read is in the audit log, with who read which file.
+    let (_, history) = call(
+        app,
+        "GET",
+        &format!("/api/staff/applications/{number}/history"),
+        Some(&clerk),
+        None,
+    )
+    .await;
+    let reads: Vec<(&str, &str)> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|e| {
+            e["action"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("material."))
+        })
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap_or(""),
+                e["action"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reads,
+        [
+            ("psb", "material.preview"),
+            ("samr", "material.download"),
+            ("clerk", "material.download")
+        ]
+    );
+
+    // Accepted with the food-safety rules owed (容缺); they arrive from the status page.
+    let path = format!("/api/staff/applications/{number}");
+    let (_, full) = call(app, "GET", &path, Some(&clerk), None).await;
+    let bring_by = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
+    let (status, accepted) = call(
+        app,
+        "POST",
+        &format!("{path}/intake"),
+        Some(&clerk),
+        Some(json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": shared::date::format_iso_date(bring_by)})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    let later = format!("/api/applications/{number}");
+    let (status, _) = upload(
+        app,
+        &later,
+        &app_token,
+        "food_safety_rules",
+        "制度.pdf",
+        &pdf(700, 9),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, status_view) = json_call(app, "GET", &later, &app_token, None).await;
+    assert!(
+        status_view.get("missing_materials").is_none(),
+        "{status_view}"
+    );
+}
