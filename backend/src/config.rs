@@ -25,6 +25,25 @@ pub enum Command {
     /// Works with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Works with the electronic archives of completed applications.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Re-checks an archive package (清点): every listed file present and unchanged, nothing
+    /// unlisted, the manifest sealed with one of the bureau's keys. Names each file that fails.
+    Verify {
+        /// The package (`archive-LB-….zip`).
+        file: PathBuf,
+        /// The published keys (`/.well-known/lianban-keys.json`, saved as a file).
+        #[arg(long)]
+        keys: Option<PathBuf>,
+        /// Or the bureau's key folder, when run beside the server.
+        #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+        key_dir: PathBuf,
+    },
 }
 
 /// The database to work on, for commands other than `serve`.

@@ -2,6 +2,7 @@
 //! `serve` runs it on a listener until a shutdown future resolves.
 
 pub mod admin;
+pub mod archive;
 pub mod catalogue;
 pub mod config;
 pub mod db;

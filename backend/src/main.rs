@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use backend::config::{AuditCommand, CatalogueCommand, Cli, Command, ServeArgs, StaffCommand};
+use backend::config::{
+    ArchiveCommand, AuditCommand, CatalogueCommand, Cli, Command, ServeArgs, StaffCommand,
+};
 use backend::{AppState, catalogue, db};
 use clap::Parser;
 
@@ -35,6 +37,11 @@ async fn main() -> ExitCode {
             catalogue_dir,
             db,
         }) => add_staff(username, role, department, name, catalogue_dir, db.database_url).await,
+        Command::Archive(ArchiveCommand::Verify {
+            file,
+            keys,
+            key_dir,
+        }) => verify_archive(&file, keys.as_deref(), &key_dir),
         Command::Audit(AuditCommand::Verify { db }) => async {
             let db = db::Db::connect(&db.database_url).await?;
             println!("{}", backend::admin::verify_audit(&db).await?);
@@ -49,6 +56,42 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn verify_archive(
+    file: &std::path::Path,
+    keys: Option<&std::path::Path>,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Published {
+        keys: Vec<shared::snapshot::PublicKey>,
+    }
+    let keys = match keys {
+        Some(path) => serde_json::from_slice::<Published>(&std::fs::read(path)?)?.keys,
+        None => {
+            anyhow::ensure!(
+                key_dir.is_dir(),
+                "no key folder at {} (give --keys <published keys file>)",
+                key_dir.display()
+            );
+            backend::seal::Seal::load_or_create(key_dir)?
+                .public_keys()
+                .to_vec()
+        }
+    };
+    let package = std::fs::read(file)?;
+    let problems = backend::archive::verify(&package, &keys)?;
+    if problems.is_empty() {
+        println!(
+            "ok: every listed file is present and unchanged, nothing unlisted, sealed by the bureau"
+        );
+        return Ok(());
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    anyhow::bail!("{}: {} problem(s)", file.display(), problems.len())
 }
 
 async fn add_staff(

@@ -51,7 +51,7 @@ fn broken_catalogue(file: &str, from: &str, to: &str) -> PathBuf {
 }
 
 /// Runs the binary to its end; a run that outlives 60 s (a server that started) fails the test.
-fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     run_with(args, &[])
 }
 

@@ -9,12 +9,13 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, restaurant};
-use crate::staff::{account, call, login};
+use crate::staff::{accept, account, call, item, login, review};
 
 crate::on_both_databases!(
     a_draft_keeps_its_files_and_a_dropped_part_resumes,
     every_rejected_upload_leaves_nothing_behind,
     each_department_reads_only_its_share_of_the_materials,
+    a_completed_application_files_its_archive_and_one_changed_byte_is_named,
 );
 
 const PART: usize = shared::files::PART_BYTES as usize;
@@ -490,4 +491,118 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
         status_view.get("missing_materials").is_none(),
         "{status_view}"
     );
+}
+
+async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named(app: &TestApp) {
+    for (name, role, dept) in [
+        ("clerk", "clerk", None),
+        ("samr", "reviewer", Some("samr")),
+        ("psb", "reviewer", Some("psb")),
+        ("tax", "reviewer", Some("tax")),
+        ("hrss", "reviewer", Some("hrss")),
+    ] {
+        account(app, name, role, dept).await;
+    }
+    let (id, token) = new_draft(app, "restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let card = pdf(1500, 11);
+    upload(app, &base, &token, "id_card", "身份证.pdf", &card).await;
+    upload(
+        app,
+        &base,
+        &token,
+        "layout_plan",
+        "平面图.pdf",
+        &pdf(1200, 12),
+    )
+    .await;
+    let mut body = restaurant();
+    body["draft"] = json!({"id": id, "token": token});
+    let (_, _, created) = app.submit(&body, &[]).await;
+    let number = created["number"].as_str().expect("number").to_string();
+    let clerk = login(app, "clerk").await;
+    let accepted = accept(app, &clerk, &number).await;
+    let archive_path = format!("/api/staff/applications/{number}/archive");
+    let (status, _) = call(app, "GET", &archive_path, Some(&clerk), None).await;
+    assert_eq!(status, 409, "no archive before every item is decided");
+    for (who, item_id) in [
+        ("samr", "business_registration"),
+        ("samr", "food_business_permit"),
+        ("psb", "seal_filing"),
+        ("tax", "first_invoice"),
+        ("hrss", "social_insurance_registration"),
+    ] {
+        let cookie = login(app, who).await;
+        let decision = json!({"action": "approve", "certificate": "X-0001"});
+        let (status, body) = review(app, &cookie, item(&accepted, item_id), decision).await;
+        assert_eq!(status, 200, "{item_id}: {body}");
+    }
+    // Built by itself with the last decision.
+    let application = backend::db::review::application(&app.db, &number)
+        .await
+        .expect("query")
+        .expect("application");
+    assert!(
+        backend::db::materials::archive(&app.db, application.id)
+            .await
+            .expect("query")
+            .is_some()
+    );
+
+    let req = Request::get(&archive_path)
+        .header("cookie", &clerk)
+        .body(Body::empty())
+        .expect("request");
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .expect("response");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let package = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    let (_, _, keys) = app.get("/.well-known/lianban-keys.json", None).await;
+    let published: Vec<shared::snapshot::PublicKey> =
+        serde_json::from_value(keys["keys"].clone()).expect("keys");
+    assert_eq!(
+        backend::archive::verify(&package, &published).expect("reads"),
+        Vec::<String>::new()
+    );
+
+    // `lianban archive verify`: the package as downloaded passes; one changed byte in one
+    // material fails, naming that file.
+    let dir = std::env::temp_dir().join(format!("lianban-archive-{}", rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let keys_file = dir.join("keys.json");
+    std::fs::write(&keys_file, keys.to_string()).expect("keys");
+    let good = dir.join("good.zip");
+    std::fs::write(&good, &package).expect("write");
+    let arg = |p: &std::path::Path| p.to_str().expect("utf-8").to_string();
+    let out = crate::cli::run(&["archive", "verify", &arg(&good), "--keys", &arg(&keys_file)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok"));
+
+    let at = package
+        .windows(card.len())
+        .position(|w| w == card.as_slice())
+        .expect("the ID card is stored as it is");
+    let mut changed = package.clone();
+    changed[at + card.len() / 2] ^= 0x01;
+    let bad = dir.join("changed.zip");
+    std::fs::write(&bad, &changed).expect("write");
+    let out = crate::cli::run(&["archive", "verify", &arg(&bad), "--keys", &arg(&keys_file)]);
+    assert!(!out.status.success());
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("materials/id_card/1-身份证.pdf: changed"),
+        "{report}"
+    );
+    assert_eq!(report.lines().count(), 1, "only that file: {report}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -96,6 +96,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(review::joint_inspection),
         )
         .route(
+            "/api/staff/applications/{number}/archive",
+            get(review::archive),
+        )
+        .route(
             "/api/staff/applications/{number}/history",
             get(review::history),
         )

@@ -11,7 +11,7 @@ use super::{applications, bundles, changes, materials, review, staff};
     paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
         staff::login, staff::logout, staff::me, staff::revoke_sessions,
         review::intake_queue, review::application, review::intake, review::queue, review::review,
-        review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state,
+        review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state, review::archive,
         changes::file, changes::queue, changes::decide, changes::licence_change,
         materials::create_draft, materials::get_draft, materials::save_draft, materials::announce::<false>,
         materials::upload_state::<false>, materials::part::<false>, materials::discard::<false>, materials::staff_file),

@@ -784,7 +784,70 @@ pub async fn review(
     )
     .await?;
     tx.commit().await?;
+    archive_if_complete(&state, row.application_id).await;
     reread(&state, id, lang).await
+}
+
+/// Files the application's archive when its last item is decided. A failure is logged, not
+/// the decision's: the archive is built again on its first download.
+async fn archive_if_complete(state: &AppState, application_id: i64) {
+    if let Err(e) = crate::archive::when_complete(state, application_id).await {
+        tracing::error!(application_id, error = %e, "archive not built");
+    }
+}
+
+/// The application's archive (a zip: form, materials, decisions, audit excerpt, signed
+/// manifest), once every item is decided. Any staff member who may see the application.
+#[utoipa::path(get, path = "/api/staff/applications/{number}/archive", tag = "staff",
+    params(("number" = String, Path)),
+    responses((status = 200, description = "The zip package"), (status = 404),
+        (status = 409, description = "Not every item is decided yet")))]
+pub async fn archive(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    Path(number): Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let (app, _) = load_for(&state, &user, &number, lang).await?;
+    let sha = crate::archive::when_complete(&state, app.id)
+        .await?
+        .ok_or_else(|| {
+            conflict(
+                lang,
+                "尚有事项未办结，档案尚未生成",
+                "Not every item is decided: no archive yet",
+            )
+        })?;
+    let bytes = state.files.get(&sha).await?;
+    let subject = format!("application {}", app.number);
+    audit::record(
+        &state.db,
+        &user.entry(
+            "archive.download",
+            &subject,
+            json!(null),
+            json!({ "sha256": sha }),
+        ),
+        now_unix(),
+    )
+    .await?;
+    let disposition = format!("attachment; filename=\"archive-{}.zip\"", app.number);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn reread(state: &AppState, id: i64, lang: Lang) -> Result<Json<StaffItem>, AppError> {
@@ -901,6 +964,16 @@ pub async fn history(
     Path(number): Path<String>,
 ) -> Result<Json<Vec<HistoryEntry>>, AppError> {
     let (app, all) = load_for(&state, &user, &number, lang).await?;
+    Ok(Json(history_of(&state, &app, &all).await?))
+}
+
+/// An application's part of the audit log: its own entries, its items' and its inspections',
+/// in order (the history page and the archive's excerpt).
+pub(crate) async fn history_of(
+    state: &AppState,
+    app: &AppRow,
+    all: &[ItemRow],
+) -> sqlx::Result<Vec<HistoryEntry>> {
     let mut subjects = vec![format!("application {}", app.number)];
     subjects.extend(all.iter().map(|r| format!("item {}", r.id)));
     let mut inspections: Vec<i64> = all.iter().filter_map(|r| r.inspection_id).collect();
@@ -922,7 +995,7 @@ pub async fn history(
     }
     entries.sort_by_key(|e| e.seq);
     entries.dedup_by_key(|e| e.seq);
-    Ok(Json(entries))
+    Ok(entries)
 }
 
 /// An administrator imports the dishonesty list (CSV: `kind,value,name,source`, kind `uscc` or
