@@ -270,3 +270,27 @@ pub async fn decide_request(
 ) -> Result<FiledRequest, ApiError> {
     post(&format!("/api/staff/requests/{id}"), body, lang, NO_HEADER).await
 }
+
+// --- drafts saved on the server ---------------------------------------------------------------
+
+use shared::files::{Draft, DraftRef, SaveDraft};
+
+pub async fn draft(d: &DraftRef, lang: Lang) -> Result<Draft, ApiError> {
+    get(&format!("/api/drafts/{}", d.id), lang, Some(&d.token)).await
+}
+
+pub async fn save_draft(
+    d: &DraftRef,
+    answers: shared::form::Answers,
+    lang: Lang,
+) -> Result<Draft, ApiError> {
+    let res = Request::put(&format!("/api/drafts/{}", d.id))
+        .header("Accept-Language", lang.tag())
+        .header("Authorization", &format!("Bearer {}", d.token))
+        .json(&SaveDraft { answers })
+        .map_err(|e| network(lang, e))?
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}

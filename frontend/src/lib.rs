@@ -17,3 +17,4 @@ pub mod pages;
 pub mod route;
 pub mod scan;
 pub mod staff;
+pub mod uploads;

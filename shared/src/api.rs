@@ -85,6 +85,9 @@ pub struct SubApplication {
     /// What the department asks the applicant to supplement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplement_request: Option<String>,
+    /// Materials the department found insufficient: send new files for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub insufficient: Vec<MaterialRef>,
     /// The day of the on-site inspection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspection_on: Option<String>,
@@ -96,6 +99,14 @@ pub struct SubApplication {
     /// Why it was refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// A material named for the applicant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaterialRef {
+    pub id: String,
+    pub name: Text,
 }
 
 /// `GET /api/applications/{number}`.
@@ -115,7 +126,7 @@ pub struct ApplicationStatus {
     pub correction: Option<String>,
     /// Materials accepted as missing (容缺) and the day they are due.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing_materials: Vec<Text>,
+    pub missing_materials: Vec<MaterialRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bring_by: Option<String>,
     /// Once the business registration is approved: the enterprise's code and public page.

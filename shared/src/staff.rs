@@ -105,6 +105,10 @@ pub struct ReviewRequest {
     /// For an approval by commitment: the day of the follow-up check (`YYYY-MM-DD`).
     #[serde(default)]
     pub follow_up_on: Option<String>,
+    /// With a supplement request: the materials found insufficient (ids of materials the item
+    /// needs); the applicant sends new files for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub insufficient: Vec<String>,
 }
 
 /// An item and the version it was read at.
@@ -184,6 +188,23 @@ pub struct StaffApplication {
     pub licence: Option<crate::api::LicenceRef>,
     #[serde(default)]
     pub permits: Vec<StaffPermit>,
+    /// The materials this staff member may see (a reviewer: those their department's items
+    /// need), each with its uploaded files.
+    #[serde(default)]
+    pub materials: Vec<StaffMaterial>,
+}
+
+/// A material of the application and its files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMaterial {
+    pub id: String,
+    pub name: Text,
+    /// The application's items that need it.
+    pub needed_by: Vec<String>,
+    /// Accepted as missing (容缺): owed by the applicant.
+    pub owed: bool,
+    pub files: Vec<crate::files::StoredFile>,
 }
 
 /// A permit of the enterprise, as staff manage it.

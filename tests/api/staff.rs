@@ -851,7 +851,7 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
     let (status, _) = call(app, "POST", &format!("{path}/intake"), Some(&clerk), Some(json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"}))).await;
     assert_eq!(status, 200);
     let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
-    assert_eq!(s["missing_materials"][0]["zh"], "食品安全管理制度");
+    assert_eq!(s["missing_materials"][0]["name"]["zh"], "食品安全管理制度");
     assert_eq!(s["bring_by"], "2099-01-01");
     let food = s["items"]
         .as_array()

@@ -301,6 +301,21 @@ async fn status_of(
                 due_on: review::due_on(state, r),
                 supplement_request: text_of("supplement_request")
                     .filter(|_| r.status == SubStatus::SupplementRequested.as_str()),
+                insufficient: d
+                    .get("insufficient_materials")
+                    .and_then(Value::as_array)
+                    .filter(|_| r.status == SubStatus::SupplementRequested.as_str())
+                    .map(|ids| {
+                        ids.iter()
+                            .filter_map(Value::as_str)
+                            .filter_map(|id| catalogue.material(id))
+                            .map(|m| shared::api::MaterialRef {
+                                id: m.id.clone(),
+                                name: m.name.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 inspection_on: text_of("inspection_on")
                     .filter(|_| r.status == SubStatus::InspectionScheduled.as_str()),
                 certificate: text_of("certificate"),
@@ -329,7 +344,10 @@ async fn status_of(
             a.iter()
                 .filter_map(Value::as_str)
                 .filter_map(|m| catalogue.material(m))
-                .map(|m| m.name.clone())
+                .map(|m| shared::api::MaterialRef {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                })
                 .collect()
         })
         .unwrap_or_default();

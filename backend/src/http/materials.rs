@@ -590,6 +590,39 @@ pub async fn staff_file(
     Ok(res)
 }
 
+/// The application's materials that `user` may see, each with its finished files.
+pub(super) async fn staff_materials(
+    state: &AppState,
+    user: &StaffUser,
+    app: &db_review::AppRow,
+) -> Result<Vec<shared::staff::StaffMaterial>, AppError> {
+    let owed: Vec<String> = app
+        .notice
+        .as_deref()
+        .and_then(|n| serde_json::from_str::<Value>(n).ok())
+        .and_then(|n| serde_json::from_value(n["missing_materials"].clone()).ok())
+        .unwrap_or_default();
+    let files = db::uploads_of(&state.db, &Owner::Application(app.id)).await?;
+    let mut out = Vec::new();
+    for m in application_materials(state, app.id).await? {
+        if !may_read(state, user, app.id, &m.material.id).await? {
+            continue;
+        }
+        out.push(shared::staff::StaffMaterial {
+            owed: owed.contains(&m.material.id),
+            files: files
+                .iter()
+                .filter(|f| f.complete == 1 && f.material == m.material.id)
+                .map(stored)
+                .collect(),
+            id: m.material.id,
+            name: m.material.name,
+            needed_by: m.needed_by,
+        });
+    }
+    Ok(out)
+}
+
 /// Whether `user` may read a file of `material` in application `app_id`.
 pub(super) async fn may_read(
     state: &AppState,

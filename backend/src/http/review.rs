@@ -176,6 +176,7 @@ async fn staff_application(
             uscc: e.uscc,
         }),
         permits,
+        materials: super::materials::staff_materials(state, user, &app).await?,
         bundle_name: state
             .catalogue
             .bundle(&app.bundle)
@@ -663,6 +664,23 @@ pub async fn review(
                 "supplement_request"
             };
             decision.insert(key.into(), json!(m));
+            decision.remove("insufficient_materials");
+            if req.action == ReviewAction::RequestSupplement && !req.insufficient.is_empty() {
+                let needs = state.catalogue.item(&row.item).map(|i| &i.materials);
+                if !req
+                    .insufficient
+                    .iter()
+                    .all(|m| needs.is_some_and(|n| n.contains(m)))
+                {
+                    return Err(field_error(
+                        "insufficient",
+                        lang,
+                        "只能标注本事项所需的材料",
+                        "Only materials this item needs can be marked",
+                    ));
+                }
+                decision.insert("insufficient_materials".into(), json!(req.insufficient));
+            }
         }
         ReviewAction::Approve => {
             // The business licence's number is the credit code issued on approval.

@@ -11,6 +11,9 @@ use super::{failed, fetch, loading};
 use crate::api;
 use crate::components::{QrCode, local_time};
 use crate::i18n::{lang, lang_untracked, tr};
+use crate::uploads::{MaterialUploads, Owner};
+use shared::api::MaterialRef;
+use shared::files::StoredFile;
 
 #[component]
 pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
@@ -123,14 +126,24 @@ fn view_application(
             </section>
         }
     });
+    let owner = RwSignal::new(Some(Owner::application(&s.number, &ctx.token.get_value())));
+    let sent = RwSignal::new(Vec::<StoredFile>::new());
+    let upload_box = move |m: &MaterialRef, note: String| {
+        view! {
+            <MaterialUploads owner=owner id=m.id.clone() name=m.name.get(l).to_string()
+                note=note files=sent max_files=5 l=l />
+        }
+    };
     let missing = (!s.missing_materials.is_empty()).then(|| {
-        let names: Vec<&str> = s.missing_materials.iter().map(|m| m.get(l)).collect();
+        let names: Vec<&str> = s.missing_materials.iter().map(|m| m.name.get(l)).collect();
         view! {
             <p class="notice-line">{format!("{}{}{}{}",
                 tr(l, "已容缺受理，请于 ", "Accepted with materials to follow: bring "),
                 s.bring_by.clone().unwrap_or_default(),
                 tr(l, " 前补交：", " at the latest: "),
                 names.join(tr(l, "、", ", ")))}</p>
+            <div class="owed no-print">{s.missing_materials.iter().map(|m| upload_box(m,
+                tr(l, "在此上传即视为补交，无需再到窗口", "Uploading it here brings it: no need to come to the window").to_string())).collect_view()}</div>
         }
     });
     let title = if receipt {
@@ -172,6 +185,8 @@ fn view_application(
                     {i.supplement_request.clone().map(|r| view! {
                         <div class="sub-request">
                             <p class="pre">{format!("{}{r}", tr(l, "需要补充：", "Please supplement: "))}</p>
+                            {i.insufficient.iter().map(|m| upload_box(m,
+                                tr(l, "此材料不符合要求，请上传新的文件", "This material was found insufficient: upload a new file").to_string())).collect_view()}
                             {reply_form(ctx, Some(i.item.clone()), l)}
                         </div>
                     })}

@@ -12,12 +12,39 @@ use crate::api;
 use crate::components::{FieldInput, FieldState, Shown, display_answer};
 use crate::draft;
 use crate::i18n::{lang, lang_untracked, tr};
+use crate::uploads::{MaterialUploads, Owner, server_draft};
+use shared::files::{DraftRef, StoredFile};
+
+/// A draft link (`?draft=…#t=…`) opened on this device: its answers become the form's.
+async fn adopt_draft_link(bundle: &str) {
+    let search = window().location().search().unwrap_or_default();
+    let Some(id) = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("draft="))
+    else {
+        return;
+    };
+    let d = DraftRef {
+        id: id.to_string(),
+        token: crate::route::fragment_token(),
+    };
+    if let Ok(saved) = api::draft(&d, lang_untracked()).await
+        && saved.submitted_as.is_none()
+    {
+        draft::save(bundle, &saved.answers);
+        server_draft::keep(bundle, &d);
+    }
+}
 
 #[component]
 pub fn ApplyPage(id: String) -> impl IntoView {
     let bundle = fetch(move || {
         let id = id.clone();
-        async move { api::bundle(&id, lang_untracked()).await }
+        async move {
+            adopt_draft_link(&id).await;
+            api::bundle(&id, lang_untracked()).await
+        }
     });
     move || match bundle.get() {
         None => loading(lang_untracked()),
@@ -42,6 +69,11 @@ struct Form {
     server_message: RwSignal<Option<String>>,
     submitting: RwSignal<bool>,
     idempotency_key: StoredValue<String>,
+    /// The server draft holding the files (made with the first file or on "save").
+    owner: RwSignal<Option<Owner>>,
+    files: RwSignal<Vec<StoredFile>>,
+    /// The draft's link once saved on the server.
+    link: RwSignal<Option<String>>,
 }
 
 impl Form {
@@ -127,7 +159,24 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         server_message: RwSignal::new(None),
         submitting: RwSignal::new(false),
         idempotency_key: StoredValue::new(new_key()),
+        owner: RwSignal::new(None),
+        files: RwSignal::new(Vec::new()),
+        link: RwSignal::new(None),
     };
+    // The files already on the server (after a reload, or from the draft link).
+    if let Some(d) = server_draft::load(&form.bundle_id()) {
+        form.owner.set(Some(Owner::draft(&d)));
+        leptos::task::spawn_local(async move {
+            match api::draft(&d, lang_untracked()).await {
+                Ok(saved) if saved.submitted_as.is_none() => form.files.set(saved.files),
+                // Submitted elsewhere, or gone: this device forgets it.
+                _ => {
+                    server_draft::forget(&form.bundle_id());
+                    form.owner.set(None);
+                }
+            }
+        });
+    }
     let submit = move || {
         if form.submitting.get_untracked() {
             return;
@@ -135,7 +184,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         form.submitting.set(true);
         form.server_message.set(None);
         let body = CreateApplication {
-            draft: None,
+            draft: server_draft::load(&form.bundle_id()),
             bundle: form.bundle_id(),
             answers: form.answers.asked_answers(),
         };
@@ -146,6 +195,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
             match result {
                 Ok(created) => {
                     draft::clear(&body.bundle);
+                    server_draft::forget(&body.bundle);
                     let url = status_page(&created.number, &created.token).replacen(
                         "/status/",
                         "/receipt/",
@@ -252,11 +302,73 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
                     </fieldset>
                 }
             }).collect_view()}
+            {materials_section(form, l)}
             <div class="actions">
                 <button type="submit" class="button primary">{tr(l, "下一步：核对", "Next: review")}</button>
+                <button type="button" class="button" on:click=move |_| save_on_server(form)>{tr(l, "保存到服务器（换设备续填）", "Save on the server (go on elsewhere)")}</button>
                 <button type="button" class="button link" on:click=clear>{tr(l, "清空草稿", "Clear the draft")}</button>
             </div>
         </form>
+    }
+    .into_any()
+}
+
+/// Saves the answers in the server draft (made now if there is none) and shows its link.
+fn save_on_server(form: Form) {
+    let bundle = form.bundle_id();
+    let answers = form.answers.asked_answers();
+    leptos::task::spawn_local(async move {
+        let l = lang_untracked();
+        let saved = match crate::uploads::ensure_draft(&bundle).await {
+            Ok(d) => api::save_draft(&d, answers, l)
+                .await
+                .map(|_| d)
+                .map_err(|e| e.body.message),
+            Err(e) => Err(e),
+        };
+        match saved {
+            Ok(d) => {
+                form.owner.set(Some(Owner::draft(&d)));
+                let origin = window().location().origin().unwrap_or_default();
+                form.link.set(Some(format!(
+                    "{origin}{}",
+                    shared::files::draft_page(&bundle, &d)
+                )));
+            }
+            Err(m) => form.server_message.set(Some(m)),
+        }
+    });
+}
+
+/// The bundle's merged material list: each material once, whatever number of items needs it;
+/// a file uploaded once goes to every department that needs it.
+fn materials_section(form: Form, l: Lang) -> AnyView {
+    let cart = form.answers.cart;
+    let bundle = form.bundle_id();
+    view! {
+        <fieldset class="section materials">
+            <legend>{tr(l, "申请材料（每份只需上传一次）", "Materials (each uploaded once)")}</legend>
+            <p class="muted">{tr(l,
+                "也可以不在此上传，受理时到窗口提交纸质件。标注“可容缺”的材料可在受理后补交。",
+                "You may also bring paper copies to the window. Materials marked “may follow” can come after acceptance.")}</p>
+            {move || form.link.get().map(|link| view! {
+                <p class="notice-line draft-link">{tr(l, "已保存。用此链接可在任何设备继续填写（请勿公开）：", "Saved. This link goes on from any device (keep it private): ")}<a href=link.clone()>{link.clone()}</a></p>
+            })}
+            {move || {
+                let bundle = bundle.clone();
+                cart.with(|c| c.materials.iter().map(|m| {
+                    let count = m.needed_by.len();
+                    let shared_by = if count > 1 { format!("{}{count}{}", tr(l, "同时用于 ", "used by "), tr(l, " 个事项 · ", " items · ")) } else { String::new() };
+                    let later = if m.material.may_be_missing { tr(l, "可容缺后补 · ", "may follow later · ") } else { "" };
+                    let note = format!("{shared_by}{later}{}", m.material.description.get(l));
+                    view! {
+                        <MaterialUploads owner=form.owner bundle=bundle.clone() id=m.material.id.clone()
+                            name=m.material.name.get(l).to_string() note=note files=form.files
+                            max_files=m.material.max_files l=l />
+                    }
+                }).collect_view())
+            }}
+        </fieldset>
     }
     .into_any()
 }
@@ -277,6 +389,16 @@ fn review(form: Form, l: Lang, submit: impl Fn() + Copy + 'static) -> AnyView {
                     </div> }).collect_view()}
                 </dl>
             }).collect_view()}
+            <h2>{tr(l, "申请材料", "Materials")}</h2>
+            <dl class="answers">{move || form.answers.cart.with(|c| c.materials.iter().map(|m| {
+                let names: Vec<String> = form.files.with(|fs| fs.iter()
+                    .filter(|f| f.complete && f.material == m.material.id)
+                    .map(|f| f.name.clone()).collect());
+                view! { <div>
+                    <dt>{m.material.name.get(l).to_string()}</dt>
+                    <dd>{if names.is_empty() { tr(l, "未上传（到窗口提交）", "Not uploaded (bring it to the window)").to_string() } else { names.join(tr(l, "、", ", ")) }}</dd>
+                </div> }
+            }).collect_view())}</dl>
             <div class="actions">
                 <button type="button" class="button primary" on:click=move |_| submit() disabled=move || form.submitting.get()>
                     {move || if form.submitting.get() { tr(l, "正在提交…", "Submitting…") } else { tr(l, "确认提交", "Submit application") }}

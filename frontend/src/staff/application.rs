@@ -78,6 +78,21 @@ fn checked(id: &str) -> bool {
         .is_some_and(|i| i.checked())
 }
 
+/// The materials ticked as insufficient in item `id`'s supplement form.
+fn insufficient_of(id: i64) -> Vec<String> {
+    use wasm_bindgen::JsCast;
+    let Ok(list) =
+        document().query_selector_all(&format!("input[data-insufficient-of=\"{id}\"]:checked"))
+    else {
+        return vec![];
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .collect()
+}
+
 fn some(s: String) -> Option<String> {
     (!s.trim().is_empty()).then_some(s)
 }
@@ -131,6 +146,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     <p class="error" role="alert">{move || page.message.get()}</p>
                     {(user.role == Role::Clerk && a.intake == "submitted").then(|| intake_panel(page, &a, form, l))}
                     {items_panel(page, &user, &a, &names, l)}
+                    {materials_panel(&a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
                     {answers}
                     <section class="panel">
@@ -345,7 +361,13 @@ fn items_panel(
                     <span class="sub-dept">{Names::name(&names.departments, &i.department).to_string()}</span>
                     <span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span>
                     {facts.into_iter().map(|f| view! { <span class="sub-note">{f}</span> }).collect_view()}
-                    {mine(i).then(|| actions(page, i, onsite, names.committed.contains(&i.item), l))}
+                    {mine(i).then(|| {
+                        let needs: Vec<(String, String)> = a.materials.iter()
+                            .filter(|m| m.needed_by.contains(&i.item))
+                            .map(|m| (m.id.clone(), m.name.get(l).to_string()))
+                            .collect();
+                        actions(page, i, onsite, needs, names.committed.contains(&i.item), l)
+                    })}
                 </li> }
             }).collect_view()}</ul>
         </section>
@@ -359,6 +381,7 @@ fn actions(
     page: Page,
     i: &StaffItem,
     inspectable: &[StaffItem],
+    materials: Vec<(String, String)>,
     committed: bool,
     l: Lang,
 ) -> AnyView {
@@ -373,6 +396,7 @@ fn actions(
                 certificate: None,
                 inspection_on: None,
                 follow_up_on: None,
+                insufficient: vec![],
             };
             fill(&mut body, id);
             page.act(async move { api::review(id, &body, lang_untracked()).await });
@@ -460,9 +484,22 @@ fn actions(
             })}
             {allowed(ReviewAction::RequestSupplement).then(|| view! {
                 <details><summary>{tr(l, "要求补充材料", "Request a supplement")}</summary>
-                    <form on:submit=review(ReviewAction::RequestSupplement, |b, id| b.message = some(value_of(&format!("req-{id}"))))>
+                    <form on:submit=review(ReviewAction::RequestSupplement, |b, id| {
+                        b.message = some(value_of(&format!("req-{id}")));
+                        b.insufficient = insufficient_of(id);
+                    })>
                         <label class="label" for=format!("req-{id}")>{tr(l, "需要补充的内容", "What is needed")}</label>
                         <textarea id=format!("req-{id}") rows="2"></textarea>
+                        {(!materials.is_empty()).then(|| view! {
+                            <fieldset class="section">
+                                <legend>{tr(l, "材料不符合要求（申请人需重新上传）", "Insufficient materials (to upload again)")}</legend>
+                                {materials.iter().map(|(mid, name)| {
+                                    let cid = format!("insuff-{id}-{mid}");
+                                    let for_id = cid.clone();
+                                    view! { <label class="choice" for=for_id><input type="checkbox" id=cid value=mid.clone() data-insufficient-of=id /><span>{name.clone()}</span></label> }
+                                }).collect_view()}
+                            </fieldset>
+                        })}
                         <button type="submit" class="button">{tr(l, "发送", "Send")}</button>
                     </form>
                 </details>
@@ -482,6 +519,48 @@ fn actions(
                 </details>
             })}
         </div>
+    }
+    .into_any()
+}
+
+/// The materials this staff member may see, each file with a preview (in the page) and a
+/// download; every read is in the audit log.
+fn materials_panel(a: &StaffApplication, l: Lang) -> AnyView {
+    let previewing = RwSignal::new(None::<(String, String)>);
+    let list = a.materials.iter().map(|m| {
+        let files = m.files.iter().map(|f| {
+            let url = format!("/api/staff/files/{}", f.id);
+            let (preview, kind) = (format!("{url}?disposition=inline"), f.content_type.clone().unwrap_or_default());
+            let name = f.name.clone();
+            view! { <li class="file">
+                <span class="file-name">{f.name.clone()}</span>
+                <span class="muted">{format!("{} KB", f.size.div_ceil(1024))}</span>
+                <button type="button" class="button small" aria-label=format!("{}{name}", tr(l, "预览 ", "Preview "))
+                    on:click=move |_| previewing.set(Some((preview.clone(), kind.clone())))>{tr(l, "预览", "Preview")}</button>
+                <a class="button small" href=url download="">{tr(l, "下载", "Download")}</a>
+            </li> }
+        }).collect_view();
+        view! { <li class="sub material" data-material=m.id.clone()>
+            <span class="sub-name">{m.name.get(l).to_string()}</span>
+            <span class="sub-dept">{if m.owed { tr(l, "容缺后补", "To follow") } else if m.files.is_empty() { tr(l, "未上传（窗口核收纸质件）", "Not uploaded (paper at the window)") } else { "" }}</span>
+            <ul class="files">{files}</ul>
+        </li> }
+    }).collect_view();
+    view! {
+        <section class="panel materials">
+            <h2>{tr(l, "申请材料（本岗位可见部分）", "Materials (the part you may see)")}</h2>
+            <ul class="subs">{list}</ul>
+            {move || previewing.get().map(|(url, kind)| view! {
+                <div class="preview" role="region" aria-label=tr(l, "材料预览", "Preview")>
+                    {if kind.starts_with("image/") {
+                        view! { <img src=url alt=tr(l, "材料图片", "The material") /> }.into_any()
+                    } else {
+                        view! { <iframe src=url title=tr(l, "材料 PDF", "The material (PDF)")></iframe> }.into_any()
+                    }}
+                    <button type="button" class="button small" on:click=move |_| previewing.set(None)>{tr(l, "关闭预览", "Close the preview")}</button>
+                </div>
+            })}
+        </section>
     }
     .into_any()
 }
