@@ -367,7 +367,7 @@ pub fn MaterialUploads(
                 </div>
             })}
             <p class="error" role="alert">{move || error.get()}</p>
-            <label class="button small" class:hidden=move || full() || t.active.get() for=label_id>{tr(l, "选择文件（PDF、JPG、PNG）", "Choose a file (PDF, JPG, PNG)")}</label>
+            <label class="button small" class:visually-hidden=move || full() || t.active.get() for=label_id>{tr(l, "选择文件（PDF、JPG、PNG）", "Choose a file (PDF, JPG, PNG)")}</label>
             <input id=input_id class="visually-hidden" type="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" on:change=pick />
         </div>
     }

@@ -1,0 +1,96 @@
+// Materials in the browser: on a phone, the pharmacy's integrated form uploads two materials
+// with the progress bar showing; the page is reloaded half-way through the first, and choosing
+// the same file again goes on from where the server stands (not from the start); the
+// application is submitted with both; a reviewer of the department previews one of them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serverAndBrowser, viewports, shot, accessibilityProblems, root } from './harness.mjs';
+import { fillPharmacy } from './forms.mjs';
+import { signedIn } from './setup.mjs';
+
+const app = serverAndBrowser();
+const PART = 256 * 1024;
+
+test('two materials uploaded once, resumed after a reload, previewed by the reviewer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lianban-materials-'));
+  // A five-part PDF (its content is what counts, not its name) and a real PNG.
+  const body = Buffer.alloc(4 * PART + 1000, 'a');
+  const pdf = join(dir, '执业药师资格证.pdf');
+  writeFileSync(pdf, Buffer.concat([Buffer.from('%PDF-1.7\n'), body, Buffer.from('\n%%EOF\n')]));
+  const png = join(root, 'docs/screenshots/phone-holder-request.png');
+
+  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // Parts take a while (a slow network): the progress bar is there to see.
+  let parts = 0;
+  await context.route('**/api/drafts/*/files/*', async (route) => {
+    if (route.request().method() === 'PATCH') {
+      parts += 1;
+      await new Promise((r) => setTimeout(r, 600));
+    }
+    await route.continue();
+  });
+  await page.goto(`${app.server.base}/bundles/pharmacy/apply`);
+  await page.getByRole('heading', { name: /综合申请表/ }).waitFor();
+  const certificate = page.locator('.material-upload[data-material="pharmacist_certificate"]');
+  await certificate.getByText('选择文件（PDF、JPG、PNG）').waitFor();
+
+  await page.setInputFiles('#file-pharmacist_certificate', pdf);
+  const progress = certificate.locator('progress');
+  await progress.waitFor();
+  await certificate.locator('.percent').getByText(/^(2\d|[3-7]\d)%$/).waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await certificate.scrollIntoViewIfNeeded();
+  await shot(page, 'phone-materials-progress', false);
+  const before = parts;
+
+  // Reloaded half-way: the unfinished file is there, and goes on from where it stands.
+  await page.reload();
+  await certificate.getByText(/未完成：已上传 \d+%/).waitFor();
+  const sentBefore = parts;
+  await page.setInputFiles('#file-pharmacist_certificate', pdf);
+  await certificate.locator('li.file:not(.partial)').getByText('执业药师资格证.pdf').waitFor({ timeout: 30000 });
+  const afterReload = parts - sentBefore;
+  assert.ok(before >= 1 && afterReload < 5, `resumed, not restarted: ${before} part(s) before the reload, ${afterReload} after`);
+
+  await page.setInputFiles('#file-id_card', png);
+  const idCard = page.locator('.material-upload[data-material="id_card"]');
+  await idCard.locator('li.file:not(.partial)').getByText('phone-holder-request.png').waitFor({ timeout: 30000 });
+  // Not a PDF, JPEG or PNG inside: refused in the browser, before a byte is sent.
+  const fake = join(dir, 'scan.pdf');
+  writeFileSync(fake, 'MZ this is a program');
+  await page.setInputFiles('#file-layout_plan', fake);
+  await page.locator('.material-upload[data-material="layout_plan"]').getByText('只接受 PDF、JPEG 或 PNG 文件').waitFor();
+
+  await fillPharmacy(page);
+  await page.getByRole('button', { name: '下一步：核对' }).click();
+  await page.getByRole('heading', { name: '核对您的申请' }).waitFor({ timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e.message}\n${await page.locator('#error-summary').textContent().catch(() => '')}`);
+  });
+  await page.getByText('执业药师资格证.pdf').waitFor();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  await page.getByRole('heading', { name: '申请已提交' }).waitFor();
+  const number = await page.locator('.receipt .number').first().textContent();
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The drug-retail reviewer (market regulation) sees both and previews the photo.
+  app.server.staff('samr', 'reviewer', 'samr');
+  const samr = await signedIn(app, 'samr');
+  await samr.page.goto(`${app.server.base}/staff/applications/${number.trim()}`);
+  const materials = samr.page.locator('.materials');
+  await materials.getByText('执业药师资格证.pdf').waitFor();
+  await materials.getByRole('button', { name: '预览 phone-holder-request.png' }).click();
+  const image = materials.locator('.preview img');
+  await image.waitFor();
+  await samr.page.waitForFunction(() => document.querySelector('.preview img')?.naturalWidth > 0);
+  assert.deepEqual(await accessibilityProblems(samr.page), []);
+  await shot(samr.page, 'desktop-staff-material-preview');
+  assert.deepEqual(samr.errors, []);
+  await samr.context.close();
+});
