@@ -32,14 +32,23 @@ impl Files {
     /// Opens the store at `url`: a folder path or `file:///…` (created if missing), or
     /// `s3://bucket[/prefix]`, or `memory:` (kept in memory: tests).
     pub fn open(url: &str) -> anyhow::Result<Files> {
+        Files::open_with(url, &[])
+    }
+
+    /// As [`Files::open`], with S3 settings given here over the environment's (`endpoint`,
+    /// `allow_http`, `access_key_id`, `secret_access_key`, `region`, … — object_store's keys).
+    pub fn open_with(url: &str, s3_options: &[(&str, &str)]) -> anyhow::Result<Files> {
         let store: Arc<dyn ObjectStore> = if url == "memory:" {
             Arc::new(object_store::memory::InMemory::new())
         } else if url.starts_with("s3://") {
             let parsed = url::Url::parse(url)?;
             let bucket = parsed.host_str().unwrap_or_default();
-            let s3 = object_store::aws::AmazonS3Builder::from_env()
-                .with_bucket_name(bucket)
-                .build()?;
+            let mut builder =
+                object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+            for (key, value) in s3_options {
+                builder = builder.with_config(key.parse()?, *value);
+            }
+            let s3 = builder.build()?;
             let prefix = parsed.path().trim_matches('/');
             if prefix.is_empty() {
                 Arc::new(s3)

@@ -9,6 +9,7 @@ mod logs;
 mod materials;
 mod reference;
 mod staff;
+mod storage;
 
 use helpers::{TestApp, restaurant, restaurant_with};
 use serde_json::{Value, json};

@@ -475,6 +475,17 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
     )
     .await;
     assert_eq!(status, 200, "{accepted}");
+    // The food permit needs the owed rules: it waits for them; the seal filing does not.
+    let food = item(&accepted, "food_business_permit").clone();
+    let approve = json!({"action": "approve", "certificate": "JY-1"});
+    let (status, body) = review(app, &samr, &food, approve).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("食品安全管理制度")),
+        "{body}"
+    );
     let later = format!("/api/applications/{number}");
     let (status, _) = upload(
         app,
@@ -491,6 +502,43 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
         status_view.get("missing_materials").is_none(),
         "{status_view}"
     );
+
+    // Arrived: the reviewer may go on. Instead the layout plan is found insufficient: the
+    // supplement request names it (only a material the item needs), and a new file goes up.
+    let (status, body) = review(
+        app,
+        &samr,
+        &food,
+        json!({"action": "request_supplement", "message": "平面图缺比例尺", "insufficient": ["articles"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = review(
+        app,
+        &samr,
+        &food,
+        json!({"action": "request_supplement", "message": "平面图缺比例尺", "insufficient": ["layout_plan"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, status_view) = json_call(app, "GET", &later, &app_token, None).await;
+    let asked = status_view["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "food_business_permit")
+        .expect("food item");
+    assert_eq!(asked["insufficient"][0]["id"], "layout_plan");
+    let (status, _) = upload(
+        app,
+        &later,
+        &app_token,
+        "layout_plan",
+        "平面图v2.pdf",
+        &pdf(900, 13),
+    )
+    .await;
+    assert_eq!(status, 200);
 }
 
 async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named(app: &TestApp) {

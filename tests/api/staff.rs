@@ -235,7 +235,10 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
         login(app, "samr").await,
         login(app, "psb").await,
     );
-    let number = file_restaurant(app).await;
+    let (status, _, created) = app.submit(&restaurant(), &[]).await;
+    assert_eq!(status, 201);
+    let number = created["number"].as_str().expect("number").to_string();
+    let token = created["token"].as_str().expect("token").to_string();
 
     let (status, queue) = call(app, "GET", "/api/staff/intake", Some(&clerk), None).await;
     assert_eq!(status, 200);
@@ -351,6 +354,25 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
     assert_eq!(status, 200, "{resumed}");
     assert_eq!(resumed["status"], "accepted");
     assert!(resumed["due_on"].is_string());
+    // Accepted with the food-safety rules owed: the permit waits for them.
+    let (status, body) = review(
+        app,
+        &samr,
+        &resumed,
+        json!({"action": "approve", "certificate": "JY1"}),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = crate::materials::upload(
+        app,
+        &format!("/api/applications/{number}"),
+        &token,
+        "food_safety_rules",
+        "食品安全管理制度.pdf",
+        &crate::materials::pdf(600, 1),
+    )
+    .await;
+    assert_eq!(status, 200);
     // An approval needs its certificate number; then the permit is valid for five years.
     let (status, _) = review(app, &samr, &resumed, json!({"action": "approve"})).await;
     assert_eq!(status, 422);
@@ -905,6 +927,18 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
         .clone();
     assert_eq!(food["status"], "accepted");
     assert!(food["due_on"].is_string());
+
+    // The owed food-safety rules arrive from the status page; then the food permit may go on.
+    let (status, _) = crate::materials::upload(
+        app,
+        &format!("/api/applications/{number}"),
+        &token,
+        "food_safety_rules",
+        "食品安全管理制度.pdf",
+        &crate::materials::pdf(600, 1),
+    )
+    .await;
+    assert_eq!(status, 200);
 
     // Approved: the permit's number and validity; never the staff's internal notes.
     let (_, staff_view) = call(app, "GET", &path, Some(&samr), None).await;

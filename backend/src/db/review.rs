@@ -19,6 +19,17 @@ pub struct AppRow {
     pub filed_by: Option<String>,
 }
 
+impl AppRow {
+    /// The materials accepted as missing (容缺) and not yet arrived.
+    pub fn owed(&self) -> Vec<String> {
+        self.notice
+            .as_deref()
+            .and_then(|n| serde_json::from_str::<serde_json::Value>(n).ok())
+            .and_then(|n| serde_json::from_value(n["missing_materials"].clone()).ok())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ItemRow {
     pub id: i64,

@@ -596,12 +596,7 @@ pub(super) async fn staff_materials(
     user: &StaffUser,
     app: &db_review::AppRow,
 ) -> Result<Vec<shared::staff::StaffMaterial>, AppError> {
-    let owed: Vec<String> = app
-        .notice
-        .as_deref()
-        .and_then(|n| serde_json::from_str::<Value>(n).ok())
-        .and_then(|n| serde_json::from_value(n["missing_materials"].clone()).ok())
-        .unwrap_or_default();
+    let owed = app.owed();
     let files = db::uploads_of(&state.db, &Owner::Application(app.id)).await?;
     let mut out = Vec::new();
     for m in application_materials(state, app.id).await? {

@@ -599,6 +599,24 @@ pub async fn review(
             "This action is not possible in the item's current state",
         )
     })?;
+    // Accepted with materials to follow (容缺): an item needing one waits for it to arrive.
+    if matches!(
+        req.action,
+        ReviewAction::Approve | ReviewAction::ApproveByCommitment
+    ) {
+        let owed: Vec<String> = owed_for(&state, &row)
+            .await?
+            .iter()
+            .map(|t| t.get(lang).to_string())
+            .collect();
+        if !owed.is_empty() {
+            return Err(conflict(
+                lang,
+                &format!("容缺材料尚未补齐，暂不能准予：{}", owed.join("、")),
+                &format!("Materials owed are not in yet: {}", owed.join(", ")),
+            ));
+        }
+    }
     let now = now_unix();
     let today = county_date(now);
     let message = checked_message(req.message.as_deref());
@@ -804,6 +822,25 @@ pub async fn review(
     tx.commit().await?;
     archive_if_complete(&state, row.application_id).await;
     reread(&state, id, lang).await
+}
+
+/// The materials owed (容缺) that this item needs, by name.
+async fn owed_for(state: &AppState, row: &ItemRow) -> Result<Vec<shared::Text>, AppError> {
+    let Some(app) = db_review::application_by_id(&state.db, row.application_id).await? else {
+        return Ok(Vec::new());
+    };
+    let needs = state
+        .catalogue
+        .item(&row.item)
+        .map(|i| i.materials.clone())
+        .unwrap_or_default();
+    Ok(app
+        .owed()
+        .iter()
+        .filter(|m| needs.contains(m))
+        .filter_map(|m| state.catalogue.material(m))
+        .map(|m| m.name.clone())
+        .collect())
 }
 
 /// Files the application's archive when its last item is decided. A failure is logged, not
