@@ -192,6 +192,9 @@ pub struct StaffApplication {
     /// need), each with its uploaded files.
     #[serde(default)]
     pub materials: Vec<StaffMaterial>,
+    /// The electronic archive is filed (every item decided): it can be downloaded.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// A material of the application and its files.

@@ -1,15 +1,16 @@
 // Materials in the browser: on a phone, the pharmacy's integrated form uploads two materials
 // with the progress bar showing; the page is reloaded half-way through the first, and choosing
 // the same file again goes on from where the server stands (not from the start); the
-// application is submitted with both; a reviewer of the department previews one of them.
+// application is submitted with both; a reviewer of the department previews one of them, and
+// once every item is decided downloads the archive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverAndBrowser, viewports, shot, accessibilityProblems, root } from './harness.mjs';
 import { fillPharmacy } from './forms.mjs';
-import { signedIn } from './setup.mjs';
+import { signedIn, approveAll } from './setup.mjs';
 
 const app = serverAndBrowser();
 const PART = 256 * 1024;
@@ -91,6 +92,18 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await samr.page.waitForFunction(() => document.querySelector('.preview img')?.naturalWidth > 0);
   assert.deepEqual(await accessibilityProblems(samr.page), []);
   await shot(samr.page, 'desktop-staff-material-preview');
+
+  // Every item decided: the archive files itself; staff download it from the page.
+  await approveAll(app.server, number.trim());
+  await samr.page.reload();
+  const [download] = await Promise.all([
+    samr.page.waitForEvent('download'),
+    samr.page.getByRole('link', { name: '下载电子档案（含签名清单）' }).click(),
+  ]);
+  const zip = join(dir, download.suggestedFilename());
+  await download.saveAs(zip);
+  assert.match(download.suggestedFilename(), /^archive-LB-\d{8}-\d{4}\.zip$/);
+  assert.equal(readFileSync(zip).subarray(0, 2).toString(), 'PK');
   assert.deepEqual(samr.errors, []);
   await samr.context.close();
 });

@@ -177,6 +177,9 @@ async fn staff_application(
         }),
         permits,
         materials: super::materials::staff_materials(state, user, &app).await?,
+        archived: crate::db::materials::archive(&state.db, app.id)
+            .await?
+            .is_some(),
         bundle_name: state
             .catalogue
             .bundle(&app.bundle)

@@ -151,6 +151,10 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     {answers}
                     <section class="panel">
                         <h2>{tr(l, "办理记录（全程留痕）", "History (full trace)")}</h2>
+                        {a.archived.then(|| view! {
+                            <p class="archive-line">{tr(l, "全部事项已办结，电子档案已自动归档：", "Every item is decided; the electronic archive is filed: ")}
+                                <a href=format!("/api/staff/applications/{}/archive", a.number) download="">{tr(l, "下载电子档案（含签名清单）", "Download the archive (with its signed manifest)")}</a></p>
+                        })}
                         <ol class="history">{entries.into_iter().map(|e| view! {
                             <li><span class="number">{e.at}</span>{format!(" {} ({}) {} · {}", e.actor, e.role, e.action, e.subject)}</li>
                         }).collect_view()}</ol>
