@@ -62,6 +62,13 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.setInputFiles('#file-id_card', png);
   const idCard = page.locator('.material-upload[data-material="id_card"]');
   await idCard.locator('li.file:not(.partial)').getByText('phone-holder-request.png').waitFor({ timeout: 30000 });
+  // A file on its way can be cancelled: nothing of it stays.
+  const proof = page.locator('.material-upload[data-material="premises_proof"]');
+  await page.setInputFiles('#file-premises_proof', pdf);
+  await proof.locator('progress').waitFor();
+  await proof.getByRole('button', { name: '取消' }).click();
+  await proof.getByText('已取消上传').waitFor();
+  assert.equal(await proof.locator('li.file').count(), 0);
   // Not a PDF, JPEG or PNG inside: refused in the browser, before a byte is sent.
   const fake = join(dir, 'scan.pdf');
   writeFileSync(fake, 'MZ this is a program');
@@ -92,6 +99,13 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await samr.page.waitForFunction(() => document.querySelector('.preview img')?.naturalWidth > 0);
   assert.deepEqual(await accessibilityProblems(samr.page), []);
   await shot(samr.page, 'desktop-staff-material-preview');
+  // The PDF opens in the page too (the browser's own viewer).
+  const [pdfResponse] = await Promise.all([
+    samr.page.waitForResponse((r) => r.url().includes('disposition=inline') && r.headers()['content-type'] === 'application/pdf'),
+    materials.getByRole('button', { name: '预览 执业药师资格证.pdf' }).click(),
+  ]);
+  assert.equal(pdfResponse.status(), 200);
+  await materials.locator('.preview iframe').waitFor();
 
   // Every item decided: the archive files itself; staff download it from the page.
   await approveAll(app.server, number.trim());

@@ -582,11 +582,16 @@ pub async fn staff_file(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    // A preview shows the file alone: no script of ours or theirs runs beside it.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; plugin-types application/pdf; sandbox"),
-    );
+    // An image is shown alone, in a sandbox: nothing in it runs. (A PDF keeps the browser's
+    // own viewer, which a sandbox would block; `nosniff` keeps it a PDF.)
+    if content_type.starts_with("image/") {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+            ),
+        );
+    }
     Ok(res)
 }
 
