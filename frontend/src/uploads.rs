@@ -95,13 +95,7 @@ pub async fn ensure_draft(bundle: &str) -> Result<DraftRef, String> {
 async fn message(res: gloo_net::http::Response) -> String {
     let status = res.status();
     match res.json::<ErrorBody>().await {
-        Ok(b) => b
-            .field_errors
-            .values()
-            .flatten()
-            .next()
-            .cloned()
-            .unwrap_or(b.message),
+        Ok(b) => b.first_message(),
         Err(_) => format!("HTTP {status}"),
     }
 }

@@ -25,6 +25,16 @@ impl ErrorBody {
     }
 
     /// A validation failure of one field, the message said at the top and under the field.
+    /// The one sentence to show where a single message fits: the first field's problem, else
+    /// the general message.
+    pub fn first_message(self) -> String {
+        self.field_errors
+            .into_values()
+            .flatten()
+            .next()
+            .unwrap_or(self.message)
+    }
+
     pub fn field(key: &str, message: String) -> ErrorBody {
         let mut body = ErrorBody::new(message.clone());
         body.field_errors.insert(key.to_string(), vec![message]);

@@ -81,15 +81,7 @@ fn reply_form(ctx: Replying, item: Option<String>, l: Lang) -> AnyView {
             busy.set(false);
             match result {
                 Ok(_) => ctx.refreshes.update(|n| *n += 1),
-                Err(e) => error.set(Some(
-                    e.body
-                        .field_errors
-                        .values()
-                        .flatten()
-                        .next()
-                        .cloned()
-                        .unwrap_or(e.body.message),
-                )),
+                Err(e) => error.set(Some(e.body.first_message())),
             }
         });
     };

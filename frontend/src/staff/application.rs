@@ -35,15 +35,7 @@ impl Page {
                     self.message.set(None);
                     self.refreshes.update(|n| *n += 1);
                 }
-                Err(e) => self.message.set(Some(
-                    e.body
-                        .field_errors
-                        .values()
-                        .flatten()
-                        .next()
-                        .cloned()
-                        .unwrap_or(e.body.message),
-                )),
+                Err(e) => self.message.set(Some(e.body.first_message())),
             }
         });
     }

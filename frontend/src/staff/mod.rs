@@ -202,15 +202,7 @@ fn holder_requests(l: Lang) -> AnyView {
                     error.set(None);
                     refreshes.update(|n| *n += 1);
                 }
-                Err(e) => error.set(Some(
-                    e.body
-                        .field_errors
-                        .values()
-                        .flatten()
-                        .next()
-                        .cloned()
-                        .unwrap_or(e.body.message),
-                )),
+                Err(e) => error.set(Some(e.body.first_message())),
             }
         });
     };
@@ -279,13 +271,7 @@ fn import_form(l: Lang) -> AnyView {
                 .unwrap_or_default();
             let outcome = match api::import_list(text, lang_untracked()).await {
                 Ok(v) => Ok(v["entries"].to_string()),
-                Err(ApiError { body, .. }) => Err(body
-                    .field_errors
-                    .values()
-                    .flatten()
-                    .next()
-                    .cloned()
-                    .unwrap_or(body.message)),
+                Err(ApiError { body, .. }) => Err(body.first_message()),
             };
             result.set(Some(outcome));
         });
