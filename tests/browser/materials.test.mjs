@@ -1,8 +1,9 @@
 // Materials in the browser: on a phone, the pharmacy's integrated form uploads two materials
 // with the progress bar showing; the page is reloaded half-way through the first, and choosing
 // the same file again goes on from where the server stands (not from the start); the
-// application is submitted with both; a reviewer of the department previews one of them, and
-// once every item is decided downloads the archive.
+// form is saved on the server and its link opens it, files and all, on another device; the
+// application is submitted with both; a reviewer of the department previews them, and once
+// every item is decided downloads the archive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -76,6 +77,17 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.locator('.material-upload[data-material="layout_plan"]').getByText('只接受 PDF、JPEG 或 PNG 文件').waitFor();
 
   await fillPharmacy(page);
+  // Saved on the server: its private link opens the form, answers and files, on another device.
+  await page.getByRole('button', { name: '保存到服务器（换设备续填）' }).click();
+  const link = await page.locator('.draft-link a').getAttribute('href');
+  assert.match(link, /\/bundles\/pharmacy\/apply\?draft=[\w-]+#t=[\w-]+$/);
+  const otherDevice = await app.browser.newContext({ ...viewports.desktop, locale: 'zh-CN' });
+  const elsewhere = await otherDevice.newPage();
+  await elsewhere.goto(link);
+  await elsewhere.locator('.material-upload[data-material="pharmacist_certificate"] li.file:not(.partial)')
+    .getByText('执业药师资格证.pdf').waitFor();
+  assert.equal(await elsewhere.inputValue('#f-business-name'), '睢县康泰大药房');
+  await otherDevice.close();
   await page.getByRole('button', { name: '下一步：核对' }).click();
   await page.getByRole('heading', { name: '核对您的申请' }).waitFor({ timeout: 5000 }).catch(async (e) => {
     throw new Error(`${e.message}\n${await page.locator('#error-summary').textContent().catch(() => '')}`);
