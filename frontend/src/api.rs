@@ -294,3 +294,16 @@ pub async fn save_draft(
         .map_err(|e| network(lang, e))?;
     decode(res, lang).await
 }
+
+/// The window records an owed material brought on paper.
+pub async fn received(
+    number: &str,
+    material: &str,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    let body = shared::staff::MaterialReceived {
+        material: material.to_string(),
+    };
+    let url = format!("/api/staff/applications/{number}/received");
+    post(&url, &body, lang, NO_HEADER).await
+}

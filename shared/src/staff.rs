@@ -197,6 +197,14 @@ pub struct StaffApplication {
     pub archived: bool,
 }
 
+/// `POST /api/staff/applications/{number}/received`: the window records an owed material
+/// brought on paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaterialReceived {
+    pub material: String,
+}
+
 /// A material of the application and its files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

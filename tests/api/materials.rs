@@ -16,6 +16,7 @@ crate::on_both_databases!(
     every_rejected_upload_leaves_nothing_behind,
     each_department_reads_only_its_share_of_the_materials,
     a_completed_application_files_its_archive_and_one_changed_byte_is_named,
+    the_window_records_an_owed_material_brought_on_paper,
 );
 
 const PART: usize = shared::files::PART_BYTES as usize;
@@ -653,4 +654,58 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
     );
     assert_eq!(report.lines().count(), 1, "only that file: {report}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+async fn the_window_records_an_owed_material_brought_on_paper(app: &TestApp) {
+    account(app, "clerk", "clerk", None).await;
+    account(app, "samr", "reviewer", Some("samr")).await;
+    let (clerk, samr) = (login(app, "clerk").await, login(app, "samr").await);
+    let (_, _, created) = app.submit(&restaurant(), &[]).await;
+    let number = created["number"].as_str().expect("number").to_string();
+    let path = format!("/api/staff/applications/{number}");
+    let (_, full) = call(app, "GET", &path, Some(&clerk), None).await;
+    let (_, accepted) = call(
+        app,
+        "POST",
+        &format!("{path}/intake"),
+        Some(&clerk),
+        Some(json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"})),
+    )
+    .await;
+    let received = format!("{path}/received");
+    let paper = |m: &str| Some(json!({ "material": m }));
+    let (status, _) = call(
+        app,
+        "POST",
+        &received,
+        Some(&samr),
+        paper("food_safety_rules"),
+    )
+    .await;
+    assert_eq!(status, 403, "the window records it");
+    let (status, _) = call(app, "POST", &received, Some(&clerk), paper("layout_plan")).await;
+    assert_eq!(status, 409, "not owed");
+    let (status, body) = call(
+        app,
+        "POST",
+        &received,
+        Some(&clerk),
+        paper("food_safety_rules"),
+    )
+    .await;
+    assert_eq!((status.as_u16(), &body["owed"]), (200, &json!([])));
+    let approve = json!({"action": "approve", "certificate": "JY-2"});
+    let (status, body) = review(app, &samr, item(&accepted, "food_business_permit"), approve).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, history) = call(app, "GET", &format!("{path}/history"), Some(&clerk), None).await;
+    let arrived = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .find(|e| e["action"] == "material.arrived")
+        .expect("recorded");
+    assert_eq!(
+        (arrived["actor"].as_str(), arrived["after"]["how"].as_str()),
+        (Some("clerk"), Some("paper"))
+    );
 }

@@ -218,6 +218,16 @@ test('window, two departments in parallel, and the applicant watching', async ()
   const walkIn = clerk.page.url().match(/receipt\/(LB-\d{8}-\d{4})/)[1];
   await clerk.page.goto(`${app.server.base}/staff/applications/${walkIn}`);
   await clerk.page.getByText('窗口代办：clerk').waitFor();
+  // Accepted with the food-safety rules to follow; the walk-in applicant brings them on paper
+  // the next day, and the window records it.
+  await clerk.page.getByLabel('食品安全管理制度').check();
+  await clerk.page.fill('#bring-by', isoInDays(10));
+  await clerk.page.getByRole('button', { name: '受理，分送各部门' }).click();
+  const owedOnPaper = clerk.page.locator('.materials li[data-material="food_safety_rules"]');
+  await owedOnPaper.getByText('容缺后补').waitFor();
+  await owedOnPaper.getByRole('button', { name: '已收到纸质件' }).click();
+  await owedOnPaper.getByText('未上传（窗口核收纸质件）').waitFor();
+  await clerk.page.getByText(/material\.arrived/).waitFor();
 
   for (const r of [admin, clerk, samr, fire]) {
     assert.deepEqual(r.errors.filter((e) => !e.includes('412')), []);

@@ -423,35 +423,38 @@ pub async fn part<const APP: bool>(
         };
         let sha = state.files.put(whole).await?;
         db::finish(&state.db, &up.id, &sha, up.size, kind.content_type(), now).await?;
-        if let Owner::Application(app_id) = owner {
-            arrived_later(state, app_id, &up.material, now).await?;
+        if let Owner::Application(app_id) = owner
+            && let Some(app) = db_review::application_by_id(&state.db, app_id).await?
+        {
+            let applicant = ("applicant", "applicant");
+            arrived_later(state, &app, &up.material, applicant, "upload", now).await?;
         }
     }
     let fresh = owned_upload(state, &owner, id, lang).await?;
     Ok(Json(stored(&fresh)).into_response())
 }
 
-/// A material accepted as missing (容缺) has arrived: it leaves the list of what is owed, and
-/// the audit log says so.
+/// A material accepted as missing (容缺) has arrived (`how`: `upload` by the applicant, `paper`
+/// at the window): it leaves the list of what is owed, so the items waiting for it go on, and
+/// the audit log says who recorded it. `false` if it was not owed.
 async fn arrived_later(
     state: &AppState,
-    application_id: i64,
+    app: &db_review::AppRow,
     material: &str,
+    (actor, role): (&str, &str),
+    how: &str,
     now: i64,
-) -> Result<(), AppError> {
-    let Some(app) = db_review::application_by_id(&state.db, application_id).await? else {
-        return Ok(());
-    };
+) -> Result<bool, AppError> {
     let mut notice: serde_json::Map<String, Value> = app
         .notice
         .as_deref()
         .and_then(|n| serde_json::from_str(n).ok())
         .unwrap_or_default();
     let Some(Value::Array(missing)) = notice.get("missing_materials").cloned() else {
-        return Ok(());
+        return Ok(false);
     };
     if !missing.iter().any(|m| m == material) {
-        return Ok(());
+        return Ok(false);
     }
     let left: Vec<Value> = missing.into_iter().filter(|m| m != material).collect();
     notice.insert("missing_materials".into(), Value::Array(left.clone()));
@@ -460,22 +463,56 @@ async fn arrived_later(
     }
     let notice = Value::Object(notice).to_string();
     let mut tx = state.db.pool.begin().await?;
-    if !db_review::set_intake(&mut tx, &app, &app.status, Some(&notice)).await? {
-        // Staff changed the application meanwhile: the list is read afresh next time.
-        return Ok(());
+    if !db_review::set_intake(&mut tx, app, &app.status, Some(&notice)).await? {
+        // Changed meanwhile: the list is read afresh next time.
+        return Ok(false);
     }
     let subject = format!("application {}", app.number);
     let entry = Entry {
-        actor: "applicant",
-        role: "applicant",
+        actor,
+        role,
         action: "material.arrived",
         subject: &subject,
         before: json!(null),
-        after: json!({ "material": material, "still_missing": left }),
+        after: json!({ "material": material, "how": how, "still_missing": left }),
     };
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
+}
+
+/// The window records an owed material (容缺) brought on paper: like an upload, it leaves the
+/// owed list and the items waiting for it go on.
+#[utoipa::path(post, path = "/api/staff/applications/{number}/received", tag = "staff",
+    params(("number" = String, Path)), request_body = shared::staff::MaterialReceived,
+    responses((status = 200, description = "What is still owed"), (status = 403), (status = 404),
+        (status = 409, description = "Not owed")))]
+pub async fn received_at_window(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    user: StaffUser,
+    Path(number): Path<String>,
+    Json(req): Json<shared::staff::MaterialReceived>,
+) -> Result<Json<Value>, AppError> {
+    user.require(
+        &[shared::staff::Role::Clerk, shared::staff::Role::Admin],
+        lang,
+    )?;
+    let app = db_review::application(&state.db, &number)
+        .await?
+        .ok_or_else(|| not_found(lang))?;
+    let by = (user.username.as_str(), user.role.as_str());
+    if !arrived_later(&state, &app, &req.material, by, "paper", now_unix()).await? {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            text(lang, "这项材料不在待补交之列", "This material is not owed"),
+        ));
+    }
+    let owed = db_review::application(&state.db, &number)
+        .await?
+        .map(|a| a.owed())
+        .unwrap_or_default();
+    Ok(Json(json!({ "material": req.material, "owed": owed })))
 }
 
 /// Cancels an upload or removes a file (before the draft is submitted; an application's file

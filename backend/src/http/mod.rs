@@ -96,6 +96,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(review::joint_inspection),
         )
         .route(
+            "/api/staff/applications/{number}/received",
+            post(materials::received_at_window),
+        )
+        .route(
             "/api/staff/applications/{number}/archive",
             get(review::archive),
         )

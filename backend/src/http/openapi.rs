@@ -14,7 +14,7 @@ use super::{applications, bundles, changes, materials, review, staff};
         review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state, review::archive,
         changes::file, changes::queue, changes::decide, changes::licence_change,
         materials::create_draft, materials::get_draft, materials::save_draft, materials::announce::<false>,
-        materials::upload_state::<false>, materials::part::<false>, materials::discard::<false>, materials::staff_file),
+        materials::upload_state::<false>, materials::part::<false>, materials::discard::<false>, materials::staff_file, materials::received_at_window),
     modifiers(&StatusToken),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

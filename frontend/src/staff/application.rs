@@ -138,7 +138,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     <p class="error" role="alert">{move || page.message.get()}</p>
                     {(user.role == Role::Clerk && a.intake == "submitted").then(|| intake_panel(page, &a, form, l))}
                     {items_panel(page, &user, &a, &names, l)}
-                    {materials_panel(&a, l)}
+                    {materials_panel(page, &user, &a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
                     {answers}
                     <section class="panel">
@@ -521,8 +521,9 @@ fn actions(
 
 /// The materials this staff member may see, each file with a preview (in the page) and a
 /// download; every read is in the audit log.
-fn materials_panel(a: &StaffApplication, l: Lang) -> AnyView {
+fn materials_panel(page: Page, user: &StaffProfile, a: &StaffApplication, l: Lang) -> AnyView {
     let previewing = RwSignal::new(None::<(String, String)>);
+    let window = user.role != Role::Reviewer;
     let list = a.materials.iter().map(|m| {
         let files = m.files.iter().map(|f| {
             let url = format!("/api/staff/files/{}", f.id);
@@ -539,6 +540,14 @@ fn materials_panel(a: &StaffApplication, l: Lang) -> AnyView {
         view! { <li class="sub material" data-material=m.id.clone()>
             <span class="sub-name">{m.name.get(l).to_string()}</span>
             <span class="sub-dept">{if m.owed { tr(l, "容缺后补", "To follow") } else if m.files.is_empty() { tr(l, "未上传（窗口核收纸质件）", "Not uploaded (paper at the window)") } else { "" }}</span>
+            {(m.owed && window).then(|| {
+                let material = m.id.clone();
+                let received = move |_| {
+                    let (n, id) = (page.number.get_value(), material.clone());
+                    page.act(async move { api::received(&n, &id, lang_untracked()).await });
+                };
+                view! { <button type="button" class="button small" on:click=received>{tr(l, "已收到纸质件", "Paper copy received")}</button> }
+            })}
             <ul class="files">{files}</ul>
         </li> }
     }).collect_view();
