@@ -640,9 +640,10 @@ pub(super) async fn staff_materials(
 ) -> Result<Vec<shared::staff::StaffMaterial>, AppError> {
     let owed = app.owed();
     let files = db::uploads_of(&state.db, &Owner::Application(app.id)).await?;
+    let materials = application_materials(state, app.id).await?;
     let mut out = Vec::new();
-    for m in application_materials(state, app.id).await? {
-        if !may_read(state, user, app.id, &m.material.id).await? {
+    for m in materials.iter().cloned() {
+        if !readable(state, user, &materials, &m.material.id) {
             continue;
         }
         out.push(shared::staff::StaffMaterial {
@@ -667,22 +668,32 @@ pub(super) async fn may_read(
     app_id: i64,
     material: &str,
 ) -> Result<bool, AppError> {
+    let materials = application_materials(state, app_id).await?;
+    Ok(readable(state, user, &materials, material))
+}
+
+/// The rule: the window and administrators read every file; a reviewer the files of materials
+/// that one of their department's items needs.
+fn readable(
+    state: &AppState,
+    user: &StaffUser,
+    materials: &[shared::catalogue::MergedMaterial],
+    material: &str,
+) -> bool {
     if user.role != shared::staff::Role::Reviewer {
-        return Ok(true);
+        return true;
     }
-    let needed_by: Vec<String> = application_materials(state, app_id)
-        .await?
-        .into_iter()
-        .find(|m| m.material.id == material)
-        .map(|m| m.needed_by)
-        .unwrap_or_default();
     let department = user.department.as_deref();
-    Ok(needed_by.iter().any(|item| {
-        state
-            .catalogue
-            .item(item)
-            .is_some_and(|i| Some(i.department.as_str()) == department)
-    }))
+    materials
+        .iter()
+        .filter(|m| m.material.id == material)
+        .flat_map(|m| &m.needed_by)
+        .any(|item| {
+            state
+                .catalogue
+                .item(item)
+                .is_some_and(|i| Some(i.department.as_str()) == department)
+        })
 }
 
 fn ascii_name(name: &str) -> String {
