@@ -620,6 +620,19 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
         Vec::<String>::new()
     );
 
+    // Archived: the application takes no more materials.
+    let app_token = created["token"].as_str().expect("token");
+    let (status, _) = upload(
+        app,
+        &format!("/api/applications/{number}"),
+        app_token,
+        "id_card",
+        "late.pdf",
+        &pdf(600, 14),
+    )
+    .await;
+    assert_eq!(status, 409);
+
     // `lianban archive verify`: the package as downloaded passes; one changed byte in one
     // material fails, naming that file.
     let dir = std::env::temp_dir().join(format!("lianban-archive-{}", rand::random::<u32>()));

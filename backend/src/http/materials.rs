@@ -251,6 +251,17 @@ async fn owner_of(
         }
         OwnerKind::Application => {
             let app = applications::authorised(state, headers, key, lang).await?;
+            // Archived (every item decided): the file is closed.
+            if db::archive(&state.db, app.id).await?.is_some() {
+                return Err(AppError::client(
+                    StatusCode::CONFLICT,
+                    text(
+                        lang,
+                        "申请已全部办结并归档，不再接收材料",
+                        "Every item is decided and archived: no more materials",
+                    ),
+                ));
+            }
             Ok(Owner::Application(app.id))
         }
     }
