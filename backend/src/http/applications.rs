@@ -15,7 +15,7 @@ use shared::status::{OverallStatus, SubStatus};
 use validator::Validate;
 
 use super::staff::StaffUser;
-use super::{Json, ReqLang, review, text};
+use super::{Json, ReqLang, conflict, review, text};
 use crate::AppState;
 use crate::db::applications::{self as db_apps, NewApplication};
 use crate::db::audit::{self, Entry};
@@ -112,9 +112,10 @@ pub async fn create(
     if let Some(d) = &req.draft
         && !crate::db::materials::submit_draft(&mut tx, &d.id, id, now).await?
     {
-        return Err(AppError::client(
-            StatusCode::CONFLICT,
-            text(lang, "此草稿已提交过", "This draft was submitted already"),
+        return Err(conflict(
+            lang,
+            "此草稿已提交过",
+            "This draft was submitted already",
         ));
     }
     if let Some(clerk) = &clerk {
@@ -427,13 +428,10 @@ pub async fn reply(
         )));
     }
     let nothing = || {
-        AppError::client(
-            StatusCode::CONFLICT,
-            text(
-                lang,
-                "目前没有需要答复的事项",
-                "There is nothing to answer now",
-            ),
+        conflict(
+            lang,
+            "目前没有需要答复的事项",
+            "There is nothing to answer now",
         )
     };
     let now = now_unix();

@@ -13,7 +13,7 @@ use shared::holder::{FiledRequest, HolderRequest, RequestDecision};
 use shared::staff::{LicenceChange, Role};
 
 use super::staff::StaffUser;
-use super::{Json, ReqLang, applications, text};
+use super::{Json, ReqLang, applications, checked_message, conflict, field_error, text};
 use crate::db::audit::{self, Entry};
 use crate::db::enterprises::{self, EnterpriseRow};
 use crate::db::holder_requests::{self as requests, NewRequest, RequestRow};
@@ -22,19 +22,11 @@ use crate::domain::clock::{county_date, now_unix, rfc3339};
 use crate::error::AppError;
 use crate::{AppState, licence};
 
-fn field_error(field: &str, lang: Lang, zh: &str, en: &str) -> AppError {
-    AppError::Validation(ErrorBody::field(field, text(lang, zh, en)))
-}
-
 fn not_found(lang: Lang) -> AppError {
     AppError::client(
         StatusCode::NOT_FOUND,
         text(lang, "没有找到这份申请", "No such request"),
     )
-}
-
-fn conflict(lang: Lang, zh: &str, en: &str) -> AppError {
-    AppError::client(StatusCode::CONFLICT, text(lang, zh, en))
 }
 
 /// The department that registers enterprises (and their changes).
@@ -46,16 +38,16 @@ fn authority(state: &AppState) -> Option<String> {
 }
 
 fn reason_of(reason: &str, lang: Lang) -> Result<String, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return Err(field_error(
-            "reason",
-            lang,
-            "请写明理由（不超过 2000 字）",
-            "Give the reason (2000 characters at most)",
-        ));
-    }
-    Ok(reason.to_string())
+    checked_message(Some(reason))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            field_error(
+                "reason",
+                lang,
+                "请写明理由（不超过 2000 字）",
+                "Give the reason (2000 characters at most)",
+            )
+        })
 }
 
 /// Checks a change of `field` to `value` with the integrated form's own rule for that fact;

@@ -19,7 +19,7 @@ use shared::files::{
 use shared::form::Answers;
 
 use super::staff::StaffUser;
-use super::{Json, ReqLang, applications, text};
+use super::{Json, ReqLang, applications, conflict, text};
 use crate::AppState;
 use crate::db::audit::{self, Entry};
 use crate::db::materials::{self as db, NewUpload as NewRow, Owner, UploadRow};
@@ -221,13 +221,10 @@ pub async fn save_draft(
 }
 
 fn submitted(lang: Lang) -> AppError {
-    AppError::client(
-        StatusCode::CONFLICT,
-        text(
-            lang,
-            "此草稿已提交为申请，不能再修改",
-            "This draft was submitted: it cannot change any more",
-        ),
+    conflict(
+        lang,
+        "此草稿已提交为申请，不能再修改",
+        "This draft was submitted: it cannot change any more",
     )
 }
 
@@ -253,13 +250,10 @@ async fn owner_of(
             let app = applications::authorised(state, headers, key, lang).await?;
             // Archived (every item decided): the file is closed.
             if db::archive(&state.db, app.id).await?.is_some() {
-                return Err(AppError::client(
-                    StatusCode::CONFLICT,
-                    text(
-                        lang,
-                        "申请已全部办结并归档，不再接收材料",
-                        "Every item is decided and archived: no more materials",
-                    ),
+                return Err(conflict(
+                    lang,
+                    "申请已全部办结并归档，不再接收材料",
+                    "Every item is decided and archived: no more materials",
                 ));
             }
             Ok(Owner::Application(app.id))
@@ -407,9 +401,9 @@ pub async fn part<const APP: bool>(
                 ),
             )
         })?;
-    let conflict = |up: &UploadRow| (StatusCode::CONFLICT, Json(stored(up))).into_response();
+    let elsewhere = |up: &UploadRow| (StatusCode::CONFLICT, Json(stored(up))).into_response();
     if up.complete == 1 || offset != up.received || body.is_empty() {
-        return Ok(conflict(&up));
+        return Ok(elsewhere(&up));
     }
     if body.len() as u64 > PART_BYTES || offset + body.len() as i64 > up.size {
         db::remove(&state.db, &up.id).await?;
@@ -422,7 +416,7 @@ pub async fn part<const APP: bool>(
     let now = now_unix();
     if !db::append_part(&state.db, &up, offset, &body, now).await? {
         let fresh = owned_upload(state, &owner, id, lang).await?;
-        return Ok(conflict(&fresh));
+        return Ok(elsewhere(&fresh));
     }
     if offset + body.len() as i64 == up.size {
         let whole = db::parts(&state.db, &up.id).await?;
@@ -514,9 +508,10 @@ pub async fn received_at_window(
         .ok_or_else(|| not_found(lang))?;
     let by = (user.username.as_str(), user.role.as_str());
     if !arrived_later(&state, &app, &req.material, by, "paper", now_unix()).await? {
-        return Err(AppError::client(
-            StatusCode::CONFLICT,
-            text(lang, "这项材料不在待补交之列", "This material is not owed"),
+        return Err(conflict(
+            lang,
+            "这项材料不在待补交之列",
+            "This material is not owed",
         ));
     }
     let owed = db_review::application(&state.db, &number)
@@ -541,13 +536,10 @@ pub async fn discard<const APP: bool>(
     let owner = owner_of(state, &headers, OwnerKind::of(APP), &key, lang).await?;
     let up = owned_upload(state, &owner, &id, lang).await?;
     if matches!(owner, Owner::Application(_)) && up.complete == 1 {
-        return Err(AppError::client(
-            StatusCode::CONFLICT,
-            text(
-                lang,
-                "已提交的材料不能删除",
-                "A submitted material cannot be removed",
-            ),
+        return Err(conflict(
+            lang,
+            "已提交的材料不能删除",
+            "A submitted material cannot be removed",
         ));
     }
     db::remove(&state.db, &up.id).await?;

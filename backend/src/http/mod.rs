@@ -193,6 +193,22 @@ pub fn text(lang: Lang, zh: &str, en: &str) -> String {
     }
 }
 
+/// 409 with a message in the reader's language.
+pub(super) fn conflict(lang: Lang, zh: &str, en: &str) -> AppError {
+    AppError::client(StatusCode::CONFLICT, text(lang, zh, en))
+}
+
+/// 422 naming one field.
+pub(super) fn field_error(field: &str, lang: Lang, zh: &str, en: &str) -> AppError {
+    AppError::Validation(shared::error::ErrorBody::field(field, text(lang, zh, en)))
+}
+
+/// A free-text message or reason as kept: trimmed, not empty, at most 2000 characters.
+pub(super) fn checked_message(m: Option<&str>) -> Option<&str> {
+    m.map(str::trim)
+        .filter(|m| !m.is_empty() && m.chars().count() <= 2000)
+}
+
 /// The language the client asked for (`Accept-Language`); Chinese by default.
 pub struct ReqLang(pub Lang);
 

@@ -16,7 +16,7 @@ use shared::staff::{
 use shared::status::{ReviewAction, SubStatus};
 
 use super::staff::StaffUser;
-use super::{Json, ReqLang, text};
+use super::{Json, ReqLang, checked_message, conflict, field_error, text};
 use crate::db::audit;
 use crate::db::review::{self as db_review, AppRow, ItemChange, ItemRow};
 use crate::domain::clock::{county_date, now_unix, rfc3339};
@@ -30,10 +30,6 @@ fn not_found(lang: Lang) -> AppError {
     )
 }
 
-fn conflict(lang: Lang, zh: &str, en: &str) -> AppError {
-    AppError::client(StatusCode::CONFLICT, text(lang, zh, en))
-}
-
 fn stale(lang: Lang) -> AppError {
     AppError::client(
         StatusCode::PRECONDITION_FAILED,
@@ -43,10 +39,6 @@ fn stale(lang: Lang) -> AppError {
             "Someone else changed this record: reload it and try again",
         ),
     )
-}
-
-fn field_error(field: &str, lang: Lang, zh: &str, en: &str) -> AppError {
-    AppError::Validation(shared::error::ErrorBody::field(field, text(lang, zh, en)))
 }
 
 fn parse_date(s: Option<&str>) -> Option<time::Date> {
@@ -398,11 +390,6 @@ pub(crate) fn decision_of(row: &ItemRow) -> serde_json::Map<String, Value> {
 
 fn today_text(today: time::Date) -> String {
     shared::date::format_iso_date(today)
-}
-
-fn checked_message(m: Option<&str>) -> Option<&str> {
-    m.map(str::trim)
-        .filter(|m| !m.is_empty() && m.chars().count() <= 2000)
 }
 
 /// Schedules one visit for `rows` (each `accepted`, at the version read): each item's clock
