@@ -166,12 +166,12 @@ mod camera {
 
 /// What a decoded text is: a signed snapshot (checked offline), the live page's address, or
 /// something else.
-async fn judge(text: Option<String>) -> Outcome {
+fn judge(text: Option<String>, keys: &[PublicKey]) -> Outcome {
     match text {
         None => Outcome::NoCode,
         Some(text) if text.starts_with(shared::snapshot::PREFIX) => {
             let now = (js_sys::Date::now() / 1000.0) as i64;
-            Outcome::Checked(verify(&text, &keys().await, now))
+            Outcome::Checked(verify(&text, keys, now))
         }
         Some(text) if text.contains("/v/") => Outcome::Link(text),
         Some(_) => Outcome::Checked(Verdict::Malformed),
@@ -179,14 +179,14 @@ async fn judge(text: Option<String>) -> Outcome {
 }
 
 /// The licence now, when online — only if the seal signed it.
-async fn live(token: &str) -> Option<LiveLicence> {
+async fn live(token: &str, keys: &[PublicKey]) -> Option<LiveLicence> {
     let res = gloo_net::http::Request::get(&format!("/v/{token}/licence.json"))
         .send()
         .await
         .ok()?;
     res.ok().then_some(())?;
     let signed: SignedLicence = res.json().await.ok()?;
-    signed.open(&keys().await)
+    signed.open(keys)
 }
 
 #[derive(Clone, PartialEq)]
@@ -203,7 +203,17 @@ async fn settle(
     now: RwSignal<Option<LiveLicence>>,
     busy: RwSignal<bool>,
 ) {
-    let judged = judge(text).await;
+    // The keys once per scan (fresh when online, else as kept), for the snapshot and the live
+    // licence alike.
+    let is_snapshot = text
+        .as_deref()
+        .is_some_and(|t| t.starts_with(shared::snapshot::PREFIX));
+    let keys = if is_snapshot {
+        keys().await
+    } else {
+        Vec::new()
+    };
+    let judged = judge(text, &keys);
     let token = match &judged {
         Outcome::Checked(Verdict::Valid(p) | Verdict::Expired(p)) => Some(p.t.clone()),
         _ => None,
@@ -212,7 +222,7 @@ async fn settle(
     outcome.set(Some(judged));
     busy.set(false);
     if let Some(t) = token {
-        now.set(live(&t).await);
+        now.set(live(&t, &keys).await);
     }
 }
 
