@@ -106,24 +106,24 @@ async fn materials_of(
                 })
                 .unwrap_or_default())
         }
-        Owner::Application(id) => Ok(application_materials(state, *id).await?),
+        Owner::Application(id) => Ok(db_review::application_by_id(&state.db, *id)
+            .await?
+            .map(|app| application_materials(state, &app))
+            .unwrap_or_default()),
     }
 }
 
 /// An application's materials, each with the items of the application that need it.
-pub(super) async fn application_materials(
+fn application_materials(
     state: &AppState,
-    application_id: i64,
-) -> Result<Vec<shared::catalogue::MergedMaterial>, AppError> {
-    let Some(app) = db_review::application_by_id(&state.db, application_id).await? else {
-        return Ok(Vec::new());
-    };
+    app: &db_review::AppRow,
+) -> Vec<shared::catalogue::MergedMaterial> {
     let answers: Answers = serde_json::from_str(&app.answers).unwrap_or_default();
-    Ok(state
+    state
         .catalogue
         .bundle_view(&app.bundle)
         .map(|v| v.resolve(&answers).materials)
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 // --- drafts -----------------------------------------------------------------------------------
@@ -572,15 +572,20 @@ pub async fn staff_file(
         .filter(|u| u.complete == 1)
         .ok_or_else(|| not_found(lang))?;
     let app_id = up.application_id.ok_or_else(|| not_found(lang))?;
-    if !may_read(&state, &user, app_id, &up.material).await? {
+    let app = db_review::application_by_id(&state.db, app_id)
+        .await?
+        .ok_or_else(|| not_found(lang))?;
+    if !readable(
+        &state,
+        &user,
+        &application_materials(&state, &app),
+        &up.material,
+    ) {
         return Err(not_found(lang));
     }
     let sha = up.sha256.clone().ok_or_else(|| not_found(lang))?;
     let bytes = state.files.get(&sha).await?;
     let inline = q.disposition.as_deref() == Some("inline");
-    let app = db_review::application_by_id(&state.db, app_id)
-        .await?
-        .ok_or_else(|| not_found(lang))?;
     let subject = format!("application {}", app.number);
     let action = if inline {
         "material.preview"
@@ -643,7 +648,7 @@ pub(super) async fn staff_materials(
 ) -> Result<Vec<shared::staff::StaffMaterial>, AppError> {
     let owed = app.owed();
     let files = db::uploads_of(&state.db, &Owner::Application(app.id)).await?;
-    let materials = application_materials(state, app.id).await?;
+    let materials = application_materials(state, app);
     let mut out = Vec::new();
     for m in materials.iter().cloned() {
         if !readable(state, user, &materials, &m.material.id) {
@@ -662,17 +667,6 @@ pub(super) async fn staff_materials(
         });
     }
     Ok(out)
-}
-
-/// Whether `user` may read a file of `material` in application `app_id`.
-pub(super) async fn may_read(
-    state: &AppState,
-    user: &StaffUser,
-    app_id: i64,
-    material: &str,
-) -> Result<bool, AppError> {
-    let materials = application_materials(state, app_id).await?;
-    Ok(readable(state, user, &materials, material))
 }
 
 /// The rule: the window and administrators read every file; a reviewer the files of materials
