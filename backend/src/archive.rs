@@ -42,15 +42,6 @@ struct Signature {
     signature: String,
 }
 
-/// Whether every item of the application is decided.
-async fn complete(state: &AppState, app: &AppRow) -> anyhow::Result<bool> {
-    let items = db_review::items_of(&state.db, app.id).await?;
-    Ok(!items.is_empty()
-        && items
-            .iter()
-            .all(|r| SubStatus::parse(&r.status).is_some_and(SubStatus::is_final)))
-}
-
 /// Builds the archive once the application is complete (nothing if it is not, or if it has
 /// one already). Returns the stored package's SHA-256 when there is one.
 pub async fn when_complete(
@@ -63,10 +54,14 @@ pub async fn when_complete(
     let Some(app) = db_review::application_by_id(&state.db, application_id).await? else {
         return Ok(None);
     };
-    if !complete(state, &app).await? {
+    // Complete: every item decided.
+    let items = db_review::items_of(&state.db, app.id).await?;
+    let decided =
+        |r: &db_review::ItemRow| SubStatus::parse(&r.status).is_some_and(SubStatus::is_final);
+    if items.is_empty() || !items.iter().all(decided) {
         return Ok(None);
     }
-    let package = build(state, &app).await?;
+    let package = build(state, &app, &items).await?;
     let size = package.len() as i64;
     let sha = state.files.put(package).await?;
     materials::insert_archive(&state.db, app.id, &sha, size, now_unix()).await?;
@@ -79,8 +74,11 @@ pub async fn when_complete(
 
 /// The package: `form.json`, `decisions.json`, `audit.json`, `materials/<material>/<n>-<name>`,
 /// the manifest and its signature.
-async fn build(state: &AppState, app: &AppRow) -> anyhow::Result<Vec<u8>> {
-    let items = db_review::items_of(&state.db, app.id).await?;
+async fn build(
+    state: &AppState,
+    app: &AppRow,
+    items: &[db_review::ItemRow],
+) -> anyhow::Result<Vec<u8>> {
     let answers: serde_json::Value = serde_json::from_str(&app.answers)?;
     let decisions: Vec<serde_json::Value> = items
         .iter()
@@ -96,7 +94,7 @@ async fn build(state: &AppState, app: &AppRow) -> anyhow::Result<Vec<u8>> {
             })
         })
         .collect();
-    let audit = crate::http::review::history_of(state, app, &items).await?;
+    let audit = crate::http::review::history_of(state, app, items).await?;
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "form.json".into(),
