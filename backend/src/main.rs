@@ -44,7 +44,7 @@ async fn main() -> ExitCode {
         }) => verify_archive(&file, keys.as_deref(), &key_dir),
         Command::Audit(AuditCommand::Verify { db }) => async {
             let db = db::Db::connect(&db.database_url).await?;
-            println!("{}", backend::admin::verify_audit(&db).await?);
+            println!("{}", backend::service::accounts::verify_audit(&db).await?);
             Ok(())
         }
         .await,
@@ -81,7 +81,7 @@ fn verify_archive(
         }
     };
     let package = std::fs::read(file)?;
-    let problems = backend::archive::verify(&package, &keys)?;
+    let problems = backend::domain::archive::verify(&package, &keys)?;
     if problems.is_empty() {
         println!(
             "ok: every listed file is present and unchanged, nothing unlisted, sealed by the bureau"
@@ -112,14 +112,14 @@ async fn add_staff(
     };
     let catalogue = catalogue::load(&catalogue_dir)?;
     let db = db::Db::connect(&database_url).await?;
-    let account = backend::admin::NewAccount {
+    let account = backend::service::accounts::NewAccount {
         username: &username,
         role: &role,
         department: department.as_deref(),
         display_name: name.as_deref(),
         password: &password,
     };
-    backend::admin::add_staff(&db, &catalogue, &account).await?;
+    backend::service::accounts::add_staff(&db, &catalogue, &account).await?;
     println!("staff account `{username}` created ({role})");
     Ok(())
 }
@@ -130,17 +130,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend there: serving the API only");
     }
+    let base = AppState::new(db, catalogue)?;
     let state = AppState {
         static_dir: Some(args.static_dir),
-        public_url: args.public_url,
-        seal: std::sync::Arc::new(backend::seal::Seal::load_or_create(&args.key_dir)?),
         limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
-        files: backend::storage::Files::open(&args.files)?,
-        file_limits: backend::FileLimits {
-            max_file_bytes: args.max_file_mb * 1024 * 1024,
-            max_total_bytes: args.max_total_mb * 1024 * 1024,
+        ctx: backend::service::Ctx {
+            public_url: args.public_url.into(),
+            seal: std::sync::Arc::new(backend::seal::Seal::load_or_create(&args.key_dir)?),
+            files: backend::storage::Files::open(&args.files)?,
+            file_limits: backend::domain::uploads::FileLimits {
+                max_file_bytes: args.max_file_mb * 1024 * 1024,
+                max_total_bytes: args.max_total_mb * 1024 * 1024,
+            },
+            ..base.ctx
         },
-        ..AppState::new(db, catalogue)?
+        ..base
     };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);

@@ -344,7 +344,10 @@ pub fn ScanPage() -> impl IntoView {
 /// The snapshot's facts and permits; with the live licence beside them when online, every
 /// difference marked.
 fn permits(p: &Payload, live: Option<LiveLicence>, l: Lang) -> AnyView {
-    let label = shared::holder::permit_state_label;
+    let label = |state: &str, l: Lang| {
+        shared::records::PermitState::parse(state)
+            .map_or(state.to_string(), |s| s.label(l).to_string())
+    };
     let live_state = |item: &str| {
         live.as_ref().map(|v| {
             v.permits

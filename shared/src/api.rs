@@ -7,19 +7,83 @@ use crate::Text;
 use crate::form::Answers;
 use crate::status::{OverallStatus, SubStatus};
 
-pub const BUNDLES: &str = "/api/bundles";
-pub const APPLICATIONS: &str = "/api/applications";
+/// Every path of the API, once, for the server's route table and the browser's calls alike.
+/// `{name}` is a parameter: [`path`] fills them in order.
+pub mod paths {
+    pub const BUNDLES: &str = "/api/bundles";
+    pub const BUNDLE: &str = "/api/bundles/{id}";
+    pub const BUNDLE_GUIDE: &str = "/api/bundles/{id}/guide";
+    pub const APPLICATIONS: &str = "/api/applications";
+    pub const APPLICATION: &str = "/api/applications/{number}";
+    pub const APPLICATION_REPLY: &str = "/api/applications/{number}/reply";
+    pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
+    pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
+    pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
+    pub const DRAFTS: &str = "/api/drafts";
+    pub const DRAFT: &str = "/api/drafts/{id}";
+    pub const DRAFT_FILES: &str = "/api/drafts/{id}/files";
+    pub const DRAFT_FILE: &str = "/api/drafts/{id}/files/{file}";
+
+    pub const STAFF_LOGIN: &str = "/api/staff/login";
+    pub const STAFF_LOGOUT: &str = "/api/staff/logout";
+    pub const STAFF_ME: &str = "/api/staff/me";
+    pub const STAFF_REVOKE_SESSIONS: &str = "/api/staff/accounts/{username}/revoke-sessions";
+    pub const STAFF_INTAKE_QUEUE: &str = "/api/staff/intake";
+    pub const STAFF_APPLICATION: &str = "/api/staff/applications/{number}";
+    pub const STAFF_INTAKE: &str = "/api/staff/applications/{number}/intake";
+    pub const STAFF_INSPECTIONS: &str = "/api/staff/applications/{number}/inspections";
+    pub const STAFF_RECEIVED: &str = "/api/staff/applications/{number}/received";
+    pub const STAFF_ARCHIVE: &str = "/api/staff/applications/{number}/archive";
+    pub const STAFF_HISTORY: &str = "/api/staff/applications/{number}/history";
+    pub const STAFF_QUEUE: &str = "/api/staff/queue";
+    pub const STAFF_REVIEW: &str = "/api/staff/items/{id}/review";
+    pub const STAFF_INSPECTION_RECORD: &str = "/api/staff/inspections/{id}/record";
+    pub const STAFF_FILE: &str = "/api/staff/files/{id}";
+    pub const STAFF_REQUESTS: &str = "/api/staff/requests";
+    pub const STAFF_REQUEST: &str = "/api/staff/requests/{id}";
+    pub const STAFF_PERMIT_STATE: &str = "/api/staff/permits/{id}/state";
+    pub const STAFF_LICENCE_CHANGES: &str = "/api/staff/enterprises/{uscc}/changes";
+    pub const STAFF_DISHONESTY_LIST: &str = "/api/staff/dishonesty-list";
+
+    pub const OPENAPI: &str = "/api/openapi.json";
+    /// The public verify page of a licence (its QR opens it) and what hangs off it.
+    pub const VERIFY: &str = "/v/{token}";
+    pub const VERIFY_SIGNED: &str = "/v/{token}/licence.json";
+    pub const VERIFY_PRINT: &str = "/v/{token}/print";
+    /// `qr.svg`, `qr.png`, `snapshot.svg`, `snapshot.png`.
+    pub const VERIFY_IMAGE: &str = "/v/{token}/{file}";
+    pub const KEYS: &str = "/.well-known/lianban-keys.json";
+    pub const HEALTH: &str = "/healthz";
+}
+
+pub use paths::{APPLICATIONS, BUNDLES};
+
+/// `template` with its `{…}` parameters replaced by `args`, in order: `path(paths::STAFF_REVIEW,
+/// &["7"])` is `/api/staff/items/7/review`.
+pub fn path(template: &str, args: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        out.push_str(args.next().copied().unwrap_or_default());
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
 /// Header that makes a submission safe to retry: the same key replays the first answer.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn bundle_path(id: &str) -> String {
-    format!("{BUNDLES}/{id}")
+    path(paths::BUNDLE, &[id])
 }
 
 pub fn application_path(number: &str) -> String {
-    format!("{APPLICATIONS}/{number}")
+    path(paths::APPLICATION, &[number])
 }
 
 /// The browser page of an application's status; the token rides in the URL fragment, which
@@ -119,8 +183,8 @@ pub struct ApplicationStatus {
     /// RFC 3339, UTC.
     pub submitted_at: String,
     pub status: OverallStatus,
-    /// At the one window: `submitted`, `accepted` or `correction_requested`.
-    pub intake: String,
+    /// At the one window.
+    pub intake: crate::records::IntakeStatus,
     /// The correction notice: everything to correct, at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
@@ -158,4 +222,26 @@ pub struct Reply {
     #[serde(default)]
     pub item: Option<String>,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_its_template_with_the_parameters_filled_in() {
+        assert_eq!(
+            path(paths::STAFF_REVIEW, &["7"]),
+            "/api/staff/items/7/review"
+        );
+        assert_eq!(
+            path(paths::DRAFT_FILE, &["d1", "f2"]),
+            "/api/drafts/d1/files/f2"
+        );
+        assert_eq!(path(paths::STAFF_ME, &[]), "/api/staff/me");
+        assert_eq!(
+            application_path("LB-20261128-0001"),
+            "/api/applications/LB-20261128-0001"
+        );
+    }
 }

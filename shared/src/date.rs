@@ -1,6 +1,9 @@
 //! Calendar dates as the forms and the API write them: `YYYY-MM-DD`.
 
-use time::{Date, Month};
+use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
+
+/// The county's offset from UTC: China Standard Time, UTC+8, all year.
+pub const COUNTY_OFFSET_HOURS: i8 = 8;
 
 /// Parses a strict `YYYY-MM-DD` into a real calendar date (no 30 February).
 pub fn parse_iso_date(s: &str) -> Option<Date> {
@@ -32,9 +35,50 @@ pub fn years_later(d: Date, years: u32) -> Option<Date> {
         .ok()
 }
 
+/// A time the API gives (`2026-11-28T07:15:00Z`, RFC 3339 in UTC) as people in the county read
+/// it, whatever the reader's own clock says: `2026-11-28 15:15`. `None` for any other text.
+pub fn county_time(rfc3339: &str) -> Option<String> {
+    let b = rfc3339.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<u8> {
+        let part = &rfc3339[r];
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let time = Time::from_hms(n(11..13)?, n(14..16)?, n(17..19)?).ok()?;
+    let offset = UtcOffset::from_hms(COUNTY_OFFSET_HOURS, 0, 0).ok()?;
+    let local = PrimitiveDateTime::new(parse_iso_date(&rfc3339[..10])?, time)
+        .assume_utc()
+        .to_offset(offset);
+    Some(format!(
+        "{} {:02}:{:02}",
+        format_iso_date(local.date()),
+        local.hour(),
+        local.minute()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_times_read_in_the_county_s_time() {
+        assert_eq!(
+            county_time("2026-11-28T07:15:09Z").as_deref(),
+            Some("2026-11-28 15:15")
+        );
+        // Past Beijing midnight the date turns.
+        assert_eq!(
+            county_time("2026-12-31T16:00:00Z").as_deref(),
+            Some("2027-01-01 00:00")
+        );
+        assert_eq!(county_time("2026-11-28 07:15:09"), None);
+        assert_eq!(county_time("2026-02-30T07:15:09Z"), None);
+    }
 
     #[test]
     fn a_validity_in_years_keeps_the_day_or_the_end_of_february() {

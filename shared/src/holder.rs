@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::records::PermitState;
 use crate::{Lang, Text};
 
 /// What a change may alter on the licence, and the form field whose rule the new value follows
@@ -30,18 +31,6 @@ pub fn field_label(field: &str, l: Lang) -> &'static str {
         "name" => t("名称", "Name"),
         "legal_rep" => t("法定代表人（负责人）", "Legal representative"),
         _ => t("经营场所", "Address"),
-    }
-}
-
-/// A permit's state, as every page names it.
-pub fn permit_state_label(state: &str, l: Lang) -> &'static str {
-    let t = |zh, en| if l == Lang::Zh { zh } else { en };
-    match state {
-        "valid" => t("有效", "Valid"),
-        "expired" => t("已过期", "Expired"),
-        "suspended" => t("暂停", "Suspended"),
-        "revoked" => t("已撤销", "Revoked"),
-        _ => t("已注销", "Cancelled"),
     }
 }
 
@@ -89,8 +78,7 @@ pub struct HolderPermit {
     pub certificate: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
-    /// `valid`, `expired`, `suspended`, `revoked` or `cancelled`.
-    pub state: String,
+    pub state: PermitState,
 }
 
 /// A request and where it stands.

@@ -12,6 +12,7 @@ pub mod form;
 pub mod holder;
 pub mod i18n;
 pub mod ids;
+pub mod records;
 pub mod rules;
 pub mod snapshot;
 pub mod staff;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Text;
 use crate::form::Answers;
+use crate::records::{Decision, IntakeNotice, IntakeStatus, PermitState};
 use crate::status::{ReviewAction, SubStatus};
 
 /// What a staff member may do.
@@ -152,10 +153,10 @@ pub struct StaffItem {
     /// The joint inspection the item is (or was) part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspection: Option<i64>,
-    /// The decision's details (certificate, validity, reason, request) as recorded.
+    /// What the department recorded (requests, inspection, certificate, validity, reason);
+    /// absent for another department's item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub decision: Option<serde_json::Value>,
+    pub decision: Option<Decision>,
 }
 
 /// An application as one staff member may see it: a reviewer gets only their department's
@@ -166,16 +167,15 @@ pub struct StaffApplication {
     pub number: String,
     pub bundle: String,
     pub bundle_name: Text,
-    /// `submitted`, `accepted` or `correction_requested`.
-    pub intake: String,
+    pub intake: IntakeStatus,
     pub version: i64,
     pub submitted_at: String,
     /// The clerk who filed it at the counter for a walk-in applicant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filed_by: Option<String>,
+    /// What the window told the applicant (correction, materials to follow) and the answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub notice: Option<serde_json::Value>,
+    pub notice: Option<IntakeNotice>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: Answers,
     pub items: Vec<StaffItem>,
@@ -192,7 +192,8 @@ pub struct StaffApplication {
     /// need), each with its uploaded files.
     #[serde(default)]
     pub materials: Vec<StaffMaterial>,
-    /// The electronic archive is filed (every item decided): it can be downloaded.
+    /// The electronic archive is filed (every item decided) and this staff member may download
+    /// it (the window and administrators: the whole package is theirs).
     #[serde(default)]
     pub archived: bool,
 }
@@ -228,8 +229,8 @@ pub struct StaffPermit {
     pub certificate: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
-    /// `valid`, `expired` (by date), `suspended`, `revoked` or `cancelled`.
-    pub state: String,
+    /// As the public sees it today (`expired` by date).
+    pub state: PermitState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -255,7 +256,8 @@ pub struct PermitStateRequest {
     pub reason: Option<String>,
 }
 
-/// One entry of an application's history (its part of the audit log).
+/// One entry of an application's history (its part of the audit log), with its words: who
+/// ("市场监管局 张三"), what ("准予许可") and what about ("食品经营许可").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
@@ -266,6 +268,13 @@ pub struct HistoryEntry {
     pub role: String,
     pub action: String,
     pub subject: String,
+    /// The department (for a reviewer) and the name of who did it; the applicant; the system.
+    pub who: Text,
+    /// What was done.
+    pub what: Text,
+    /// The item (or items) it was about, where it was not the whole application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<Text>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub after: serde_json::Value,
 }

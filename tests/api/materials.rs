@@ -587,7 +587,7 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
         assert_eq!(status, 200, "{item_id}: {body}");
     }
     // Built by itself with the last decision.
-    let application = backend::db::review::application(&app.db, &number)
+    let application = backend::db::applications::application(&app.db, &number)
         .await
         .expect("query")
         .expect("application");
@@ -616,7 +616,7 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
     let published: Vec<shared::snapshot::PublicKey> =
         serde_json::from_value(keys["keys"].clone()).expect("keys");
     assert_eq!(
-        backend::archive::verify(&package, &published).expect("reads"),
+        backend::domain::archive::verify(&package, &published).expect("reads"),
         Vec::<String>::new()
     );
 

@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use backend::admin::{NewAccount, add_staff, verify_audit};
+use backend::service::accounts::{NewAccount, add_staff, verify_audit};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, restaurant, restaurant_with};

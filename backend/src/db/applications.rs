@@ -1,8 +1,10 @@
-//! Applications and their sub-applications.
+//! Applications: filed with their items in one transaction; their intake state and notice,
+//! guarded by the row's version (a stale writer changes nothing and is told so).
 
 use sqlx::{Any, Transaction};
 
 use super::Db;
+use crate::domain::records::{Application, IntakeNotice, IntakeStatus};
 
 /// A new application with its items, written in one transaction.
 pub struct NewApplication<'a> {
@@ -17,6 +19,40 @@ pub struct NewApplication<'a> {
     /// (item id, department id) for each sub-application.
     pub items: Vec<(&'a str, &'a str)>,
 }
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    number: String,
+    bundle: String,
+    answers: String,
+    status: String,
+    version: i64,
+    submitted_at: i64,
+    notice: Option<String>,
+    filed_by: Option<String>,
+    token_hash: String,
+}
+
+impl From<Row> for Application {
+    fn from(r: Row) -> Application {
+        Application {
+            id: r.id,
+            answers: serde_json::from_str(&r.answers).unwrap_or_default(),
+            intake: IntakeStatus::parse(&r.status).unwrap_or_default(),
+            notice: IntakeNotice::from_stored(r.notice.as_deref()),
+            number: r.number,
+            bundle: r.bundle,
+            version: r.version,
+            submitted_at: r.submitted_at,
+            filed_by: r.filed_by,
+            token_hash: r.token_hash,
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, number, bundle, answers, status, version, submitted_at, notice, filed_by, token_hash";
 
 /// Takes the next sequence number of `day` (`YYYYMMDD`), atomically.
 async fn next_sequence(tx: &mut Transaction<'_, Any>, day: &str) -> sqlx::Result<i64> {
@@ -65,22 +101,66 @@ pub async fn insert(
     Ok((id, number))
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ApplicationRow {
-    pub id: i64,
-    pub number: String,
-    pub token_hash: String,
-    pub bundle: String,
-    pub submitted_at: i64,
-}
-
-pub async fn find(db: &Db, number: &str) -> sqlx::Result<Option<ApplicationRow>> {
-    sqlx::query_as(
-        "SELECT id, number, token_hash, bundle, submitted_at FROM applications WHERE number = $1",
-    )
+pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<Application>> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM applications WHERE number = $1"
+    )))
     .bind(number)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    Ok(row.map(Application::from))
+}
+
+pub async fn application_by_id(db: &Db, id: i64) -> sqlx::Result<Option<Application>> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM applications WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(Application::from))
+}
+
+/// Applications waiting at the one window, oldest first.
+pub async fn intake_queue(db: &Db) -> sqlx::Result<Vec<Application>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM applications WHERE status = 'submitted' ORDER BY submitted_at, id"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(Application::from).collect())
+}
+
+/// How many items an application has.
+pub async fn item_count(db: &Db, application_id: i64) -> sqlx::Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM sub_applications WHERE application_id = $1")
+            .bind(application_id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(n)
+}
+
+/// Sets the intake state and notice if the version read is still the row's; `false` if
+/// someone else changed it meanwhile.
+pub async fn set_intake(
+    tx: &mut Transaction<'_, Any>,
+    app: &Application,
+    status: IntakeStatus,
+    notice: &IntakeNotice,
+) -> sqlx::Result<bool> {
+    let notice = serde_json::to_string(notice).unwrap_or_default();
+    let done = sqlx::query(
+        "UPDATE applications SET status = $3, notice = $4, version = version + 1
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(app.id)
+    .bind(app.version)
+    .bind(status.as_str())
+    .bind(notice)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The stored answers of an application (JSON text), as the server kept them.

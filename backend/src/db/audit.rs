@@ -7,6 +7,7 @@ use sqlx::{Any, Transaction};
 
 use super::Db;
 use crate::domain::application::sha256_hex;
+use crate::domain::records::Actor;
 
 /// One thing someone did.
 pub struct Entry<'a> {
@@ -19,6 +20,27 @@ pub struct Entry<'a> {
     pub subject: &'a str,
     pub before: Value,
     pub after: Value,
+}
+
+impl<'a> Entry<'a> {
+    /// What `actor` did to `subject`: the states before and after.
+    pub fn by(
+        actor: &'a Actor<'a>,
+        action: &'a str,
+        subject: &'a str,
+        before: Value,
+        after: Value,
+    ) -> Entry<'a> {
+        let (actor, role) = actor.names();
+        Entry {
+            actor,
+            role,
+            action,
+            subject,
+            before,
+            after,
+        }
+    }
 }
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -4,14 +4,7 @@
 use sqlx::{Any, Transaction};
 
 use super::Db;
-
-/// One listed party: `kind` is `uscc` (an enterprise) or `id_number` (a person).
-pub struct Listed {
-    pub kind: String,
-    pub value: String,
-    pub name: String,
-    pub source: String,
-}
+use crate::domain::credit::Listed;
 
 /// Replaces the list with `entries` (in `tx`, so a failed import leaves the old list).
 pub async fn replace(

@@ -4,34 +4,93 @@
 use sqlx::{Any, Transaction};
 
 use super::Db;
+use crate::domain::records::{Enterprise, LicenceChangeRecord, Permit, PermitState};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EnterpriseRow {
-    pub id: i64,
-    pub application_id: i64,
-    pub uscc: String,
-    pub name: String,
-    pub entity_type: String,
-    pub address: String,
-    pub legal_rep: String,
-    pub scope: String,
-    pub established_on: String,
-    pub verify_token: String,
-    pub updated_at: i64,
+#[derive(sqlx::FromRow)]
+struct EnterpriseRow {
+    id: i64,
+    application_id: i64,
+    uscc: String,
+    name: String,
+    entity_type: String,
+    address: String,
+    legal_rep: String,
+    scope: String,
+    established_on: String,
+    verify_token: String,
+    updated_at: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PermitRow {
-    pub id: i64,
-    pub enterprise_id: i64,
-    pub item: String,
-    pub department: String,
-    pub certificate: String,
-    pub issued_on: String,
-    pub valid_until: Option<String>,
-    pub state: String,
-    pub reason: Option<String>,
-    pub updated_at: i64,
+impl From<EnterpriseRow> for Enterprise {
+    fn from(r: EnterpriseRow) -> Enterprise {
+        Enterprise {
+            id: r.id,
+            application_id: r.application_id,
+            uscc: r.uscc,
+            name: r.name,
+            entity_type: r.entity_type,
+            address: r.address,
+            legal_rep: r.legal_rep,
+            scope: r.scope,
+            established_on: r.established_on,
+            verify_token: r.verify_token,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PermitRow {
+    id: i64,
+    enterprise_id: i64,
+    item: String,
+    department: String,
+    certificate: String,
+    issued_on: String,
+    valid_until: Option<String>,
+    state: String,
+    reason: Option<String>,
+    updated_at: i64,
+}
+
+impl From<PermitRow> for Permit {
+    fn from(r: PermitRow) -> Permit {
+        Permit {
+            id: r.id,
+            enterprise_id: r.enterprise_id,
+            item: r.item,
+            department: r.department,
+            certificate: r.certificate,
+            issued_on: r.issued_on,
+            valid_until: r.valid_until,
+            // The column's CHECK allows the four stored states only.
+            state: PermitState::parse(&r.state).unwrap_or(PermitState::Cancelled),
+            reason: r.reason,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+async fn one_enterprise(
+    db: &Db,
+    condition: &str,
+    value: Value<'_>,
+) -> sqlx::Result<Option<Enterprise>> {
+    let query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTERPRISE} FROM enterprises WHERE {condition}"
+    )));
+    let query = match value {
+        Value::Id(id) => query.bind(id),
+        Value::Text(t) => query.bind(t.to_string()),
+    };
+    let row: Option<EnterpriseRow> = query.fetch_optional(&db.pool).await?;
+    Ok(row.map(Enterprise::from))
+}
+
+/// The value an enterprise is looked up by.
+enum Value<'a> {
+    Id(i64),
+    Text(&'a str),
 }
 
 const ENTERPRISE: &str = "id, application_id, uscc, name, entity_type, address, legal_rep, scope, established_on, verify_token, updated_at";
@@ -83,22 +142,12 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn of_application(db: &Db, application_id: i64) -> sqlx::Result<Option<EnterpriseRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ENTERPRISE} FROM enterprises WHERE application_id = $1"
-    )))
-    .bind(application_id)
-    .fetch_optional(&db.pool)
-    .await
+pub async fn of_application(db: &Db, application_id: i64) -> sqlx::Result<Option<Enterprise>> {
+    one_enterprise(db, "application_id = $1", Value::Id(application_id)).await
 }
 
-pub async fn by_token(db: &Db, token: &str) -> sqlx::Result<Option<EnterpriseRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ENTERPRISE} FROM enterprises WHERE verify_token = $1"
-    )))
-    .bind(token)
-    .fetch_optional(&db.pool)
-    .await
+pub async fn by_token(db: &Db, token: &str) -> sqlx::Result<Option<Enterprise>> {
+    one_enterprise(db, "verify_token = $1", Value::Text(token)).await
 }
 
 pub struct NewPermit<'a> {
@@ -153,36 +202,39 @@ async fn touch(tx: &mut Transaction<'_, Any>, enterprise_id: i64, now: i64) -> s
     Ok(())
 }
 
-pub async fn permits_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<PermitRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+/// An enterprise's permits, the licence first.
+pub async fn permits_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<Permit>> {
+    let rows: Vec<PermitRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PERMIT} FROM permits WHERE enterprise_id = $1
          ORDER BY CASE WHEN item = 'business_registration' THEN 0 ELSE 1 END, id"
     )))
     .bind(enterprise_id)
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(Permit::from).collect())
 }
 
-pub async fn permit(db: &Db, id: i64) -> sqlx::Result<Option<PermitRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+pub async fn permit(db: &Db, id: i64) -> sqlx::Result<Option<Permit>> {
+    let row: Option<PermitRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PERMIT} FROM permits WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    Ok(row.map(Permit::from))
 }
 
 /// Sets a permit's state (and reason), and marks its enterprise changed.
 pub async fn set_state(
     tx: &mut Transaction<'_, Any>,
-    permit: &PermitRow,
-    state: &str,
+    permit: &Permit,
+    state: PermitState,
     reason: Option<&str>,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE permits SET state = $2, reason = $3, updated_at = $4 WHERE id = $1")
         .bind(permit.id)
-        .bind(state)
+        .bind(state.as_str())
         .bind(reason)
         .bind(now)
         .execute(&mut **tx)
@@ -190,22 +242,12 @@ pub async fn set_state(
     touch(tx, permit.enterprise_id, now).await
 }
 
-pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<EnterpriseRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ENTERPRISE} FROM enterprises WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await
+pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<Enterprise>> {
+    one_enterprise(db, "id = $1", Value::Id(id)).await
 }
 
-pub async fn by_uscc(db: &Db, uscc: &str) -> sqlx::Result<Option<EnterpriseRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ENTERPRISE} FROM enterprises WHERE uscc = $1"
-    )))
-    .bind(uscc)
-    .fetch_optional(&db.pool)
-    .await
+pub async fn by_uscc(db: &Db, uscc: &str) -> sqlx::Result<Option<Enterprise>> {
+    one_enterprise(db, "uscc = $1", Value::Text(uscc)).await
 }
 
 /// A change of the licence's name, legal representative or address.
@@ -222,7 +264,7 @@ pub struct Change<'a> {
 /// records it — all in `tx`: a failure anywhere leaves everything as it was.
 pub async fn change(
     tx: &mut Transaction<'_, Any>,
-    e: &EnterpriseRow,
+    e: &Enterprise,
     c: &Change<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -272,22 +314,24 @@ pub async fn change(
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ChangeRow {
-    pub field: String,
-    pub before_value: String,
-    pub after_value: String,
-    pub changed_at: i64,
-}
-
-pub async fn changes_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<ChangeRow>> {
-    sqlx::query_as(
+/// The licence's history of changes, oldest first.
+pub async fn changes_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<LicenceChangeRecord>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT field, before_value, after_value, changed_at FROM enterprise_changes
          WHERE enterprise_id = $1 ORDER BY id",
     )
     .bind(enterprise_id)
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(field, before, after, changed_at)| LicenceChangeRecord {
+            field,
+            before,
+            after,
+            changed_at,
+        })
+        .collect())
 }
 
 /// What each permit of an enterprise shows of its holder (name, address), by permit id.

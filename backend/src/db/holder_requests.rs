@@ -4,28 +4,52 @@
 use sqlx::{Any, Transaction};
 
 use super::Db;
+use crate::domain::records::{HolderRequest, RequestKind};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RequestRow {
-    pub id: i64,
-    pub enterprise_id: i64,
-    pub kind: String,
-    pub target: String,
-    pub permit_id: Option<i64>,
-    pub department: String,
-    pub before_value: String,
-    pub after_value: String,
-    pub reason: String,
-    pub state: String,
-    pub note: Option<String>,
-    pub filed_at: i64,
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    enterprise_id: i64,
+    kind: String,
+    target: String,
+    permit_id: Option<i64>,
+    department: String,
+    before_value: String,
+    after_value: String,
+    reason: String,
+    state: String,
+    note: Option<String>,
+    filed_at: i64,
+}
+
+impl From<Row> for HolderRequest {
+    fn from(r: Row) -> HolderRequest {
+        HolderRequest {
+            id: r.id,
+            enterprise_id: r.enterprise_id,
+            kind: if r.kind == "change" {
+                RequestKind::Change
+            } else {
+                RequestKind::Cancel
+            },
+            target: r.target,
+            permit_id: r.permit_id,
+            department: r.department,
+            before: r.before_value,
+            after: r.after_value,
+            reason: r.reason,
+            state: r.state,
+            note: r.note,
+            filed_at: r.filed_at,
+        }
+    }
 }
 
 const REQUEST: &str = "id, enterprise_id, kind, target, permit_id, department, before_value, after_value, reason, state, note, filed_at";
 
 pub struct NewRequest<'a> {
     pub enterprise_id: i64,
-    pub kind: &'a str,
+    pub kind: RequestKind,
     pub target: &'a str,
     pub permit_id: Option<i64>,
     pub department: &'a str,
@@ -46,7 +70,7 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(r.enterprise_id)
-    .bind(r.kind)
+    .bind(r.kind.as_str())
     .bind(r.target)
     .bind(r.permit_id)
     .bind(r.department)
@@ -59,32 +83,36 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn of_enterprise(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<RequestRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+/// An enterprise's requests, newest first.
+pub async fn of_enterprise(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<HolderRequest>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {REQUEST} FROM holder_requests WHERE enterprise_id = $1 ORDER BY id DESC"
     )))
     .bind(enterprise_id)
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(HolderRequest::from).collect())
 }
 
 /// A department's pending requests, oldest first.
-pub async fn pending_for(db: &Db, department: &str) -> sqlx::Result<Vec<RequestRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+pub async fn pending_for(db: &Db, department: &str) -> sqlx::Result<Vec<HolderRequest>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {REQUEST} FROM holder_requests WHERE department = $1 AND state = 'pending' ORDER BY id"
     )))
     .bind(department)
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(HolderRequest::from).collect())
 }
 
-pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<RequestRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<HolderRequest>> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {REQUEST} FROM holder_requests WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    Ok(row.map(HolderRequest::from))
 }
 
 /// Records the decision if the request is still pending; `false` if someone decided first.

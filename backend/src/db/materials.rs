@@ -3,15 +3,15 @@
 use sqlx::{Any, Transaction};
 
 use super::Db;
+use crate::domain::records::{Draft, Owner, Upload};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DraftRow {
-    pub id: String,
-    pub token_hash: String,
-    pub bundle: String,
-    pub answers: String,
-    pub application_id: Option<i64>,
-    pub updated_at: i64,
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    id: String,
+    token_hash: String,
+    bundle: String,
+    answers: String,
+    application_id: Option<i64>,
 }
 
 pub async fn insert_draft(
@@ -33,13 +33,20 @@ pub async fn insert_draft(
     Ok(())
 }
 
-pub async fn draft(db: &Db, id: &str) -> sqlx::Result<Option<DraftRow>> {
-    sqlx::query_as(
-        "SELECT id, token_hash, bundle, answers, application_id, updated_at FROM drafts WHERE id = $1",
+pub async fn draft(db: &Db, id: &str) -> sqlx::Result<Option<Draft>> {
+    let row: Option<DraftRow> = sqlx::query_as(
+        "SELECT id, token_hash, bundle, answers, application_id FROM drafts WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    Ok(row.map(|r| Draft {
+        answers: serde_json::from_str(&r.answers).unwrap_or_default(),
+        id: r.id,
+        token_hash: r.token_hash,
+        bundle: r.bundle,
+        application_id: r.application_id,
+    }))
 }
 
 /// Saves the answers of a draft not yet submitted; `false` if it was submitted meanwhile.
@@ -92,40 +99,41 @@ pub async fn submit_draft(
     Ok(true)
 }
 
-/// Whose an upload is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Owner {
-    Draft(String),
-    Application(i64),
+#[derive(sqlx::FromRow)]
+struct UploadRow {
+    id: String,
+    draft_id: Option<String>,
+    application_id: Option<i64>,
+    material: String,
+    name: String,
+    size: i64,
+    received: i64,
+    sha256: Option<String>,
+    content_type: Option<String>,
+    complete: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct UploadRow {
-    pub id: String,
-    pub draft_id: Option<String>,
-    pub application_id: Option<i64>,
-    pub material: String,
-    pub name: String,
-    pub size: i64,
-    pub received: i64,
-    pub sha256: Option<String>,
-    pub content_type: Option<String>,
-    pub complete: i64,
-    pub created_at: i64,
-}
-
-const UPLOAD: &str = "id, draft_id, application_id, material, name, size, received, sha256, content_type, complete, created_at";
-
-impl UploadRow {
-    pub fn owned_by(&self, owner: &Owner) -> bool {
-        match owner {
-            Owner::Draft(d) => self.draft_id.as_deref() == Some(d) && self.application_id.is_none(),
-            Owner::Application(a) => self.application_id == Some(*a),
+impl From<UploadRow> for Upload {
+    fn from(r: UploadRow) -> Upload {
+        Upload {
+            id: r.id,
+            draft_id: r.draft_id,
+            application_id: r.application_id,
+            material: r.material,
+            name: r.name,
+            size: u64::try_from(r.size).unwrap_or(0),
+            received: u64::try_from(r.received).unwrap_or(0),
+            sha256: r.sha256,
+            content_type: r.content_type,
+            complete: r.complete == 1,
         }
     }
 }
 
-pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<UploadRow>> {
+const UPLOAD: &str =
+    "id, draft_id, application_id, material, name, size, received, sha256, content_type, complete";
+
+pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
     let query = match owner {
         Owner::Draft(d) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {UPLOAD} FROM uploads WHERE draft_id = $1 AND application_id IS NULL ORDER BY created_at, id"
@@ -136,16 +144,18 @@ pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<UploadRow>> 
         )))
         .bind(*a),
     };
-    query.fetch_all(&db.pool).await
+    let rows: Vec<UploadRow> = query.fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(Upload::from).collect())
 }
 
-pub async fn upload(db: &Db, id: &str) -> sqlx::Result<Option<UploadRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+pub async fn upload(db: &Db, id: &str) -> sqlx::Result<Option<Upload>> {
+    let row: Option<UploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {UPLOAD} FROM uploads WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    Ok(row.map(Upload::from))
 }
 
 pub struct NewUpload<'a> {
@@ -153,7 +163,7 @@ pub struct NewUpload<'a> {
     pub owner: &'a Owner,
     pub material: &'a str,
     pub name: &'a str,
-    pub size: i64,
+    pub size: u64,
 }
 
 pub async fn insert_upload(db: &Db, u: &NewUpload<'_>, now: i64) -> sqlx::Result<()> {
@@ -170,7 +180,7 @@ pub async fn insert_upload(db: &Db, u: &NewUpload<'_>, now: i64) -> sqlx::Result
     .bind(application)
     .bind(u.material)
     .bind(u.name)
-    .bind(u.size)
+    .bind(u.size as i64)
     .bind(now)
     .execute(&db.pool)
     .await?;
@@ -181,8 +191,8 @@ pub async fn insert_upload(db: &Db, u: &NewUpload<'_>, now: i64) -> sqlx::Result
 /// (a repeated or out-of-order part changes nothing).
 pub async fn append_part(
     db: &Db,
-    upload: &UploadRow,
-    offset: i64,
+    upload: &Upload,
+    offset: u64,
     data: &[u8],
     now: i64,
 ) -> sqlx::Result<bool> {
@@ -192,7 +202,7 @@ pub async fn append_part(
          WHERE id = $1 AND received = $2 AND complete = 0 AND received + $3 <= size",
     )
     .bind(&upload.id)
-    .bind(offset)
+    .bind(offset as i64)
     .bind(data.len() as i64)
     .bind(now)
     .execute(&mut *tx)
@@ -202,7 +212,7 @@ pub async fn append_part(
     }
     sqlx::query("INSERT INTO upload_parts (upload_id, part_offset, data) VALUES ($1, $2, $3)")
         .bind(&upload.id)
-        .bind(offset)
+        .bind(offset as i64)
         .bind(data)
         .execute(&mut *tx)
         .await?;
@@ -225,7 +235,7 @@ pub async fn finish(
     db: &Db,
     upload_id: &str,
     sha256: &str,
-    size: i64,
+    size: u64,
     content_type: &str,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -235,7 +245,7 @@ pub async fn finish(
          ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(sha256)
-    .bind(size)
+    .bind(size as i64)
     .bind(content_type)
     .bind(now)
     .execute(&mut *tx)

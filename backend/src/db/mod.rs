@@ -8,8 +8,8 @@ pub mod credit;
 pub mod enterprises;
 pub mod holder_requests;
 pub mod idempotency;
+pub mod items;
 pub mod materials;
-pub mod review;
 pub mod staff;
 
 use std::str::FromStr;

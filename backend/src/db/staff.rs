@@ -1,6 +1,7 @@
 //! Staff accounts and their server-side sessions (shared by every backend instance).
 
 use super::Db;
+use crate::domain::records::StaffMember;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StaffRow {
@@ -13,6 +14,19 @@ pub struct StaffRow {
     pub active: i64,
     pub failed_logins: i64,
     pub locked_until: i64,
+}
+
+impl StaffRow {
+    /// The staff member this account acts as (`None` for a role the server does not know).
+    pub fn member(&self) -> Option<StaffMember> {
+        Some(StaffMember {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: shared::staff::Role::parse(&self.role)?,
+            department: self.department.clone(),
+        })
+    }
 }
 
 const COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active, s.failed_logins, s.locked_until";

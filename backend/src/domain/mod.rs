@@ -1,6 +1,19 @@
-//! Domain rules of the server that are not shared with the browser: application numbers,
-//! status tokens, the county's clock. Plain functions with their tests beside them.
+//! The rules, on plain types: no HTTP, no SQL, no server state — each with its unit tests beside
+//! it. `service` applies them inside a transaction; `http` turns their refusals into answers.
 
+pub mod access;
 pub mod application;
+pub mod archive;
 pub mod clock;
+pub mod credit;
+pub mod error;
+pub mod history;
+pub mod intake;
+pub mod licence;
 pub mod password;
+pub mod permit;
+pub mod records;
+pub mod review;
+pub mod uploads;
+
+pub use error::Error;

@@ -8,15 +8,13 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use super::{ReqLang, text};
+use super::error::{AppError, Request as Bad};
 use crate::AppState;
-use crate::error::AppError;
 
 type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
 
@@ -57,7 +55,7 @@ impl Default for Limits {
 
 /// Lets the request through, or answers 429 with `Retry-After`. Requests without a peer
 /// address (in-process tests that do not set one) are not limited.
-async fn enforce(limiter: &Limiter, lang: shared::Lang, req: Request, next: Next) -> Response {
+async fn enforce(limiter: &Limiter, req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -65,23 +63,11 @@ async fn enforce(limiter: &Limiter, lang: shared::Lang, req: Request, next: Next
     if let Some(ip) = peer
         && let Err(not_until) = limiter.check_key(&ip)
     {
-        let wait = not_until
+        let wait_secs = not_until
             .wait_time_from(DefaultClock::default().now())
             .as_secs()
             .max(1);
-        let mut res = AppError::client(
-            StatusCode::TOO_MANY_REQUESTS,
-            text(
-                lang,
-                &format!("请求过于频繁，请 {wait} 秒后再试"),
-                &format!("Too many requests: try again in {wait} s"),
-            ),
-        )
-        .into_response();
-        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return res;
+        return AppError::from(Bad::TooManyRequests { wait_secs }).into_response();
     }
     next.run(req).await
 }
@@ -89,29 +75,22 @@ async fn enforce(limiter: &Limiter, lang: shared::Lang, req: Request, next: Next
 /// Middleware on `POST /api/applications`.
 pub async fn limit_submissions(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     req: Request,
     next: Next,
 ) -> Response {
-    enforce(&state.limits.submissions, lang, req, next).await
+    enforce(&state.limits.submissions, req, next).await
 }
 
 /// Middleware on `POST /api/staff/login`.
-pub async fn limit_logins(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    req: Request,
-    next: Next,
-) -> Response {
-    enforce(&state.limits.logins, lang, req, next).await
+pub async fn limit_logins(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    enforce(&state.limits.logins, req, next).await
 }
 
 /// Middleware on the public verify pages.
 pub async fn limit_public_pages(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     req: Request,
     next: Next,
 ) -> Response {
-    enforce(&state.limits.public_pages, lang, req, next).await
+    enforce(&state.limits.public_pages, req, next).await
 }

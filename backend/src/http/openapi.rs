@@ -3,18 +3,22 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, bundles, changes, materials, review, staff};
+use crate::http::applicant::{applications, drafts, requests, uploads};
+use crate::http::public::bundles;
+use crate::http::staff::{
+    backoffice, credit, files, licence, requests as staff_requests, review, sessions,
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
     paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
-        staff::login, staff::logout, staff::me, staff::revoke_sessions,
-        review::intake_queue, review::application, review::intake, review::queue, review::review,
-        review::joint_inspection, review::record_joint_inspection, review::import_dishonesty_list, review::history, review::permit_state, review::archive,
-        changes::file, changes::queue, changes::decide, changes::licence_change,
-        materials::create_draft, materials::get_draft, materials::save_draft, materials::announce::<false>,
-        materials::upload_state::<false>, materials::part::<false>, materials::discard::<false>, materials::staff_file, materials::received_at_window),
+        sessions::login, sessions::logout, sessions::me, sessions::revoke,
+        backoffice::intake_queue, backoffice::application, backoffice::intake, backoffice::queue, review::act,
+        review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
+        requests::file, staff_requests::queue, staff_requests::decide, licence::change,
+        drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
+        uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received),
     modifiers(&StatusToken),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

@@ -6,9 +6,7 @@
 use leptos::prelude::*;
 use shared::Lang;
 use shared::api::ApplicationStatus;
-use shared::holder::{
-    CHANGEABLE, FiledRequest, HolderRequest, field_label, permit_state_label, request_state_label,
-};
+use shared::holder::{CHANGEABLE, FiledRequest, HolderRequest, field_label, request_state_label};
 
 use super::application::Replying;
 use crate::api;
@@ -109,22 +107,17 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
         .iter()
         .map(|(f, _)| (f.to_string(), target_label(f, s, l)))
         .collect();
-    options.extend(
-        s.permits
-            .iter()
-            .filter(|p| p.state == "valid" || p.state == "suspended")
-            .map(|p| {
-                let t = format!("cancel:{}", p.id);
-                let label = target_label(&t, s, l);
-                (t, label)
-            }),
-    );
+    options.extend(s.permits.iter().filter(|p| p.state.in_force()).map(|p| {
+        let t = format!("cancel:{}", p.id);
+        let label = target_label(&t, s, l);
+        (t, label)
+    }));
     let is_change = move || !target.get().starts_with("cancel:");
     let permits = s.permits.iter().map(|p| view! {
         <li class="sub" data-item=p.item.clone()>
             <span class="sub-name">{p.name.get(l).to_string()}</span>
             <span class="sub-dept">{format!("{}{}", p.certificate, p.valid_until.as_ref().map(|u| format!(" · {}{u}", tr(l, "有效期至 ", "valid until "))).unwrap_or_default())}</span>
-            <span class=format!("badge {}", p.state)>{permit_state_label(&p.state, l)}</span>
+            <span class=format!("badge {}", p.state.as_str())>{p.state.label(l)}</span>
         </li>
     }).collect_view();
     let requests = s

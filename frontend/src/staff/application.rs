@@ -6,7 +6,9 @@ use std::future::Future;
 
 use leptos::prelude::*;
 use shared::Lang;
+use shared::api::{path, paths};
 use shared::catalogue::BundleView;
+use shared::records::IntakeStatus;
 use shared::staff::{
     InspectionResult, IntakeDecision, IntakeRequest, ItemVersion, JointInspectionRequest,
     ReviewRequest, Role, StaffApplication, StaffItem, StaffProfile,
@@ -136,7 +138,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     <nav class="crumbs"><a href="/staff">{tr(l, "工作台", "Desk")}</a></nav>
                     {header(&a, &names, l)}
                     <p class="error" role="alert">{move || page.message.get()}</p>
-                    {(user.role == Role::Clerk && a.intake == "submitted").then(|| intake_panel(page, &a, form, l))}
+                    {(user.role == Role::Clerk && a.intake == IntakeStatus::Submitted).then(|| intake_panel(page, &a, form, l))}
                     {items_panel(page, &user, &a, &names, l)}
                     {materials_panel(page, &user, &a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
@@ -145,10 +147,12 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                         <h2>{tr(l, "办理记录（全程留痕）", "History (full trace)")}</h2>
                         {a.archived.then(|| view! {
                             <p class="archive-line">{tr(l, "全部事项已办结，电子档案已自动归档：", "Every item is decided; the electronic archive is filed: ")}
-                                <a href=format!("/api/staff/applications/{}/archive", a.number) download="">{tr(l, "下载电子档案（含签名清单）", "Download the archive (with its signed manifest)")}</a></p>
+                                <a href=path(paths::STAFF_ARCHIVE, &[&a.number]) download="">{tr(l, "下载电子档案（含签名清单）", "Download the archive (with its signed manifest)")}</a></p>
                         })}
                         <ol class="history">{entries.into_iter().map(|e| view! {
-                            <li><span class="number">{e.at}</span>{format!(" {} ({}) {} · {}", e.actor, e.role, e.action, e.subject)}</li>
+                            <li data-action=e.action.clone()><span class="number">{county(&e.at)}</span>
+                                {format!(" {} {}", e.who.get(l), e.what.get(l))}
+                                {e.about.map(|x| format!(" · {}", x.get(l)))}</li>
                         }).collect_view()}</ol>
                     </section>
                 }
@@ -216,23 +220,24 @@ impl Names {
     }
 }
 
+/// An API time (UTC) in the county's time, whatever the workstation's clock says.
+fn county(at: &str) -> String {
+    shared::date::county_time(at).unwrap_or_else(|| at.to_string())
+}
+
 fn header(a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
-    let intake = match a.intake.as_str() {
-        "submitted" => tr(l, "待受理", "Waiting for intake"),
-        "accepted" => tr(l, "已受理", "Accepted"),
-        _ => tr(l, "已发补正告知", "Correction requested"),
-    };
+    let intake = a.intake.label(l);
     let notice = a.notice.as_ref().map(|n| {
         let mut lines = Vec::new();
-        if let Some(c) = n["correction"].as_str() {
+        if let Some(c) = &n.correction {
             lines.push(format!("{}{c}", tr(l, "补正告知：", "Correction notice: ")));
         }
-        if let Some(r) = n["reply"].as_str() {
+        if let Some(r) = &n.reply {
             lines.push(format!("{}{r}", tr(l, "申请人答复：", "Applicant's answer: ")));
         }
-        if let Some(m) = n["missing_materials"].as_array().filter(|m| !m.is_empty()) {
-            let ids: Vec<&str> = m.iter().filter_map(|x| x.as_str()).map(|id| Names::name(&names.materials, id)).collect();
-            lines.push(format!("{}{} → {}", tr(l, "容缺材料：", "Materials to follow: "), ids.join(tr(l, "、", ", ")), n["bring_by"].as_str().unwrap_or("")));
+        if !n.missing_materials.is_empty() {
+            let ids: Vec<&str> = n.missing_materials.iter().map(|id| Names::name(&names.materials, id)).collect();
+            lines.push(format!("{}{} → {}", tr(l, "容缺材料：", "Materials to follow: "), ids.join(tr(l, "、", ", ")), n.bring_by.as_deref().unwrap_or("")));
         }
         view! { <ul class="notes">{lines.into_iter().map(|x| view! { <li class="pre">{x}</li> }).collect_view()}</ul> }
     });
@@ -240,7 +245,8 @@ fn header(a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
         <section class="panel">
             <h1><span class="number">{a.number.clone()}</span>{format!(" · {}", a.bundle_name.get(l))}</h1>
             <p><span class="badge">{intake}</span>
-                {a.filed_by.clone().map(|c| format!(" {}{c}", tr(l, "窗口代办：", "Filed at the counter by ")))}</p>
+                {format!(" {}{}", tr(l, "提交于 ", "Submitted "), county(&a.submitted_at))}
+                {a.filed_by.clone().map(|c| format!(" · {}{c}", tr(l, "窗口代办：", "Filed at the counter by ")))}</p>
             {notice}
         </section>
     }
@@ -343,15 +349,16 @@ fn items_panel(
             <h2>{tr(l, "事项（并联审批）", "Items (in parallel)")}</h2>
             <ul class="subs">{a.items.iter().map(|i| {
                 let d = i.decision.clone().unwrap_or_default();
+                let with = |label: &str, x: &Option<String>| x.as_ref().map(|x| format!("{label}{x}"));
                 let facts: Vec<String> = [
-                    ("due", i.due_on.clone().map(|x| format!("{}{x}", tr(l, "办结期限：", "Due: ")))),
-                    ("cert", d["certificate"].as_str().map(|x| format!("{}{x}", tr(l, "许可证编号：", "Certificate: ")))),
-                    ("until", d["valid_until"].as_str().map(|x| format!("{}{x}", tr(l, "有效期至：", "Valid until: ")))),
-                    ("commit", d["by_commitment"].as_bool().map(|_| tr(l, "告知承诺审批，事后核查：", "By commitment, follow-up on ").to_string() + d["follow_up_on"].as_str().unwrap_or(""))),
-                    ("insp", d["inspection_on"].as_str().map(|x| format!("{}{x}", tr(l, "核查日期：", "Inspection: ")))),
-                    ("req", d["supplement_request"].as_str().map(|x| format!("{}{x}", tr(l, "补充要求：", "Supplement request: ")))),
-                    ("reason", d["reason"].as_str().map(|x| format!("{}{x}", tr(l, "理由：", "Reason: ")))),
-                ].into_iter().filter_map(|(_, v)| v).collect();
+                    with(tr(l, "办结期限：", "Due: "), &i.due_on),
+                    with(tr(l, "许可证编号：", "Certificate: "), &d.certificate),
+                    with(tr(l, "有效期至：", "Valid until: "), &d.valid_until),
+                    d.by_commitment.then(|| format!("{}{}", tr(l, "告知承诺审批，事后核查：", "By commitment, follow-up on "), d.follow_up_on.as_deref().unwrap_or(""))),
+                    with(tr(l, "核查日期：", "Inspection: "), &d.inspection_on),
+                    with(tr(l, "补充要求：", "Supplement request: "), &d.supplement_request),
+                    with(tr(l, "理由：", "Reason: "), &d.reason),
+                ].into_iter().flatten().collect();
                 view! { <li class="sub" data-item=i.item.clone()>
                     <span class="sub-name">{i.name.get(l).to_string()}</span>
                     <span class="sub-dept">{Names::name(&names.departments, &i.department).to_string()}</span>
@@ -526,7 +533,7 @@ fn materials_panel(page: Page, user: &StaffProfile, a: &StaffApplication, l: Lan
     let window = user.role != Role::Reviewer;
     let list = a.materials.iter().map(|m| {
         let files = m.files.iter().map(|f| {
-            let url = format!("/api/staff/files/{}", f.id);
+            let url = path(paths::STAFF_FILE, &[&f.id]);
             let (preview, kind) = (format!("{url}?disposition=inline"), f.content_type.clone().unwrap_or_default());
             let name = f.name.clone();
             view! { <li class="file">
@@ -617,13 +624,6 @@ fn licence_panel(
         page.act(async move { api::licence_change(&uscc, &body, lang_untracked()).await });
     };
     let permits = a.permits.clone();
-    let state_label = |s: &str| match s {
-        "valid" => tr(l, "有效", "Valid"),
-        "expired" => tr(l, "已过期", "Expired"),
-        "suspended" => tr(l, "暂停", "Suspended"),
-        "revoked" => tr(l, "已撤销", "Revoked"),
-        _ => tr(l, "已注销", "Cancelled"),
-    };
     // Same origin: the page's own path, whatever public address the QR carries.
     let qr = lic
         .verify_url
@@ -665,7 +665,7 @@ fn licence_panel(
                 view! { <li class="sub" data-permit=p.item.clone()>
                     <span class="sub-name">{names.item_name(&p.item)}</span>
                     <span class="sub-dept">{format!("{} · {}", Names::name(&names.departments, &p.department), p.certificate)}</span>
-                    <span class=format!("badge {}", p.state)>{state_label(&p.state)}</span>
+                    <span class=format!("badge {}", p.state.as_str())>{p.state.label(l)}</span>
                     {own.then(|| view! {
                         <details class="sub-note"><summary>{tr(l, "变更许可状态", "Change the permit's state")}</summary>
                             <form on:submit=change("revoked")>

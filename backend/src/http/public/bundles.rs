@@ -2,22 +2,21 @@
 //! rules, and its one-time notice (guide) for a day of acceptance and the applicant's answers.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use shared::Lang;
 use shared::api::BundleSummary;
 use shared::catalogue::{BundleGuide, BundleView};
 use shared::error::ErrorBody;
 use shared::form::{Answers, answers_from_query};
 
-use super::{Json, ReqLang, text};
-use crate::AppState;
-use crate::error::AppError;
+use crate::domain::error::{Error, Invalid, Missing};
+use crate::http::error::AppError;
+use crate::http::extract::Json;
+use crate::service::Ctx;
 
 /// Lists the bundles an applicant can choose from.
 #[utoipa::path(get, path = "/api/bundles", tag = "catalogue",
     responses((status = 200, description = "The bundles", body = [BundleSummary])))]
-pub async fn list(State(state): State<AppState>) -> Json<Vec<BundleSummary>> {
-    let c = &state.catalogue;
+pub async fn list(State(ctx): State<Ctx>) -> Json<Vec<BundleSummary>> {
+    let c = &ctx.catalogue;
     let list = c
         .bundles
         .iter()
@@ -44,13 +43,11 @@ pub async fn list(State(state): State<AppState>) -> Json<Vec<BundleSummary>> {
     Json(list)
 }
 
-fn view(state: &AppState, id: &str, lang: Lang) -> Result<BundleView, AppError> {
-    state.catalogue.bundle_view(id).ok_or_else(|| {
-        AppError::client(
-            StatusCode::NOT_FOUND,
-            text(lang, "没有这个套餐", "No such bundle"),
-        )
-    })
+fn view(ctx: &Ctx, id: &str) -> Result<BundleView, AppError> {
+    Ok(ctx
+        .catalogue
+        .bundle_view(id)
+        .ok_or(Error::NotFound(Missing::Bundle))?)
 }
 
 /// One bundle: every item, field and material it may involve, and the rules that choose among
@@ -59,11 +56,10 @@ fn view(state: &AppState, id: &str, lang: Lang) -> Result<BundleView, AppError> 
     params(("id" = String, Path, description = "Bundle id, e.g. `restaurant`")),
     responses((status = 200, body = BundleView), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
+    State(ctx): State<Ctx>,
     Path(id): Path<String>,
 ) -> Result<Json<BundleView>, AppError> {
-    view(&state, &id, lang).map(Json)
+    view(&ctx, &id).map(Json)
 }
 
 /// The one-time notice for one applicant: the items that apply to their answers, each item's
@@ -78,29 +74,20 @@ pub async fn get(
             (a multiselect takes one pair per option)")),
     responses((status = 200, body = BundleGuide), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn guide(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
+    State(ctx): State<Ctx>,
     Path(id): Path<String>,
     Query(mut pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<BundleGuide>, AppError> {
-    let view = view(&state, &id, lang)?;
+    let view = view(&ctx, &id)?;
     let accepted_on = pairs
         .iter()
         .position(|(k, _)| k == "accepted_on")
         .map(|n| pairs.remove(n).1);
     let accepted = match accepted_on.as_deref() {
         None => crate::domain::clock::county_date(crate::domain::clock::now_unix()),
-        Some(s) => shared::date::parse_iso_date(s).ok_or_else(|| {
-            let message = text(
-                lang,
-                "请输入有效日期（年-月-日）",
-                "Enter a real date (YYYY-MM-DD)",
-            );
-            AppError::Validation(ErrorBody::field("accepted_on", message))
-        })?,
+        Some(s) => shared::date::parse_iso_date(s).ok_or(Error::Invalid(Invalid::AcceptedOn))?,
     };
-    let answers = answers_from_query(|k| view.field(k), &pairs)
-        .map_err(|p| AppError::Validation(ErrorBody::from_problems(&p, lang)))?;
+    let answers = answers_from_query(|k| view.field(k), &pairs).map_err(Error::Answers)?;
     let cart = view.resolve(&answers);
-    Ok(Json(view.guide(&cart, &state.calendar, accepted)))
+    Ok(Json(view.guide(&cart, &ctx.calendar, accepted)))
 }

@@ -1,5 +1,6 @@
-//! Administration from the command line: creating staff accounts and verifying the audit log.
-//! Both are written to the audit log like any other action.
+//! Administration from the command line (`lianban staff add`, `lianban audit verify`): creating
+//! staff accounts and verifying the audit log. Both are written to the audit log like any
+//! other action; a refusal says in words what is wrong.
 
 use serde_json::json;
 use shared::catalogue::Catalogue;
@@ -9,6 +10,7 @@ use crate::db::audit::{self, Entry, Verdict};
 use crate::db::{Db, staff as db_staff};
 use crate::domain::clock::now_unix;
 use crate::domain::password;
+use crate::domain::records::Actor;
 
 /// A new staff account, as `lianban staff add` gives it.
 pub struct NewAccount<'a> {
@@ -60,19 +62,9 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     )
     .await?;
     let subject = format!("staff {username}");
-    audit::record(
-        db,
-        &Entry {
-            actor: "system",
-            role: "cli",
-            action: "staff.add",
-            subject: &subject,
-            before: json!(null),
-            after: json!({ "role": role.as_str(), "department": a.department }),
-        },
-        now,
-    )
-    .await?;
+    let after = json!({ "role": role.as_str(), "department": a.department });
+    let entry = Entry::by(&Actor::Cli, "staff.add", &subject, json!(null), after);
+    audit::record(db, &entry, now).await?;
     Ok(())
 }
 

@@ -1,0 +1,219 @@
+//! What a rule can refuse, typed. The HTTP layer gives each its status and its words in both
+//! languages (`http::error`, the one place for them); nothing here is text for a reader.
+
+use shared::Text;
+use shared::files::FileProblem;
+use shared::form::FieldProblems;
+
+/// A refusal by a rule. Every variant changes nothing.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// As if it did not exist (404): unknown, or not this actor's to see.
+    #[error("not found: {0:?}")]
+    NotFound(Missing),
+    /// No credential, or not a live one (401).
+    #[error("unauthenticated: {0:?}")]
+    Unauthenticated(Credential),
+    /// The actor's role may not do this (403).
+    #[error("forbidden: {0:?}")]
+    Forbidden(Refusal),
+    /// Someone changed the record since it was read (412).
+    #[error("stale version")]
+    Stale,
+    /// Not possible in the record's state (409).
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    /// One field of the input is wrong (422).
+    #[error("invalid: {0:?}")]
+    Invalid(Invalid),
+    /// The integrated form's answers, every problem at once (422).
+    #[error("invalid answers")]
+    Answers(FieldProblems),
+    /// An upload's problem, under `field` (422).
+    #[error("file problem in {field}: {problem:?}")]
+    File {
+        field: &'static str,
+        problem: FileProblem,
+    },
+    /// The dishonesty list comes as CSV (`text/csv`) only (415).
+    #[error("not CSV")]
+    NotCsv,
+    /// Too many wrong passwords: the account is locked for `minutes` more (429).
+    #[error("locked for {minutes} min")]
+    Locked { minutes: i64 },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Application,
+    Item,
+    Inspection,
+    Permit,
+    Enterprise,
+    HolderRequest,
+    /// A draft or one of its (or an application's) files.
+    FileOrDraft,
+    Account,
+    Bundle,
+    /// An archive the actor may not have (a reviewer's: the package is the window's).
+    Archive,
+}
+
+/// Which credential is missing or not live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A staff session (the cookie).
+    Session,
+    /// An application's status token (the bearer token).
+    StatusToken,
+    /// A wrong username or password.
+    Password,
+}
+
+/// Why a role may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Role,
+    /// Changes of the licence are the registration authority's.
+    NotRegistrationAuthority,
+}
+
+/// Why the record's state does not allow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    IntakeDecided,
+    ActionNotPossible,
+    InspectionNotPossible,
+    InspectionRecorded,
+    NoCommitmentPath,
+    ListNotImported,
+    Dishonest,
+    /// Materials owed (容缺) that the item needs, by name.
+    MaterialsOwed(Vec<Text>),
+    NoArchiveYet,
+    DraftSubmitted,
+    DraftClosed,
+    Archived,
+    NotOwed,
+    SubmittedFileStays,
+    NothingToAnswer,
+    NoLicenceYet,
+    RequestPending,
+    RequestDecided,
+    LicenceSaysThisAlready,
+    PermitNotInForce,
+    /// The permit cannot go from its state to the one asked.
+    PermitTransition,
+    IdempotencyKeyReused,
+}
+
+/// Which field is wrong, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invalid {
+    Bundle,
+    Draft,
+    AcceptedOn,
+    /// The correction notice: empty or over 2000 characters.
+    Notice,
+    MissingMaterials,
+    BringBy,
+    /// An inspection day before today, under this field (`on`, `inspection_on`).
+    InspectionDay(&'static str),
+    ItemNotOfApplication,
+    ItemNotOnsite,
+    NoItemOfYours,
+    InspectionResult,
+    /// A reason or what is needed, for a supplement request or a refusal.
+    ReviewMessage,
+    Certificate,
+    FollowUpOn,
+    Insufficient,
+    PermitState,
+    PermitReason,
+    /// A reason for a change or a cancellation.
+    Reason,
+    ChangeField,
+    /// The new value fails the form's rule for that fact.
+    ChangeValue(shared::form::Problem),
+    SameValue,
+    Permit,
+    PermitNotInForce,
+    NoteTooLong,
+    NoteRequired,
+    /// The lines of a dishonesty list that cannot be imported (at most 20 named).
+    ListLines(Vec<usize>),
+    /// The applicant's answer: empty or over 2000 characters.
+    ReplyMessage,
+}
+
+impl Invalid {
+    /// The input field the problem is under.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Invalid::Bundle => "bundle",
+            Invalid::Draft => "draft",
+            Invalid::AcceptedOn => "accepted_on",
+            Invalid::Notice => "notice",
+            Invalid::MissingMaterials => "missing_materials",
+            Invalid::BringBy => "bring_by",
+            Invalid::InspectionDay(field) => field,
+            Invalid::ItemNotOfApplication | Invalid::ItemNotOnsite | Invalid::NoItemOfYours => {
+                "items"
+            }
+            Invalid::InspectionResult => "result",
+            Invalid::ReviewMessage | Invalid::ReplyMessage => "message",
+            Invalid::Certificate => "certificate",
+            Invalid::FollowUpOn => "follow_up_on",
+            Invalid::Insufficient => "insufficient",
+            Invalid::PermitState => "state",
+            Invalid::PermitReason | Invalid::Reason => "reason",
+            Invalid::ChangeField => "field",
+            Invalid::ChangeValue(_) | Invalid::SameValue => "value",
+            Invalid::Permit | Invalid::PermitNotInForce => "permit",
+            Invalid::NoteTooLong | Invalid::NoteRequired => "note",
+            Invalid::ListLines(_) => "file",
+        }
+    }
+}
+
+impl From<Invalid> for Error {
+    fn from(i: Invalid) -> Error {
+        Error::Invalid(i)
+    }
+}
+
+impl From<Conflict> for Error {
+    fn from(c: Conflict) -> Error {
+        Error::Conflict(c)
+    }
+}
+
+impl From<Missing> for Error {
+    fn from(m: Missing) -> Error {
+        Error::NotFound(m)
+    }
+}
+
+/// A free-text message, reason or note as kept: trimmed, not empty, at most 2000 characters.
+pub fn message(m: Option<&str>) -> Option<&str> {
+    m.map(str::trim)
+        .filter(|m| !m.is_empty() && m.chars().count() <= 2000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_trimmed_and_bounded() {
+        assert_eq!(message(Some("  补充身份证  ")), Some("补充身份证"));
+        assert_eq!(message(Some("   ")), None);
+        assert_eq!(message(None), None);
+        assert_eq!(message(Some(&"字".repeat(2000))).map(str::len), Some(6000));
+        assert_eq!(message(Some(&"字".repeat(2001))), None);
+        assert_eq!(Invalid::InspectionDay("on").field(), "on");
+    }
+}

@@ -1,0 +1,104 @@
+//! Filing an application, reading its status with the private token, answering what is asked.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use shared::api::{
+    ApplicationCreated, ApplicationStatus, CreateApplication, IDEMPOTENCY_KEY, Reply,
+};
+use shared::error::ErrorBody;
+
+use crate::http::error::{AppError, Request};
+use crate::http::extract::{Bearer, Json, MaybeStaff, ReqLang};
+use crate::service::{Ctx, applications};
+
+/// Files an application for a bundle with one integrated form. Every item of the bundle
+/// becomes a sub-application for its department, all in one transaction. A clerk's session
+/// files it at the counter for a walk-in applicant.
+#[utoipa::path(post, path = "/api/applications", tag = "applications",
+    request_body = CreateApplication,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Makes a retry safe: the same key and body replay the first answer")),
+    responses(
+        (status = 201, description = "Filed; keep the token", body = ApplicationCreated),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid answers, per field", body = ErrorBody)))]
+pub async fn create(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    MaybeStaff(session): MaybeStaff,
+    headers: HeaderMap,
+    Json(req): Json<CreateApplication>,
+) -> Result<Response, AppError> {
+    let key = idempotency_key(&headers)?;
+    let staff = session.as_ref().map(|s| &s.staff);
+    let filed = applications::file(&ctx, &req, key.as_deref(), staff, lang).await?;
+    // A replay answers as the first time did (201), marked as a replay.
+    let mut res = (
+        StatusCode::CREATED,
+        [(header::CONTENT_TYPE, "application/json")],
+        filed.body,
+    )
+        .into_response();
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(loc) = HeaderValue::from_str(&shared::api::application_path(&filed.number)) {
+        h.insert(header::LOCATION, loc);
+    }
+    if filed.replayed {
+        h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(res)
+}
+
+/// The `Idempotency-Key` header, if any: 1–255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or("");
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Request::IdempotencyKey.into());
+    }
+    Ok(Some(key.to_string()))
+}
+
+/// The status of an application and each of its items. Needs the application's token as a
+/// bearer token; a wrong token and an unknown number get the same 404.
+#[utoipa::path(get, path = "/api/applications/{number}", tag = "applications",
+    params(("number" = String, Path, description = "e.g. `LB-20261128-0007`")),
+    security(("status_token" = [])),
+    responses(
+        (status = 200, body = ApplicationStatus),
+        (status = 401, description = "No bearer token", body = ErrorBody),
+        (status = 404, description = "Unknown number or wrong token", body = ErrorBody)))]
+pub async fn status(
+    State(ctx): State<Ctx>,
+    Path(number): Path<String>,
+    token: Bearer,
+) -> Result<Response, AppError> {
+    let status = applications::status(&ctx, &number, token.as_deref()).await?;
+    let mut res = Json(status).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The applicant answers the correction notice (the application goes back to the one window)
+/// or an item's supplement request (the item's clock runs again).
+#[utoipa::path(post, path = "/api/applications/{number}/reply", tag = "applications",
+    params(("number" = String, Path)), request_body = Reply, security(("status_token" = [])),
+    responses((status = 200, body = ApplicationStatus), (status = 401), (status = 404),
+        (status = 409, description = "Nothing to answer"), (status = 422)))]
+pub async fn reply(
+    State(ctx): State<Ctx>,
+    Path(number): Path<String>,
+    token: Bearer,
+    Json(req): Json<Reply>,
+) -> Result<Json<ApplicationStatus>, AppError> {
+    Ok(Json(
+        applications::reply(&ctx, &number, token.as_deref(), &req).await?,
+    ))
+}

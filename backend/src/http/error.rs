@@ -1,0 +1,336 @@
+//! The one error type of the HTTP layer and every word an error says, in both languages: each
+//! refusal of a rule (`domain::Error`) and each problem with the request itself gets its status
+//! and the shared `ErrorBody`. Database and internal errors are logged in full and answered
+//! with an opaque 500. The language is the request's (`Accept-Language`, see [`localise`]).
+
+use axum::extract::Request as HttpRequest;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use shared::Lang;
+use shared::error::ErrorBody;
+
+use crate::domain::error::{
+    Conflict, Credential, Error as Refusal, Invalid, Missing, Refusal as Role,
+};
+use crate::service;
+
+tokio::task_local! {
+    /// The language of the request being answered.
+    static LANG: Lang;
+}
+
+/// Middleware: answers every error of the request in the language it asked for.
+pub async fn localise(req: HttpRequest, next: Next) -> Response {
+    let lang = super::lang::lang_of(req.headers());
+    LANG.scope(lang, next.run(req)).await
+}
+
+fn lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Service(#[from] service::Error),
+    /// The request itself is wrong (not a rule's refusal).
+    #[error("bad request: {0:?}")]
+    Request(Request),
+}
+
+/// What can be wrong with a request before any rule sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    NotJson,
+    TooLarge,
+    /// Valid JSON of the wrong shape, with serde's words.
+    WrongShape(String),
+    Malformed(String),
+    /// Another rejection of the body, with its status and text.
+    Body(u16, String),
+    NoEndpoint,
+    MethodNotAllowed,
+    IdempotencyKey,
+    UploadOffset,
+    TooManyRequests {
+        wait_secs: u64,
+    },
+}
+
+impl From<Refusal> for AppError {
+    fn from(e: Refusal) -> AppError {
+        AppError::Service(e.into())
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> AppError {
+        AppError::Service(e.into())
+    }
+}
+
+impl From<Request> for AppError {
+    fn from(r: Request) -> AppError {
+        AppError::Request(r)
+    }
+}
+
+fn t(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::Zh { zh } else { en }.to_string()
+}
+
+#[rustfmt::skip]
+fn missing(m: Missing, l: Lang) -> String {
+    let (zh, en) = match m {
+        Missing::Application => ("没有找到这份申请", "No such application"),
+        Missing::Item => ("没有找到这个事项", "No such item"),
+        Missing::Inspection => ("没有找到这次核查", "No such inspection"),
+        Missing::Permit => ("没有找到这个许可", "No such permit"),
+        Missing::Enterprise => ("没有找到这份执照", "No such licence"),
+        Missing::HolderRequest => ("没有找到这份申请", "No such request"),
+        Missing::FileOrDraft => ("没有找到该文件或草稿", "No such file or draft"),
+        Missing::Account => ("没有这个账号", "No such account"),
+        Missing::Bundle => ("没有这个套餐", "No such bundle"),
+        Missing::Archive => ("没有找到这份档案", "No such archive"),
+    };
+    t(l, zh, en)
+}
+
+#[rustfmt::skip]
+fn conflict(c: &Conflict, l: Lang) -> String {
+    let (zh, en) = match c {
+        Conflict::MaterialsOwed(names) => {
+            let names = |l: Lang, sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
+            return match l {
+                Lang::Zh => format!("容缺材料尚未补齐，暂不能准予：{}", names(l, "、")),
+                Lang::En => format!("Materials owed are not in yet: {}", names(l, ", ")),
+            };
+        }
+        Conflict::IntakeDecided => ("这份申请已经处理过", "This application has already been decided at intake"),
+        Conflict::ActionNotPossible => ("此事项当前状态下不能执行该操作", "This action is not possible in the item's current state"),
+        Conflict::InspectionNotPossible => ("此事项当前状态下不能安排核查", "An item is not in a state to be inspected"),
+        Conflict::InspectionRecorded => ("这次核查已经记录过", "This inspection is already recorded"),
+        Conflict::NoCommitmentPath => ("此事项不适用告知承诺，或申请人未选择告知承诺", "This item has no commitment path, or the applicant did not choose it"),
+        Conflict::ListNotImported => ("失信名单尚未导入，不能按告知承诺审批", "The dishonesty list has not been imported: no approval by commitment"),
+        Conflict::Dishonest => ("申请人在失信名单上，不能适用告知承诺，请按一般程序审查", "The applicant is on the dishonesty list: no commitment path, review in full"),
+        Conflict::NoArchiveYet => ("尚有事项未办结，档案尚未生成", "Not every item is decided: no archive yet"),
+        Conflict::DraftSubmitted => ("此草稿已提交过", "This draft was submitted already"),
+        Conflict::DraftClosed => ("此草稿已提交为申请，不能再修改", "This draft was submitted: it cannot change any more"),
+        Conflict::Archived => ("申请已全部办结并归档，不再接收材料", "Every item is decided and archived: no more materials"),
+        Conflict::NotOwed => ("这项材料不在待补交之列", "This material is not owed"),
+        Conflict::SubmittedFileStays => ("已提交的材料不能删除", "A submitted material cannot be removed"),
+        Conflict::NothingToAnswer => ("目前没有需要答复的事项", "There is nothing to answer now"),
+        Conflict::NoLicenceYet => ("营业执照尚未核发，暂不能申请变更或注销", "The business licence is not issued yet"),
+        Conflict::RequestPending => ("同一内容已有申请正在办理", "The same request is already pending"),
+        Conflict::RequestDecided => ("该申请已经办结", "This request is decided already"),
+        Conflict::LicenceSaysThisAlready => ("执照已是该内容，请不予办理", "The licence says this already: refuse the request"),
+        Conflict::PermitNotInForce => ("该许可已不在有效期内", "This permit is no longer in force"),
+        Conflict::PermitTransition => ("该许可当前的状态不能改为所选状态（已撤销、已注销的许可不再变更）", "The permit cannot go to that state (a revoked or cancelled permit stays so)"),
+        Conflict::IdempotencyKeyReused => ("此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
+    };
+    t(l, zh, en)
+}
+
+#[rustfmt::skip]
+fn invalid(i: &Invalid, l: Lang) -> String {
+    let (zh, en) = match i {
+        Invalid::ChangeValue(p) => return p.message(l),
+        Invalid::ListLines(lines) => {
+            let lines = lines
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            return match l {
+                Lang::Zh => format!(
+                    "以下行无法导入（类型须为 uscc 或 id_number，代码须通过校验，名称不能为空）：{lines}"
+                ),
+                Lang::En => format!(
+                    "These lines cannot be imported (kind uscc or id_number, a valid code, a name): {lines}"
+                ),
+            };
+        }
+        Invalid::Bundle => ("没有这个套餐", "No such bundle"),
+        Invalid::Draft => ("没有找到这份草稿", "No such draft"),
+        Invalid::AcceptedOn => ("请输入有效日期（年-月-日）", "Enter a real date (YYYY-MM-DD)"),
+        Invalid::Notice => ("请一次性写明需要补正的全部内容（不超过 2000 字）", "Write everything to correct, at once (2000 characters at most)"),
+        Invalid::MissingMaterials => ("只有可容缺的次要材料可以后补", "Only secondary materials allowed to follow may be missing"),
+        Invalid::BringBy => ("请填写申请人承诺补交的日期（不早于今天）", "Give the day the applicant commits to bring them (today or later)"),
+        Invalid::InspectionDay(_) => ("请填写核查日期（不早于今天）", "Give the inspection day (today or later)"),
+        Invalid::ItemNotOfApplication => ("事项不属于这份申请", "An item is not part of this application"),
+        Invalid::ItemNotOnsite => ("只有需要现场核查的事项可以联合核查", "Only items with an on-site check can be inspected"),
+        Invalid::NoItemOfYours => ("请至少选择一个本部门的事项", "Choose at least one item of your department"),
+        Invalid::InspectionResult => ("请填写核查结果（不超过 2000 字）", "Write the result (2000 characters at most)"),
+        Invalid::ReviewMessage => ("请写明理由或需要补充的内容（不超过 2000 字）", "Write the reason or what is needed (2000 characters at most)"),
+        Invalid::Certificate => ("请填写许可证编号（不超过 40 字）", "Give the certificate number (40 characters at most)"),
+        Invalid::FollowUpOn => ("请填写事后核查日期（晚于今天）", "Give the follow-up check day (after today)"),
+        Invalid::Insufficient => ("只能标注本事项所需的材料", "Only materials this item needs can be marked"),
+        Invalid::PermitState => ("无效的状态", "Unknown state"),
+        Invalid::PermitReason => ("请写明理由", "Give the reason"),
+        Invalid::Reason => ("请写明理由（不超过 2000 字）", "Give the reason (2000 characters at most)"),
+        Invalid::ChangeField => ("只能变更名称、法定代表人或经营场所", "Only the name, the legal representative or the address change"),
+        Invalid::SameValue => ("与执照上现有内容相同", "That is what the licence says already"),
+        Invalid::Permit => ("没有这个许可", "No such permit"),
+        Invalid::PermitNotInForce => ("该许可已不在有效期内，无需注销", "This permit is no longer in force"),
+        Invalid::NoteTooLong => ("意见不超过 2000 字", "2000 characters at most"),
+        Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
+        Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
+    };
+    t(l, zh, en)
+}
+
+#[rustfmt::skip]
+fn credential(c: Credential, l: Lang) -> String {
+    let (zh, en) = match c {
+        Credential::Session => ("请先登录", "Please log in"),
+        Credential::StatusToken => ("需要申请的查询凭证", "The application's status token is required"),
+        Credential::Password => ("用户名或密码不正确", "Wrong username or password"),
+    };
+    t(l, zh, en)
+}
+
+#[rustfmt::skip]
+fn forbidden(r: Role, l: Lang) -> String {
+    let (zh, en) = match r {
+        Role::Role => ("您的角色不能执行此操作", "Your role may not do this"),
+        Role::NotRegistrationAuthority => ("变更登记由登记机关办理", "Changes are registered by the registration authority"),
+    };
+    t(l, zh, en)
+}
+
+/// A refusal's status and body.
+fn refusal(e: &Refusal, l: Lang) -> (StatusCode, ErrorBody) {
+    let plain = |status, message| (status, ErrorBody::new(message));
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    match e {
+        Refusal::NotFound(m) => plain(StatusCode::NOT_FOUND, missing(*m, l)),
+        Refusal::Unauthenticated(c) => plain(StatusCode::UNAUTHORIZED, credential(*c, l)),
+        Refusal::Forbidden(r) => plain(StatusCode::FORBIDDEN, forbidden(*r, l)),
+        Refusal::Stale => plain(
+            StatusCode::PRECONDITION_FAILED,
+            t(
+                l,
+                "该记录已被他人更新，请刷新后再操作",
+                "Someone else changed this record: reload it and try again",
+            ),
+        ),
+        // A reused key is a request that cannot be processed, not a state of a record.
+        Refusal::Conflict(c @ Conflict::IdempotencyKeyReused) => {
+            plain(unprocessable, conflict(c, l))
+        }
+        Refusal::Conflict(c) => plain(StatusCode::CONFLICT, conflict(c, l)),
+        Refusal::Invalid(i) => (unprocessable, ErrorBody::field(i.field(), invalid(i, l))),
+        Refusal::Answers(problems) => (unprocessable, ErrorBody::from_problems(problems, l)),
+        Refusal::File { field, problem } => {
+            (unprocessable, ErrorBody::field(field, problem.message(l)))
+        }
+        Refusal::NotCsv => plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            t(
+                l,
+                "请上传 CSV 文件（text/csv）",
+                "Send a CSV file (text/csv)",
+            ),
+        ),
+        Refusal::Locked { minutes } => plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            match l {
+                Lang::Zh => format!("密码错误次数过多，请 {minutes} 分钟后再试"),
+                Lang::En => format!("Too many wrong passwords: try again in {minutes} minutes"),
+            },
+        ),
+    }
+}
+
+#[rustfmt::skip]
+fn request(r: &Request, l: Lang) -> (StatusCode, String) {
+    let max = shared::api::MAX_BODY_BYTES / 1024;
+    let both = |zh: String, en: String| if l == Lang::Zh { zh } else { en };
+    match r {
+        Request::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, t(l, "请求内容类型应为 application/json", "Expected a request with Content-Type: application/json")),
+        Request::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, both(format!("请求内容超过 {max} KB 上限"), format!("The request body exceeds the {max} KB limit"))),
+        Request::WrongShape(e) => (StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {e}", t(l, "请求内容结构不正确", "The request body has the wrong shape"))),
+        Request::Malformed(e) => (StatusCode::BAD_REQUEST, format!("{}: {e}", t(l, "请求内容不是有效的 JSON", "The request body is not valid JSON"))),
+        Request::Body(status, text) => (StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST), text.clone()),
+        Request::NoEndpoint => (StatusCode::NOT_FOUND, t(l, "没有这个接口", "No such API endpoint")),
+        Request::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, t(l, "不支持此请求方法", "Method not allowed")),
+        Request::IdempotencyKey => (StatusCode::BAD_REQUEST, t(l, "Idempotency-Key 应为 1–255 个可见 ASCII 字符", "Idempotency-Key must be 1–255 visible ASCII characters")),
+        Request::UploadOffset => (StatusCode::BAD_REQUEST, t(l, "缺少 Upload-Offset（本段在文件中的起点）", "Upload-Offset (where this part starts) is required")),
+        Request::TooManyRequests { wait_secs } => (StatusCode::TOO_MANY_REQUESTS, both(format!("请求过于频繁，请 {wait_secs} 秒后再试"), format!("Too many requests: try again in {wait_secs} s"))),
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let l = lang();
+        let (status, body) = match &self {
+            AppError::Service(service::Error::Refused(e)) => refusal(e, l),
+            AppError::Request(r) => {
+                let (status, message) = request(r, l);
+                (status, ErrorBody::new(message))
+            }
+            AppError::Service(service::Error::Database(e)) => return internal(e),
+            AppError::Service(service::Error::Internal(e)) => return internal(e.as_ref()),
+        };
+        let mut res = (status, axum::Json(body)).into_response();
+        if let AppError::Request(Request::TooManyRequests { wait_secs }) = self
+            && let Ok(v) = HeaderValue::from_str(&wait_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
+fn internal(e: &(dyn std::error::Error + 'static)) -> Response {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    tracing::error!(error = %chain, "request failed");
+    let body = ErrorBody::new(
+        "服务器内部错误，请稍后再试 / Internal server error, please try again later",
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_has_its_status_and_its_words_in_both_languages() {
+        let cases = [
+            (Refusal::NotFound(Missing::Application), 404),
+            (Refusal::Unauthenticated(Credential::Session), 401),
+            (Refusal::Forbidden(Role::Role), 403),
+            (Refusal::Stale, 412),
+            (Refusal::Conflict(Conflict::IntakeDecided), 409),
+            (Refusal::Conflict(Conflict::IdempotencyKeyReused), 422),
+            (Refusal::Invalid(Invalid::Notice), 422),
+            (Refusal::NotCsv, 415),
+            (Refusal::Locked { minutes: 3 }, 429),
+        ];
+        for (e, status) in cases {
+            let (zh_status, zh) = refusal(&e, Lang::Zh);
+            let (_, en) = refusal(&e, Lang::En);
+            assert_eq!(zh_status.as_u16(), status, "{e:?}");
+            assert_ne!(zh.message, en.message, "{e:?} in two languages");
+        }
+        let (_, body) = refusal(&Refusal::Invalid(Invalid::BringBy), Lang::En);
+        assert!(body.field_errors.contains_key("bring_by"));
+        let owed = Conflict::MaterialsOwed(vec![
+            shared::Text::new("甲", "A"),
+            shared::Text::new("乙", "B"),
+        ]);
+        assert_eq!(
+            conflict(&owed, Lang::En),
+            "Materials owed are not in yet: A, B"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! The public routes, for anyone: the catalogue of bundles and their guides, the licence's
+//! verify page and what hangs off it, the OpenAPI document.
+
+pub mod bundles;
+pub mod page;
+pub mod verify;

@@ -1,0 +1,208 @@
+//! The public verify page's HTML: server-rendered, no script, no wasm, a few kilobytes — fast on
+//! a slow mobile network. What a licence shows publicly (name, code, type, address, the legal
+//! representative's name partly masked, scope, date), every permit with its state and validity,
+//! the change history. Never an ID number or a phone.
+
+use html_escape::encode_text as esc;
+use shared::Lang;
+use shared::catalogue::Catalogue;
+
+use crate::domain::clock::county_minute;
+use crate::domain::permit::mask_name;
+use crate::domain::records::{Enterprise, LicenceChangeRecord, Permit};
+
+const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1b1f24;background:#f4f6f9}\
+header{background:#0b5cad;color:#fff;padding:12px 16px}main{max-width:720px;margin:0 auto;padding:12px}\
+section{background:#fff;border:1px solid #d8dee6;border-radius:10px;padding:12px 16px;margin:12px 0}\
+h1{font-size:1.3rem;margin:0 0 4px}h2{font-size:1.1rem;margin:0 0 8px}dl{margin:0}dt{color:#5a6470;font-size:14px}\
+dd{margin:0 0 8px;word-break:break-all}ul{list-style:none;padding:0;margin:0}li{padding:8px 0;border-top:1px solid #d8dee6}\
+.s{float:right;border-radius:999px;padding:0 10px;font-size:14px;background:#e8f0fa;color:#084483}\
+.valid{background:#e7f4ea;color:#1e6b34}.revoked,.expired,.cancelled{background:#fbe9e8;color:#b3261e}\
+.suspended{background:#fff4de;color:#8a5a00}.m{color:#5a6470;font-size:14px}.code{font-family:ui-monospace,monospace}";
+
+/// The print layout's additions: A4, the seal block, no colours.
+pub const PRINT_STYLE: &str = "@page{size:A4;margin:12mm}.seal{display:flex;gap:16px;align-items:center}.qr svg{width:160px;height:160px}\
+.sig{word-break:break-all;font-size:11px}@media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}\
+section{break-inside:avoid;border-color:#000}}";
+
+/// One page with its title, body and extra style.
+pub fn document(lang: Lang, title: &str, body: &str, extra_style: &str) -> String {
+    let html_lang = lang.tag();
+    let header = if lang == Lang::Zh {
+        "证照联办 · 营业执照核验"
+    } else {
+        "Lianban · licence check"
+    };
+    format!(
+        "<!doctype html><html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
+<title>{title}</title><style>{STYLE}{extra_style}</style></head><body><header>{header}</header><main>{body}</main></body></html>",
+        title = esc(title),
+    )
+}
+
+/// The page for an unknown or malformed token.
+pub fn not_found(lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let title = if zh {
+        "没有找到这份执照"
+    } else {
+        "No such licence"
+    };
+    let hint = if zh {
+        "请核对二维码或链接是否完整。"
+    } else {
+        "Check that the QR code or link is complete."
+    };
+    let body = format!("<section><h1>{title}</h1><p class=\"m\">{hint}</p></section>");
+    document(lang, title, &body, "")
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+fn facts(e: &Enterprise, lang: Lang) -> String {
+    let field = |label: &str, value: &str| format!("<dt>{label}</dt><dd>{}</dd>", esc(value));
+    let t = |zh, en| pick(lang, zh, en);
+    [
+        format!(
+            "<dt>{}</dt><dd class=\"code\">{}</dd>",
+            t("统一社会信用代码", "Unified social credit code"),
+            esc(&e.uscc)
+        ),
+        field(t("类型", "Type"), &e.entity_type),
+        field(t("经营场所", "Address"), &e.address),
+        field(
+            t("经营者 / 法定代表人", "Operator / legal representative"),
+            &mask_name(&e.legal_rep),
+        ),
+        field(t("经营范围", "Scope"), &e.scope),
+        field(t("成立日期", "Established"), &e.established_on),
+    ]
+    .concat()
+}
+
+fn permit(p: &Permit, catalogue: &Catalogue, today: &str, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let name = catalogue
+        .item(&p.item)
+        .map(|i| i.name.get(lang))
+        .unwrap_or_default();
+    let dept = catalogue
+        .department(&p.department)
+        .map(|d| d.name.get(lang))
+        .unwrap_or_default();
+    let s = p.state_on(today);
+    let validity = match &p.valid_until {
+        Some(u) => format!("{} {} – {u}", t("有效期", "valid"), p.issued_on),
+        None => format!("{} {}", t("核发于", "issued"), p.issued_on),
+    };
+    let reason = p
+        .reason
+        .as_deref()
+        .filter(|_| s != shared::records::PermitState::Valid)
+        .map(|r| format!("<br><span class=\"m\">{}</span>", esc(r)))
+        .unwrap_or_default();
+    format!(
+        "<li data-item=\"{}\"><span class=\"s {}\">{}</span><strong>{}</strong><br><span class=\"m\">{} · <span class=\"code\">{}</span> · {}</span>{reason}</li>",
+        esc(&p.item),
+        s.as_str(),
+        s.label(lang),
+        esc(name),
+        esc(dept),
+        esc(&p.certificate),
+        esc(&validity),
+    )
+}
+
+fn history(changes: &[LicenceChangeRecord], lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let items: String = changes
+        .iter()
+        .map(|c| {
+            let (label, before, after) = match c.field.as_str() {
+                "name" => (
+                    t("名称变更", "Name changed"),
+                    c.before.clone(),
+                    c.after.clone(),
+                ),
+                "address" => (
+                    t("经营场所变更", "Address changed"),
+                    c.before.clone(),
+                    c.after.clone(),
+                ),
+                _ => (
+                    t("法定代表人变更", "Legal representative changed"),
+                    mask_name(&c.before),
+                    mask_name(&c.after),
+                ),
+            };
+            format!(
+                "<li>{label}<br><span class=\"m\">{} · {} → {}</span></li>",
+                esc(&county_minute(c.changed_at)),
+                esc(&before),
+                esc(&after)
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        return items;
+    }
+    format!(
+        "<section><h2>{}</h2><ul>{items}</ul></section>",
+        t("变更记录", "Changes")
+    )
+}
+
+/// The licence page's body: facts, every permit, the changes, the live-data line.
+pub fn licence(
+    e: &Enterprise,
+    permits: &[Permit],
+    changes: &[LicenceChangeRecord],
+    catalogue: &Catalogue,
+    today: &str,
+    lang: Lang,
+) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let list: String = permits
+        .iter()
+        .map(|p| permit(p, catalogue, today, lang))
+        .collect();
+    format!(
+        "<section><h1>{}</h1><dl>{}</dl></section><section><h2>{} ({})</h2><ul>{list}</ul></section>{}\
+<p class=\"m\">{} {} · {}</p>",
+        esc(&e.name),
+        facts(e, lang),
+        t("证照信息", "Licence and permits"),
+        permits.len(),
+        history(changes, lang),
+        t("数据实时查询，最后更新于", "Live data, last changed"),
+        esc(&county_minute(e.updated_at)),
+        t(
+            "本页不显示身份证号码、电话等个人信息",
+            "No ID numbers or phone numbers are shown"
+        ),
+    )
+}
+
+/// The print layout's seal block: the QR (SVG), the seal's key id and its signature.
+pub fn seal_block(qr_svg: &str, kid: &str, signature: &str, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    format!(
+        "<section class=\"seal\"><div class=\"qr\">{qr_svg}</div><div><strong>{}</strong><br>\
+<span class=\"m\">{} <span class=\"code\">{}</span></span><br><span class=\"m code sig\">{}</span><br>\
+<span class=\"m\">{}</span></div></section>",
+        t(
+            "睢县市场监督管理局 · 电子印章",
+            "Suixian Market Regulation Bureau · electronic seal"
+        ),
+        t("密钥", "key"),
+        esc(kid),
+        esc(signature),
+        t(
+            "扫码查看实时状态；签名可用公开密钥核验（/.well-known/lianban-keys.json）",
+            "Scan for the live state; the signature verifies with the published keys"
+        ),
+    )
+}

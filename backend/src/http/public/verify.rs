@@ -1,0 +1,165 @@
+//! The public licence routes the licence's QR code leads to: the verify page (read live, never
+//! cached), its QR images, the licence signed by the seal, the offline snapshot, the printable
+//! licence, the published keys. An unknown or malformed token gets the same 404 page.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use shared::Lang;
+
+use super::page;
+use crate::http::error::AppError;
+use crate::http::extract::ReqLang;
+use crate::service::licence::{self, Public};
+use crate::service::{Ctx, views};
+
+fn html(status: StatusCode, body: String) -> Response {
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // A permit revoked a second ago must show revoked: never served from a cache.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn not_found(lang: Lang) -> Response {
+    html(StatusCode::NOT_FOUND, page::not_found(lang))
+}
+
+/// The licence page, with `extra` appended to the body and `style` to the style.
+async fn licence_page(
+    ctx: &Ctx,
+    l: &Public,
+    lang: Lang,
+    extra: &str,
+    style: &str,
+) -> Result<String, AppError> {
+    let changes = licence::changes(ctx, &l.enterprise).await?;
+    let body = page::licence(
+        &l.enterprise,
+        &l.permits,
+        &changes,
+        &ctx.catalogue,
+        &views::today_text(),
+        lang,
+    );
+    Ok(page::document(
+        lang,
+        &l.enterprise.name,
+        &format!("{body}{extra}"),
+        style,
+    ))
+}
+
+/// `GET /v/{token}`: the public verify page.
+pub async fn page(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(l) = licence::public(&ctx, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    Ok(html(
+        StatusCode::OK,
+        licence_page(&ctx, &l, lang, "", "").await?,
+    ))
+}
+
+fn qr(text: &str) -> Result<qrcode::QrCode, AppError> {
+    qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::Q)
+        .map_err(|e| anyhow::anyhow!("QR encoding failed: {e}").into())
+}
+
+fn svg(code: &qrcode::QrCode, size: u32) -> String {
+    code.render::<qrcode::render::svg::Color>()
+        .min_dimensions(size, size)
+        .build()
+}
+
+/// `GET /v/{token}/qr.svg|qr.png`: the code printed on the licence (the page's address);
+/// `snapshot.svg|snapshot.png`: the signed snapshot checked offline.
+pub async fn image(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    Path((token, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let Some(l) = licence::public(&ctx, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    let (text, format) = match file.split_once('.') {
+        Some(("qr", format)) => (ctx.verify_url(&token), format),
+        Some(("snapshot", format)) => (licence::snapshot(&ctx, &l), format),
+        _ => return Ok(not_found(lang)),
+    };
+    let code = qr(&text)?;
+    let (content_type, bytes) = match format {
+        "svg" => ("image/svg+xml", svg(&code, 240).into_bytes()),
+        "png" => {
+            let img = code
+                .render::<image::Luma<u8>>()
+                .min_dimensions(240, 240)
+                .build();
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png)
+                .map_err(|e| anyhow::anyhow!("PNG: {e}"))?;
+            ("image/png", out.into_inner())
+        }
+        _ => return Ok(not_found(lang)),
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(res)
+}
+
+/// `GET /v/{token}/licence.json`: the licence and its permits now, signed with the bureau's
+/// seal: `{document, kid, signature}`, the signature over the exact bytes of `document`.
+pub async fn signed(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(l) = licence::public(&ctx, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    let (document, kid, signature) = licence::signed(&ctx, &l);
+    let body = serde_json::json!({ "document": document, "kid": kid, "signature": signature });
+    let mut res = axum::Json(body).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// `GET /.well-known/lianban-keys.json`: every public key of the seal, old ones included.
+pub async fn keys(State(ctx): State<Ctx>) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "keys": ctx.seal.public_keys() }))
+}
+
+/// `GET /v/{token}/print`: the licence on A4 — facts, every permit (one comprehensive licence),
+/// the QR and the electronic seal.
+pub async fn print(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(l) = licence::public(&ctx, &token).await? else {
+        return Ok(not_found(lang));
+    };
+    let (_, kid, signature) = licence::signed(&ctx, &l);
+    let seal = page::seal_block(
+        &svg(&qr(&ctx.verify_url(&token))?, 160),
+        &kid,
+        &signature,
+        lang,
+    );
+    let html_page = licence_page(&ctx, &l, lang, &seal, page::PRINT_STYLE).await?;
+    Ok(html(StatusCode::OK, html_page))
+}

@@ -1,0 +1,80 @@
+//! A material's file, read by staff: shown in the page (preview) or downloaded.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::http::error::AppError;
+use crate::http::extract::Staff;
+use crate::service::{Ctx, materials};
+
+#[derive(serde::Deserialize)]
+pub struct ReadQuery {
+    /// `inline` shows it in the browser (preview); anything else downloads it.
+    #[serde(default)]
+    disposition: Option<String>,
+}
+
+/// A file of an application, for staff whose department has an item needing its material (the
+/// window and administrators: every file). Anyone else gets 404. Every read is audited.
+#[utoipa::path(get, path = "/api/staff/files/{id}", tag = "staff",
+    params(("id" = String, Path), ("disposition" = Option<String>, Query)),
+    responses((status = 200, description = "The file"), (status = 401), (status = 404)))]
+pub async fn read(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Path(id): Path<String>,
+    Query(q): Query<ReadQuery>,
+) -> Result<Response, AppError> {
+    let inline = q.disposition.as_deref() == Some("inline");
+    let file = materials::staff_read(&ctx, &s.staff, &id, inline).await?;
+    let disposition = format!(
+        "{}; filename=\"{}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        ascii_name(&file.name),
+        percent_encoding::utf8_percent_encode(&file.name, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let image = file.content_type.starts_with("image/");
+    let mut res = file.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.content_type).map_err(anyhow::Error::from)?,
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // An image is shown alone, in a sandbox: nothing in it runs. (A PDF keeps the browser's
+    // own viewer, which a sandbox would block; `nosniff` keeps it a PDF.)
+    if image {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+            ),
+        );
+    }
+    Ok(res)
+}
+
+/// The name in plain ASCII, for clients that do not read `filename*`.
+fn ascii_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,11 @@
+//! The back office's routes (a staff session cookie): sessions, the one window, each
+//! department's review, the licence and its permits, holder requests, materials, the list.
+//! Every one calls a service that asks the access policy first.
+
+pub mod backoffice;
+pub mod credit;
+pub mod files;
+pub mod licence;
+pub mod requests;
+pub mod review;
+pub mod sessions;

@@ -1,0 +1,228 @@
+//! The applicant's use cases: file an application (one integrated form, split into one item per
+//! department, all in one transaction, safe to retry), open it with the private token, answer
+//! what the window or a department asked.
+
+use serde_json::json;
+use shared::Lang;
+use shared::api::{ApplicationCreated, ApplicationStatus, CreateApplication, Reply};
+use shared::records::IntakeStatus;
+use shared::status::SubStatus;
+use validator::Validate;
+
+use super::{Ctx, Result, now_and_today, views};
+use crate::db;
+use crate::db::applications::NewApplication;
+use crate::db::audit::{self, Entry};
+use crate::db::idempotency::{self, Stored};
+use crate::db::is_unique_violation;
+use crate::domain::application::{day_code, hash_token, is_number, new_token, sha256_hex};
+use crate::domain::error::{Conflict, Credential, Error, Invalid, Missing};
+use crate::domain::intake;
+use crate::domain::records::{Actor, Application, StaffMember};
+use shared::staff::Role;
+
+/// A filing's answer: the body of the 201, its number, and whether it replays an earlier one
+/// (a retry with the same `Idempotency-Key`).
+pub struct Filed {
+    pub body: String,
+    pub number: String,
+    pub replayed: bool,
+}
+
+fn replay(stored: Stored, request_hash: &str) -> Result<Filed> {
+    if stored.request_hash != request_hash {
+        return Err(Conflict::IdempotencyKeyReused.into());
+    }
+    let created: ApplicationCreated =
+        serde_json::from_str(&stored.body).map_err(anyhow::Error::from)?;
+    Ok(Filed {
+        body: stored.body,
+        number: created.number,
+        replayed: true,
+    })
+}
+
+/// Files an application. Every item the rules choose becomes an item for its department. A
+/// clerk's session (`staff`) files it at the counter for a walk-in applicant. With `key`, a
+/// retry of the same request gets the first answer again; another request with the key is
+/// refused.
+pub async fn file(
+    ctx: &Ctx,
+    req: &CreateApplication,
+    key: Option<&str>,
+    staff: Option<&StaffMember>,
+    lang: Lang,
+) -> Result<Filed> {
+    let (now, today) = now_and_today();
+    let request_hash = sha256_hex(&serde_json::to_vec(req).map_err(anyhow::Error::from)?);
+    if let Some(key) = key
+        && let Some(stored) = idempotency::find(&ctx.db, key, now).await?
+    {
+        return replay(stored, &request_hash);
+    }
+    req.validate().map_err(|_| Invalid::Bundle)?;
+    let view = ctx
+        .catalogue
+        .bundle_view(&req.bundle)
+        .ok_or(Invalid::Bundle)?;
+    // The rules decide the items and the fields asked; hidden answers are dropped.
+    let (cart, answers) = view
+        .check_answers(&req.answers, today)
+        .map_err(Error::Answers)?;
+    if let Some(d) = &req.draft {
+        let owned = db::materials::draft(&ctx.db, &d.id)
+            .await?
+            .filter(|row| row.token_hash == hash_token(&d.token) && row.bundle == view.bundle.id);
+        owned.ok_or(Invalid::Draft)?;
+    }
+    let token = new_token();
+    let token_hash = hash_token(&token);
+    let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
+    let day = day_code(today);
+    let clerk = staff.filter(|s| s.role == Role::Clerk);
+    let new = NewApplication {
+        filed_by: clerk.map(|c| c.username.as_str()),
+        day: &day,
+        token_hash: &token_hash,
+        bundle: &view.bundle.id,
+        answers: &answers_json,
+        lang: if lang == Lang::Zh { "zh" } else { "en" },
+        now,
+        items: cart
+            .items
+            .iter()
+            .filter_map(|id| view.item(id))
+            .map(|i| (i.id.as_str(), i.department.as_str()))
+            .collect(),
+    };
+
+    let mut tx = ctx.db.pool.begin().await?;
+    let (id, number) = db::applications::insert(&mut tx, &new).await?;
+    // The draft's files go with the application (its token proved the draft is the sender's).
+    if let Some(d) = &req.draft
+        && !db::materials::submit_draft(&mut tx, &d.id, id, now).await?
+    {
+        return Err(Conflict::DraftSubmitted.into());
+    }
+    if let Some(clerk) = clerk {
+        let subject = format!("application {number}");
+        let actor = Actor::Staff(clerk);
+        let after = json!({ "bundle": view.bundle.id });
+        let entry = Entry::by(
+            &actor,
+            "application.file_at_counter",
+            &subject,
+            json!(null),
+            after,
+        );
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    let created = ApplicationCreated { number, token };
+    let body = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
+    if let Some(key) = key {
+        let stored = Stored {
+            request_hash: request_hash.clone(),
+            status: 201,
+            body: body.clone(),
+        };
+        match idempotency::record(&mut tx, key, &stored, now).await {
+            Err(e) if is_unique_violation(&e) => {
+                // A concurrent request with the same key won: undo ours, answer with theirs.
+                drop(tx);
+                let stored = idempotency::find(&ctx.db, key, now)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
+                return replay(stored, &request_hash);
+            }
+            other => other?,
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(number = %created.number, bundle = %view.bundle.id, "application filed");
+    Ok(Filed {
+        body,
+        number: created.number,
+        replayed: false,
+    })
+}
+
+/// The application behind `number` if `token` is its status token: none is 401; a wrong
+/// token and an unknown number are the same 404, at the same cost.
+pub async fn authorised(ctx: &Ctx, number: &str, token: Option<&str>) -> Result<Application> {
+    let token = token
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(Error::Unauthenticated(Credential::StatusToken))?;
+    // Hash first, whatever the number: an unknown number and a wrong token cost the same.
+    let presented = hash_token(token);
+    if !is_number(number) {
+        return Err(Missing::Application.into());
+    }
+    db::applications::application(&ctx.db, number)
+        .await?
+        .filter(|a| a.token_hash == presented)
+        .ok_or_else(|| Missing::Application.into())
+}
+
+/// The applicant's status page.
+pub async fn status(ctx: &Ctx, number: &str, token: Option<&str>) -> Result<ApplicationStatus> {
+    let app = authorised(ctx, number, token).await?;
+    views::status(ctx, app).await
+}
+
+/// The applicant answers the correction notice (the application goes back to the one window)
+/// or an item's supplement request (the item's clock runs again).
+pub async fn reply(
+    ctx: &Ctx,
+    number: &str,
+    token: Option<&str>,
+    req: &Reply,
+) -> Result<ApplicationStatus> {
+    let app = authorised(ctx, number, token).await?;
+    let message = intake::reply_text(&req.message)?;
+    let (now, today) = now_and_today();
+    let subject = app.subject();
+    let mut tx = ctx.db.pool.begin().await?;
+    let entry = match req.item.as_deref() {
+        None => {
+            let notice = intake::answer_correction(&app, message)?;
+            if !db::applications::set_intake(&mut tx, &app, IntakeStatus::Submitted, &notice)
+                .await?
+            {
+                return Err(Conflict::NothingToAnswer.into());
+            }
+            Entry::by(
+                &Actor::Applicant,
+                "reply.correction",
+                &subject,
+                json!({ "intake": app.intake.as_str() }),
+                json!({ "intake": "submitted", "reply": message }),
+            )
+        }
+        Some(item) => {
+            let items = db::items::of_application(&ctx.db, app.id).await?;
+            let row = items
+                .iter()
+                .find(|r| r.item == item && r.status == SubStatus::SupplementRequested)
+                .ok_or(Conflict::NothingToAnswer)?;
+            let change =
+                crate::domain::review::supplied_by_applicant(row, message, &ctx.calendar, today)?;
+            if !db::items::change(&mut tx, row, &change, now).await? {
+                return Err(Conflict::NothingToAnswer.into());
+            }
+            Entry::by(
+                &Actor::Applicant,
+                "reply.supplement",
+                &subject,
+                json!({ "item": item, "status": row.status.as_str() }),
+                json!({ "status": "accepted", "reply": message }),
+            )
+        }
+    };
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    let app = db::applications::application(&ctx.db, number)
+        .await?
+        .ok_or(Missing::Application)?;
+    views::status(ctx, app).await
+}

@@ -1,0 +1,176 @@
+//! The back office around one application: the one window's queue and decision, a
+//! department's queue, an application as one staff member may see it, its history, its
+//! archive, and owed materials brought on paper. What each may see is the access policy's.
+
+use serde_json::json;
+use shared::staff::{HistoryEntry, IntakeEntry, IntakeRequest, StaffApplication, StaffItem};
+
+use super::{Ctx, Result, archive, history, materials, now_and_today, views};
+use crate::db;
+use crate::db::audit::{self, Entry};
+use crate::domain::access::{Access, Act};
+use crate::domain::clock::{now_unix, rfc3339};
+use crate::domain::error::{Conflict, Missing};
+use crate::domain::intake;
+use crate::domain::records::{Actor, Application, IntakeStatus, Item, StaffMember};
+
+/// The application behind `number` and **all** its items, if `access` sees one of them at
+/// least (404 otherwise, as if it did not exist).
+pub async fn load(
+    ctx: &Ctx,
+    access: &Access<'_>,
+    number: &str,
+) -> Result<(Application, Vec<Item>)> {
+    let app = db::applications::application(&ctx.db, number)
+        .await?
+        .ok_or(Missing::Application)?;
+    let items = db::items::of_application(&ctx.db, app.id).await?;
+    if !access.application(&items) {
+        return Err(Missing::Application.into());
+    }
+    Ok((app, items))
+}
+
+/// Reads the application again, as `access` sees it (after a change).
+pub async fn reread(ctx: &Ctx, access: &Access<'_>, number: &str) -> Result<StaffApplication> {
+    let (app, items) = load(ctx, access, number).await?;
+    views::staff_application(ctx, access, app, items).await
+}
+
+/// Applications waiting at the one window, oldest first.
+pub async fn intake_queue(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<IntakeEntry>> {
+    ctx.access(staff).require(Act::SeeIntakeQueue)?;
+    let mut out = Vec::new();
+    for app in db::applications::intake_queue(&ctx.db).await? {
+        let items = db::applications::item_count(&ctx.db, app.id).await?;
+        out.push(IntakeEntry {
+            bundle_name: ctx
+                .catalogue
+                .bundle(&app.bundle)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            business_name: app.answer("business.name").to_string(),
+            submitted_at: rfc3339(app.submitted_at),
+            item_count: usize::try_from(items).unwrap_or(0),
+            number: app.number,
+        });
+    }
+    Ok(out)
+}
+
+/// One application as this staff member may see it; the view is on the record.
+pub async fn application(ctx: &Ctx, staff: &StaffMember, number: &str) -> Result<StaffApplication> {
+    let access = ctx.access(staff);
+    let (app, items) = load(ctx, &access, number).await?;
+    let actor = Actor::Staff(staff);
+    let subject = app.subject();
+    let entry = Entry::by(&actor, "view", &subject, json!(null), json!(null));
+    audit::record(&ctx.db, &entry, now_unix()).await?;
+    views::staff_application(ctx, &access, app, items).await
+}
+
+/// The one window's decision: accept (every item to its department at once, each clock from
+/// today, perhaps with secondary materials to follow), or one correction notice.
+pub async fn decide_intake(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    number: &str,
+    req: &IntakeRequest,
+) -> Result<StaffApplication> {
+    let access = ctx.access(staff);
+    access.require(Act::DecideIntake)?;
+    let (app, _) = load(ctx, &access, number).await?;
+    let view = ctx
+        .catalogue
+        .bundle_view(&app.bundle)
+        .ok_or_else(|| anyhow::anyhow!("bundle {} left the catalogue", app.bundle))?;
+    let (now, today) = now_and_today();
+    let (status, notice) = intake::decide(&app, req, &view.resolve(&app.answers), today)?;
+    let mut tx = ctx.db.pool.begin().await?;
+    if !db::applications::set_intake(&mut tx, &app, status, &notice).await? {
+        return Err(crate::domain::Error::Stale.into());
+    }
+    if status == IntakeStatus::Accepted {
+        db::items::accept_all(&mut tx, app.id, today, now).await?;
+    }
+    let (actor, subject) = (Actor::Staff(staff), app.subject());
+    let action = format!("intake.{}", status.as_str());
+    let entry = Entry::by(
+        &actor,
+        &action,
+        &subject,
+        json!({ "intake": app.intake.as_str() }),
+        json!({ "intake": status.as_str(), "notice": notice }),
+    );
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    reread(ctx, &access, number).await
+}
+
+/// A reviewer's queue: their department's open items, the nearest deadline first (paused
+/// items last).
+pub async fn department_queue(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<StaffItem>> {
+    let access = ctx.access(staff);
+    access.require(Act::Review)?;
+    let mut items: Vec<StaffItem> = db::items::department_queue(&ctx.db, access.department())
+        .await?
+        .iter()
+        .map(|r| views::staff_item(ctx, r, true))
+        .collect();
+    items.sort_by(|a, b| match (&a.due_on, &b.due_on) {
+        (Some(x), Some(y)) => x.cmp(y).then(a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    });
+    Ok(items)
+}
+
+/// The application's history as this staff member may see it.
+pub async fn history(ctx: &Ctx, staff: &StaffMember, number: &str) -> Result<Vec<HistoryEntry>> {
+    let access = ctx.access(staff);
+    let (app, items) = load(ctx, &access, number).await?;
+    history::entries(ctx, &app, &items, Some(&access)).await
+}
+
+/// The application's electronic archive once every item is decided (built now if it was not),
+/// for the window and administrators: the package and the application's number. The download
+/// is on the record.
+pub async fn archive(ctx: &Ctx, staff: &StaffMember, number: &str) -> Result<(Vec<u8>, String)> {
+    let access = ctx.access(staff);
+    let (app, _) = load(ctx, &access, number).await?;
+    if !access.archive() {
+        return Err(Missing::Archive.into());
+    }
+    let sha = archive::when_complete(ctx, app.id)
+        .await?
+        .ok_or(Conflict::NoArchiveYet)?;
+    let bytes = ctx.files.get(&sha).await?;
+    let (actor, subject) = (Actor::Staff(staff), app.subject());
+    let after = json!({ "sha256": sha });
+    let entry = Entry::by(&actor, "archive.download", &subject, json!(null), after);
+    audit::record(&ctx.db, &entry, now_unix()).await?;
+    Ok((bytes, app.number))
+}
+
+/// The window records an owed material (容缺) brought on paper: like an upload it leaves the
+/// owed list and the items waiting for it go on. Returns what is still owed.
+pub async fn received_on_paper(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    number: &str,
+    material: &str,
+) -> Result<Vec<String>> {
+    ctx.access(staff).require(Act::RecordPaperMaterial)?;
+    let app = db::applications::application(&ctx.db, number)
+        .await?
+        .ok_or(Missing::Application)?;
+    let actor = Actor::Staff(staff);
+    if !materials::arrived(ctx, &app, material, &actor, "paper").await? {
+        return Err(Conflict::NotOwed.into());
+    }
+    Ok(db::applications::application(&ctx.db, number)
+        .await?
+        .map(|a| a.notice.missing_materials)
+        .unwrap_or_default())
+}

@@ -1,0 +1,113 @@
+//! One function per use case: it takes the actor and the input, opens the transaction, applies
+//! the domain rule, writes the audit entry in the same transaction, and returns what the
+//! actor may be shown — or the rule's refusal. Staff use cases ask `domain::access` first.
+
+pub mod accounts;
+pub mod applications;
+pub mod archive;
+pub mod backoffice;
+pub mod credit;
+pub mod history;
+pub mod holder;
+pub mod licence;
+pub mod materials;
+pub mod review;
+pub mod sessions;
+pub mod views;
+
+use std::sync::Arc;
+
+use shared::calendar::Calendar;
+use shared::catalogue::Catalogue;
+
+use crate::db::Db;
+use crate::domain;
+use crate::domain::uploads::FileLimits;
+use crate::seal::Seal;
+use crate::storage::Files;
+
+/// What every use case can reach: the database, the catalogue and its calendar, the seal, the
+/// contents store. Cheap to clone.
+#[derive(Clone)]
+pub struct Ctx {
+    pub db: Db,
+    pub catalogue: Arc<Catalogue>,
+    /// The working-day calendar built from the catalogue's arrangements.
+    pub calendar: Arc<Calendar>,
+    /// The bureau's electronic seal (signing key and published keys).
+    pub seal: Arc<Seal>,
+    /// Uploaded materials and archives, content-addressed.
+    pub files: Files,
+    pub file_limits: FileLimits,
+    /// The address the public reaches the server at (the licence QR encodes it).
+    pub public_url: Arc<str>,
+}
+
+impl Ctx {
+    /// A context for a checked catalogue, with an ephemeral seal, contents in memory and the
+    /// default limits.
+    pub fn new(db: Db, catalogue: Catalogue) -> anyhow::Result<Ctx> {
+        let calendar =
+            Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
+        Ok(Ctx {
+            db,
+            catalogue: Arc::new(catalogue),
+            calendar: Arc::new(calendar),
+            seal: Arc::new(Seal::ephemeral()),
+            files: Files::open("memory:")?,
+            file_limits: FileLimits::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+        })
+    }
+
+    /// The policy for `staff`.
+    pub fn access<'a>(
+        &'a self,
+        staff: &'a domain::records::StaffMember,
+    ) -> domain::access::Access<'a> {
+        domain::access::Access::new(staff, &self.catalogue)
+    }
+
+    /// The public verify page's address for a licence's token.
+    pub fn verify_url(&self, token: &str) -> String {
+        format!("{}/v/{token}", self.public_url.trim_end_matches('/'))
+    }
+}
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A rule refused: nothing changed.
+    #[error(transparent)]
+    Refused(#[from] domain::Error),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<domain::error::Missing> for Error {
+    fn from(m: domain::error::Missing) -> Error {
+        Error::Refused(m.into())
+    }
+}
+
+impl From<domain::error::Conflict> for Error {
+    fn from(c: domain::error::Conflict) -> Error {
+        Error::Refused(c.into())
+    }
+}
+
+impl From<domain::error::Invalid> for Error {
+    fn from(i: domain::error::Invalid) -> Error {
+        Error::Refused(i.into())
+    }
+}
+
+/// Now, and the county's date today.
+fn now_and_today() -> (i64, time::Date) {
+    let now = domain::clock::now_unix();
+    (now, domain::clock::county_date(now))
+}
