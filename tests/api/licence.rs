@@ -5,8 +5,7 @@
 use serde_json::json;
 use shared::ids::check_uscc;
 
-use crate::helpers::{TestApp, restaurant};
-use crate::staff::{accept, account, applicant, call, item, login, review};
+use crate::helpers::{TestApp, item};
 
 crate::on_both_databases!(
     the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live
@@ -15,36 +14,28 @@ crate::on_both_databases!(
 async fn the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live(
     app: &TestApp,
 ) {
-    account(app, "clerk", "clerk", None).await;
-    account(app, "samr", "reviewer", Some("samr")).await;
-    account(app, "psb", "reviewer", Some("psb")).await;
     let (clerk, samr, psb) = (
-        login(app, "clerk").await,
-        login(app, "samr").await,
-        login(app, "psb").await,
+        app.clerk().await,
+        app.reviewer("samr").await,
+        app.reviewer("psb").await,
     );
-    let (status, _, created) = app.submit(&restaurant(), &[]).await;
-    assert_eq!(status, 201);
-    let number = created["number"].as_str().expect("number").to_string();
-    let token = created["token"].as_str().expect("token").to_string();
-    let accepted = accept(app, &clerk, &number).await;
+    let (applicant, accepted) = app.accepted_restaurant().await;
+    let number = applicant.number.clone();
 
     // The food permit first: no enterprise yet, it waits for the registration.
-    let (status, _) = review(
-        app,
-        &samr,
-        item(&accepted, "food_business_permit"),
-        json!({"action": "approve", "certificate": "JY34114220000009"}),
-    )
-    .await;
+    let (status, _) = samr
+        .review(
+            item(&accepted, "food_business_permit"),
+            json!({"action": "approve", "certificate": "JY34114220000009"}),
+        )
+        .await;
     assert_eq!(status, 200);
-    let (status, registered) = review(
-        app,
-        &samr,
-        item(&accepted, "business_registration"),
-        json!({"action": "approve"}),
-    )
-    .await;
+    let (status, registered) = samr
+        .review(
+            item(&accepted, "business_registration"),
+            json!({"action": "approve"}),
+        )
+        .await;
     assert_eq!(status, 200, "{registered}");
     let uscc = registered["decision"]["certificate"]
         .as_str()
@@ -55,31 +46,18 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         uscc.starts_with("92411422"),
         "an individual business of this county: {uscc}"
     );
-    let (_, seal_view) = call(
-        app,
-        "GET",
-        &format!("/api/staff/applications/{number}"),
-        Some(&psb),
-        None,
-    )
-    .await;
-    let (status, _) = review(
-        app,
-        &psb,
-        item(&seal_view, "seal_filing"),
-        json!({"action": "approve", "certificate": "GA-0001"}),
-    )
-    .await;
+    let (_, seal_view) = psb.get(&format!("/api/staff/applications/{number}")).await;
+    let (status, _) = psb
+        .review(
+            item(&seal_view, "seal_filing"),
+            json!({"action": "approve", "certificate": "GA-0001"}),
+        )
+        .await;
     assert_eq!(status, 200);
 
-    let (_, staff_view) = call(
-        app,
-        "GET",
-        &format!("/api/staff/applications/{number}"),
-        Some(&clerk),
-        None,
-    )
-    .await;
+    let (_, staff_view) = clerk
+        .get(&format!("/api/staff/applications/{number}"))
+        .await;
     assert_eq!(staff_view["licence"]["uscc"], uscc.as_str());
     let permits: Vec<&str> = staff_view["permits"]
         .as_array()
@@ -102,7 +80,7 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     let path = url.trim_start_matches("http://127.0.0.1:8080").to_string();
     assert!(path.starts_with("/v/") && path.len() == 25, "{url}");
     // The applicant's status links the same page.
-    let (_, s) = applicant(app, "GET", &number, Some(&token), None).await;
+    let s = applicant.status().await;
     assert_eq!(s["licence"]["verify_url"], url.as_str());
     assert_eq!(s["licence"]["uscc"], uscc.as_str());
     let (status, headers, html) = app.get(&path, None).await;
@@ -146,32 +124,18 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         .expect("food")
         .clone();
     let state_path = format!("/api/staff/permits/{}/state", food["id"]);
-    let (status, _) = call(
-        app,
-        "POST",
-        &state_path,
-        Some(&psb),
-        Some(json!({"state": "revoked", "reason": "x"})),
-    )
-    .await;
+    let (status, _) = psb
+        .post(&state_path, json!({"state": "revoked", "reason": "x"}))
+        .await;
     assert_eq!(status, 404);
-    let (status, _) = call(
-        app,
-        "POST",
-        &state_path,
-        Some(&samr),
-        Some(json!({"state": "revoked"})),
-    )
-    .await;
+    let (status, _) = samr.post(&state_path, json!({"state": "revoked"})).await;
     assert_eq!(status, 422);
-    let (status, _) = call(
-        app,
-        "POST",
-        &state_path,
-        Some(&samr),
-        Some(json!({"state": "revoked", "reason": "以欺骗手段取得许可"})),
-    )
-    .await;
+    let (status, _) = samr
+        .post(
+            &state_path,
+            json!({"state": "revoked", "reason": "以欺骗手段取得许可"}),
+        )
+        .await;
     assert_eq!(status, 200);
     let (_, _, html) = app.get(&path, None).await;
     let html = html.as_str().expect("html");
@@ -183,27 +147,23 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     // A change event: the licence and every permit follow, in one transaction, with history.
     let changes = format!("/api/staff/enterprises/{uscc}/changes");
     let rename = json!({"field": "name", "value": "睢县老张私房菜馆", "reason": "股东决定更名"});
-    let (status, _) = call(app, "POST", &changes, Some(&psb), Some(rename.clone())).await;
+    let (status, _) = psb.post(&changes, rename.clone()).await;
     assert_eq!(status, 403, "only the registration authority");
-    let (status, body) = call(
-        app,
-        "POST",
-        &changes,
-        Some(&samr),
-        Some(json!({"field": "scope", "value": "x", "reason": "y"})),
-    )
-    .await;
+    let (status, body) = samr
+        .post(
+            &changes,
+            json!({"field": "scope", "value": "x", "reason": "y"}),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
-    let (status, body) = call(app, "POST", &changes, Some(&samr), Some(rename)).await;
+    let (status, body) = samr.post(&changes, rename).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = call(
-        app,
-        "POST",
-        &changes,
-        Some(&samr),
-        Some(json!({"field": "legal_rep", "value": "王小明", "reason": "法定代表人变更"})),
-    )
-    .await;
+    let (status, _) = samr
+        .post(
+            &changes,
+            json!({"field": "legal_rep", "value": "王小明", "reason": "法定代表人变更"}),
+        )
+        .await;
     assert_eq!(status, 200);
     let enterprise = backend::db::enterprises::by_uscc(&app.db, &uscc)
         .await

@@ -1,6 +1,7 @@
 //! The API end to end, on SQLite and on PostgreSQL: filing, status, and every kind of bad input;
 //! and the `lianban` binary on a broken catalogue (`cli`).
 
+mod access;
 mod cli;
 mod helpers;
 mod holder;

@@ -5,11 +5,10 @@
 //! audited), and a material owed (容缺) arriving later — on SQLite and on PostgreSQL.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::Request;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, restaurant};
-use crate::staff::{accept, account, call, item, login, review};
+use crate::helpers::{TestApp, item, pdf, restaurant};
 
 crate::on_both_databases!(
     a_draft_keeps_its_files_and_a_dropped_part_resumes,
@@ -20,56 +19,6 @@ crate::on_both_databases!(
 );
 
 const PART: usize = shared::files::PART_BYTES as usize;
-
-/// A small but whole PDF of `len` bytes (`seed` makes different contents).
-pub(crate) fn pdf(len: usize, seed: u8) -> Vec<u8> {
-    let mut b = b"%PDF-1.7\n".to_vec();
-    while b.len() < len - 6 {
-        b.push(b'a' + (b.len() as u8 ^ seed) % 26);
-    }
-    b.extend_from_slice(b"%%EOF\n");
-    b
-}
-
-async fn json_call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("authorization", format!("Bearer {token}"));
-    let req = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/json");
-            req.body(Body::from(b.to_string()))
-        }
-        None => req.body(Body::empty()),
-    };
-    let (status, _, value) = app.send(req.expect("request")).await;
-    (status, value)
-}
-
-/// Sends `bytes` as one part at `offset`.
-async fn send_part(
-    app: &TestApp,
-    file_path: &str,
-    token: &str,
-    offset: usize,
-    body: Body,
-) -> (StatusCode, Value) {
-    let req = Request::patch(file_path)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/offset+octet-stream")
-        .header("upload-offset", offset.to_string())
-        .body(body)
-        .expect("request");
-    let (status, _, value) = app.send(req).await;
-    (status, value)
-}
 
 /// A part whose connection drops half-way: the body fails after some bytes.
 fn dropped(bytes: &[u8]) -> Body {
@@ -84,63 +33,17 @@ fn dropped(bytes: &[u8]) -> Body {
     Body::from_stream(stream)
 }
 
-/// Announces and sends a whole file; returns the upload's final state.
-pub(crate) async fn upload(
-    app: &TestApp,
-    base: &str,
-    token: &str,
-    material: &str,
-    name: &str,
-    bytes: &[u8],
-) -> (StatusCode, Value) {
-    let (status, announced) = json_call(
-        app,
-        "POST",
-        &format!("{base}/files"),
-        token,
-        Some(json!({"material": material, "name": name, "size": bytes.len()})),
-    )
-    .await;
-    if status != StatusCode::CREATED {
-        return (status, announced);
-    }
-    let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
-    let mut last = (status, announced);
-    for (i, chunk) in bytes.chunks(PART).enumerate() {
-        last = send_part(app, &path, token, i * PART, Body::from(chunk.to_vec())).await;
-        if last.0 != StatusCode::OK {
-            break;
-        }
-    }
-    last
-}
-
-pub(crate) async fn new_draft(app: &TestApp, bundle: &str) -> (String, String) {
-    let (status, _, created) = app
-        .post_raw(
-            "/api/drafts",
-            "application/json",
-            json!({"bundle": bundle}).to_string().into_bytes(),
-            &[],
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    (
-        created["id"].as_str().expect("id").to_string(),
-        created["token"].as_str().expect("token").to_string(),
-    )
-}
-
 async fn a_draft_keeps_its_files_and_a_dropped_part_resumes(app: &TestApp) {
-    let (id, token) = new_draft(app, "restaurant").await;
+    let (id, token) = app.draft("restaurant").await;
     let base = format!("/api/drafts/{id}");
-    let (status, _) = json_call(app, "GET", &base, "wrong", None).await;
+    let (status, _) = app.with_token("GET", &base, "wrong", None).await;
     assert_eq!(status, 404, "the draft needs its token");
 
     // The answers are kept as they are (a draft is not checked), unknown keys dropped.
     let answers = json!({"business.name": "睢县老张家常菜馆", "not.a.field": 1});
-    let (status, saved) =
-        json_call(app, "PUT", &base, &token, Some(json!({"answers": answers}))).await;
+    let (status, saved) = app
+        .with_token("PUT", &base, &token, Some(json!({"answers": answers})))
+        .await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(
         saved["answers"],
@@ -150,44 +53,50 @@ async fn a_draft_keeps_its_files_and_a_dropped_part_resumes(app: &TestApp) {
     // A three-part file; the second part's connection drops; the upload goes on from where it
     // stands, not from the start.
     let file = pdf(2 * PART + 1000, 1);
-    let (status, announced) = json_call(
-        app,
-        "POST",
-        &format!("{base}/files"),
-        &token,
-        Some(json!({"material": "id_card", "name": "身份证.pdf", "size": file.len()})),
-    )
-    .await;
+    let (status, announced) = app
+        .with_token(
+            "POST",
+            &format!("{base}/files"),
+            &token,
+            Some(json!({"material": "id_card", "name": "身份证.pdf", "size": file.len()})),
+        )
+        .await;
     assert_eq!(status, 201, "{announced}");
     let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
-    let (status, state) = send_part(app, &path, &token, 0, Body::from(file[..PART].to_vec())).await;
+    let (status, state) = app
+        .send_part(&path, &token, 0, Body::from(file[..PART].to_vec()))
+        .await;
     assert_eq!(
         (status.as_u16(), state["received"].as_u64()),
         (200, Some(PART as u64))
     );
-    let (status, _) = send_part(app, &path, &token, PART, dropped(&file[PART..2 * PART])).await;
+    let (status, _) = app
+        .send_part(&path, &token, PART, dropped(&file[PART..2 * PART]))
+        .await;
     assert_eq!(status, 400, "a part cut off is not kept");
-    let (_, state) = json_call(app, "GET", &path, &token, None).await;
+    let (_, state) = app.with_token("GET", &path, &token, None).await;
     assert_eq!(state["received"], PART, "resume where it stands");
     // A part sent again for an offset already received changes nothing.
-    let (status, state) = send_part(app, &path, &token, 0, Body::from(file[..PART].to_vec())).await;
+    let (status, state) = app
+        .send_part(&path, &token, 0, Body::from(file[..PART].to_vec()))
+        .await;
     assert_eq!(
         (status.as_u16(), state["received"].as_u64()),
         (409, Some(PART as u64))
     );
     for offset in [PART, 2 * PART] {
         let end = (offset + PART).min(file.len());
-        let (status, state) = send_part(
-            app,
-            &path,
-            &token,
-            offset,
-            Body::from(file[offset..end].to_vec()),
-        )
-        .await;
+        let (status, state) = app
+            .send_part(
+                &path,
+                &token,
+                offset,
+                Body::from(file[offset..end].to_vec()),
+            )
+            .await;
         assert_eq!(status, 200, "{state}");
     }
-    let (_, state) = json_call(app, "GET", &path, &token, None).await;
+    let (_, state) = app.with_token("GET", &path, &token, None).await;
     assert_eq!(state["complete"], true);
     assert_eq!(state["content_type"], "application/pdf");
     assert_eq!(
@@ -196,8 +105,9 @@ async fn a_draft_keeps_its_files_and_a_dropped_part_resumes(app: &TestApp) {
     );
 
     // The same content again (another material) is stored once.
-    let (status, second) =
-        upload(app, &base, &token, "premises_proof", "租赁合同.pdf", &file).await;
+    let (status, second) = app
+        .upload(&base, &token, "premises_proof", "租赁合同.pdf", &file)
+        .await;
     assert_eq!(status, 200, "{second}");
     let (uploads, parts, blobs) = backend::db::materials::counts(&app.db)
         .await
@@ -205,7 +115,7 @@ async fn a_draft_keeps_its_files_and_a_dropped_part_resumes(app: &TestApp) {
     assert_eq!((uploads, parts, blobs), (2, 0, 1));
 
     // Reopened (another device, after a reload): answers and files are there.
-    let (_, draft) = json_call(app, "GET", &base, &token, None).await;
+    let (_, draft) = app.with_token("GET", &base, &token, None).await;
     assert_eq!(draft["files"].as_array().map(Vec::len), Some(2));
 
     // Submitted with the draft: the files go with the application; the draft is closed.
@@ -213,16 +123,18 @@ async fn a_draft_keeps_its_files_and_a_dropped_part_resumes(app: &TestApp) {
     body["draft"] = json!({"id": id, "token": token});
     let (status, _, created) = app.submit(&body, &[]).await;
     assert_eq!(status, 201, "{created}");
-    let (_, draft) = json_call(app, "GET", &base, &token, None).await;
+    let (_, draft) = app.with_token("GET", &base, &token, None).await;
     assert_eq!(draft["submitted_as"], created["number"]);
-    let (status, _) = json_call(app, "PUT", &base, &token, Some(json!({"answers": {}}))).await;
+    let (status, _) = app
+        .with_token("PUT", &base, &token, Some(json!({"answers": {}})))
+        .await;
     assert_eq!(status, 409);
     let (status, _, again) = app.submit(&body, &[]).await;
     assert_eq!(status, 409, "{again}");
 }
 
 async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
-    let (id, token) = new_draft(app, "restaurant").await;
+    let (id, token) = app.draft("restaurant").await;
     let base = format!("/api/drafts/{id}");
     let field_of = |v: &Value| -> Vec<String> {
         v["field_errors"]
@@ -234,7 +146,7 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
     // A program named like a PDF.
     let mut exe = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
     exe.extend(std::iter::repeat_n(0u8, 5000));
-    let (status, err) = upload(app, &base, &token, "id_card", "scan.pdf", &exe).await;
+    let (status, err) = app.upload(&base, &token, "id_card", "scan.pdf", &exe).await;
     assert_eq!(
         (status.as_u16(), field_of(&err)),
         (422, vec!["file".to_string()]),
@@ -243,7 +155,7 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
     // A PDF cut off before its end.
     let mut cut = pdf(3000, 2);
     cut.truncate(2000);
-    let (status, err) = upload(app, &base, &token, "id_card", "cut.pdf", &cut).await;
+    let (status, err) = app.upload(&base, &token, "id_card", "cut.pdf", &cut).await;
     assert_eq!(
         (status.as_u16(), field_of(&err)),
         (422, vec!["file".to_string()]),
@@ -256,14 +168,14 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
         ("pharmacist_certificate", 1000, "material"),
         ("business_licence", 1000, "material"),
     ] {
-        let (status, err) = json_call(
-            app,
-            "POST",
-            &format!("{base}/files"),
-            &token,
-            Some(json!({"material": material, "name": "a.pdf", "size": size})),
-        )
-        .await;
+        let (status, err) = app
+            .with_token(
+                "POST",
+                &format!("{base}/files"),
+                &token,
+                Some(json!({"material": material, "name": "a.pdf", "size": size})),
+            )
+            .await;
         assert_eq!(
             (status.as_u16(), field_of(&err)),
             (422, vec![field.to_string()]),
@@ -271,16 +183,18 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
         );
     }
     // A part larger than its file says.
-    let (_, announced) = json_call(
-        app,
-        "POST",
-        &format!("{base}/files"),
-        &token,
-        Some(json!({"material": "id_card", "name": "a.pdf", "size": 100})),
-    )
-    .await;
+    let (_, announced) = app
+        .with_token(
+            "POST",
+            &format!("{base}/files"),
+            &token,
+            Some(json!({"material": "id_card", "name": "a.pdf", "size": 100})),
+        )
+        .await;
     let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
-    let (status, _) = send_part(app, &path, &token, 0, Body::from(pdf(200, 3))).await;
+    let (status, _) = app
+        .send_part(&path, &token, 0, Body::from(pdf(200, 3)))
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         backend::db::materials::counts(&app.db)
@@ -291,23 +205,27 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
     );
 
     // A path for a name: only its last part is kept, as a name; the store has only hashes.
-    let (status, done) = upload(
-        app,
-        &base,
-        &token,
-        "id_card",
-        "../../etc/passwd.pdf",
-        &pdf(500, 4),
-    )
-    .await;
+    let (status, done) = app
+        .upload(
+            &base,
+            &token,
+            "id_card",
+            "../../etc/passwd.pdf",
+            &pdf(500, 4),
+        )
+        .await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["name"], "passwd.pdf");
     // Too many files for one material (five allowed).
     for n in 1..5 {
-        let (status, _) = upload(app, &base, &token, "id_card", "p.pdf", &pdf(500, 4 + n)).await;
+        let (status, _) = app
+            .upload(&base, &token, "id_card", "p.pdf", &pdf(500, 4 + n))
+            .await;
         assert_eq!(status, 200);
     }
-    let (status, err) = upload(app, &base, &token, "id_card", "six.pdf", &pdf(500, 20)).await;
+    let (status, err) = app
+        .upload(&base, &token, "id_card", "six.pdf", &pdf(500, 20))
+        .await;
     assert_eq!(
         (status.as_u16(), field_of(&err)),
         (422, vec!["material".to_string()])
@@ -320,34 +238,34 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
         "food_safety_rules",
         "articles",
     ] {
-        let (status, _) = json_call(
-            app,
+        let (status, _) = app
+            .with_token(
+                "POST",
+                &format!("{base}/files"),
+                &token,
+                Some(json!({"material": material, "name": "big.pdf", "size": big})),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    let (status, err) = app
+        .with_token(
             "POST",
             &format!("{base}/files"),
             &token,
-            Some(json!({"material": material, "name": "big.pdf", "size": big})),
+            Some(json!({"material": "premises_proof", "name": "more.pdf", "size": big})),
         )
         .await;
-        assert_eq!(status, 201);
-    }
-    let (status, err) = json_call(
-        app,
-        "POST",
-        &format!("{base}/files"),
-        &token,
-        Some(json!({"material": "premises_proof", "name": "more.pdf", "size": big})),
-    )
-    .await;
     assert_eq!(
         (status.as_u16(), field_of(&err)),
         (422, vec!["size".to_string()])
     );
     // A cancelled upload goes with what arrived of it.
-    let (_, draft) = json_call(app, "GET", &base, &token, None).await;
+    let (_, draft) = app.with_token("GET", &base, &token, None).await;
     for f in draft["files"].as_array().expect("files") {
         if f["complete"] == false {
             let path = format!("{base}/files/{}", f["id"].as_str().expect("id"));
-            let (status, _) = json_call(app, "DELETE", &path, &token, None).await;
+            let (status, _) = app.with_token("DELETE", &path, &token, None).await;
             assert_eq!(status, 204);
         }
     }
@@ -358,27 +276,20 @@ async fn every_rejected_upload_leaves_nothing_behind(app: &TestApp) {
 }
 
 async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
-    account(app, "clerk", "clerk", None).await;
-    account(app, "samr", "reviewer", Some("samr")).await;
-    account(app, "psb", "reviewer", Some("psb")).await;
     let (clerk, samr, psb) = (
-        login(app, "clerk").await,
-        login(app, "samr").await,
-        login(app, "psb").await,
+        app.clerk().await,
+        app.reviewer("samr").await,
+        app.reviewer("psb").await,
     );
-    let (id, token) = new_draft(app, "restaurant").await;
+    let (id, token) = app.draft("restaurant").await;
     let base = format!("/api/drafts/{id}");
     let id_card = pdf(800, 7);
-    let (_, card) = upload(app, &base, &token, "id_card", "身份证.pdf", &id_card).await;
-    let (_, plan) = upload(
-        app,
-        &base,
-        &token,
-        "layout_plan",
-        "平面图.pdf",
-        &pdf(900, 8),
-    )
-    .await;
+    let (_, card) = app
+        .upload(&base, &token, "id_card", "身份证.pdf", &id_card)
+        .await;
+    let (_, plan) = app
+        .upload(&base, &token, "layout_plan", "平面图.pdf", &pdf(900, 8))
+        .await;
     let mut body = restaurant();
     body["draft"] = json!({"id": id, "token": token});
     let (_, _, created) = app.submit(&body, &[]).await;
@@ -387,30 +298,18 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
 
     // The seal filing (public security) needs the ID card, not the layout plan.
     let file = |f: &Value| format!("/api/staff/files/{}", f["id"].as_str().expect("id"));
-    let (status, _) = call(app, "GET", &file(&plan), Some(&psb), None).await;
+    let (status, _) = psb.get(&file(&plan)).await;
     assert_eq!(status, 404, "not the department's material");
-    let (status, _) = call(
-        app,
-        "GET",
-        &format!("{}?disposition=inline", file(&card)),
-        Some(&psb),
-        None,
-    )
-    .await;
+    let (status, _) = psb
+        .get(&format!("{}?disposition=inline", file(&card)))
+        .await;
     assert_eq!(status, 200);
-    let (status, _) = call(app, "GET", &file(&plan), Some(&samr), None).await;
+    let (status, _) = samr.get(&file(&plan)).await;
     assert_eq!(status, 200);
-    let (status, _) = call(
-        app,
-        "GET",
-        "/api/staff/files/nonexistent",
-        Some(&clerk),
-        None,
-    )
-    .await;
+    let (status, _) = clerk.get("/api/staff/files/nonexistent").await;
     assert_eq!(status, 404);
     let req = Request::get(file(&card))
-        .header("cookie", &clerk)
+        .header("cookie", &clerk.cookie)
         .body(Body::empty())
         .expect("request");
     let res = tower::ServiceExt::oneshot(app.router.clone(), req)
@@ -430,14 +329,9 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
     assert_eq!(bytes.as_ref(), id_card.as_slice());
 
     // Each read is in the audit log, with who read which file.
-    let (_, history) = call(
-        app,
-        "GET",
-        &format!("/api/staff/applications/{number}/history"),
-        Some(&clerk),
-        None,
-    )
-    .await;
+    let (_, history) = clerk
+        .get(&format!("/api/staff/applications/{number}/history"))
+        .await;
     let reads: Vec<(&str, &str)> = history
         .as_array()
         .expect("history")
@@ -465,21 +359,15 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
 
     // Accepted with the food-safety rules owed (容缺); they arrive from the status page.
     let path = format!("/api/staff/applications/{number}");
-    let (_, full) = call(app, "GET", &path, Some(&clerk), None).await;
+    let (_, full) = clerk.get(&path).await;
     let bring_by = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
-    let (status, accepted) = call(
-        app,
-        "POST",
-        &format!("{path}/intake"),
-        Some(&clerk),
-        Some(json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": shared::date::format_iso_date(bring_by)})),
-    )
+    let (status, accepted) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": shared::date::format_iso_date(bring_by)}))
     .await;
     assert_eq!(status, 200, "{accepted}");
     // The food permit needs the owed rules: it waits for them; the seal filing does not.
     let food = item(&accepted, "food_business_permit").clone();
     let approve = json!({"action": "approve", "certificate": "JY-1"});
-    let (status, body) = review(app, &samr, &food, approve).await;
+    let (status, body) = samr.review(&food, approve).await;
     assert_eq!(status, 409, "{body}");
     assert!(
         body["message"]
@@ -488,17 +376,17 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
         "{body}"
     );
     let later = format!("/api/applications/{number}");
-    let (status, _) = upload(
-        app,
-        &later,
-        &app_token,
-        "food_safety_rules",
-        "制度.pdf",
-        &pdf(700, 9),
-    )
-    .await;
+    let (status, _) = app
+        .upload(
+            &later,
+            &app_token,
+            "food_safety_rules",
+            "制度.pdf",
+            &pdf(700, 9),
+        )
+        .await;
     assert_eq!(status, 200);
-    let (_, status_view) = json_call(app, "GET", &later, &app_token, None).await;
+    let (_, status_view) = app.with_token("GET", &later, &app_token, None).await;
     assert!(
         status_view.get("missing_materials").is_none(),
         "{status_view}"
@@ -506,23 +394,13 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
 
     // Arrived: the reviewer may go on. Instead the layout plan is found insufficient: the
     // supplement request names it (only a material the item needs), and a new file goes up.
-    let (status, body) = review(
-        app,
-        &samr,
-        &food,
-        json!({"action": "request_supplement", "message": "平面图缺比例尺", "insufficient": ["articles"]}),
-    )
+    let (status, body) = samr.review(&food, json!({"action": "request_supplement", "message": "平面图缺比例尺", "insufficient": ["articles"]}))
     .await;
     assert_eq!(status, 422, "{body}");
-    let (status, body) = review(
-        app,
-        &samr,
-        &food,
-        json!({"action": "request_supplement", "message": "平面图缺比例尺", "insufficient": ["layout_plan"]}),
-    )
+    let (status, body) = samr.review(&food, json!({"action": "request_supplement", "message": "平面图缺比例尺", "insufficient": ["layout_plan"]}))
     .await;
     assert_eq!(status, 200, "{body}");
-    let (_, status_view) = json_call(app, "GET", &later, &app_token, None).await;
+    let (_, status_view) = app.with_token("GET", &later, &app_token, None).await;
     let asked = status_view["items"]
         .as_array()
         .expect("items")
@@ -530,49 +408,34 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
         .find(|i| i["item"] == "food_business_permit")
         .expect("food item");
     assert_eq!(asked["insufficient"][0]["id"], "layout_plan");
-    let (status, _) = upload(
-        app,
-        &later,
-        &app_token,
-        "layout_plan",
-        "平面图v2.pdf",
-        &pdf(900, 13),
-    )
-    .await;
+    let (status, _) = app
+        .upload(
+            &later,
+            &app_token,
+            "layout_plan",
+            "平面图v2.pdf",
+            &pdf(900, 13),
+        )
+        .await;
     assert_eq!(status, 200);
 }
 
 async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named(app: &TestApp) {
-    for (name, role, dept) in [
-        ("clerk", "clerk", None),
-        ("samr", "reviewer", Some("samr")),
-        ("psb", "reviewer", Some("psb")),
-        ("tax", "reviewer", Some("tax")),
-        ("hrss", "reviewer", Some("hrss")),
-    ] {
-        account(app, name, role, dept).await;
-    }
-    let (id, token) = new_draft(app, "restaurant").await;
+    let (id, token) = app.draft("restaurant").await;
     let base = format!("/api/drafts/{id}");
     let card = pdf(1500, 11);
-    upload(app, &base, &token, "id_card", "身份证.pdf", &card).await;
-    upload(
-        app,
-        &base,
-        &token,
-        "layout_plan",
-        "平面图.pdf",
-        &pdf(1200, 12),
-    )
-    .await;
+    app.upload(&base, &token, "id_card", "身份证.pdf", &card)
+        .await;
+    app.upload(&base, &token, "layout_plan", "平面图.pdf", &pdf(1200, 12))
+        .await;
     let mut body = restaurant();
     body["draft"] = json!({"id": id, "token": token});
     let (_, _, created) = app.submit(&body, &[]).await;
     let number = created["number"].as_str().expect("number").to_string();
-    let clerk = login(app, "clerk").await;
-    let accepted = accept(app, &clerk, &number).await;
+    let clerk = app.clerk().await;
+    let accepted = clerk.accept(&number).await;
     let archive_path = format!("/api/staff/applications/{number}/archive");
-    let (status, _) = call(app, "GET", &archive_path, Some(&clerk), None).await;
+    let (status, _) = clerk.get(&archive_path).await;
     assert_eq!(status, 409, "no archive before every item is decided");
     for (who, item_id) in [
         ("samr", "business_registration"),
@@ -581,9 +444,9 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
         ("tax", "first_invoice"),
         ("hrss", "social_insurance_registration"),
     ] {
-        let cookie = login(app, who).await;
+        let reviewer = app.reviewer(who).await;
         let decision = json!({"action": "approve", "certificate": "X-0001"});
-        let (status, body) = review(app, &cookie, item(&accepted, item_id), decision).await;
+        let (status, body) = reviewer.review(item(&accepted, item_id), decision).await;
         assert_eq!(status, 200, "{item_id}: {body}");
     }
     // Built by itself with the last decision.
@@ -599,7 +462,7 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
     );
 
     let req = Request::get(&archive_path)
-        .header("cookie", &clerk)
+        .header("cookie", &clerk.cookie)
         .body(Body::empty())
         .expect("request");
     let res = tower::ServiceExt::oneshot(app.router.clone(), req)
@@ -622,15 +485,15 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
 
     // Archived: the application takes no more materials.
     let app_token = created["token"].as_str().expect("token");
-    let (status, _) = upload(
-        app,
-        &format!("/api/applications/{number}"),
-        app_token,
-        "id_card",
-        "late.pdf",
-        &pdf(600, 14),
-    )
-    .await;
+    let (status, _) = app
+        .upload(
+            &format!("/api/applications/{number}"),
+            app_token,
+            "id_card",
+            "late.pdf",
+            &pdf(600, 14),
+        )
+        .await;
     assert_eq!(status, 409);
 
     // `lianban archive verify`: the package as downloaded passes; one changed byte in one
@@ -670,47 +533,31 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
 }
 
 async fn the_window_records_an_owed_material_brought_on_paper(app: &TestApp) {
-    account(app, "clerk", "clerk", None).await;
-    account(app, "samr", "reviewer", Some("samr")).await;
-    let (clerk, samr) = (login(app, "clerk").await, login(app, "samr").await);
+    let (clerk, samr) = (app.clerk().await, app.reviewer("samr").await);
     let (_, _, created) = app.submit(&restaurant(), &[]).await;
     let number = created["number"].as_str().expect("number").to_string();
     let path = format!("/api/staff/applications/{number}");
-    let (_, full) = call(app, "GET", &path, Some(&clerk), None).await;
-    let (_, accepted) = call(
-        app,
-        "POST",
-        &format!("{path}/intake"),
-        Some(&clerk),
-        Some(json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"})),
-    )
+    let (_, full) = clerk.get(&path).await;
+    let (_, accepted) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"}))
     .await;
     let received = format!("{path}/received");
     let paper = |m: &str| Some(json!({ "material": m }));
-    let (status, _) = call(
-        app,
-        "POST",
-        &received,
-        Some(&samr),
-        paper("food_safety_rules"),
-    )
-    .await;
+    let (status, _) = samr
+        .call("POST", &received, paper("food_safety_rules"))
+        .await;
     assert_eq!(status, 403, "the window records it");
-    let (status, _) = call(app, "POST", &received, Some(&clerk), paper("layout_plan")).await;
+    let (status, _) = clerk.call("POST", &received, paper("layout_plan")).await;
     assert_eq!(status, 409, "not owed");
-    let (status, body) = call(
-        app,
-        "POST",
-        &received,
-        Some(&clerk),
-        paper("food_safety_rules"),
-    )
-    .await;
+    let (status, body) = clerk
+        .call("POST", &received, paper("food_safety_rules"))
+        .await;
     assert_eq!((status.as_u16(), &body["owed"]), (200, &json!([])));
     let approve = json!({"action": "approve", "certificate": "JY-2"});
-    let (status, body) = review(app, &samr, item(&accepted, "food_business_permit"), approve).await;
+    let (status, body) = samr
+        .review(item(&accepted, "food_business_permit"), approve)
+        .await;
     assert_eq!(status, 200, "{body}");
-    let (_, history) = call(app, "GET", &format!("{path}/history"), Some(&clerk), None).await;
+    let (_, history) = clerk.get(&format!("{path}/history")).await;
     let arrived = history
         .as_array()
         .expect("history")

@@ -1,5 +1,12 @@
 //! Test harness: the real router over a fresh SQLite file or a fresh PostgreSQL database,
-//! driven in-process with `oneshot`.
+//! driven in-process with `oneshot`; a typed client for each kind of user (`clients`) and the
+//! usual starting points (`fixtures`).
+
+mod clients;
+mod fixtures;
+
+pub use clients::{Applicant, PASSWORD, StaffClient, item};
+pub use fixtures::{pdf, restaurant, restaurant_with};
 
 use axum::Router;
 use axum::body::Body;
@@ -7,7 +14,7 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use backend::db::Db;
 use backend::{AppState, catalogue};
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tower::ServiceExt;
 
 /// Where the PostgreSQL tests connect to create their throw-away databases.
@@ -49,6 +56,17 @@ impl TestApp {
             db,
             cleanup,
         }
+    }
+
+    /// Every route of the router, as (method, path template).
+    pub fn route_table(&self) -> Vec<(String, &'static str)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
+        let catalogue = catalogue::load(&dir).expect("the shipped catalogue loads");
+        let state = AppState::new(self.db.clone(), catalogue).expect("state");
+        backend::http::routes(&state)
+            .iter()
+            .map(|r| (r.method.to_string(), r.path))
+            .collect()
     }
 
     /// The same database served with another submission limit per address and minute.
@@ -135,7 +153,6 @@ impl TestApp {
         self.send(req.body(Body::empty()).expect("request")).await
     }
 
-    /// POSTs raw bytes with a content type and optional headers.
     /// The raw bytes of a GET (images).
     pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
         let req = Request::get(path).body(Body::empty()).expect("request");
@@ -148,6 +165,7 @@ impl TestApp {
             .to_vec()
     }
 
+    /// POSTs raw bytes with a content type and optional headers.
     pub async fn post_raw(
         &self,
         path: &str,
@@ -177,7 +195,6 @@ impl TestApp {
         .await
     }
 
-    /// (applications, sub-applications) stored.
     /// The answers stored for application `number`.
     pub async fn stored_answers(&self, number: &str) -> Value {
         let text = backend::db::applications::answers(&self.db, number)
@@ -187,46 +204,12 @@ impl TestApp {
         serde_json::from_str(&text).expect("json")
     }
 
+    /// (applications, sub-applications) stored.
     pub async fn counts(&self) -> (i64, i64) {
         backend::db::applications::count(&self.db)
             .await
             .expect("count")
     }
-}
-
-/// A complete, valid restaurant application.
-pub fn restaurant() -> Value {
-    json!({
-        "bundle": "restaurant",
-        "answers": {
-            "business.name": "睢县老张家常菜馆",
-            "business.form": "individual",
-            "business.scope": ["catering", "prepackaged_food"],
-            "business.capital": 10,
-            "business.employees": 3,
-            "plans.investment": 20,
-            "legal_rep.name": "张三",
-            "legal_rep.id_number": "11010519491231002x",
-            "legal_rep.phone": "138 0013 8000",
-            "premises.address": "睢县城关镇北湖路 88 号",
-            "premises.area": 120,
-            "premises.tenure": "leased",
-            "premises.landlord_uscc": "91350200776049653A",
-            "food.categories": ["hot_food"],
-            "food.safety_manager": "李四",
-            "food.manager_phone": "13900139000",
-            "seal.kinds": ["official", "finance"],
-            "tax.invoice_kind": "e_ordinary",
-            "declaration.truthful": true
-        }
-    })
-}
-
-/// The restaurant application with one answer replaced.
-pub fn restaurant_with(key: &str, value: Value) -> Value {
-    let mut body = restaurant();
-    body["answers"][key] = value;
-    body
 }
 
 /// Runs a scenario once against SQLite and once against PostgreSQL.

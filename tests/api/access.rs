@@ -1,0 +1,612 @@
+//! The authorisation matrix: every route of the router × every kind of caller — anonymous, the
+//! record's own token (an application's status token, a draft's token), the window's clerk, a
+//! reviewer of the record's department, a reviewer of another department, the administrator.
+//! A route the router has and the matrix lacks fails the test. Write attempts carry a stale
+//! version or a refused input, so whoever may is told 412/409/422 and nothing changes. Then
+//! the two leaks that once were: the archive and the history of another department — on
+//! SQLite and on PostgreSQL.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Applicant, StaffClient, TestApp, item, pdf, restaurant};
+
+crate::on_both_databases!(
+    every_route_answers_each_kind_of_caller_as_the_policy_says,
+    a_reviewer_sees_only_their_departments_history_and_never_the_archive,
+);
+
+/// The callers, in the matrix's column order.
+const CALLERS: [&str; 6] = ["anonymous", "owner", "clerk", "samr", "psb", "admin"];
+
+/// A restaurant application, accepted, with a licence issued (the registration approved by the
+/// market regulator), a joint inspection of the food permit scheduled, a pending holder request,
+/// a layout plan uploaded, a material announced, and a draft with a file on its way.
+struct World<'a> {
+    applicant: Applicant<'a>,
+    food: Value,
+    inspection: i64,
+    registration_permit: i64,
+    uscc: String,
+    verify_token: String,
+    request: i64,
+    plan_file: String,
+    app_upload: String,
+    draft: (String, String),
+    draft_upload: String,
+}
+
+async fn world<'a>(app: &'a TestApp, samr: &StaffClient<'a>) -> World<'a> {
+    let (id, token) = app.draft("restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let (_, plan) = app
+        .upload(&base, &token, "layout_plan", "平面图.pdf", &pdf(900, 3))
+        .await;
+    let mut body = restaurant();
+    body["draft"] = json!({"id": id, "token": token});
+    let applicant = app.file(&body).await;
+    let accepted = app.clerk().await.accept(&applicant.number).await;
+    let registered = json!({"action": "approve"});
+    let (status, reg) = samr
+        .review(item(&accepted, "business_registration"), registered)
+        .await;
+    assert_eq!(status, 200, "{reg}");
+    let uscc = reg["decision"]["certificate"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let food = item(&accepted, "food_business_permit").clone();
+    let visit = json!({"action": "schedule_inspection", "inspection_on": "2099-01-05"});
+    let (status, food) = samr.review(&food, visit).await;
+    assert_eq!(status, 200, "{food}");
+    let inspection = food["inspection"].as_i64().expect("inspection");
+    let rename =
+        json!({"kind": "change", "field": "name", "value": "睢县老张私房菜馆", "reason": "更名"});
+    let (status, request) = applicant.request(rename).await;
+    assert_eq!(status, 201, "{request}");
+    let view = samr.application(&applicant.number).await;
+    let registration_permit = view["permits"][0]["id"].as_i64().expect("permit");
+    let verify_url = view["licence"]["verify_url"].as_str().expect("url");
+    let verify_token = verify_url.rsplit('/').next().expect("token").to_string();
+    let announce = json!({"material": "food_safety_rules", "name": "制度.pdf", "size": 600});
+    let (status, app_upload) = applicant
+        .call("POST", "/files", Some(announce.clone()))
+        .await;
+    assert_eq!(status, 201, "{app_upload}");
+    let (draft_id, draft_token) = app.draft("restaurant").await;
+    let draft_files = format!("/api/drafts/{draft_id}/files");
+    let (status, draft_upload) = app
+        .with_token("POST", &draft_files, &draft_token, Some(announce))
+        .await;
+    assert_eq!(status, 201, "{draft_upload}");
+    World {
+        applicant,
+        food,
+        inspection,
+        registration_permit,
+        uscc,
+        verify_token,
+        request: request["id"].as_i64().expect("id"),
+        plan_file: plan["id"].as_str().expect("id").to_string(),
+        app_upload: app_upload["id"].as_str().expect("id").to_string(),
+        draft: (draft_id, draft_token),
+        draft_upload: draft_upload["id"].as_str().expect("id").to_string(),
+    }
+}
+
+/// One row: method, the route's template, the concrete path, the body, and the status each
+/// caller gets (in `CALLERS` order). `owner`: whose token the owner column carries.
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    owner: Owner,
+    expect: [u16; 6],
+}
+
+#[derive(Clone, Copy)]
+enum Owner {
+    Application,
+    Draft,
+}
+
+fn row(
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 6],
+) -> Row {
+    Row {
+        method,
+        template,
+        path,
+        body,
+        owner: Owner::Application,
+        expect,
+    }
+}
+
+fn draft_row(
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 6],
+) -> Row {
+    Row {
+        owner: Owner::Draft,
+        ..row(method, template, path, body, expect)
+    }
+}
+
+fn rows(w: &World) -> Vec<Row> {
+    use shared::api::paths as p;
+    let n = &w.applicant.number;
+    let staff_app = format!("/api/staff/applications/{n}");
+    let (draft, draft_file) = (
+        format!("/api/drafts/{}", w.draft.0),
+        format!("/api/drafts/{}/files/{}", w.draft.0, w.draft_upload),
+    );
+    let app_file = format!("/api/applications/{n}/files/{}", w.app_upload);
+    let v = format!("/v/{}", w.verify_token);
+    let everyone = |s: u16| [s; 6];
+    let owner_only = |s: u16| [401, s, 401, 401, 401, 401];
+    let draft_owner = |s: u16| [404, s, 404, 404, 404, 404];
+    let signed_in = |s: u16| [401, 401, s, s, s, s];
+    vec![
+        row("GET", p::HEALTH, p::HEALTH.into(), None, everyone(200)),
+        row("GET", p::OPENAPI, p::OPENAPI.into(), None, everyone(200)),
+        row("GET", p::BUNDLES, p::BUNDLES.into(), None, everyone(200)),
+        row(
+            "GET",
+            p::BUNDLE,
+            "/api/bundles/restaurant".into(),
+            None,
+            everyone(200),
+        ),
+        row(
+            "GET",
+            p::BUNDLE_GUIDE,
+            "/api/bundles/restaurant/guide".into(),
+            None,
+            everyone(200),
+        ),
+        // Anyone may file; an unknown bundle is refused for all alike.
+        row(
+            "POST",
+            p::APPLICATIONS,
+            p::APPLICATIONS.into(),
+            Some(json!({"bundle": "none", "answers": {}})),
+            everyone(422),
+        ),
+        row(
+            "GET",
+            p::APPLICATION,
+            format!("/api/applications/{n}"),
+            None,
+            owner_only(200),
+        ),
+        row(
+            "POST",
+            p::APPLICATION_REPLY,
+            format!("/api/applications/{n}/reply"),
+            Some(json!({"message": "x"})),
+            owner_only(409),
+        ),
+        row(
+            "POST",
+            p::APPLICATION_REQUESTS,
+            format!("/api/applications/{n}/requests"),
+            Some(json!({"kind": "change", "field": "scope", "value": "x", "reason": "y"})),
+            owner_only(422),
+        ),
+        row(
+            "POST",
+            p::APPLICATION_FILES,
+            format!("/api/applications/{n}/files"),
+            Some(json!({"material": "none", "name": "x.pdf", "size": 1})),
+            owner_only(422),
+        ),
+        row(
+            "GET",
+            p::APPLICATION_FILE,
+            app_file.clone(),
+            None,
+            owner_only(200),
+        ),
+        // No Upload-Offset: the owner is told so; nothing is appended.
+        row(
+            "PATCH",
+            p::APPLICATION_FILE,
+            app_file,
+            None,
+            owner_only(400),
+        ),
+        row(
+            "DELETE",
+            p::APPLICATION_FILE,
+            format!("/api/applications/{n}/files/none"),
+            None,
+            owner_only(404),
+        ),
+        row(
+            "POST",
+            p::DRAFTS,
+            p::DRAFTS.into(),
+            Some(json!({"bundle": "none"})),
+            everyone(422),
+        ),
+        draft_row("GET", p::DRAFT, draft.clone(), None, draft_owner(200)),
+        draft_row(
+            "PUT",
+            p::DRAFT,
+            draft.clone(),
+            Some(json!({"answers": {}})),
+            draft_owner(200),
+        ),
+        draft_row(
+            "POST",
+            p::DRAFT_FILES,
+            format!("{draft}/files"),
+            Some(json!({"material": "none", "name": "x.pdf", "size": 1})),
+            draft_owner(422),
+        ),
+        draft_row(
+            "GET",
+            p::DRAFT_FILE,
+            draft_file.clone(),
+            None,
+            draft_owner(200),
+        ),
+        draft_row("PATCH", p::DRAFT_FILE, draft_file, None, draft_owner(400)),
+        draft_row(
+            "DELETE",
+            p::DRAFT_FILE,
+            format!("{draft}/files/none"),
+            None,
+            draft_owner(404),
+        ),
+        row(
+            "POST",
+            p::STAFF_LOGIN,
+            p::STAFF_LOGIN.into(),
+            Some(json!({"username": "nobody", "password": "x"})),
+            everyone(401),
+        ),
+        row("GET", p::STAFF_ME, p::STAFF_ME.into(), None, signed_in(200)),
+        row(
+            "POST",
+            p::STAFF_REVOKE_SESSIONS,
+            "/api/staff/accounts/nobody/revoke-sessions".into(),
+            None,
+            [401, 401, 403, 403, 403, 404],
+        ),
+        row(
+            "GET",
+            p::STAFF_INTAKE_QUEUE,
+            p::STAFF_INTAKE_QUEUE.into(),
+            None,
+            [401, 401, 200, 403, 403, 200],
+        ),
+        row(
+            "GET",
+            p::STAFF_APPLICATION,
+            staff_app.clone(),
+            None,
+            signed_in(200),
+        ),
+        row(
+            "POST",
+            p::STAFF_INTAKE,
+            format!("{staff_app}/intake"),
+            Some(json!({"decision": "accept", "version": -1})),
+            [401, 401, 412, 403, 403, 403],
+        ),
+        row(
+            "GET",
+            p::STAFF_QUEUE,
+            p::STAFF_QUEUE.into(),
+            None,
+            [401, 401, 403, 200, 200, 403],
+        ),
+        row(
+            "GET",
+            p::STAFF_HISTORY,
+            format!("{staff_app}/history"),
+            None,
+            signed_in(200),
+        ),
+        // Not every item is decided: the window is told so; a reviewer has no archive at all.
+        row(
+            "GET",
+            p::STAFF_ARCHIVE,
+            format!("{staff_app}/archive"),
+            None,
+            [401, 401, 409, 404, 404, 409],
+        ),
+        row(
+            "POST",
+            p::STAFF_RECEIVED,
+            format!("{staff_app}/received"),
+            Some(json!({"material": "food_safety_rules"})),
+            [401, 401, 409, 403, 403, 409],
+        ),
+        row(
+            "POST",
+            p::STAFF_REVIEW,
+            format!("/api/staff/items/{}/review", w.food["id"]),
+            Some(json!({"action": "approve", "version": -1})),
+            [401, 401, 403, 412, 404, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_INSPECTIONS,
+            format!("{staff_app}/inspections"),
+            Some(json!({"on": "2099-01-05", "items": [{"id": w.food["id"], "version": -1}]})),
+            [401, 401, 403, 412, 412, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_INSPECTION_RECORD,
+            format!("/api/staff/inspections/{}/record", w.inspection),
+            Some(json!({"result": ""})),
+            [401, 401, 403, 422, 404, 403],
+        ),
+        // The layout plan is the food permit's (market regulation), not the seal filing's.
+        row(
+            "GET",
+            p::STAFF_FILE,
+            format!("/api/staff/files/{}", w.plan_file),
+            None,
+            [401, 401, 200, 200, 404, 200],
+        ),
+        row(
+            "GET",
+            p::STAFF_REQUESTS,
+            p::STAFF_REQUESTS.into(),
+            None,
+            [401, 401, 403, 200, 200, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_REQUEST,
+            format!("/api/staff/requests/{}", w.request),
+            Some(json!({"approve": false})),
+            [401, 401, 403, 422, 404, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_PERMIT_STATE,
+            format!("/api/staff/permits/{}/state", w.registration_permit),
+            Some(json!({"state": "expired"})),
+            [401, 401, 403, 422, 404, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_LICENCE_CHANGES,
+            format!("/api/staff/enterprises/{}/changes", w.uscc),
+            Some(json!({"field": "scope", "value": "x", "reason": "y"})),
+            [401, 401, 403, 422, 403, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_DISHONESTY_LIST,
+            p::STAFF_DISHONESTY_LIST.into(),
+            Some(json!("kind,value,name,source")),
+            [401, 401, 403, 403, 403, 415],
+        ),
+        row("GET", p::VERIFY, v.clone(), None, everyone(200)),
+        row(
+            "GET",
+            p::VERIFY_SIGNED,
+            format!("{v}/licence.json"),
+            None,
+            everyone(200),
+        ),
+        row(
+            "GET",
+            p::VERIFY_PRINT,
+            format!("{v}/print"),
+            None,
+            everyone(200),
+        ),
+        row(
+            "GET",
+            p::VERIFY_IMAGE,
+            format!("{v}/qr.svg"),
+            None,
+            everyone(200),
+        ),
+        row("GET", p::KEYS, p::KEYS.into(), None, everyone(200)),
+        // Last: it ends each session.
+        row(
+            "POST",
+            p::STAFF_LOGOUT,
+            p::STAFF_LOGOUT.into(),
+            None,
+            [401, 401, 204, 204, 204, 204],
+        ),
+    ]
+}
+
+async fn every_route_answers_each_kind_of_caller_as_the_policy_says(app: &TestApp) {
+    let (clerk, samr, psb, admin) = (
+        app.clerk().await,
+        app.reviewer("samr").await,
+        app.reviewer("psb").await,
+        app.admin().await,
+    );
+    let w = world(app, &samr).await;
+    let rows = rows(&w);
+
+    // Every route of the router has its row, and no row names a route it does not have.
+    let table: BTreeSet<(String, &str)> = app.route_table().into_iter().collect();
+    let covered: BTreeSet<(String, &str)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.template))
+        .collect();
+    assert_eq!(table, covered, "the matrix must cover every route, once");
+
+    let before = clerk.application(&w.applicant.number).await;
+    for r in &rows {
+        for (who, want) in CALLERS.iter().zip(r.expect) {
+            let (status, body) = match *who {
+                "anonymous" => app.anonymous(r.method, &r.path, r.body.clone()).await,
+                "owner" => {
+                    let token = match r.owner {
+                        Owner::Application => &w.applicant.token,
+                        Owner::Draft => &w.draft.1,
+                    };
+                    app.with_token(r.method, &r.path, token, r.body.clone())
+                        .await
+                }
+                "clerk" => clerk.call(r.method, &r.path, r.body.clone()).await,
+                "samr" => samr.call(r.method, &r.path, r.body.clone()).await,
+                "psb" => psb.call(r.method, &r.path, r.body.clone()).await,
+                _ => admin.call(r.method, &r.path, r.body.clone()).await,
+            };
+            assert_eq!(
+                status.as_u16(),
+                want,
+                "{who} {} {}: {body}",
+                r.method,
+                r.path
+            );
+        }
+    }
+
+    // A department with no item in the application does not see it at all.
+    let health = app.reviewer("health").await;
+    let staff_app = format!("/api/staff/applications/{}", w.applicant.number);
+    for path in [
+        staff_app.clone(),
+        format!("{staff_app}/history"),
+        format!("{staff_app}/archive"),
+        format!("/api/staff/files/{}", w.plan_file),
+    ] {
+        let (status, _) = health.get(&path).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    // Nothing above changed the application.
+    let after = app.clerk().await.application(&w.applicant.number).await;
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(after["items"], before["items"]);
+}
+
+async fn a_reviewer_sees_only_their_departments_history_and_never_the_archive(app: &TestApp) {
+    let (clerk, samr, psb) = (
+        app.clerk().await,
+        app.reviewer("samr").await,
+        app.reviewer("psb").await,
+    );
+    let root = app.admin().await;
+    let (status, _) = root
+        .import_list("kind,value,name,source\n", "text/csv")
+        .await;
+    assert_eq!(status, 200);
+    let mut body = restaurant();
+    body["answers"]["commitment.chosen@food_business_permit"] = json!(true);
+    body["answers"]["commitment.signatory@food_business_permit"] = json!("张三");
+    body["answers"]["commitment.signed_on@food_business_permit"] = json!("2026-11-28");
+    let (id, token) = app.draft("restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    app.upload(&base, &token, "layout_plan", "平面图.pdf", &pdf(900, 5))
+        .await;
+    body["draft"] = json!({"id": id, "token": token});
+    let applicant = app.file(&body).await;
+    let number = applicant.number.clone();
+    let accepted = clerk.accept(&number).await;
+
+    // Every department decides its items; the market regulator reads the layout plan and
+    // approves the food permit by commitment (a credit check on record).
+    let view = samr.application(&number).await;
+    let plan = view["materials"]
+        .as_array()
+        .expect("materials")
+        .iter()
+        .find(|m| m["id"] == "layout_plan")
+        .expect("plan")["files"][0]["id"]
+        .as_str()
+        .expect("file")
+        .to_string();
+    let (status, _) = samr.get(&format!("/api/staff/files/{plan}")).await;
+    assert_eq!(status, 200);
+    let commitment = json!({"action": "approve_by_commitment", "certificate": "JY1", "follow_up_on": "2099-03-01"});
+    let (status, body) = samr
+        .review(item(&accepted, "food_business_permit"), commitment)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let approve = |certificate: &str| json!({"action": "approve", "certificate": certificate});
+    for (who, id) in [
+        (&samr, "business_registration"),
+        (&psb, "seal_filing"),
+        (&app.reviewer("tax").await, "first_invoice"),
+        (&app.reviewer("hrss").await, "social_insurance_registration"),
+    ] {
+        let (status, body) = who.review(item(&accepted, id), approve("X-1")).await;
+        assert_eq!(status, 200, "{id}: {body}");
+    }
+
+    // The police see their own decision and what concerns the whole application — not the
+    // market regulator's decisions, its credit check, nor its reads of the layout plan.
+    let history = format!("/api/staff/applications/{number}/history");
+    let (status, theirs) = psb.get(&history).await;
+    assert_eq!(status, 200);
+    let entries = theirs.as_array().expect("history");
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert!(actions.contains(&"intake.accepted"), "{actions:?}");
+    assert!(
+        actions.contains(&"review.approve"),
+        "their own approval: {actions:?}"
+    );
+    for hidden in [
+        "review.approve_by_commitment",
+        "credit.check",
+        "material.download",
+        "view",
+    ] {
+        assert!(
+            entries
+                .iter()
+                .all(|e| e["action"] != hidden || e["actor"] == "psb"),
+            "{hidden} of another department in {actions:?}"
+        );
+    }
+    let seal = item(&accepted, "seal_filing")["id"].clone();
+    for e in entries {
+        if let Some(id) = e["subject"].as_str().and_then(|s| s.strip_prefix("item ")) {
+            assert_eq!(id, seal.to_string(), "only their item: {e}");
+        }
+    }
+    // The window sees everything, in words.
+    let (_, all) = clerk.get(&history).await;
+    let all = all.as_array().expect("history");
+    assert!(all.len() > entries.len());
+    let commitment = all
+        .iter()
+        .find(|e| e["action"] == "review.approve_by_commitment")
+        .expect("the commitment approval");
+    assert_eq!(commitment["who"]["zh"], "睢县市场监督管理局 samr");
+    assert_eq!(commitment["what"]["zh"], "告知承诺审批");
+    assert_eq!(commitment["about"]["zh"], "食品经营许可");
+    assert!(all.iter().any(|e| e["action"] == "credit.check"));
+
+    // The archive (every answer, every material) is the window's and the administrator's.
+    let archive = format!("/api/staff/applications/{number}/archive");
+    for reviewer in [&samr, &psb] {
+        let (status, _) = reviewer.get(&archive).await;
+        assert_eq!(status, 404, "{}", reviewer.username);
+    }
+    for staff in [&clerk, &root] {
+        let (status, _) = staff.get(&archive).await;
+        assert_eq!(status, 200, "{}", staff.username);
+    }
+    assert_eq!(samr.application(&number).await["archived"], false);
+    assert_eq!(clerk.application(&number).await["archived"], true);
+}

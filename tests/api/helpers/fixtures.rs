@@ -1,0 +1,239 @@
+//! The usual starting points: staff accounts signed in, a valid restaurant application, an
+//! application accepted at the window, whole files and their uploads.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+
+use super::TestApp;
+use super::clients::{Applicant, PASSWORD, StaffClient, call};
+
+/// A complete, valid restaurant application.
+pub fn restaurant() -> Value {
+    json!({
+        "bundle": "restaurant",
+        "answers": {
+            "business.name": "睢县老张家常菜馆",
+            "business.form": "individual",
+            "business.scope": ["catering", "prepackaged_food"],
+            "business.capital": 10,
+            "business.employees": 3,
+            "plans.investment": 20,
+            "legal_rep.name": "张三",
+            "legal_rep.id_number": "11010519491231002x",
+            "legal_rep.phone": "138 0013 8000",
+            "premises.address": "睢县城关镇北湖路 88 号",
+            "premises.area": 120,
+            "premises.tenure": "leased",
+            "premises.landlord_uscc": "91350200776049653A",
+            "food.categories": ["hot_food"],
+            "food.safety_manager": "李四",
+            "food.manager_phone": "13900139000",
+            "seal.kinds": ["official", "finance"],
+            "tax.invoice_kind": "e_ordinary",
+            "declaration.truthful": true
+        }
+    })
+}
+
+/// The restaurant application with one answer replaced.
+pub fn restaurant_with(key: &str, value: Value) -> Value {
+    let mut body = restaurant();
+    body["answers"][key] = value;
+    body
+}
+
+/// A small but whole PDF of `len` bytes (`seed` makes different contents).
+pub fn pdf(len: usize, seed: u8) -> Vec<u8> {
+    let mut b = b"%PDF-1.7\n".to_vec();
+    while b.len() < len - 6 {
+        b.push(b'a' + (b.len() as u8 ^ seed) % 26);
+    }
+    b.extend_from_slice(b"%%EOF\n");
+    b
+}
+
+/// Announces and sends a whole file under `base` (`/api/drafts/{id}` or
+/// `/api/applications/{number}`), part by part; returns the upload's final state.
+pub(super) async fn upload(
+    app: &TestApp,
+    base: &str,
+    token: &str,
+    material: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
+    let part = shared::files::PART_BYTES as usize;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let announce = json!({"material": material, "name": name, "size": bytes.len()});
+    let (status, announced) =
+        call(app, "POST", &format!("{base}/files"), &auth, Some(announce)).await;
+    if status != StatusCode::CREATED {
+        return (status, announced);
+    }
+    let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
+    let mut last = (status, announced);
+    for (i, chunk) in bytes.chunks(part).enumerate() {
+        last = app
+            .send_part(&path, token, i * part, Body::from(chunk.to_vec()))
+            .await;
+        if last.0 != StatusCode::OK {
+            break;
+        }
+    }
+    last
+}
+
+impl TestApp {
+    /// Creates a staff account (as `lianban staff add` does) unless it exists.
+    pub async fn account(&self, username: &str, role: &str, department: Option<&str>) {
+        let known = backend::db::staff::by_username(&self.db, username)
+            .await
+            .expect("query");
+        if known.is_some() {
+            return;
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
+        let catalogue = backend::catalogue::load(&dir).expect("catalogue");
+        let new = backend::service::accounts::NewAccount {
+            username,
+            role,
+            department,
+            display_name: None,
+            password: PASSWORD,
+        };
+        backend::service::accounts::add_staff(&self.db, &catalogue, &new)
+            .await
+            .expect("account");
+    }
+
+    /// A login attempt: (status, the `Set-Cookie` header, body).
+    pub async fn login_with(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (StatusCode, Option<String>, Value) {
+        let body = json!({ "username": username, "password": password }).to_string();
+        let req = Request::post("/api/staff/login")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        let (status, headers, value) = self.send(req).await;
+        let cookie = headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (status, cookie, value)
+    }
+
+    /// A staff member (created if need be) signed in.
+    pub async fn staff(
+        &self,
+        username: &str,
+        role: &str,
+        department: Option<&str>,
+    ) -> StaffClient<'_> {
+        self.account(username, role, department).await;
+        let (status, cookie, body) = self.login_with(username, PASSWORD).await;
+        assert_eq!(status, 200, "{body}");
+        let cookie = cookie.expect("set-cookie");
+        let pair = cookie.split(';').next().expect("pair").to_string();
+        StaffClient::new(self, username, pair)
+    }
+
+    /// The one window's clerk, `clerk`.
+    pub async fn clerk(&self) -> StaffClient<'_> {
+        self.staff("clerk", "clerk", None).await
+    }
+
+    /// A reviewer of `department`, named after it.
+    pub async fn reviewer(&self, department: &str) -> StaffClient<'_> {
+        self.staff(department, "reviewer", Some(department)).await
+    }
+
+    /// The administrator, `root`.
+    pub async fn admin(&self) -> StaffClient<'_> {
+        self.staff("root", "admin", None).await
+    }
+
+    /// Files `body` (201 asserted); the applicant with its status link.
+    pub async fn file(&self, body: &Value) -> Applicant<'_> {
+        let (status, _, created) = self.submit(body, &[]).await;
+        assert_eq!(status, 201, "{created}");
+        Applicant::new(self, &created)
+    }
+
+    /// A restaurant application accepted at the window: the applicant, and the application as
+    /// the window sees it (five items at their departments, clocks running).
+    pub async fn accepted_restaurant(&self) -> (Applicant<'_>, Value) {
+        let applicant = self.file(&restaurant()).await;
+        let accepted = self.clerk().await.accept(&applicant.number).await;
+        (applicant, accepted)
+    }
+
+    /// A new draft of `bundle`: (id, token).
+    pub async fn draft(&self, bundle: &str) -> (String, String) {
+        let body = json!({"bundle": bundle}).to_string().into_bytes();
+        let (status, _, created) = self
+            .post_raw("/api/drafts", "application/json", body, &[])
+            .await;
+        assert_eq!(status, 201, "{created}");
+        (
+            created["id"].as_str().expect("id").to_string(),
+            created["token"].as_str().expect("token").to_string(),
+        )
+    }
+
+    /// A JSON call with `token` as the bearer.
+    pub async fn with_token(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let bearer = format!("Bearer {token}");
+        call(self, method, path, &[("authorization", &bearer)], body).await
+    }
+
+    /// A call with no credential at all.
+    pub async fn anonymous(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        call(self, method, path, &[], body).await
+    }
+
+    /// Sends one part of an upload at `offset`.
+    pub async fn send_part(
+        &self,
+        file_path: &str,
+        token: &str,
+        offset: usize,
+        body: Body,
+    ) -> (StatusCode, Value) {
+        let req = Request::patch(file_path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-offset", offset.to_string())
+            .body(body)
+            .expect("request");
+        let (status, _, value) = self.send(req).await;
+        (status, value)
+    }
+
+    /// Uploads a whole file to a draft (`/api/drafts/{id}`) or an application.
+    pub async fn upload(
+        &self,
+        base: &str,
+        token: &str,
+        material: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> (StatusCode, Value) {
+        upload(self, base, token, material, name, bytes).await
+    }
+}
