@@ -13,4 +13,5 @@ pub mod service;
 pub mod startup;
 pub mod storage;
 
-pub use startup::{AppState, app, serve};
+pub use http::AppState;
+pub use startup::{app, serve};

@@ -1,49 +1,14 @@
-//! The server's state, the whole router with its layers, and `serve`.
-
-use std::path::PathBuf;
+//! The whole router with its layers (the frontend's apps, the headers every answer carries,
+//! the request span), and `serve`.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, header};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::http;
-use crate::service::Ctx;
-
-/// What every handler can reach: the use cases' context and what only HTTP needs.
-#[derive(Clone)]
-pub struct AppState {
-    pub ctx: Ctx,
-    /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
-    pub static_dir: Option<PathBuf>,
-    pub limits: http::limits::Limits,
-    /// Staff session cookies carry `Secure` (browsers still accept them from
-    /// http://127.0.0.1 and localhost); off only behind a plain-HTTP proxy on another host.
-    pub secure_cookies: bool,
-}
-
-impl AppState {
-    /// The state for a checked catalogue, serving the API alone with default limits.
-    pub fn new(
-        db: crate::db::Db,
-        catalogue: shared::catalogue::Catalogue,
-    ) -> anyhow::Result<AppState> {
-        Ok(AppState {
-            ctx: Ctx::new(db, catalogue)?,
-            static_dir: None,
-            limits: http::limits::Limits::default(),
-            secure_cookies: true,
-        })
-    }
-}
-
-impl FromRef<AppState> for Ctx {
-    fn from_ref(state: &AppState) -> Ctx {
-        state.ctx.clone()
-    }
-}
+use crate::http::{self, AppState};
 
 /// The whole application: API, health check and, if configured, the frontend with a
 /// client-side-route fallback to `index.html`.

@@ -14,7 +14,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::error::{AppError, Request as Bad};
-use crate::AppState;
+use crate::http::AppState;
 
 type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
 

@@ -10,6 +10,9 @@ pub mod limits;
 pub mod openapi;
 pub mod public;
 pub mod staff;
+mod state;
+
+pub use state::AppState;
 
 use axum::Router;
 use axum::http::{Method, header};
@@ -21,7 +24,6 @@ use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, verify};
 use self::staff::{backoffice, credit, files, licence, requests as holder, review, sessions};
-use crate::AppState;
 
 /// One route of the API.
 pub struct Route {

@@ -125,16 +125,13 @@ pub async fn file(
             status: 201,
             body: body.clone(),
         };
-        match idempotency::record(&mut tx, key, &stored, now).await {
-            Err(e) if is_unique_violation(&e) => {
-                // A concurrent request with the same key won: undo ours, answer with theirs.
-                drop(tx);
-                let stored = idempotency::find(&ctx.db, key, now)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
-                return replay(stored, &request_hash);
-            }
-            other => other?,
+        if !remember(&mut tx, key, &stored, now).await? {
+            // A concurrent request with the same key won: undo ours, answer with theirs.
+            drop(tx);
+            let theirs = idempotency::find(&ctx.db, key, now)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
+            return replay(theirs, &request_hash);
         }
     }
     tx.commit().await?;
@@ -144,6 +141,20 @@ pub async fn file(
         number: created.number,
         replayed: false,
     })
+}
+
+/// Keeps the first answer under `key`, in the filing's transaction (so it commits with what it
+/// answers for); `false` if a concurrent request with the same key holds it already.
+async fn remember(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    stored: &Stored,
+    now: i64,
+) -> Result<bool> {
+    match idempotency::record(tx, key, stored, now).await {
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        other => Ok(other.map(|()| true)?),
+    }
 }
 
 /// The application behind `number` if `token` is its status token: none is 401; a wrong

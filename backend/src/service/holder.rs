@@ -14,7 +14,7 @@ use crate::db::is_unique_violation;
 use crate::domain::access::Act;
 use crate::domain::error::{Conflict, Invalid, Missing, message};
 use crate::domain::licence::{REGISTRATION, check_change};
-use crate::domain::records::{Actor, PermitState, RequestKind, StaffMember};
+use crate::domain::records::{Actor, Enterprise, PermitState, RequestKind, StaffMember};
 
 /// What a request is about, once checked.
 struct Target {
@@ -26,23 +26,13 @@ struct Target {
     after: String,
 }
 
-/// The holder applies for a change of the licence or the cancellation of a permit. One
-/// pending request per fact or permit.
-pub async fn file(
-    ctx: &Ctx,
-    number: &str,
-    token: Option<&str>,
-    req: &Filing,
-) -> Result<FiledRequest> {
-    let app = applications::authorised(ctx, number, token).await?;
-    let e = db::enterprises::of_application(&ctx.db, app.id)
-        .await?
-        .ok_or(Conflict::NoLicenceYet)?;
-    let reason = message(Some(req.reason())).ok_or(Invalid::Reason)?;
-    let (now, today) = now_and_today();
-    let t = match req {
+/// What a filing is about, checked: a change follows the form's rule for the fact and goes to
+/// the registration authority; a cancellation names a permit of this enterprise still in force
+/// and goes to its department.
+async fn target(ctx: &Ctx, e: &Enterprise, req: &Filing, today: time::Date) -> Result<Target> {
+    Ok(match req {
         Filing::Change { field, value, .. } => {
-            let (before, after) = check_change(&ctx.catalogue, &e, field, value, today)?;
+            let (before, after) = check_change(&ctx.catalogue, e, field, value, today)?;
             let authority = ctx
                 .catalogue
                 .item(REGISTRATION)
@@ -79,7 +69,24 @@ pub async fn file(
                 after: String::new(),
             }
         }
-    };
+    })
+}
+
+/// The holder applies for a change of the licence or the cancellation of a permit. One
+/// pending request per fact or permit.
+pub async fn file(
+    ctx: &Ctx,
+    number: &str,
+    token: Option<&str>,
+    req: &Filing,
+) -> Result<FiledRequest> {
+    let app = applications::authorised(ctx, number, token).await?;
+    let e = db::enterprises::of_application(&ctx.db, app.id)
+        .await?
+        .ok_or(Conflict::NoLicenceYet)?;
+    let reason = message(Some(req.reason())).ok_or(Invalid::Reason)?;
+    let (now, today) = now_and_today();
+    let t = target(ctx, &e, req, today).await?;
     let new = NewRequest {
         enterprise_id: e.id,
         kind: t.kind,

@@ -28,6 +28,12 @@ pub async fn read(
 ) -> Result<Response, AppError> {
     let inline = q.disposition.as_deref() == Some("inline");
     let file = materials::staff_read(&ctx, &s.staff, &id, inline).await?;
+    Ok(answer(file, inline)?)
+}
+
+/// The file with its type, name and the headers that keep it inert: never cached, never
+/// sniffed, an image in a sandbox.
+fn answer(file: materials::Read, inline: bool) -> anyhow::Result<Response> {
     let disposition = format!(
         "{}; filename=\"{}\"; filename*=UTF-8''{}",
         if inline { "inline" } else { "attachment" },
@@ -39,11 +45,11 @@ pub async fn read(
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&file.content_type).map_err(anyhow::Error::from)?,
+        HeaderValue::from_str(&file.content_type)?,
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
+        HeaderValue::from_str(&disposition)?,
     );
     h.insert(
         header::CACHE_CONTROL,

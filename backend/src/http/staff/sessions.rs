@@ -8,8 +8,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde_json::{Value, json};
 use shared::staff::{LoginRequest, StaffProfile};
 
-use crate::AppState;
 use crate::domain::records::StaffMember;
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::{COOKIE, Json, Staff};
 use crate::service::sessions::{self, SESSION_SECS};

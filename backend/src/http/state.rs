@@ -1,0 +1,41 @@
+//! What every handler can reach: the use cases' context, and what only HTTP needs.
+
+use std::path::PathBuf;
+
+use axum::extract::FromRef;
+
+use super::limits::Limits;
+use crate::service::Ctx;
+
+/// What every handler can reach: the use cases' context and what only HTTP needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: Ctx,
+    /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
+    pub static_dir: Option<PathBuf>,
+    pub limits: Limits,
+    /// Staff session cookies carry `Secure` (browsers still accept them from
+    /// http://127.0.0.1 and localhost); off only behind a plain-HTTP proxy on another host.
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// The state for a checked catalogue, serving the API alone with default limits.
+    pub fn new(
+        db: crate::db::Db,
+        catalogue: shared::catalogue::Catalogue,
+    ) -> anyhow::Result<AppState> {
+        Ok(AppState {
+            ctx: Ctx::new(db, catalogue)?,
+            static_dir: None,
+            limits: Limits::default(),
+            secure_cookies: true,
+        })
+    }
+}
+
+impl FromRef<AppState> for Ctx {
+    fn from_ref(state: &AppState) -> Ctx {
+        state.ctx.clone()
+    }
+}
