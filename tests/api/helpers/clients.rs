@@ -169,6 +169,9 @@ impl<'a> Applicant<'a> {
 
     /// Uploads a whole file of `material` (a material that follows, 容缺); the final state.
     pub async fn upload(&self, material: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
-        super::fixtures::upload(self.app, &self.path(""), &self.token, material, name, bytes).await
+        let base = self.path("");
+        self.app
+            .upload(&base, &self.token, material, name, bytes)
+            .await
     }
 }

@@ -53,38 +53,6 @@ pub fn pdf(len: usize, seed: u8) -> Vec<u8> {
     b
 }
 
-/// Announces and sends a whole file under `base` (`/api/drafts/{id}` or
-/// `/api/applications/{number}`), part by part; returns the upload's final state.
-pub(super) async fn upload(
-    app: &TestApp,
-    base: &str,
-    token: &str,
-    material: &str,
-    name: &str,
-    bytes: &[u8],
-) -> (StatusCode, Value) {
-    let part = shared::files::PART_BYTES as usize;
-    let bearer = format!("Bearer {token}");
-    let auth = [("authorization", bearer.as_str())];
-    let announce = json!({"material": material, "name": name, "size": bytes.len()});
-    let (status, announced) =
-        call(app, "POST", &format!("{base}/files"), &auth, Some(announce)).await;
-    if status != StatusCode::CREATED {
-        return (status, announced);
-    }
-    let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
-    let mut last = (status, announced);
-    for (i, chunk) in bytes.chunks(part).enumerate() {
-        last = app
-            .send_part(&path, token, i * part, Body::from(chunk.to_vec()))
-            .await;
-        if last.0 != StatusCode::OK {
-            break;
-        }
-    }
-    last
-}
-
 impl TestApp {
     /// Creates a staff account (as `lianban staff add` does) unless it exists.
     pub async fn account(&self, username: &str, role: &str, department: Option<&str>) {
@@ -225,7 +193,8 @@ impl TestApp {
         (status, value)
     }
 
-    /// Uploads a whole file to a draft (`/api/drafts/{id}`) or an application.
+    /// Announces and sends a whole file under `base` (`/api/drafts/{id}` or
+    /// `/api/applications/{number}`), part by part; returns the upload's final state.
     pub async fn upload(
         &self,
         base: &str,
@@ -234,6 +203,31 @@ impl TestApp {
         name: &str,
         bytes: &[u8],
     ) -> (StatusCode, Value) {
-        upload(self, base, token, material, name, bytes).await
+        let part = shared::files::PART_BYTES as usize;
+        let bearer = format!("Bearer {token}");
+        let auth = [("authorization", bearer.as_str())];
+        let announce = json!({"material": material, "name": name, "size": bytes.len()});
+        let (status, announced) = call(
+            self,
+            "POST",
+            &format!("{base}/files"),
+            &auth,
+            Some(announce),
+        )
+        .await;
+        if status != StatusCode::CREATED {
+            return (status, announced);
+        }
+        let path = format!("{base}/files/{}", announced["id"].as_str().expect("id"));
+        let mut last = (status, announced);
+        for (i, chunk) in bytes.chunks(part).enumerate() {
+            last = self
+                .send_part(&path, token, i * part, Body::from(chunk.to_vec()))
+                .await;
+            if last.0 != StatusCode::OK {
+                break;
+            }
+        }
+        last
     }
 }
