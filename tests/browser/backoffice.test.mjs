@@ -127,7 +127,9 @@ test('window, two departments in parallel, and the applicant watching', async ()
   await approveByCommitment(food2);
   await item(samr.page, 'food_business_permit').getByText('已办结（准予许可）').waitFor();
   await item(samr.page, 'food_business_permit').getByText(/^告知承诺审批，事后核查：/).waitFor();
-  await samr.page.getByText('review.approve_by_commitment').waitFor();
+  // The history in words: who (department and name), what, about which item.
+  const entry = samr.page.locator('li[data-action="review.approve_by_commitment"]');
+  await entry.getByText(/睢县市场监督管理局 samr 告知承诺审批 · 食品经营许可/).waitFor();
   assert.deepEqual(await accessibilityProblems(samr.page), []);
   await shot(samr.page, 'desktop-staff-review');
 
@@ -227,7 +229,7 @@ test('window, two departments in parallel, and the applicant watching', async ()
   await owedOnPaper.getByText('容缺后补').waitFor();
   await owedOnPaper.getByRole('button', { name: '已收到纸质件' }).click();
   await owedOnPaper.getByText('未上传（窗口核收纸质件）').waitFor();
-  await clerk.page.getByText(/material\.arrived/).waitFor();
+  await clerk.page.locator('li[data-action="material.arrived"]').getByText('综合窗口 clerk 容缺材料已补交 · 食品安全管理制度').waitFor();
 
   for (const r of [admin, clerk, samr, fire]) {
     assert.deepEqual(r.errors.filter((e) => !e.includes('412')), []);

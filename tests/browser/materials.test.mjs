@@ -3,7 +3,7 @@
 // the same file again goes on from where the server stands (not from the start); the
 // form is saved on the server and its link opens it, files and all, on another device; the
 // application is submitted with both; a reviewer of the department previews them, and once
-// every item is decided downloads the archive.
+// every item is decided the window (not the reviewer) downloads the archive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -119,17 +119,24 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   assert.equal(pdfResponse.status(), 200);
   await materials.locator('.preview iframe').waitFor();
 
-  // Every item decided: the archive files itself; staff download it from the page.
+  // Every item decided: the archive files itself. It holds every answer and every material,
+  // so the window downloads it from the page; the reviewer is not offered it.
   await approveAll(app.server, number.trim());
   await samr.page.reload();
+  await samr.page.getByText('已办结（准予许可）').first().waitFor();
+  assert.equal(await samr.page.getByRole('link', { name: '下载电子档案（含签名清单）' }).count(), 0);
+  assert.deepEqual(samr.errors, []);
+  await samr.context.close();
+  const clerk = await signedIn(app, 'clerk');
+  await clerk.page.goto(`${app.server.base}/staff/applications/${number.trim()}`);
   const [download] = await Promise.all([
-    samr.page.waitForEvent('download'),
-    samr.page.getByRole('link', { name: '下载电子档案（含签名清单）' }).click(),
+    clerk.page.waitForEvent('download'),
+    clerk.page.getByRole('link', { name: '下载电子档案（含签名清单）' }).click(),
   ]);
   const zip = join(dir, download.suggestedFilename());
   await download.saveAs(zip);
   assert.match(download.suggestedFilename(), /^archive-LB-\d{8}-\d{4}\.zip$/);
   assert.equal(readFileSync(zip).subarray(0, 2).toString(), 'PK');
-  assert.deepEqual(samr.errors, []);
-  await samr.context.close();
+  assert.deepEqual(clerk.errors, []);
+  await clerk.context.close();
 });
