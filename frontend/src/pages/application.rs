@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::api::{ApplicationStatus, Reply, status_page};
 
-use super::{failed, fetch, loading};
+use super::{Replying, failed, fetch, loading};
 use crate::api;
 use crate::components::{QrCode, local_time};
 use crate::i18n::{lang, lang_untracked, tr};
@@ -52,14 +52,6 @@ pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
             }
         }
     }
-}
-
-/// What a reply form needs: whose application, and how to show the new state.
-#[derive(Clone, Copy)]
-pub(super) struct Replying {
-    pub number: StoredValue<String>,
-    pub token: StoredValue<String>,
-    pub refreshes: RwSignal<u32>,
 }
 
 /// A box to answer a correction notice (`item` none) or an item's supplement request.

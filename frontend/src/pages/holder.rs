@@ -8,7 +8,7 @@ use shared::Lang;
 use shared::api::ApplicationStatus;
 use shared::holder::{CHANGEABLE, FiledRequest, HolderRequest, field_label, request_state_label};
 
-use super::application::Replying;
+use super::Replying;
 use crate::api;
 use crate::i18n::{lang_untracked, tr};
 

@@ -32,6 +32,15 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// What a form on the status page needs (a reply, a holder's request): whose application,
+/// and how to show the new state.
+#[derive(Clone, Copy)]
+pub(crate) struct Replying {
+    pub number: StoredValue<String>,
+    pub token: StoredValue<String>,
+    pub refreshes: RwSignal<u32>,
+}
+
 /// The result of a load: `None` while it runs.
 pub type Loaded<T> = RwSignal<Option<Result<T, ApiError>>>;
 
