@@ -129,9 +129,21 @@ pub struct ServeArgs {
     /// Largest total of one application's files, in MiB.
     #[arg(long, env = "LIANBAN_MAX_TOTAL_MB", default_value_t = 50)]
     pub max_total_mb: u64,
-    /// Applications one client address may file per minute.
+    /// Applications, drafts and holder requests one client may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,
+    /// Staff login attempts one client may make per minute (whatever the accounts).
+    #[arg(long, env = "LIANBAN_LOGIN_LIMIT_PER_MINUTE", default_value_t = 20)]
+    pub login_limit_per_minute: u32,
+    /// Public verify pages (and their QR images, signed documents, print views) one client may
+    /// open per minute.
+    #[arg(long, env = "LIANBAN_PUBLIC_LIMIT_PER_MINUTE", default_value_t = 120)]
+    pub public_limit_per_minute: u32,
+    /// The reverse proxies in front of this server, as addresses or CIDR blocks separated by
+    /// commas (`127.0.0.1,10.0.0.0/8`): only from these are `Forwarded` / `X-Forwarded-For`
+    /// believed to name the client. Empty: the TCP peer is the client.
+    #[arg(long, env = "LIANBAN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 #[derive(Debug, Subcommand)]

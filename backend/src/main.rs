@@ -133,7 +133,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let base = AppState::new(db, catalogue)?;
     let state = AppState {
         static_dir: Some(args.static_dir),
-        limits: backend::http::limits::Limits::new(args.submit_limit_per_minute),
+        limits: backend::http::limits::Limits::new(backend::http::limits::LimitSettings {
+            submissions_per_minute: args.submit_limit_per_minute,
+            logins_per_minute: args.login_limit_per_minute,
+            public_pages_per_minute: args.public_limit_per_minute,
+        }),
+        trusted_proxies: backend::http::client::TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?,
         ctx: backend::service::Ctx {
             public_url: args.public_url.into(),
             seal: std::sync::Arc::new(backend::seal::Seal::load_or_create(&args.key_dir)?),

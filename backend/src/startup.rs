@@ -32,8 +32,12 @@ pub fn app(state: AppState) -> Router {
             .fallback_service(files)
             .layer(axum::middleware::map_response(http::static_cache));
     }
+    let trusted = state.trusted_proxies.clone();
     router
         .with_state(state)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            http::client::resolve(trusted.clone(), req, next)
+        }))
         .layer(DefaultBodyLimit::max(shared::api::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(http::error::localise))
         .layer(SetResponseHeaderLayer::if_not_present(

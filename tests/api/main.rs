@@ -3,6 +3,7 @@
 
 mod access;
 mod cli;
+mod hardening;
 mod helpers;
 mod holder;
 mod licence;

@@ -1,6 +1,10 @@
-//! Staff accounts and their server-side sessions (shared by every backend instance).
+//! Staff accounts, their server-side sessions and the login throttle (shared by every backend
+//! instance). Writes take the caller's transaction, so the audit entry commits with them.
+
+use sqlx::AnyConnection;
 
 use super::Db;
+use crate::domain::login::Throttle;
 use crate::domain::records::StaffMember;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -12,8 +16,6 @@ pub struct StaffRow {
     pub department: Option<String>,
     pub password_hash: String,
     pub active: i64,
-    pub failed_logins: i64,
-    pub locked_until: i64,
 }
 
 impl StaffRow {
@@ -29,7 +31,8 @@ impl StaffRow {
     }
 }
 
-const COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active, s.failed_logins, s.locked_until";
+const COLUMNS: &str =
+    "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active";
 
 pub struct NewStaff<'a> {
     pub username: &'a str,
@@ -39,7 +42,7 @@ pub struct NewStaff<'a> {
     pub password_hash: &'a str,
 }
 
-pub async fn insert(db: &Db, s: &NewStaff<'_>, now: i64) -> sqlx::Result<i64> {
+pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sqlx::Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO staff (username, display_name, role, department, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -50,7 +53,7 @@ pub async fn insert(db: &Db, s: &NewStaff<'_>, now: i64) -> sqlx::Result<i64> {
     .bind(s.department)
     .bind(s.password_hash)
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(conn)
     .await?;
     Ok(id)
 }
@@ -64,37 +67,67 @@ pub async fn by_username(db: &Db, username: &str) -> sqlx::Result<Option<StaffRo
     .await
 }
 
-/// A failed login: after `max` failures in a row the account is locked for `lock_secs`.
-pub async fn login_failed(
-    db: &Db,
-    id: i64,
+/// The throttle of `key`, its row locked until the transaction ends (a row lock on
+/// PostgreSQL, the write lock on SQLite): concurrent tries are counted one after another.
+pub async fn throttle(conn: &mut AnyConnection, key: &str, now: i64) -> sqlx::Result<Throttle> {
+    sqlx::query(
+        "INSERT INTO login_throttle (key, failures, blocked_until, updated_at) VALUES ($1, 0, 0, $2)
+         ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let (failures, blocked_until): (i64, i64) =
+        sqlx::query_as("SELECT failures, blocked_until FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_one(conn)
+            .await?;
+    Ok(Throttle {
+        failures,
+        blocked_until,
+    })
+}
+
+pub async fn set_throttle(
+    conn: &mut AnyConnection,
+    key: &str,
+    t: Throttle,
     now: i64,
-    max: i64,
-    lock_secs: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE staff SET failed_logins = failed_logins + 1,
-             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-         WHERE id = $1",
+        "UPDATE login_throttle SET failures = $2, blocked_until = $3, updated_at = $4 WHERE key = $1",
     )
-    .bind(id)
-    .bind(max)
-    .bind(now + lock_secs)
-    .execute(&db.pool)
+    .bind(key)
+    .bind(t.failures)
+    .bind(t.blocked_until)
+    .bind(now)
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-pub async fn login_succeeded(db: &Db, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-        .bind(id)
-        .execute(&db.pool)
+/// A right password clears the count.
+pub async fn clear_throttle(conn: &mut AnyConnection, key: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+        .bind(key)
+        .execute(conn)
         .await?;
     Ok(())
 }
 
+/// Forgets throttles untouched since `before` that no longer hold anyone back.
+pub async fn forget_throttles(db: &Db, before: i64) -> sqlx::Result<u64> {
+    let done =
+        sqlx::query("DELETE FROM login_throttle WHERE updated_at < $1 AND blocked_until < $1")
+            .bind(before)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn create_session(
-    db: &Db,
+    conn: &mut AnyConnection,
     token_hash: &str,
     staff_id: i64,
     now: i64,
@@ -107,7 +140,7 @@ pub async fn create_session(
     .bind(staff_id)
     .bind(now)
     .bind(expires_at)
-    .execute(&db.pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -124,23 +157,27 @@ pub async fn by_session(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Opt
     .await
 }
 
-pub async fn revoke_session(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<()> {
+pub async fn revoke_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
         .bind(token_hash)
         .bind(now)
-        .execute(&db.pool)
+        .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Revokes every session of a staff member; returns how many were live.
-pub async fn revoke_all(db: &Db, staff_id: i64, now: i64) -> sqlx::Result<u64> {
+pub async fn revoke_all(conn: &mut AnyConnection, staff_id: i64, now: i64) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL",
     )
     .bind(staff_id)
     .bind(now)
-    .execute(&db.pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected())
 }

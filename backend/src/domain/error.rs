@@ -38,9 +38,9 @@ pub enum Error {
     /// The dishonesty list comes as CSV (`text/csv`) only (415).
     #[error("not CSV")]
     NotCsv,
-    /// Too many wrong passwords: the account is locked for `minutes` more (429).
-    #[error("locked for {minutes} min")]
-    Locked { minutes: i64 },
+    /// Every password-hashing thread is busy for longer than a login waits (503).
+    #[error("busy")]
+    Busy,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -4,12 +4,14 @@
 pub mod access;
 pub mod application;
 pub mod archive;
+pub mod client;
 pub mod clock;
 pub mod credit;
 pub mod error;
 pub mod history;
 pub mod intake;
 pub mod licence;
+pub mod login;
 pub mod password;
 pub mod permit;
 pub mod records;

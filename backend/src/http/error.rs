@@ -186,7 +186,7 @@ fn credential(c: Credential, l: Lang) -> String {
     let (zh, en) = match c {
         Credential::Session => ("请先登录", "Please log in"),
         Credential::StatusToken => ("需要申请的查询凭证", "The application's status token is required"),
-        Credential::Password => ("用户名或密码不正确", "Wrong username or password"),
+        Credential::Password => ("用户名或密码不正确，或尝试次数过多（请稍候再试）", "Wrong username or password, or too many tries (wait a moment)"),
     };
     t(l, zh, en)
 }
@@ -234,12 +234,13 @@ fn refusal(e: &Refusal, l: Lang) -> (StatusCode, ErrorBody) {
                 "Send a CSV file (text/csv)",
             ),
         ),
-        Refusal::Locked { minutes } => plain(
-            StatusCode::TOO_MANY_REQUESTS,
-            match l {
-                Lang::Zh => format!("密码错误次数过多，请 {minutes} 分钟后再试"),
-                Lang::En => format!("Too many wrong passwords: try again in {minutes} minutes"),
-            },
+        Refusal::Busy => plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            t(
+                l,
+                "服务器繁忙，请稍后再试",
+                "The server is busy: try again in a moment",
+            ),
         ),
     }
 }
@@ -314,7 +315,7 @@ mod tests {
             (Refusal::Conflict(Conflict::IdempotencyKeyReused), 422),
             (Refusal::Invalid(Invalid::Notice), 422),
             (Refusal::NotCsv, 415),
-            (Refusal::Locked { minutes: 3 }, 429),
+            (Refusal::Busy, 503),
         ];
         for (e, status) in cases {
             let (zh_status, zh) = refusal(&e, Lang::Zh);

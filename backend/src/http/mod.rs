@@ -3,6 +3,7 @@
 //! `error` every error's status and words.
 
 pub mod applicant;
+pub mod client;
 pub mod error;
 pub mod extract;
 pub mod lang;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use axum::extract::FromRef;
 
+use super::client::TrustedProxies;
 use super::limits::Limits;
 use crate::service::Ctx;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     /// The built frontend (Trunk's `dist/`); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub limits: Limits,
+    /// The reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
     /// Staff session cookies carry `Secure` (browsers still accept them from
     /// http://127.0.0.1 and localhost); off only behind a plain-HTTP proxy on another host.
     pub secure_cookies: bool,
@@ -29,6 +32,7 @@ impl AppState {
             ctx: Ctx::new(db, catalogue)?,
             static_dir: None,
             limits: Limits::default(),
+            trusted_proxies: TrustedProxies::default(),
             secure_cookies: true,
         })
     }

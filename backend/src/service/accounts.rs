@@ -49,8 +49,12 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     }
     let hash = password::hash(a.password)?;
     let now = now_unix();
+    let subject = format!("staff {username}");
+    let after = json!({ "role": role.as_str(), "department": a.department });
+    let entry = Entry::by(&Actor::Cli, "staff.add", &subject, json!(null), after);
+    let mut tx = db.pool.begin().await?;
     db_staff::insert(
-        db,
+        &mut tx,
         &db_staff::NewStaff {
             username,
             display_name: a.display_name.unwrap_or(username),
@@ -61,10 +65,8 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
         now,
     )
     .await?;
-    let subject = format!("staff {username}");
-    let after = json!({ "role": role.as_str(), "department": a.department });
-    let entry = Entry::by(&Actor::Cli, "staff.add", &subject, json!(null), after);
-    audit::record(db, &entry, now).await?;
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 

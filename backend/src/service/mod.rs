@@ -41,6 +41,8 @@ pub struct Ctx {
     pub file_limits: FileLimits,
     /// The address the public reaches the server at (the licence QR encodes it).
     pub public_url: Arc<str>,
+    /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Ctx {
@@ -57,6 +59,9 @@ impl Ctx {
             files: Files::open("memory:")?,
             file_limits: FileLimits::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
         })
     }
 

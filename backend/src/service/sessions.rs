@@ -1,6 +1,11 @@
 //! Staff sessions: a random token (the cookie) of which the database keeps only the SHA-256, so
-//! sessions work across instances and can be revoked. Repeated wrong passwords lock the account
-//! for a while; an unknown user costs the same time as a wrong password.
+//! sessions work across instances and can be revoked. Logins are throttled per account and
+//! client (`domain::login`): a try is counted before the password is checked; unknown, wrong
+//! and throttled tries get one and the same answer. Password hashes are checked on a bounded
+//! number of threads. Each entry of the audit log commits with the change it records.
+
+use std::net::IpAddr;
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -11,14 +16,14 @@ use crate::domain::access::Act;
 use crate::domain::application::{hash_token, new_token};
 use crate::domain::clock::now_unix;
 use crate::domain::error::{Credential, Error, Missing};
+use crate::domain::login;
 use crate::domain::password;
 use crate::domain::records::{Actor, StaffMember};
 
 /// A session lasts a working day and a half.
 pub const SESSION_SECS: i64 = 12 * 3600;
-/// Five wrong passwords in a row lock the account for 15 minutes.
-const MAX_FAILURES: i64 = 5;
-const LOCK_SECS: i64 = 15 * 60;
+/// How long a login waits for a free hashing thread before the server says it is busy.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
 
 /// A signed-in staff member and the hash of the session they came with.
 #[derive(Debug, Clone)]
@@ -37,9 +42,43 @@ pub async fn session(ctx: &Ctx, token: &str) -> Result<Option<Session>> {
         .map(|staff| Session { staff, hash }))
 }
 
-/// Logs a staff member in: their profile and a new session token (for the cookie).
-pub async fn login(ctx: &Ctx, username: &str, password: String) -> Result<(StaffMember, String)> {
+/// Checks `password` against `phc` (a dummy hash when `None`) on one of the bounded hashing
+/// threads.
+pub async fn check_password(ctx: &Ctx, password: String, phc: Option<String>) -> Result<bool> {
+    let permit = tokio::time::timeout(HASHING_WAIT, ctx.hashing.clone().acquire_owned())
+        .await
+        .map_err(|_| Error::Busy)?
+        .map_err(anyhow::Error::from)?;
+    let ok = tokio::task::spawn_blocking(move || {
+        let ok = password::verify(&password, phc.as_deref());
+        drop(permit);
+        ok
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
+    Ok(ok)
+}
+
+/// Logs a staff member in from `client`: their profile and a new session token (for the
+/// cookie).
+pub async fn login(
+    ctx: &Ctx,
+    username: &str,
+    password: String,
+    client: IpAddr,
+) -> Result<(StaffMember, String)> {
     let now = now_unix();
+    let wrong = || Error::Unauthenticated(Credential::Password);
+    // Count the try first, in a transaction of its own, so that parallel tries see it.
+    let key = login::key(username, client);
+    let mut tx = ctx.db.pool.begin().await?;
+    let current = db_staff::throttle(&mut tx, &key, now).await?;
+    let Some(counted) = login::attempt(current, now) else {
+        return Err(wrong().into());
+    };
+    db_staff::set_throttle(&mut tx, &key, counted, now).await?;
+    tx.commit().await?;
+
     let username = username.trim();
     let row = if username.len() <= 64 {
         db_staff::by_username(&ctx.db, username).await?
@@ -47,10 +86,7 @@ pub async fn login(ctx: &Ctx, username: &str, password: String) -> Result<(Staff
         None
     };
     let phc = row.as_ref().map(|r| r.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || password::verify(&password, phc.as_deref()))
-        .await
-        .map_err(anyhow::Error::from)?;
-    let wrong = || Error::Unauthenticated(Credential::Password);
+    let ok = check_password(ctx, password, phc).await?;
     let Some(row) = row else {
         return Err(wrong().into());
     };
@@ -61,40 +97,40 @@ pub async fn login(ctx: &Ctx, username: &str, password: String) -> Result<(Staff
         action,
         subject: &subject,
         before: json!(null),
-        after: json!(null),
+        after: json!({ "failures": counted.failures }),
     };
-    if row.locked_until > now {
-        let minutes = (row.locked_until - now + 59) / 60;
-        return Err(Error::Locked { minutes }.into());
-    }
-    if !ok || row.active != 1 {
-        db_staff::login_failed(&ctx.db, row.id, now, MAX_FAILURES, LOCK_SECS).await?;
-        audit::record(&ctx.db, &entry("login.failed"), now).await?;
+    let mut tx = ctx.db.pool.begin().await?;
+    let member = row.member().filter(|_| ok && row.active == 1);
+    let Some(staff) = member else {
+        audit::append(&mut tx, &entry("login.failed"), now).await?;
+        tx.commit().await?;
         return Err(wrong().into());
-    }
-    let staff = row.member().ok_or_else(wrong)?;
-    db_staff::login_succeeded(&ctx.db, row.id).await?;
+    };
     let token = new_token();
+    db_staff::clear_throttle(&mut tx, &key).await?;
     db_staff::create_session(
-        &ctx.db,
+        &mut tx,
         &hash_token(&token),
         row.id,
         now,
         now + SESSION_SECS,
     )
     .await?;
-    audit::record(&ctx.db, &entry("login"), now).await?;
+    audit::append(&mut tx, &entry("login"), now).await?;
+    tx.commit().await?;
     Ok((staff, token))
 }
 
 /// Ends the session on the server.
 pub async fn logout(ctx: &Ctx, s: &Session) -> Result<()> {
     let now = now_unix();
-    db_staff::revoke_session(&ctx.db, &s.hash, now).await?;
     let subject = format!("staff {}", s.staff.username);
     let actor = Actor::Staff(&s.staff);
     let entry = Entry::by(&actor, "logout", &subject, json!(null), json!(null));
-    audit::record(&ctx.db, &entry, now).await?;
+    let mut tx = ctx.db.pool.begin().await?;
+    db_staff::revoke_session(&mut tx, &s.hash, now).await?;
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -106,11 +142,13 @@ pub async fn revoke_all(ctx: &Ctx, staff: &StaffMember, username: &str) -> Resul
         .await?
         .ok_or(Missing::Account)?;
     let now = now_unix();
-    let revoked = db_staff::revoke_all(&ctx.db, target.id, now).await?;
+    let mut tx = ctx.db.pool.begin().await?;
+    let revoked = db_staff::revoke_all(&mut tx, target.id, now).await?;
     let subject = format!("staff {}", target.username);
     let actor = Actor::Staff(staff);
     let after = json!({ "revoked": revoked });
     let entry = Entry::by(&actor, "sessions.revoke", &subject, json!(null), after);
-    audit::record(&ctx.db, &entry, now).await?;
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
     Ok(revoked)
 }

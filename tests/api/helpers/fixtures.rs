@@ -82,11 +82,24 @@ impl TestApp {
         username: &str,
         password: &str,
     ) -> (StatusCode, Option<String>, Value) {
+        self.login_from(username, password, None).await
+    }
+
+    /// A login attempt from a client at `peer` (as `serve` reports a real socket's), or from
+    /// none (in-process).
+    pub async fn login_from(
+        &self,
+        username: &str,
+        password: &str,
+        peer: Option<&str>,
+    ) -> (StatusCode, Option<String>, Value) {
         let body = json!({ "username": username, "password": password }).to_string();
-        let req = Request::post("/api/staff/login")
-            .header("content-type", "application/json")
-            .body(Body::from(body))
-            .expect("request");
+        let mut req = Request::post("/api/staff/login").header("content-type", "application/json");
+        if let Some(peer) = peer {
+            let addr: std::net::SocketAddr = peer.parse().expect("peer address");
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        }
+        let req = req.body(Body::from(body)).expect("request");
         let (status, headers, value) = self.send(req).await;
         let cookie = headers
             .get("set-cookie")

@@ -38,19 +38,15 @@ fn unique(prefix: &str) -> String {
 }
 
 impl TestApp {
-    /// The real router over `db`, with the shipped catalogue and `limits`.
-    fn router(db: &Db, limits: backend::http::limits::Limits) -> Router {
+    /// The state the tests serve: `db` with the shipped catalogue.
+    pub fn state(db: &Db) -> AppState {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
         let catalogue = catalogue::load(&dir).expect("the shipped catalogue loads");
-        let state = AppState {
-            limits,
-            ..AppState::new(db.clone(), catalogue).expect("state")
-        };
-        backend::app(state)
+        AppState::new(db.clone(), catalogue).expect("state")
     }
 
     async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
-        let router = TestApp::router(&db, Default::default());
+        let router = backend::app(TestApp::state(&db));
         TestApp {
             router,
             db,
@@ -69,10 +65,22 @@ impl TestApp {
             .collect()
     }
 
-    /// The same database served with another submission limit per address and minute.
-    pub fn with_submit_limit(mut self, per_minute: u32) -> TestApp {
-        self.router = TestApp::router(&self.db, backend::http::limits::Limits::new(per_minute));
+    /// The same database served with the state `change` makes of the usual one.
+    pub fn serving(mut self, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+        self.router = backend::app(change(TestApp::state(&self.db)));
         self
+    }
+
+    /// The same database served with another submission limit per address and minute.
+    pub fn with_submit_limit(self, per_minute: u32) -> TestApp {
+        let limits = backend::http::limits::LimitSettings {
+            submissions_per_minute: per_minute,
+            ..Default::default()
+        };
+        self.serving(|s| AppState {
+            limits: backend::http::limits::Limits::new(limits),
+            ..s
+        })
     }
 
     pub async fn sqlite() -> TestApp {

@@ -6,10 +6,12 @@ use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde_json::{Value, json};
+use shared::error::ErrorBody;
 use shared::staff::{LoginRequest, StaffProfile};
 
 use crate::domain::records::StaffMember;
 use crate::http::AppState;
+use crate::http::client::ClientAddr;
 use crate::http::error::AppError;
 use crate::http::extract::{COOKIE, Json, Staff};
 use crate::service::sessions::{self, SESSION_SECS};
@@ -35,14 +37,17 @@ fn session_cookie(state: &AppState, value: String, max_age: i64) -> Cookie<'stat
 
 /// Logs a staff member in: sets the session cookie.
 #[utoipa::path(post, path = "/api/staff/login", tag = "staff", request_body = LoginRequest,
-    responses((status = 200, body = StaffProfile), (status = 401, description = "Wrong username or password"),
-        (status = 429, description = "Locked after repeated failures")))]
+    responses((status = 200, body = StaffProfile),
+        (status = 401, body = ErrorBody, description = "Wrong username or password, or too many tries from this client for this account (one answer for all)"),
+        (status = 429, body = ErrorBody, description = "Too many login requests from this client"),
+        (status = 503, body = ErrorBody, description = "Every password-hashing thread is busy")))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     jar: CookieJar,
     Json(req): Json<LoginRequest>,
 ) -> Result<(CookieJar, Json<StaffProfile>), AppError> {
-    let (staff, token) = sessions::login(&state.ctx, &req.username, req.password).await?;
+    let (staff, token) = sessions::login(&state.ctx, &req.username, req.password, client).await?;
     let cookie = session_cookie(&state, token, SESSION_SECS);
     Ok((jar.add(cookie), Json(profile(&staff))))
 }
