@@ -59,5 +59,6 @@ build_frontend() {
   trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
   trunk build frontend/staff.html --release --offline=true --dist dist/st --public-url /st/
   trunk build frontend/scan.html --release --offline=true --dist dist/sc --public-url /sc/
+  node scripts/externalise-boot.mjs
   node scripts/precompress.mjs
 }

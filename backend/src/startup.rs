@@ -1,19 +1,27 @@
-//! The whole router with its layers (the frontend's apps, the headers every answer carries,
-//! the request span), and `serve`.
+//! The whole router with its layers (the frontend's apps, the security headers every answer
+//! carries, the client's address, a caught panic, the request span), and `serve`.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Request, header};
+use axum::http::Request;
+use axum::response::Response;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::http::headers::{self, Kind};
 use crate::http::{self, AppState};
 
 /// The whole application: API, health check and, if configured, the frontend with a
 /// client-side-route fallback to `index.html`.
 pub fn app(state: AppState) -> Router {
-    let mut router = http::router(&state);
+    let hsts = state.ctx.public_url.starts_with("https://");
+    let secure = move |kind: Kind| {
+        axum::middleware::map_response(move |res: Response| async move {
+            headers::secure(res, kind, hsts)
+        })
+    };
+    let mut router = http::router(&state).layer(secure(Kind::Api));
     if let Some(dir) = &state.static_dir {
         // The status app (dist/s/) owns the receipt and status pages, the back office
         // (dist/st/) the /staff pages, the scan app (dist/sc/) /scan; the applicant's app
@@ -23,31 +31,30 @@ pub fn app(state: AppState) -> Router {
         let scan_app = ServeFile::new(dir.join("sc/index.html")).precompressed_br();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
-        router = router
+        let apps = Router::new()
             .route_service("/receipt/{*rest}", status_app.clone())
             .route_service("/status/{*rest}", status_app)
             .route_service("/staff", staff_app.clone())
             .route_service("/staff/{*rest}", staff_app)
-            .route_service("/scan", scan_app)
             .fallback_service(files)
+            .layer(secure(Kind::App));
+        let scan = Router::new()
+            .route_service("/scan", scan_app)
+            .layer(secure(Kind::ScanApp));
+        router = router
+            .merge(scan)
+            .fallback_service(apps)
             .layer(axum::middleware::map_response(http::static_cache));
     }
     let trusted = state.trusted_proxies.clone();
     router
         .with_state(state)
+        .layer(DefaultBodyLimit::max(shared::api::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(http::error::localise))
+        .layer(CatchPanicLayer::custom(http::error::panicked))
         .layer(axum::middleware::from_fn(move |req, next| {
             http::client::resolve(trusted.clone(), req, next)
         }))
-        .layer(DefaultBodyLimit::max(shared::api::MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(http::error::localise))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
         // The span names the method and the path only: never the query, never a header, so a
         // status token can never reach the log.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

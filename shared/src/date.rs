@@ -5,7 +5,11 @@ use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 /// The county's offset from UTC: China Standard Time, UTC+8, all year.
 pub const COUNTY_OFFSET_HOURS: i8 = 8;
 
-/// Parses a strict `YYYY-MM-DD` into a real calendar date (no 30 February).
+/// The years the service counts in: a date outside them is refused as any impossible date is
+/// (no working-day arithmetic runs off the end of the calendar type).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Parses a strict `YYYY-MM-DD` into a real calendar date (no 30 February) within [`YEARS`].
 pub fn parse_iso_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -18,7 +22,11 @@ pub fn parse_iso_date(s: &str) -> Option<Date> {
             .then(|| part.parse().ok())?
     };
     let month = Month::try_from(digits(5..7)? as u8).ok()?;
-    Date::from_calendar_date(digits(0..4)? as i32, month, digits(8..10)? as u8).ok()
+    let year = digits(0..4)? as i32;
+    if !YEARS.contains(&year) {
+        return None;
+    }
+    Date::from_calendar_date(year, month, digits(8..10)? as u8).ok()
 }
 
 /// Formats a date as `YYYY-MM-DD`.
@@ -96,5 +104,11 @@ mod tests {
         assert!(parse_iso_date("2026-2-28").is_none());
         assert!(parse_iso_date("2026-13-01").is_none());
         assert!(parse_iso_date("2026/02/28").is_none());
+        assert!(
+            parse_iso_date("9999-12-31").is_none(),
+            "beyond the years counted"
+        );
+        assert!(parse_iso_date("1899-12-31").is_none());
+        assert!(parse_iso_date("2199-12-31").is_some());
     }
 }

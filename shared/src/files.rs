@@ -88,7 +88,11 @@ pub fn display_name(sent: &str) -> String {
     let last = sent.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_format(*c)
+                && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|')
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     let name: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
@@ -97,6 +101,42 @@ pub fn display_name(sent: &str) -> String {
     } else {
         name
     }
+}
+
+/// Invisible formatting characters (Unicode category Cf): bidirectional overrides and
+/// isolates (U+202E turns `fdp.hta` into what reads as `ath.pdf`), zero-width characters, the
+/// byte-order mark, soft hyphens, tags.
+pub fn is_format(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x08E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// The name a whole file is kept and offered under: a display name whose extension is its
+/// detected type's (`scan.hta` that is a PDF becomes `scan.pdf`; `photo` a JPEG `photo.jpg`;
+/// `.jpeg` stays for a JPEG).
+pub fn typed_name(name: &str, kind: FileKind) -> String {
+    let name = display_name(name);
+    let stem = match name.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && !ext.is_empty()
+                && ext.len() <= 10
+                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            let ext = ext.to_ascii_lowercase();
+            if ext == kind.extension() || (kind == FileKind::Jpeg && ext == "jpeg") {
+                return name;
+            }
+            stem
+        }
+        _ => name.as_str(),
+    };
+    let suffix = format!(".{}", kind.extension());
+    let room = MAX_NAME_CHARS - suffix.len();
+    format!("{}{suffix}", stem.chars().take(room).collect::<String>())
 }
 
 /// What is wrong with an upload, as the person uploading reads it.
@@ -267,10 +307,31 @@ mod tests {
         assert_eq!(display_name("C:\\Users\\张三\\身份证.pdf"), "身份证.pdf");
         assert_eq!(display_name("a\u{0}b<c>.png"), "abc.png");
         assert_eq!(display_name(".."), "file");
+        assert_eq!(
+            display_name("材料\u{202E}fdp.hta"),
+            "材料fdp.hta",
+            "no bidi override"
+        );
+        assert_eq!(display_name("a\u{200B}b\u{FEFF}.pdf"), "ab.pdf");
         assert_eq!(display_name("  .hidden.pdf "), "hidden.pdf");
         assert_eq!(
             display_name(&"长".repeat(300)).chars().count(),
             MAX_NAME_CHARS
         );
+    }
+
+    #[test]
+    fn a_whole_files_name_takes_the_extension_of_what_it_is() {
+        assert_eq!(
+            typed_name("材料\u{202E}fdp.hta", FileKind::Pdf),
+            "材料fdp.pdf"
+        );
+        assert_eq!(typed_name("scan.PDF", FileKind::Pdf), "scan.PDF");
+        assert_eq!(typed_name("photo.jpeg", FileKind::Jpeg), "photo.jpeg");
+        assert_eq!(typed_name("photo", FileKind::Jpeg), "photo.jpg");
+        assert_eq!(typed_name("a.b.exe", FileKind::Png), "a.b.png");
+        assert_eq!(typed_name("报告.第二版", FileKind::Pdf), "报告.第二版.pdf");
+        let long = typed_name(&format!("{}.exe", "长".repeat(200)), FileKind::Pdf);
+        assert!(long.ends_with(".pdf") && long.chars().count() <= MAX_NAME_CHARS);
     }
 }

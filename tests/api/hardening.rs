@@ -8,9 +8,14 @@ use backend::AppState;
 use backend::http::client::TrustedProxies;
 use backend::http::limits::{LimitSettings, Limits};
 
-use crate::helpers::{PASSWORD, TestApp, restaurant};
+use serde_json::json;
 
-crate::on_both_databases!(a_parallel_burst_of_wrong_passwords_gets_the_free_tries_and_no_more,);
+use crate::helpers::{PASSWORD, TestApp, pdf, restaurant};
+
+crate::on_both_databases!(
+    a_parallel_burst_of_wrong_passwords_gets_the_free_tries_and_no_more,
+    a_pdf_named_to_run_as_a_program_downloads_as_a_pdf_in_a_sandbox,
+);
 
 /// Behind the county's reverse proxy (127.0.0.1) every applicant arrives from the proxy's
 /// address; the limits must still count each client by the address the proxy forwarded — and a
@@ -111,4 +116,163 @@ async fn a_parallel_burst_of_wrong_passwords_gets_the_free_tries_and_no_more(app
             .0,
         200
     );
+}
+
+/// A PDF that is also an HTML application, named with a right-to-left override so that
+/// `材料\u{202E}fdp.hta` reads as `材料ath.pdf`: staff get a `.pdf` with no invisible
+/// characters, sandboxed, never sniffed — and the completed upload is on the record.
+async fn a_pdf_named_to_run_as_a_program_downloads_as_a_pdf_in_a_sandbox(app: &TestApp) {
+    let (id, token) = app.draft("restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let mut polyglot = pdf(700, 3);
+    polyglot.splice(
+        9..9,
+        b"<HTA:APPLICATION><script>alert(1)</script>"
+            .iter()
+            .copied(),
+    );
+    let (status, up) = app
+        .upload(&base, &token, "id_card", "材料\u{202E}fdp.hta", &polyglot)
+        .await;
+    assert_eq!(status, 200, "{up}");
+    assert_eq!(up["name"], "材料fdp.pdf");
+    let mut body = restaurant();
+    body["draft"] = json!({"id": id, "token": token});
+    let (_, _, created) = app.submit(&body, &[]).await;
+    let clerk = app.clerk().await;
+    let file = format!("/api/staff/files/{}", up["id"].as_str().expect("id"));
+    for disposition in ["", "?disposition=inline"] {
+        let req = Request::get(format!("{file}{disposition}"))
+            .header("cookie", &clerk.cookie)
+            .body(Body::empty())
+            .expect("request");
+        let (status, headers, _) = app.send(req).await;
+        assert_eq!(status, 200);
+        let header = |name: &str| headers[name].to_str().expect("ascii").to_string();
+        assert!(
+            header("content-disposition").contains("filename*=UTF-8''%E6%9D%90%E6%96%99fdp%2Epdf")
+        );
+        assert!(
+            !header("content-disposition").contains("%E2%80%AE"),
+            "no override"
+        );
+        assert!(header("content-security-policy").starts_with("sandbox"));
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("content-type"), "application/pdf");
+    }
+    let number = created["number"].as_str().expect("number");
+    let history = backend::db::audit::history(&app.db, &format!("draft {id}"))
+        .await
+        .expect("history");
+    assert!(
+        history
+            .iter()
+            .any(|e| e.action == "material.upload" && e.after_state.contains("材料fdp.pdf")),
+        "the completed upload of {number}'s draft is on the record"
+    );
+}
+
+/// Out-of-range dates used to panic in the working-day arithmetic and drop the connection.
+#[tokio::test]
+async fn a_date_beyond_the_calendar_is_a_field_error_not_a_dropped_connection() {
+    let app = TestApp::sqlite().await;
+    for day in ["9999-12-31", "0001-01-01", "2199-13-01"] {
+        let (status, _, body) = app
+            .get(
+                &format!("/api/bundles/restaurant/guide?accepted_on={day}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 422, "{day}: {body}");
+        assert!(body["field_errors"]["accepted_on"].is_array(), "{body}");
+    }
+    let (status, _, _) = app
+        .get("/api/bundles/restaurant/guide?accepted_on=2199-12-31", None)
+        .await;
+    assert_eq!(status, 200, "the last year counted");
+    app.finish().await;
+}
+
+/// Every answer carries its policy: the apps run only their own scripts and wasm (no inline
+/// script anywhere), nothing may frame them, only the scan page may ask for the camera, the
+/// public page's one style block is allowed by its hash, and HSTS comes with an https address.
+#[tokio::test]
+async fn every_page_carries_a_strict_policy_and_only_the_scan_page_may_use_the_camera() {
+    let dist = std::env::temp_dir().join(format!("lianban-dist-{}", rand::random::<u64>()));
+    for app_dir in ["", "s", "st", "sc"] {
+        std::fs::create_dir_all(dist.join(app_dir)).expect("dir");
+        std::fs::write(
+            dist.join(app_dir).join("index.html"),
+            "<!doctype html><script type=\"module\" src=\"/boot.js\"></script>",
+        )
+        .expect("index");
+    }
+    let app = TestApp::sqlite().await.serving(|s| AppState {
+        static_dir: Some(dist.clone()),
+        ctx: backend::service::Ctx {
+            public_url: "https://lianban.example.gov.cn".into(),
+            ..s.ctx
+        },
+        ..s
+    });
+    let headers_of = |path: &'static str| {
+        let req = Request::get(path).body(Body::empty()).expect("request");
+        app.send(req)
+    };
+    for path in [
+        "/",
+        "/bundles/restaurant",
+        "/status/LB-20261202-0001",
+        "/staff",
+        "/scan",
+    ] {
+        let (status, h, _) = headers_of(path).await;
+        assert_eq!(status, 200, "{path}");
+        let csp = h["content-security-policy"].to_str().expect("ascii");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        let camera = h["permissions-policy"].to_str().expect("ascii");
+        assert_eq!(
+            camera.starts_with("camera=(self)"),
+            path == "/scan",
+            "{path}: {camera}"
+        );
+        assert!(
+            h["strict-transport-security"]
+                .to_str()
+                .expect("ascii")
+                .contains("max-age=")
+        );
+        assert_eq!(h["x-frame-options"], "DENY");
+    }
+    let (_, h, _) = headers_of("/api/bundles").await;
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("default-src 'none'")
+    );
+    // The public page: no script, its style by hash.
+    let req = Request::get("/v/AAAAAAAAAAAAAAAAAAAAAA")
+        .body(Body::empty())
+        .expect("request");
+    let (status, h, body) = app.send(req).await;
+    assert_eq!(status, 404);
+    let html = body.as_str().expect("html");
+    let style =
+        &html[html.find("<style>").expect("style") + 7..html.find("</style>").expect("end")];
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style));
+    let csp = h["content-security-policy"].to_str().expect("ascii");
+    assert!(csp.contains(&format!("style-src 'sha256-{hash}'")), "{csp}");
+    assert!(csp.starts_with("default-src 'none'") && !csp.contains("script-src"));
+    std::fs::remove_dir_all(&dist).ok();
+    app.finish().await;
 }

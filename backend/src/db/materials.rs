@@ -2,6 +2,8 @@
 
 use sqlx::{Any, Transaction};
 
+use sqlx::AnyConnection;
+
 use super::Db;
 use crate::domain::records::{Draft, Owner, Upload};
 
@@ -230,40 +232,47 @@ pub async fn parts(db: &Db, upload_id: &str) -> sqlx::Result<Vec<u8>> {
     Ok(rows.into_iter().flat_map(|(d,)| d).collect())
 }
 
-/// The whole file is stored (under `sha256`): the upload is complete and its parts go.
+/// A whole file, stored: its content's SHA-256, size, type and the name it is kept under.
+pub struct Finished<'a> {
+    pub sha256: &'a str,
+    pub size: u64,
+    pub content_type: &'a str,
+    pub name: &'a str,
+}
+
+/// The whole file is stored: the upload is complete, under its final name, and its parts go.
 pub async fn finish(
-    db: &Db,
+    conn: &mut AnyConnection,
     upload_id: &str,
-    sha256: &str,
-    size: u64,
-    content_type: &str,
+    f: &Finished<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (sha256) DO NOTHING",
     )
-    .bind(sha256)
-    .bind(size as i64)
-    .bind(content_type)
+    .bind(f.sha256)
+    .bind(f.size as i64)
+    .bind(f.content_type)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "UPDATE uploads SET sha256 = $2, content_type = $3, complete = 1, updated_at = $4 WHERE id = $1",
+        "UPDATE uploads SET sha256 = $2, content_type = $3, name = $4, complete = 1, updated_at = $5
+         WHERE id = $1",
     )
     .bind(upload_id)
-    .bind(sha256)
-    .bind(content_type)
+    .bind(f.sha256)
+    .bind(f.content_type)
+    .bind(f.name)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1")
         .bind(upload_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// Removes an upload and whatever of it arrived (a rejected or cancelled file leaves nothing).

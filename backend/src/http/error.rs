@@ -285,6 +285,18 @@ impl IntoResponse for AppError {
     }
 }
 
+/// A handler panicked: logged, and answered like any internal error (never a dropped
+/// connection).
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    let e = anyhow::anyhow!("panicked: {what}");
+    internal(e.as_ref())
+}
+
 fn internal(e: &(dyn std::error::Error + 'static)) -> Response {
     let mut chain = e.to_string();
     let mut source = e.source();

@@ -6,6 +6,7 @@ pub mod applicant;
 pub mod client;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod lang;
 pub mod limits;
 pub mod openapi;

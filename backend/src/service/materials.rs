@@ -6,7 +6,7 @@
 
 use serde_json::json;
 use shared::files::{
-    Draft as DraftView, DraftRef, FileProblem, NewUpload, StoredFile, display_name,
+    Draft as DraftView, DraftRef, FileProblem, NewUpload, StoredFile, display_name, typed_name,
 };
 use shared::form::Answers;
 
@@ -186,14 +186,53 @@ pub async fn part(ctx: &Ctx, owner: &Owner, id: &str, offset: u64, body: &[u8]) 
             return refuse(ctx, &up, FileProblem::Truncated).await;
         };
         let sha = ctx.files.put(whole).await?;
-        db::materials::finish(&ctx.db, &up.id, &sha, up.size, kind.content_type(), now).await?;
-        if let Owner::Application(app_id) = owner
-            && let Some(app) = db::applications::application_by_id(&ctx.db, *app_id).await?
-        {
-            arrived(ctx, &app, &up.material, &Actor::Applicant, "upload").await?;
-        }
+        complete(ctx, owner, &up, &sha, kind, now).await?;
     }
     Ok(Sent::Kept(upload_state(ctx, owner, id).await?))
+}
+
+/// The whole file is in the store: the upload is complete under a name whose extension is its
+/// type's, on the record — and an owed material (容缺) has arrived — in one transaction.
+async fn complete(
+    ctx: &Ctx,
+    owner: &Owner,
+    up: &Upload,
+    sha: &str,
+    kind: shared::files::FileKind,
+    now: i64,
+) -> Result<()> {
+    let name = typed_name(&up.name, kind);
+    let app = match owner {
+        Owner::Application(id) => db::applications::application_by_id(&ctx.db, *id).await?,
+        Owner::Draft(_) => None,
+    };
+    let subject = match (&app, owner) {
+        (Some(a), _) => a.subject(),
+        (None, Owner::Draft(id)) => format!("draft {id}"),
+        (None, Owner::Application(id)) => format!("application #{id}"),
+    };
+    let finished = db::materials::Finished {
+        sha256: sha,
+        size: up.size,
+        content_type: kind.content_type(),
+        name: &name,
+    };
+    let after = json!({ "file": up.id, "material": up.material, "name": name, "sha256": sha, "size": up.size });
+    let entry = Entry::by(
+        &Actor::Applicant,
+        "material.upload",
+        &subject,
+        json!(null),
+        after,
+    );
+    let mut tx = ctx.db.pool.begin().await?;
+    db::materials::finish(&mut tx, &up.id, &finished, now).await?;
+    audit::append(&mut tx, &entry, now).await?;
+    if let Some(app) = &app {
+        arrived_in(&mut tx, app, &up.material, &Actor::Applicant, "upload", now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A refused file goes, with everything that arrived of it.
@@ -226,12 +265,25 @@ pub async fn arrived(
     actor: &Actor<'_>,
     how: &str,
 ) -> Result<bool> {
+    let mut tx = ctx.db.pool.begin().await?;
+    let done = arrived_in(&mut tx, app, material, actor, how, now_unix()).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// `arrived`, inside the caller's transaction.
+async fn arrived_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    app: &Application,
+    material: &str,
+    actor: &Actor<'_>,
+    how: &str,
+    now: i64,
+) -> Result<bool> {
     let Some(notice) = intake::arrived(&app.notice, material) else {
         return Ok(false);
     };
-    let now = now_unix();
-    let mut tx = ctx.db.pool.begin().await?;
-    if !db::applications::set_intake(&mut tx, app, app.intake, &notice).await? {
+    if !db::applications::set_intake(tx, app, app.intake, &notice).await? {
         // Changed meanwhile: the list is read afresh next time.
         return Ok(false);
     }
@@ -239,8 +291,7 @@ pub async fn arrived(
     let after =
         json!({ "material": material, "how": how, "still_missing": notice.missing_materials });
     let entry = Entry::by(actor, "material.arrived", &subject, json!(null), after);
-    audit::append(&mut tx, &entry, now).await?;
-    tx.commit().await?;
+    audit::append(tx, &entry, now).await?;
     Ok(true)
 }
 

@@ -25,24 +25,38 @@ pub const PRINT_STYLE: &str = "@page{size:A4;margin:12mm}.seal{display:flex;gap:
 .sig{word-break:break-all;font-size:11px}@media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}\
 section{break-inside:avoid;border-color:#000}}";
 
+/// A server-rendered page and the Content Security Policy that lets its one style block in.
+pub struct Page {
+    pub html: String,
+    pub csp: String,
+}
+
 /// One page with its title, body and extra style.
-pub fn document(lang: Lang, title: &str, body: &str, extra_style: &str) -> String {
+pub fn document(lang: Lang, title: &str, body: &str, extra_style: &str) -> Page {
+    use base64::Engine;
+    use sha2::Digest;
     let html_lang = lang.tag();
     let header = if lang == Lang::Zh {
         "证照联办 · 营业执照核验"
     } else {
         "Lianban · licence check"
     };
-    format!(
+    let style = format!("{STYLE}{extra_style}");
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&style));
+    let html = format!(
         "<!doctype html><html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
-<title>{title}</title><style>{STYLE}{extra_style}</style></head><body><header>{header}</header><main>{body}</main></body></html>",
+<title>{title}</title><style>{style}</style></head><body><header>{header}</header><main>{body}</main></body></html>",
         title = esc(title),
-    )
+    );
+    Page {
+        html,
+        csp: crate::http::headers::public_page(&hash),
+    }
 }
 
 /// The page for an unknown or malformed token.
-pub fn not_found(lang: Lang) -> String {
+pub fn not_found(lang: Lang) -> Page {
     let zh = lang == Lang::Zh;
     let title = if zh {
         "没有找到这份执照"

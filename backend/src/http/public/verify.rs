@@ -13,13 +13,16 @@ use crate::http::extract::ReqLang;
 use crate::service::licence::{self, Public};
 use crate::service::{Ctx, views};
 
-fn html(status: StatusCode, body: String) -> Response {
-    let mut res = (status, body).into_response();
+fn html(status: StatusCode, page: page::Page) -> Response {
+    let mut res = (status, page.html).into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    if let Ok(csp) = HeaderValue::from_str(&page.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     // A permit revoked a second ago must show revoked: never served from a cache.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -36,7 +39,7 @@ async fn licence_page(
     lang: Lang,
     extra: &str,
     style: &str,
-) -> Result<String, AppError> {
+) -> Result<page::Page, AppError> {
     let changes = licence::changes(ctx, &l.enterprise).await?;
     let body = page::licence(
         &l.enterprise,

@@ -32,7 +32,7 @@ pub async fn read(
 }
 
 /// The file with its type, name and the headers that keep it inert: never cached, never
-/// sniffed, an image in a sandbox.
+/// sniffed, in a sandbox.
 fn answer(file: materials::Read, inline: bool) -> anyhow::Result<Response> {
     let disposition = format!(
         "{}; filename=\"{}\"; filename*=UTF-8''{}",
@@ -40,7 +40,6 @@ fn answer(file: materials::Read, inline: bool) -> anyhow::Result<Response> {
         ascii_name(&file.name),
         percent_encoding::utf8_percent_encode(&file.name, percent_encoding::NON_ALPHANUMERIC)
     );
-    let image = file.content_type.starts_with("image/");
     let mut res = file.bytes.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -59,16 +58,17 @@ fn answer(file: materials::Read, inline: bool) -> anyhow::Result<Response> {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // An image is shown alone, in a sandbox: nothing in it runs. (A PDF keeps the browser's
-    // own viewer, which a sandbox would block; `nosniff` keeps it a PDF.)
-    if image {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-            ),
-        );
-    }
+    // Whatever the bytes are taken for, nothing in them runs with the back office's origin:
+    // the answer is a sandbox of its own (Chromium's PDF viewer still shows a PDF in it, which
+    // a `sandbox` attribute on the frame would block), framed only by the back office.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::http::headers::FILE),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
     Ok(res)
 }
 
