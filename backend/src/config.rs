@@ -28,6 +28,40 @@ pub enum Command {
     /// Works with the electronic archives of completed applications.
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Removes expired drafts, unfinished uploads and contents nothing refers to, once (the
+    /// server also does this every hour).
+    Cleanup(CleanupArgs),
+}
+
+/// How long what nobody finished is kept.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RetentionArgs {
+    /// Days a draft that was never submitted is kept after it was last saved.
+    #[arg(long, env = "LIANBAN_DRAFT_DAYS", default_value_t = 30)]
+    pub draft_days: u32,
+    /// Hours an unfinished upload is kept after its last part.
+    #[arg(long, env = "LIANBAN_UNFINISHED_UPLOAD_HOURS", default_value_t = 24)]
+    pub unfinished_upload_hours: u32,
+}
+
+impl RetentionArgs {
+    pub fn retention(&self) -> crate::domain::retention::Retention {
+        crate::domain::retention::Retention {
+            draft_days: self.draft_days,
+            unfinished_hours: self.unfinished_upload_hours,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CleanupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Where materials and archives are kept (as for `serve`).
+    #[arg(long, env = "LIANBAN_FILES", default_value = "data/files")]
+    pub files: String,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +163,8 @@ pub struct ServeArgs {
     /// Largest total of one application's files, in MiB.
     #[arg(long, env = "LIANBAN_MAX_TOTAL_MB", default_value_t = 50)]
     pub max_total_mb: u64,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
     /// Applications, drafts and holder requests one client may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,

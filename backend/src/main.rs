@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use backend::config::{
-    ArchiveCommand, AuditCommand, CatalogueCommand, Cli, Command, ServeArgs, StaffCommand,
+    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Cli, Command, ServeArgs,
+    StaffCommand,
 };
 use backend::{AppState, catalogue, db};
 use clap::Parser;
@@ -42,6 +43,7 @@ async fn main() -> ExitCode {
             keys,
             key_dir,
         }) => verify_archive(&file, keys.as_deref(), &key_dir),
+        Command::Cleanup(args) => cleanup(args).await,
         Command::Audit(AuditCommand::Verify { db }) => async {
             let db = db::Db::connect(&db.database_url).await?;
             println!("{}", backend::service::accounts::verify_audit(&db).await?);
@@ -124,6 +126,27 @@ async fn add_staff(
     Ok(())
 }
 
+async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
+    let db = db::Db::connect(&args.db.database_url).await?;
+    // The cleanup needs no catalogue: an empty one will do.
+    let base = backend::service::Ctx::new(db, Default::default())?;
+    let ctx = backend::service::Ctx {
+        files: backend::storage::Files::open(&args.files)?,
+        retention: args.retention.retention(),
+        ..base
+    };
+    let report = backend::service::cleanup::run(&ctx, backend::domain::clock::now_unix()).await?;
+    println!(
+        "removed: {} drafts, {} unfinished uploads, {} contents, {} login throttles, {} sessions",
+        report.drafts,
+        report.unfinished_uploads,
+        report.contents,
+        report.throttles,
+        report.sessions
+    );
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let catalogue = catalogue::load(&args.catalogue_dir)?;
     let db = db::Db::connect(&args.database_url).await?;
@@ -148,10 +171,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 max_file_bytes: args.max_file_mb * 1024 * 1024,
                 max_total_bytes: args.max_total_mb * 1024 * 1024,
             },
+            retention: args.retention.retention(),
             ..base.ctx
         },
         ..base
     };
+    tokio::spawn(backend::service::cleanup::every(
+        state.ctx.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);
     backend::serve(listener, state, shutdown_signal()).await?;

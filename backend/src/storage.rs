@@ -77,6 +77,32 @@ impl Files {
         let at = location(sha256)?;
         Ok(self.store.get(&at).await?.bytes().await?.to_vec())
     }
+
+    /// Every stored content: its SHA-256 and when it was last written (Unix seconds).
+    pub async fn stored(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        use futures_util::TryStreamExt;
+        let metas: Vec<_> = self
+            .store
+            .list(Some(&Path::from("sha256")))
+            .try_collect()
+            .await?;
+        Ok(metas
+            .into_iter()
+            .filter_map(|m| {
+                let name = m.location.filename()?.to_string();
+                is_hash(&name).then(|| (name, m.last_modified.timestamp()))
+            })
+            .collect())
+    }
+
+    /// Removes a content (nothing if it is not there).
+    pub async fn delete(&self, sha256: &str) -> anyhow::Result<()> {
+        let at = location(sha256)?;
+        match self.store.delete(&at).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use crate::helpers::{PASSWORD, TestApp, pdf, restaurant};
 crate::on_both_databases!(
     a_parallel_burst_of_wrong_passwords_gets_the_free_tries_and_no_more,
     a_pdf_named_to_run_as_a_program_downloads_as_a_pdf_in_a_sandbox,
+    parallel_announcements_cannot_together_exceed_the_file_count_or_the_total,
+    the_cleanup_removes_what_nobody_finished_and_keeps_every_application_file_and_archive,
 );
 
 /// Behind the county's reverse proxy (127.0.0.1) every applicant arrives from the proxy's
@@ -275,4 +277,112 @@ async fn every_page_carries_a_strict_policy_and_only_the_scan_page_may_use_the_c
     assert!(csp.starts_with("default-src 'none'") && !csp.contains("script-src"));
     std::fs::remove_dir_all(&dist).ok();
     app.finish().await;
+}
+
+/// Ten announcements at once for one material (five allowed) and twelve of 9 MiB (50 MiB
+/// allowed): checked one after another, never more than the limits together.
+async fn parallel_announcements_cannot_together_exceed_the_file_count_or_the_total(app: &TestApp) {
+    let (id, token) = app.draft("restaurant").await;
+    let files = format!("/api/drafts/{id}/files");
+    let announce = |material: &'static str, size: u64| {
+        let body = json!({"material": material, "name": "x.pdf", "size": size});
+        app.with_token("POST", &files, &token, Some(body))
+    };
+    let answers = futures_util::future::join_all((0..10).map(|_| announce("id_card", 1000))).await;
+    let created = answers.iter().filter(|(s, _)| s.as_u16() == 201).count();
+    assert_eq!(created, 5, "{answers:?}");
+    // Four each of three materials, 9 MiB apiece: only five fit in 50 MiB together.
+    let big = 9 * 1024 * 1024;
+    let materials = ["layout_plan", "premises_proof", "food_safety_rules"];
+    let answers =
+        futures_util::future::join_all((0..12).map(|n| announce(materials[n % 3], big))).await;
+    let created = answers.iter().filter(|(s, _)| s.as_u16() == 201).count();
+    assert_eq!(created, 5, "{answers:?}");
+    let uploads = backend::db::materials::uploads_of(
+        &app.db,
+        &backend::domain::records::Owner::Draft(id.clone()),
+    )
+    .await
+    .expect("uploads");
+    let total: u64 = uploads.iter().map(|u| u.size).sum();
+    assert!(total <= 50 * 1024 * 1024, "{total}");
+}
+
+/// A month later: the abandoned draft, its files and the half-sent upload are gone, and so is
+/// every content nothing refers to — while the filed application's files and its archive stay.
+async fn the_cleanup_removes_what_nobody_finished_and_keeps_every_application_file_and_archive(
+    app: &TestApp,
+) {
+    let kept = pdf(1500, 21);
+    let number = app
+        .archived_restaurant(&[("id_card", "身份证.pdf", kept.clone())])
+        .await;
+    let (id, token) = app.draft("restaurant").await;
+    let base = format!("/api/drafts/{id}");
+    let abandoned = pdf(900, 22);
+    app.upload(&base, &token, "layout_plan", "平面图.pdf", &abandoned)
+        .await;
+    let half = pdf(3 * shared::files::PART_BYTES as usize, 23);
+    let announce = json!({"material": "id_card", "name": "半.pdf", "size": half.len()});
+    let (_, up) = app
+        .with_token("POST", &format!("{base}/files"), &token, Some(announce))
+        .await;
+    let part = format!("{base}/files/{}", up["id"].as_str().expect("id"));
+    let first = half[..shared::files::PART_BYTES as usize].to_vec();
+    assert_eq!(
+        app.send_part(&part, &token, 0, Body::from(first)).await.0,
+        200
+    );
+    let before = app.state.ctx.files.stored().await.expect("list").len();
+    assert!(before >= 3, "two files and an archive at least: {before}");
+
+    let now = backend::domain::clock::now_unix();
+    let report = backend::service::cleanup::run(&app.state.ctx, now)
+        .await
+        .expect("cleanup");
+    assert_eq!(
+        (report.drafts, report.contents),
+        (0, 0),
+        "nothing is old yet"
+    );
+
+    let month = now + 31 * 86_400;
+    let report = backend::service::cleanup::run(&app.state.ctx, month)
+        .await
+        .expect("cleanup");
+    assert_eq!(report.drafts, 1, "{report:?}");
+    assert_eq!(report.contents, 1, "the abandoned draft's file: {report:?}");
+    let (status, _) = app.with_token("GET", &base, &token, None).await;
+    assert_eq!(status, 404, "the draft is gone");
+    let (uploads, parts, _) = backend::db::materials::counts(&app.db)
+        .await
+        .expect("counts");
+    assert_eq!(parts, 0, "no part is left");
+    let stored: Vec<String> = app
+        .state
+        .ctx
+        .files
+        .stored()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let sha = |b: &[u8]| backend::domain::application::sha256_hex(b);
+    assert!(stored.contains(&sha(&kept)), "the application's file stays");
+    assert!(!stored.contains(&sha(&abandoned)));
+    let application = backend::db::applications::application(&app.db, &number)
+        .await
+        .expect("query")
+        .expect("application");
+    let archive = backend::db::materials::archive(&app.db, application.id)
+        .await
+        .expect("query")
+        .expect("archive");
+    assert!(stored.contains(&archive.sha256), "the archive stays");
+    assert_eq!(uploads, 1, "only the application's file is left");
+    let again = backend::service::cleanup::run(&app.state.ctx, month)
+        .await
+        .expect("cleanup");
+    assert_eq!(again.contents, 0, "idempotent");
 }

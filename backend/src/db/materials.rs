@@ -1,8 +1,6 @@
 //! Drafts saved on the server, uploads and their parts, stored contents (blobs) and archives.
 
-use sqlx::{Any, Transaction};
-
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 
 use super::Db;
 use crate::domain::records::{Draft, Owner, Upload};
@@ -136,6 +134,26 @@ const UPLOAD: &str =
     "id, draft_id, application_id, material, name, size, received, sha256, content_type, complete";
 
 pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
+    uploads_on(&mut *db.pool.acquire().await?, owner).await
+}
+
+/// Locks the owner's row until the transaction ends (a row lock on PostgreSQL, the write lock
+/// on SQLite) and reads its uploads: announcements for one owner are checked and reserved one
+/// after another, so parallel ones cannot together exceed a limit.
+pub async fn lock_uploads_of(conn: &mut AnyConnection, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
+    let lock = match owner {
+        Owner::Draft(d) => {
+            sqlx::query("UPDATE drafts SET updated_at = updated_at WHERE id = $1").bind(d.clone())
+        }
+        Owner::Application(a) => {
+            sqlx::query("UPDATE applications SET id = id WHERE id = $1").bind(*a)
+        }
+    };
+    lock.execute(&mut *conn).await?;
+    uploads_on(conn, owner).await
+}
+
+async fn uploads_on(conn: &mut AnyConnection, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
     let query = match owner {
         Owner::Draft(d) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {UPLOAD} FROM uploads WHERE draft_id = $1 AND application_id IS NULL ORDER BY created_at, id"
@@ -146,7 +164,7 @@ pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
         )))
         .bind(*a),
     };
-    let rows: Vec<UploadRow> = query.fetch_all(&db.pool).await?;
+    let rows: Vec<UploadRow> = query.fetch_all(conn).await?;
     Ok(rows.into_iter().map(Upload::from).collect())
 }
 
@@ -168,7 +186,11 @@ pub struct NewUpload<'a> {
     pub size: u64,
 }
 
-pub async fn insert_upload(db: &Db, u: &NewUpload<'_>, now: i64) -> sqlx::Result<()> {
+pub async fn insert_upload(
+    conn: &mut AnyConnection,
+    u: &NewUpload<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
     let (draft, application) = match u.owner {
         Owner::Draft(d) => (Some(d.as_str()), None),
         Owner::Application(a) => (None, Some(*a)),
@@ -184,7 +206,7 @@ pub async fn insert_upload(db: &Db, u: &NewUpload<'_>, now: i64) -> sqlx::Result
     .bind(u.name)
     .bind(u.size as i64)
     .bind(now)
-    .execute(&db.pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -232,12 +254,33 @@ pub async fn parts(db: &Db, upload_id: &str) -> sqlx::Result<Vec<u8>> {
     Ok(rows.into_iter().flat_map(|(d,)| d).collect())
 }
 
-/// A whole file, stored: its content's SHA-256, size, type and the name it is kept under.
+/// A whole file: its content's SHA-256, size, type and the name it is kept under.
 pub struct Finished<'a> {
     pub sha256: &'a str,
     pub size: u64,
     pub content_type: &'a str,
     pub name: &'a str,
+}
+
+/// Records (or touches) a content before it is written to the store, holding its row until the
+/// transaction ends: the collection of unreferenced contents (`forget_content`) cannot remove
+/// it meanwhile.
+pub async fn claim_content(
+    conn: &mut AnyConnection,
+    f: &Finished<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
+    )
+    .bind(f.sha256)
+    .bind(f.size as i64)
+    .bind(f.content_type)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The whole file is stored: the upload is complete, under its final name, and its parts go.
@@ -247,16 +290,6 @@ pub async fn finish(
     f: &Finished<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(f.sha256)
-    .bind(f.size as i64)
-    .bind(f.content_type)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
     sqlx::query(
         "UPDATE uploads SET sha256 = $2, content_type = $3, name = $4, complete = 1, updated_at = $5
          WHERE id = $1",
@@ -273,6 +306,76 @@ pub async fn finish(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Drafts never submitted and untouched since `before` go, with their uploads and parts (their
+/// contents are collected later, if nothing else refers to them). How many drafts went.
+pub async fn forget_drafts(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
+    const STALE: &str = "SELECT id FROM drafts WHERE application_id IS NULL AND updated_at < $1";
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM upload_parts WHERE upload_id IN
+         (SELECT id FROM uploads WHERE application_id IS NULL AND draft_id IN ({STALE}))"
+    )))
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM uploads WHERE application_id IS NULL AND draft_id IN ({STALE})"
+    )))
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("DELETE FROM drafts WHERE application_id IS NULL AND updated_at < $1")
+        .bind(before)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Uploads left unfinished since `before` go, with the parts that arrived. How many.
+pub async fn forget_unfinished(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
+    sqlx::query(
+        "DELETE FROM upload_parts WHERE upload_id IN
+         (SELECT id FROM uploads WHERE complete = 0 AND updated_at < $1)",
+    )
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("DELETE FROM uploads WHERE complete = 0 AND updated_at < $1")
+        .bind(before)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Whether content `sha256` may be removed from the store: nothing refers to it (no upload, no
+/// archive) and it was not claimed since `before`. If so its row goes and stays locked until
+/// the transaction ends — remove the content before committing, and an upload of the same
+/// content waits for that and stores it anew.
+pub async fn forget_content(
+    conn: &mut AnyConnection,
+    sha256: &str,
+    before: i64,
+) -> sqlx::Result<bool> {
+    // A content in the store without its row (an upload that failed after writing it, an
+    // archive) gets one first, so that the lock below covers it too.
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, 0, '', 0)
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query(
+        "DELETE FROM blobs WHERE sha256 = $1 AND created_at < $2
+           AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = $1)
+           AND NOT EXISTS (SELECT 1 FROM archives a WHERE a.sha256 = $1)",
+    )
+    .bind(sha256)
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Removes an upload and whatever of it arrived (a rejected or cancelled file leaves nothing).

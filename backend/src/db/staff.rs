@@ -117,11 +117,11 @@ pub async fn clear_throttle(conn: &mut AnyConnection, key: &str) -> sqlx::Result
 }
 
 /// Forgets throttles untouched since `before` that no longer hold anyone back.
-pub async fn forget_throttles(db: &Db, before: i64) -> sqlx::Result<u64> {
+pub async fn forget_throttles(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
     let done =
         sqlx::query("DELETE FROM login_throttle WHERE updated_at < $1 AND blocked_until < $1")
             .bind(before)
-            .execute(&db.pool)
+            .execute(conn)
             .await?;
     Ok(done.rows_affected())
 }
@@ -179,5 +179,14 @@ pub async fn revoke_all(conn: &mut AnyConnection, staff_id: i64, now: i64) -> sq
     .bind(now)
     .execute(conn)
     .await?;
+    Ok(done.rows_affected())
+}
+
+/// Forgets sessions that expired or were revoked before `before`. How many.
+pub async fn forget_sessions(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
+        .bind(before)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected())
 }

@@ -15,6 +15,7 @@ pub mod login;
 pub mod password;
 pub mod permit;
 pub mod records;
+pub mod retention;
 pub mod review;
 pub mod uploads;
 

@@ -237,6 +237,8 @@ pub enum Actor<'a> {
     Applicant,
     /// The command line.
     Cli,
+    /// The server itself, on a schedule (the cleanup).
+    System,
 }
 
 impl Actor<'_> {
@@ -246,6 +248,7 @@ impl Actor<'_> {
             Actor::Staff(s) => (&s.username, s.role.as_str()),
             Actor::Applicant => ("applicant", "applicant"),
             Actor::Cli => ("system", "cli"),
+            Actor::System => ("system", "system"),
         }
     }
 }

@@ -128,10 +128,12 @@ async fn materials_of(ctx: &Ctx, owner: &Owner) -> Result<Vec<shared::catalogue:
 }
 
 /// Announces a file: checked against the material list, the files per material and the size
-/// limits before a byte is sent.
+/// limits before a byte is sent — and reserved in the same transaction, so that announcements
+/// racing each other are checked one after another.
 pub async fn announce(ctx: &Ctx, owner: &Owner, req: &NewUpload) -> Result<StoredFile> {
     let materials = materials_of(ctx, owner).await?;
-    let existing = db::materials::uploads_of(&ctx.db, owner).await?;
+    let mut tx = ctx.db.pool.begin().await?;
+    let existing = db::materials::lock_uploads_of(&mut tx, owner).await?;
     uploads::announce(req, &materials, &existing, ctx.file_limits)?;
     let id = new_token()[..22].to_string();
     let name = display_name(&req.name);
@@ -142,7 +144,8 @@ pub async fn announce(ctx: &Ctx, owner: &Owner, req: &NewUpload) -> Result<Store
         name: &name,
         size: req.size,
     };
-    db::materials::insert_upload(&ctx.db, &row, now_unix()).await?;
+    db::materials::insert_upload(&mut tx, &row, now_unix()).await?;
+    tx.commit().await?;
     upload_state(ctx, owner, &id).await
 }
 
@@ -185,22 +188,24 @@ pub async fn part(ctx: &Ctx, owner: &Owner, id: &str, offset: u64, body: &[u8]) 
         let Ok(kind) = uploads::whole(&whole, up.size) else {
             return refuse(ctx, &up, FileProblem::Truncated).await;
         };
-        let sha = ctx.files.put(whole).await?;
-        complete(ctx, owner, &up, &sha, kind, now).await?;
+        complete(ctx, owner, &up, whole, kind, now).await?;
     }
     Ok(Sent::Kept(upload_state(ctx, owner, id).await?))
 }
 
-/// The whole file is in the store: the upload is complete under a name whose extension is its
-/// type's, on the record — and an owed material (容缺) has arrived — in one transaction.
+/// The whole file goes into the store; the upload is complete under a name whose extension is
+/// its type's, on the record — and an owed material (容缺) has arrived — in one transaction.
+/// The content is claimed before it is written, so that the collection of unreferenced contents
+/// never removes it under the upload.
 async fn complete(
     ctx: &Ctx,
     owner: &Owner,
     up: &Upload,
-    sha: &str,
+    whole: Vec<u8>,
     kind: shared::files::FileKind,
     now: i64,
 ) -> Result<()> {
+    let sha = &crate::domain::application::sha256_hex(&whole);
     let name = typed_name(&up.name, kind);
     let app = match owner {
         Owner::Application(id) => db::applications::application_by_id(&ctx.db, *id).await?,
@@ -226,6 +231,8 @@ async fn complete(
         after,
     );
     let mut tx = ctx.db.pool.begin().await?;
+    db::materials::claim_content(&mut tx, &finished, now).await?;
+    ctx.files.put(whole).await?;
     db::materials::finish(&mut tx, &up.id, &finished, now).await?;
     audit::append(&mut tx, &entry, now).await?;
     if let Some(app) = &app {

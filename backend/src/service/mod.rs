@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod archive;
 pub mod backoffice;
+pub mod cleanup;
 pub mod credit;
 pub mod history;
 pub mod holder;
@@ -39,6 +40,8 @@ pub struct Ctx {
     /// Uploaded materials and archives, content-addressed.
     pub files: Files,
     pub file_limits: FileLimits,
+    /// How long drafts and unfinished uploads are kept.
+    pub retention: domain::retention::Retention,
     /// The address the public reaches the server at (the licence QR encodes it).
     pub public_url: Arc<str>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
@@ -58,6 +61,7 @@ impl Ctx {
             seal: Arc::new(Seal::ephemeral()),
             files: Files::open("memory:")?,
             file_limits: FileLimits::default(),
+            retention: Default::default(),
             public_url: "http://127.0.0.1:8080".into(),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),

@@ -108,6 +108,30 @@ impl TestApp {
         (status, cookie, value)
     }
 
+    /// A restaurant application filed from a draft carrying `files` (material, name, bytes),
+    /// accepted and every item approved, so that its archive is filed; its number.
+    pub async fn archived_restaurant(&self, files: &[(&str, &str, Vec<u8>)]) -> String {
+        let (id, token) = self.draft("restaurant").await;
+        let base = format!("/api/drafts/{id}");
+        for (material, name, bytes) in files {
+            let (status, up) = self.upload(&base, &token, material, name, bytes).await;
+            assert_eq!(status, StatusCode::OK, "{up}");
+        }
+        let mut body = restaurant();
+        body["draft"] = json!({"id": id, "token": token});
+        let applicant = self.file(&body).await;
+        let accepted = self.clerk().await.accept(&applicant.number).await;
+        for i in accepted["items"].as_array().expect("items") {
+            let reviewer = self
+                .reviewer(i["department"].as_str().expect("department"))
+                .await;
+            let decision = json!({"action": "approve", "certificate": "X-0001"});
+            let (status, body) = reviewer.review(i, decision).await;
+            assert_eq!(status, StatusCode::OK, "{}: {body}", i["item"]);
+        }
+        applicant.number.clone()
+    }
+
     /// A staff member (created if need be) signed in.
     pub async fn staff(
         &self,

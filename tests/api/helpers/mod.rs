@@ -26,6 +26,8 @@ pub fn postgres_admin_url() -> String {
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// What the router serves (its context: the contents store, the seal, the settings).
+    pub state: AppState,
     cleanup: Option<String>,
 }
 
@@ -46,9 +48,10 @@ impl TestApp {
     }
 
     async fn with_db(db: Db, cleanup: Option<String>) -> TestApp {
-        let router = backend::app(TestApp::state(&db));
+        let state = TestApp::state(&db);
         TestApp {
-            router,
+            router: backend::app(state.clone()),
+            state,
             db,
             cleanup,
         }
@@ -67,7 +70,8 @@ impl TestApp {
 
     /// The same database served with the state `change` makes of the usual one.
     pub fn serving(mut self, change: impl FnOnce(AppState) -> AppState) -> TestApp {
-        self.router = backend::app(change(TestApp::state(&self.db)));
+        self.state = change(TestApp::state(&self.db));
+        self.router = backend::app(self.state.clone());
         self
     }
 
