@@ -17,6 +17,7 @@ crate::on_both_databases!(
     a_pdf_named_to_run_as_a_program_downloads_as_a_pdf_in_a_sandbox,
     parallel_announcements_cannot_together_exceed_the_file_count_or_the_total,
     the_cleanup_removes_what_nobody_finished_and_keeps_every_application_file_and_archive,
+    no_status_token_is_kept_in_clear_anywhere_in_the_database,
 );
 
 /// Behind the county's reverse proxy (127.0.0.1) every applicant arrives from the proxy's
@@ -385,4 +386,56 @@ async fn the_cleanup_removes_what_nobody_finished_and_keeps_every_application_fi
         .await
         .expect("cleanup");
     assert_eq!(again.contents, 0, "idempotent");
+}
+
+/// Whoever reads the database (a backup, a replica) finds no status token: not in the
+/// applications (a hash), not in the kept first answers of idempotent filings (sealed with the
+/// client's key, found by a hash of it) — yet a retry still gets its answer.
+async fn no_status_token_is_kept_in_clear_anywhere_in_the_database(app: &TestApp) {
+    let key = "7d3f0a52-61c4-4b8e-9a0e-2f5d8c1b3e77";
+    let (status, _, first) = app.submit(&restaurant(), &[("idempotency-key", key)]).await;
+    assert_eq!(status, 201);
+    let token = first["token"].as_str().expect("token");
+    for table in [
+        "applications",
+        "idempotency_keys",
+        "audit_log",
+        "sub_applications",
+    ] {
+        let dump = text_of(app, table).await;
+        assert!(!dump.is_empty(), "{table} has rows");
+        assert!(!dump.contains(token), "{table} holds the token");
+        assert!(!dump.contains(key), "{table} holds the key");
+    }
+    let (kept_key, body): (String, String) =
+        sqlx::query_as("SELECT key, body FROM idempotency_keys")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("row");
+    assert!(!body.contains(token) && !body.contains("LB-") && kept_key != key);
+    let (status, _, again) = app.submit(&restaurant(), &[("idempotency-key", key)]).await;
+    assert_eq!(
+        (status.as_u16(), &again),
+        (201, &first),
+        "the retry gets its answer"
+    );
+}
+
+/// Every text column of every row of `table`, joined.
+async fn text_of(app: &TestApp, table: &str) -> String {
+    use sqlx::{Column, Row};
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("rows");
+    let mut out = String::new();
+    for row in &rows {
+        for column in row.columns() {
+            if let Ok(text) = row.try_get::<String, _>(column.ordinal()) {
+                out.push_str(&text);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }

@@ -40,7 +40,7 @@ async fn the_status_token_never_appears_in_the_logs() {
 
     let app = TestApp::sqlite().await;
     let (_, _, body) = app
-        .submit(&restaurant(), &[("idempotency-key", "log-test")])
+        .submit(&restaurant(), &[("idempotency-key", "log-test-3d9a6b1f")])
         .await;
     let (number, token) = (
         body["number"].as_str().expect("n"),

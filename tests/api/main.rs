@@ -281,7 +281,7 @@ async fn every_problem_is_reported_at_once(app: &TestApp) {
 }
 
 async fn a_retried_submission_with_the_same_idempotency_key_creates_one_application(app: &TestApp) {
-    let key = [("idempotency-key", "retry-0001")];
+    let key = [("idempotency-key", "retry-0001-8f0e4c2a")];
     let (s1, _, first) = app.submit(&restaurant(), &key).await;
     let (s2, headers, second) = app.submit(&restaurant(), &key).await;
     assert_eq!((s1.as_u16(), s2.as_u16()), (201, 201));
@@ -289,18 +289,25 @@ async fn a_retried_submission_with_the_same_idempotency_key_creates_one_applicat
     assert_eq!(headers["idempotent-replayed"], "true");
     assert_eq!(app.counts().await, (1, 5));
     let (s3, _, third) = app
-        .submit(&restaurant(), &[("idempotency-key", "retry-0002")])
+        .submit(&restaurant(), &[("idempotency-key", "retry-0002-8f0e4c2a")])
         .await;
     assert_eq!(s3, 201);
     assert_ne!(third["number"], first["number"]);
     let (s4, _, _) = app
-        .submit(&restaurant(), &[("idempotency-key", "has space")])
+        .submit(
+            &restaurant(),
+            &[("idempotency-key", "has space in it 12345")],
+        )
         .await;
     assert_eq!(s4, 400);
+    let (s5, _, _) = app
+        .submit(&restaurant(), &[("idempotency-key", "short")])
+        .await;
+    assert_eq!(s5, 400, "too short to be unguessable");
 }
 
 async fn concurrent_submissions_with_one_idempotency_key_create_one_application(app: &TestApp) {
-    let key = [("idempotency-key", "double-click")];
+    let key = [("idempotency-key", "double-click-5b1d9e77")];
     let body = restaurant();
     let (a, b, c) = tokio::join!(
         app.submit(&body, &key),
@@ -316,7 +323,7 @@ async fn concurrent_submissions_with_one_idempotency_key_create_one_application(
 }
 
 async fn an_idempotency_key_reused_for_another_body_is_refused(app: &TestApp) {
-    let key = [("idempotency-key", "reused")];
+    let key = [("idempotency-key", "reused-key-0c4e1a90")];
     app.submit(&restaurant(), &key).await;
     let (status, _, err) = app
         .submit(&restaurant_with("business.name", json!("另一家店")), &key)

@@ -252,18 +252,21 @@ async fn the_audit_chain_detects_a_changed_or_missing_entry(app: &TestApp) {
         "decision": "correct", "version": full["version"], "notice": "经营场所使用证明缺少出租方签章；请补充平面图比例"
     })).await;
     assert_eq!(status, 200);
-    // staff.add, login, view, intake.correction_requested
+    // staff.add, login, application.filed, view, intake.correction_requested
     assert_eq!(
         verify_audit(&app.db).await.expect("intact"),
-        "audit log intact: 4 entries"
+        "audit log intact: 5 entries"
     );
     let history = backend::db::audit::history(&app.db, &format!("application {number}"))
         .await
         .expect("history");
     let actions: Vec<&str> = history.iter().map(|r| r.action.as_str()).collect();
-    assert_eq!(actions, ["view", "intake.correction_requested"]);
+    assert_eq!(
+        actions,
+        ["application.filed", "view", "intake.correction_requested"]
+    );
 
-    sqlx::query("UPDATE audit_log SET after_state = '{\"intake\":\"accepted\"}' WHERE seq = 4")
+    sqlx::query("UPDATE audit_log SET after_state = '{\"intake\":\"accepted\"}' WHERE seq = 5")
         .execute(&app.db.pool)
         .await
         .expect("tamper");
@@ -271,7 +274,7 @@ async fn the_audit_chain_detects_a_changed_or_missing_entry(app: &TestApp) {
         .await
         .expect_err("tampered")
         .to_string();
-    assert_eq!(err, "audit log broken at entry 4: its content was changed");
+    assert_eq!(err, "audit log broken at entry 5: its content was changed");
 
     sqlx::query("DELETE FROM audit_log WHERE seq = 2")
         .execute(&app.db.pool)

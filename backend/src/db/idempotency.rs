@@ -1,4 +1,5 @@
-//! Stored first answers of idempotent requests, replayed for a retry with the same key.
+//! Stored first answers of idempotent requests, replayed for a retry with the same key: under
+//! a hash of the key, the answer sealed with it (`domain::idempotency`).
 
 use sqlx::{Any, Transaction};
 
@@ -9,11 +10,11 @@ use super::Db;
 pub struct Stored {
     pub request_hash: String,
     pub status: i64,
+    /// The answer, sealed.
     pub body: String,
 }
 
-/// How long a key is remembered. Retries come within minutes; the stored answer holds a
-/// status token, so it is not kept longer than a day.
+/// How long a key is remembered. Retries come within minutes.
 pub const KEEP_SECONDS: i64 = 24 * 3600;
 
 pub async fn find(db: &Db, key: &str, now: i64) -> sqlx::Result<Option<Stored>> {

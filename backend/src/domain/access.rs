@@ -95,7 +95,8 @@ impl EntryFacts {
 }
 
 /// Entries about the whole application that every reviewer of one of its items needs.
-const APPLICATION_WIDE: [&str; 4] = [
+const APPLICATION_WIDE: [&str; 5] = [
+    "application.filed",
     "intake.accepted",
     "intake.correction_requested",
     "reply.correction",

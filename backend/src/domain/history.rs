@@ -66,6 +66,7 @@ impl<'a> Who<'a> {
 pub fn what(action: &str) -> Text {
     let (zh, en) = match action {
         "view" => ("查看申请", "Viewed the application"),
+        "application.filed" => ("提交申请", "Filed the application"),
         "application.file_at_counter" => ("窗口代为提交", "Filed at the counter"),
         "intake.accepted" => ("受理，分送各部门", "Accepted and sent to every department"),
         "intake.correction_requested" => ("发出补正告知", "Sent the correction notice"),

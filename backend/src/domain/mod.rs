@@ -9,6 +9,7 @@ pub mod clock;
 pub mod credit;
 pub mod error;
 pub mod history;
+pub mod idempotency;
 pub mod intake;
 pub mod licence;
 pub mod login;

@@ -257,7 +257,7 @@ fn request(r: &Request, l: Lang) -> (StatusCode, String) {
         Request::Body(status, text) => (StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST), text.clone()),
         Request::NoEndpoint => (StatusCode::NOT_FOUND, t(l, "没有这个接口", "No such API endpoint")),
         Request::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, t(l, "不支持此请求方法", "Method not allowed")),
-        Request::IdempotencyKey => (StatusCode::BAD_REQUEST, t(l, "Idempotency-Key 应为 1–255 个可见 ASCII 字符", "Idempotency-Key must be 1–255 visible ASCII characters")),
+        Request::IdempotencyKey => (StatusCode::BAD_REQUEST, t(l, "Idempotency-Key 应为 16–255 个可见 ASCII 字符（例如随机 UUID）", "Idempotency-Key must be 16–255 visible ASCII characters (a random UUID, say)")),
         Request::UploadOffset => (StatusCode::BAD_REQUEST, t(l, "缺少 Upload-Offset（本段在文件中的起点）", "Upload-Offset (where this part starts) is required")),
         Request::TooManyRequests { wait_secs } => (StatusCode::TOO_MANY_REQUESTS, both(format!("请求过于频繁，请 {wait_secs} 秒后再试"), format!("Too many requests: try again in {wait_secs} s"))),
     }

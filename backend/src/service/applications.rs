@@ -17,6 +17,7 @@ use crate::db::idempotency::{self, Stored};
 use crate::db::is_unique_violation;
 use crate::domain::application::{day_code, hash_token, is_number, new_token, sha256_hex};
 use crate::domain::error::{Conflict, Credential, Error, Invalid, Missing};
+use crate::domain::idempotency as idempotency_rule;
 use crate::domain::intake;
 use crate::domain::records::{Actor, Application, StaffMember};
 use shared::staff::Role;
@@ -29,14 +30,16 @@ pub struct Filed {
     pub replayed: bool,
 }
 
-fn replay(stored: Stored, request_hash: &str) -> Result<Filed> {
+/// The first answer to `key` again, opened with the key (the database keeps it sealed).
+fn replay(stored: Stored, key: &str, request_hash: &str) -> Result<Filed> {
     if stored.request_hash != request_hash {
         return Err(Conflict::IdempotencyKeyReused.into());
     }
-    let created: ApplicationCreated =
-        serde_json::from_str(&stored.body).map_err(anyhow::Error::from)?;
+    let body = idempotency_rule::open(key, &stored.body)
+        .ok_or_else(|| anyhow::anyhow!("a kept answer does not open with its key"))?;
+    let created: ApplicationCreated = serde_json::from_str(&body).map_err(anyhow::Error::from)?;
     Ok(Filed {
-        body: stored.body,
+        body,
         number: created.number,
         replayed: true,
     })
@@ -56,9 +59,10 @@ pub async fn file(
     let (now, today) = now_and_today();
     let request_hash = sha256_hex(&serde_json::to_vec(req).map_err(anyhow::Error::from)?);
     if let Some(key) = key
-        && let Some(stored) = idempotency::find(&ctx.db, key, now).await?
+        && let Some(stored) =
+            idempotency::find(&ctx.db, &idempotency_rule::lookup(key), now).await?
     {
-        return replay(stored, &request_hash);
+        return replay(stored, key, &request_hash);
     }
     req.validate().map_err(|_| Invalid::Bundle)?;
     let view = ctx
@@ -104,34 +108,31 @@ pub async fn file(
     {
         return Err(Conflict::DraftSubmitted.into());
     }
-    if let Some(clerk) = clerk {
-        let subject = format!("application {number}");
-        let actor = Actor::Staff(clerk);
-        let after = json!({ "bundle": view.bundle.id });
-        let entry = Entry::by(
-            &actor,
-            "application.file_at_counter",
-            &subject,
-            json!(null),
-            after,
-        );
-        audit::append(&mut tx, &entry, now).await?;
-    }
+    // On the record: filed online by the applicant, or at the counter by the clerk.
+    let subject = format!("application {number}");
+    let (actor, action) = match clerk {
+        Some(clerk) => (Actor::Staff(clerk), "application.file_at_counter"),
+        None => (Actor::Applicant, "application.filed"),
+    };
+    let after = json!({ "bundle": view.bundle.id, "items": cart.items });
+    let entry = Entry::by(&actor, action, &subject, json!(null), after);
+    audit::append(&mut tx, &entry, now).await?;
     let created = ApplicationCreated { number, token };
     let body = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
     if let Some(key) = key {
         let stored = Stored {
             request_hash: request_hash.clone(),
             status: 201,
-            body: body.clone(),
+            body: idempotency_rule::seal(key, &body),
         };
-        if !remember(&mut tx, key, &stored, now).await? {
+        let lookup = idempotency_rule::lookup(key);
+        if !remember(&mut tx, &lookup, &stored, now).await? {
             // A concurrent request with the same key won: undo ours, answer with theirs.
             drop(tx);
-            let theirs = idempotency::find(&ctx.db, key, now)
+            let theirs = idempotency::find(&ctx.db, &lookup, now)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
-            return replay(theirs, &request_hash);
+            return replay(theirs, key, &request_hash);
         }
     }
     tx.commit().await?;

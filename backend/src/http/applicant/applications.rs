@@ -18,10 +18,10 @@ use crate::service::{Ctx, applications};
 #[utoipa::path(post, path = "/api/applications", tag = "applications",
     request_body = CreateApplication,
     params(("Idempotency-Key" = Option<String>, Header,
-        description = "Makes a retry safe: the same key and body replay the first answer")),
+        description = "Makes a retry safe: the same key and body replay the first answer. 16–255 visible ASCII characters (a random UUID); the server keeps only a hash of it and the first answer sealed with it")),
     responses(
         (status = 201, description = "Filed; keep the token", body = ApplicationCreated),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, or a malformed Idempotency-Key", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "Invalid answers, per field", body = ErrorBody)))]
@@ -53,13 +53,13 @@ pub async fn create(
     Ok(res)
 }
 
-/// The `Idempotency-Key` header, if any: 1–255 visible ASCII characters.
+/// The `Idempotency-Key` header, if any: 16–255 visible ASCII characters.
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
     let key = value.to_str().unwrap_or("");
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+    if !crate::domain::idempotency::acceptable(key) {
         return Err(Request::IdempotencyKey.into());
     }
     Ok(Some(key.to_string()))
