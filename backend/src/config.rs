@@ -31,6 +31,24 @@ pub enum Command {
     /// Removes expired drafts, unfinished uploads and contents nothing refers to, once (the
     /// server also does this every hour).
     Cleanup(CleanupArgs),
+    /// Works with the seal's signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Adds a new signing key (0600, in a 0700 folder); it signs from the servers' next start
+    /// on. The old keys stay published, so whatever they signed still verifies.
+    Rotate {
+        #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+        key_dir: PathBuf,
+    },
+    /// Prints the published keys (`/.well-known/lianban-keys.json`) of a key folder.
+    Show {
+        #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+        key_dir: PathBuf,
+    },
 }
 
 /// How long what nobody finished is kept.
@@ -74,7 +92,8 @@ pub enum ArchiveCommand {
         /// The published keys (`/.well-known/lianban-keys.json`, saved as a file).
         #[arg(long)]
         keys: Option<PathBuf>,
-        /// Or the bureau's key folder, when run beside the server.
+        /// Or the bureau's key folder, when run beside the server (read only: a key is never
+        /// created by a check).
         #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
         key_dir: PathBuf,
     },
@@ -116,10 +135,31 @@ pub enum StaffCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Re-computes the hash chain; names the first missing, changed or out-of-place entry.
+    /// Re-computes the hash chain and names the first missing, changed or out-of-place entry;
+    /// then holds the signed checkpoints kept in the contents store against it and names a
+    /// rewritten stretch.
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// Where the checkpoints are kept (the server's `--files`).
+        #[arg(long, env = "LIANBAN_FILES", default_value = "data/files")]
+        files: String,
+        /// The published keys (`/.well-known/lianban-keys.json`, saved as a file)…
+        #[arg(long)]
+        keys: Option<PathBuf>,
+        /// …or the bureau's key folder (read only).
+        #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+        key_dir: PathBuf,
+    },
+    /// Signs the head of the chain now and keeps the checkpoint (the server does this every
+    /// few minutes while the log grows).
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "LIANBAN_FILES", default_value = "data/files")]
+        files: String,
+        #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+        key_dir: PathBuf,
     },
 }
 

@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use backend::config::{
-    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Cli, Command, ServeArgs,
-    StaffCommand,
+    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Cli, Command, KeysCommand,
+    ServeArgs, StaffCommand,
 };
+use backend::seal::Seal;
 use backend::{AppState, catalogue, db};
 use clap::Parser;
 
@@ -44,9 +45,43 @@ async fn main() -> ExitCode {
             key_dir,
         }) => verify_archive(&file, keys.as_deref(), &key_dir),
         Command::Cleanup(args) => cleanup(args).await,
-        Command::Audit(AuditCommand::Verify { db }) => async {
+        Command::Keys(KeysCommand::Rotate { key_dir }) => Seal::rotate(&key_dir).map(|kid| {
+            println!("new signing key {kid}: it signs from the servers' next start on");
+        }),
+        Command::Keys(KeysCommand::Show { key_dir }) => Seal::load(&key_dir).and_then(|seal| {
+            let published = serde_json::json!({ "keys": seal.public_keys() });
+            println!("{}", serde_json::to_string_pretty(&published)?);
+            Ok(())
+        }),
+        Command::Audit(AuditCommand::Verify {
+            db,
+            files,
+            keys,
+            key_dir,
+        }) => async {
+            let keys = published_keys(keys.as_deref(), &key_dir);
             let db = db::Db::connect(&db.database_url).await?;
-            println!("{}", backend::service::accounts::verify_audit(&db).await?);
+            let files = backend::storage::Files::open(&files)?;
+            println!(
+                "{}",
+                backend::service::audit::verify(&db, &files, keys).await?
+            );
+            Ok(())
+        }
+        .await,
+        Command::Audit(AuditCommand::Checkpoint { db, files, key_dir }) => async {
+            let db = db::Db::connect(&db.database_url).await?;
+            let base = backend::service::Ctx::new(db, Default::default())?;
+            let ctx = backend::service::Ctx {
+                files: backend::storage::Files::open(&files)?,
+                seal: std::sync::Arc::new(Seal::load(&key_dir)?),
+                ..base
+            };
+            let now = backend::domain::clock::now_unix();
+            match backend::service::audit::checkpoint(&ctx, now).await? {
+                Some(c) => println!("checkpoint: entry {} signed", c.seq),
+                None => println!("the newest checkpoint is the head already"),
+            }
             Ok(())
         }
         .await,
@@ -60,28 +95,31 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The seal's public keys: from a saved `/.well-known/lianban-keys.json`, else from the key
+/// folder (read only).
+fn published_keys(
+    keys: Option<&std::path::Path>,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<Vec<shared::snapshot::PublicKey>> {
+    #[derive(serde::Deserialize)]
+    struct Published {
+        keys: Vec<shared::snapshot::PublicKey>,
+    }
+    Ok(match keys {
+        Some(path) => serde_json::from_slice::<Published>(&std::fs::read(path)?)?.keys,
+        None => Seal::load(key_dir)
+            .map_err(|e| anyhow::anyhow!("{e} (give --keys <published keys file>)"))?
+            .public_keys()
+            .to_vec(),
+    })
+}
+
 fn verify_archive(
     file: &std::path::Path,
     keys: Option<&std::path::Path>,
     key_dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    #[derive(serde::Deserialize)]
-    struct Published {
-        keys: Vec<shared::snapshot::PublicKey>,
-    }
-    let keys = match keys {
-        Some(path) => serde_json::from_slice::<Published>(&std::fs::read(path)?)?.keys,
-        None => {
-            anyhow::ensure!(
-                key_dir.is_dir(),
-                "no key folder at {} (give --keys <published keys file>)",
-                key_dir.display()
-            );
-            backend::seal::Seal::load_or_create(key_dir)?
-                .public_keys()
-                .to_vec()
-        }
-    };
+    let keys = published_keys(keys, key_dir)?;
     let package = std::fs::read(file)?;
     let problems = backend::domain::archive::verify(&package, &keys)?;
     if problems.is_empty() {
@@ -165,7 +203,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?,
         ctx: backend::service::Ctx {
             public_url: args.public_url.into(),
-            seal: std::sync::Arc::new(backend::seal::Seal::load_or_create(&args.key_dir)?),
+            seal: std::sync::Arc::new(Seal::load_or_create(&args.key_dir)?),
             files: backend::storage::Files::open(&args.files)?,
             file_limits: backend::domain::uploads::FileLimits {
                 max_file_bytes: args.max_file_mb * 1024 * 1024,
@@ -179,6 +217,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(backend::service::cleanup::every(
         state.ctx.clone(),
         std::time::Duration::from_secs(3600),
+    ));
+    tokio::spawn(backend::service::audit::every(
+        state.ctx.clone(),
+        std::time::Duration::from_secs(600),
     ));
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);

@@ -11,7 +11,7 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-pub use shared::snapshot::PublicKey;
+pub use shared::snapshot::{PublicKey, Purpose};
 
 /// The signing key and every public key.
 #[derive(Clone)]
@@ -61,33 +61,19 @@ impl Seal {
     }
 
     /// Loads every `*.key` of `dir` (32 raw secret bytes each, in name order: the last signs),
-    /// creating the folder and a first key if there is none. The folder must not be readable
-    /// by others (mode 0700 on Unix).
+    /// creating the folder (0700) and a first key (0600) if there is none. What `serve` does.
     pub fn load_or_create(dir: &Path) -> anyhow::Result<Seal> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("key folder {}: {e}", dir.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        private_folder(dir)?;
+        if key_files(dir)?.is_empty() {
+            new_key(dir)?;
         }
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "key"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            let mut secret = [0u8; 32];
-            rand::rng().fill_bytes(&mut secret);
-            let key = SigningKey::from_bytes(&secret);
-            let name = dir.join(format!(
-                "{}-{}.key",
-                crate::domain::clock::now_unix(),
-                key_id(&key.verifying_key())
-            ));
-            std::fs::write(&name, secret)?;
-            files.push(name);
-        }
+        Seal::load(dir)
+    }
+
+    /// Loads the keys of `dir`; never creates one (a verifying command must not sign).
+    pub fn load(dir: &Path) -> anyhow::Result<Seal> {
+        let files = key_files(dir)?;
+        anyhow::ensure!(!files.is_empty(), "no key in {}", dir.display());
         let mut keys = Vec::new();
         for f in &files {
             let bytes = std::fs::read(f)?;
@@ -99,6 +85,13 @@ impl Seal {
         Ok(Seal::from_keys(keys))
     }
 
+    /// Adds a new key to `dir`, which signs from the next start on; the old keys stay and stay
+    /// published, so everything they signed still verifies. The new key's id.
+    pub fn rotate(dir: &Path) -> anyhow::Result<String> {
+        private_folder(dir)?;
+        new_key(dir)
+    }
+
     /// The id of the signing key.
     pub fn kid(&self) -> &str {
         &self.kid
@@ -108,13 +101,14 @@ impl Seal {
         &self.keys
     }
 
-    /// The signature of `bytes`, base64url.
-    pub fn sign(&self, bytes: &[u8]) -> String {
-        B64.encode(self.sign_raw(bytes))
+    /// The signature of `bytes` for `purpose`, base64url.
+    pub fn sign(&self, purpose: Purpose, bytes: &[u8]) -> String {
+        B64.encode(self.sign_raw(purpose, bytes))
     }
 
-    pub fn sign_raw(&self, bytes: &[u8]) -> [u8; 64] {
-        self.signing.sign(bytes).to_bytes()
+    /// The signature of `bytes` for `purpose` (over the purpose's context and the bytes).
+    pub fn sign_raw(&self, purpose: Purpose, bytes: &[u8]) -> [u8; 64] {
+        self.signing.sign(&purpose.signed_bytes(bytes)).to_bytes()
     }
 
     /// The signing key's id as 8 raw bytes (the snapshot carries these).
@@ -126,38 +120,139 @@ impl Seal {
     }
 }
 
-/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes` (the browser's check).
+/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes` for a purpose (the
+/// browser's check).
 pub use shared::snapshot::verify_detached as verify;
+
+/// The key folder, created readable by its owner only (0700 on Unix) — before any key is
+/// written into it.
+fn private_folder(dir: &Path) -> anyhow::Result<()> {
+    let fail = |e: std::io::Error| anyhow::anyhow!("key folder {}: {e}", dir.display());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(fail)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    Ok(())
+}
+
+/// The `*.key` files of `dir`, in name order (the last is the newest).
+fn key_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("key folder {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "key"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Writes a new random key, created 0600 (never readable by others, not even for a moment);
+/// its id.
+fn new_key(dir: &Path) -> anyhow::Result<String> {
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    let key = SigningKey::from_bytes(&secret);
+    let kid = key_id(&key.verifying_key());
+    // Named by the time to the nanosecond, so that name order is age order (`1764633600-….key`
+    // of earlier versions sorts before any later `1764633600.…-….key`).
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let stamp = format!("{}.{:09}", since.as_secs(), since.subsec_nanos());
+    let name = dir.join(format!("{stamp}-{kid}.key"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    options.open(&name)?.write_all(&secret)?;
+    Ok(kid)
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_signature_verifies_and_one_changed_byte_does_not() {
+    fn a_signature_verifies_for_its_purpose_and_one_changed_byte_does_not() {
         let seal = Seal::ephemeral();
         let doc = br#"{"uscc":"92411422MA0000015"}"#;
-        let sig = seal.sign(doc);
-        assert!(verify(seal.public_keys(), seal.kid(), doc, &sig));
+        let sig = seal.sign(Purpose::Licence, doc);
+        assert!(verify(
+            seal.public_keys(),
+            Purpose::Licence,
+            seal.kid(),
+            doc,
+            &sig
+        ));
+        assert!(!verify(
+            seal.public_keys(),
+            Purpose::ArchiveManifest,
+            seal.kid(),
+            doc,
+            &sig
+        ));
         let mut changed = doc.to_vec();
         changed[10] ^= 1;
-        assert!(!verify(seal.public_keys(), seal.kid(), &changed, &sig));
-        assert!(!verify(seal.public_keys(), "0000000000000000", doc, &sig));
+        assert!(!verify(
+            seal.public_keys(),
+            Purpose::Licence,
+            seal.kid(),
+            &changed,
+            &sig
+        ));
+        assert!(!verify(
+            seal.public_keys(),
+            Purpose::Licence,
+            "0000000000000000",
+            doc,
+            &sig
+        ));
         assert_eq!(seal.kid().len(), 16);
     }
 
     #[test]
-    fn keys_persist_and_a_rotation_keeps_the_old_key_published() {
+    fn keys_are_private_persist_and_a_rotation_keeps_the_old_key_published() {
         let dir = std::env::temp_dir().join(format!("lianban-keys-{}", rand::random::<u64>()));
+        assert!(Seal::load(&dir).is_err(), "loading never creates a key");
+        assert!(!dir.exists());
         let first = Seal::load_or_create(&dir).expect("first");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode(&dir), 0o700);
+            for f in key_files(&dir).expect("files") {
+                assert_eq!(mode(&f), 0o600, "{}", f.display());
+            }
+        }
         let again = Seal::load_or_create(&dir).expect("again");
         assert_eq!(first.kid(), again.kid(), "the same key on the next start");
-        let old_sig = first.sign(b"doc");
-        // Rotation: a newer key file signs from now on; the old one stays verifiable.
-        std::fs::write(dir.join("9999999999-new.key"), [7u8; 32]).expect("new key");
-        let rotated = Seal::load_or_create(&dir).expect("rotated");
+        let old_sig = first.sign(Purpose::Snapshot, b"doc");
+        let new_kid = Seal::rotate(&dir).expect("rotate");
+        let rotated = Seal::load(&dir).expect("rotated");
+        assert_eq!(rotated.kid(), new_kid, "the new key signs");
         assert_ne!(rotated.kid(), first.kid());
-        assert!(verify(rotated.public_keys(), first.kid(), b"doc", &old_sig));
+        assert!(verify(
+            rotated.public_keys(),
+            Purpose::Snapshot,
+            first.kid(),
+            b"doc",
+            &old_sig
+        ));
+        assert_eq!(rotated.public_keys().len(), 2);
         std::fs::remove_dir_all(&dir).ok();
     }
 }

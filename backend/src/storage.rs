@@ -2,6 +2,8 @@
 //! `object_store`'s interface — a folder on local disk by default, any S3-compatible object
 //! store (`s3://bucket/prefix`, credentials from the usual `AWS_*` variables) for several
 //! instances. Identical contents are stored once. No name from a client ever reaches a path.
+//! Beside the contents, a few records the server names itself and keeps out of the database's
+//! reach (the audit log's signed checkpoints, under `audit/`).
 
 use std::sync::Arc;
 
@@ -22,7 +24,16 @@ fn is_hash(s: &str) -> bool {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-/// `sha256/ab/abcdef…`: the only shape a stored name has.
+/// A name the server makes for its own records: under `audit/`, plain characters only.
+fn named(name: &str) -> bool {
+    name.starts_with("audit/")
+        && !name.contains("..")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
+}
+
+/// `sha256/ab/abcdef…`: the only shape a stored content's name has.
 fn location(sha256: &str) -> anyhow::Result<Path> {
     anyhow::ensure!(is_hash(sha256), "not a SHA-256: {sha256}");
     Ok(Path::from(format!("sha256/{}/{sha256}", &sha256[..2])))
@@ -76,6 +87,41 @@ impl Files {
     pub async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
         let at = location(sha256)?;
         Ok(self.store.get(&at).await?.bytes().await?.to_vec())
+    }
+
+    /// Keeps `bytes` under a name the server made (`audit/checkpoints/000000000042.json`).
+    pub async fn put_named(&self, name: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        anyhow::ensure!(named(name), "not a server-made name: {name}");
+        self.store
+            .put(&Path::from(name), PutPayload::from(bytes))
+            .await?;
+        Ok(())
+    }
+
+    /// What is kept under `name`.
+    pub async fn get_named(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        anyhow::ensure!(named(name), "not a server-made name: {name}");
+        Ok(self
+            .store
+            .get(&Path::from(name))
+            .await?
+            .bytes()
+            .await?
+            .to_vec())
+    }
+
+    /// The names kept under `prefix`, in order.
+    pub async fn names(&self, prefix: &str) -> anyhow::Result<Vec<String>> {
+        use futures_util::TryStreamExt;
+        anyhow::ensure!(named(prefix), "not a server-made name: {prefix}");
+        let metas: Vec<_> = self
+            .store
+            .list(Some(&Path::from(prefix)))
+            .try_collect()
+            .await?;
+        let mut names: Vec<String> = metas.into_iter().map(|m| m.location.to_string()).collect();
+        names.sort();
+        Ok(names)
     }
 
     /// Every stored content: its SHA-256 and when it was last written (Unix seconds).

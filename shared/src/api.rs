@@ -53,6 +53,8 @@ pub mod paths {
     /// `qr.svg`, `qr.png`, `snapshot.svg`, `snapshot.png`.
     pub const VERIFY_IMAGE: &str = "/v/{token}/{file}";
     pub const KEYS: &str = "/.well-known/lianban-keys.json";
+    /// The audit log's newest signed checkpoints.
+    pub const AUDIT_CHECKPOINTS: &str = "/.well-known/lianban-audit-checkpoints.json";
     pub const HEALTH: &str = "/healthz";
 }
 

@@ -1,14 +1,54 @@
-//! The signed snapshot: the licence's second QR, which an inspector checks **offline**. Like the
-//! EU Digital COVID Certificate: `LB1:` + base45 (QR alphanumeric mode) of the key id (8 bytes),
-//! the Ed25519 signature (64 bytes) and a compact JSON payload with an issue time and a short
-//! expiry. The server makes it; the scan page checks it against the published keys.
+//! The seal's signatures as anyone checks them, and the signed snapshot: the licence's second
+//! QR, which an inspector checks **offline**. Like the EU Digital COVID Certificate: `LB2:` +
+//! base45 (QR alphanumeric mode) of the key id (8 bytes), the Ed25519 signature (64 bytes) and
+//! a compact JSON payload with an issue time and a short expiry. The server makes it; the scan
+//! page checks it against the published keys.
+//!
+//! Every signature is for one purpose ([`Purpose`]): it covers the purpose's context string,
+//! a zero byte and the message, so a signature made for one kind of document never passes for
+//! another (a snapshot's for a licence, an archive manifest's for an audit checkpoint).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-pub const PREFIX: &str = "LB1:";
+/// A snapshot's text starts so (`LB1:` snapshots were signed without a purpose).
+pub const PREFIX: &str = "LB2:";
+
+/// What a signature of the seal is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The live licence document (`/v/{token}/licence.json`, the printed licence).
+    Licence,
+    /// The offline snapshot QR.
+    Snapshot,
+    /// An electronic archive's manifest.
+    ArchiveManifest,
+    /// A checkpoint of the audit log's hash chain.
+    AuditCheckpoint,
+}
+
+impl Purpose {
+    pub fn context(self) -> &'static str {
+        match self {
+            Purpose::Licence => "lianban/licence/v1",
+            Purpose::Snapshot => "lianban/snapshot/v1",
+            Purpose::ArchiveManifest => "lianban/archive-manifest/v1",
+            Purpose::AuditCheckpoint => "lianban/audit-checkpoint/v1",
+        }
+    }
+
+    /// The bytes actually signed for `message`: the context, a zero byte, the message.
+    pub fn signed_bytes(self, message: &[u8]) -> Vec<u8> {
+        let context = self.context().as_bytes();
+        let mut out = Vec::with_capacity(context.len() + 1 + message.len());
+        out.extend_from_slice(context);
+        out.push(0);
+        out.extend_from_slice(message);
+        out
+    }
+}
 
 /// One published key (`/.well-known/lianban-keys.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,26 +61,37 @@ pub struct PublicKey {
 }
 
 impl PublicKey {
-    /// Whether `signature` (64 raw bytes) is this key's over `bytes`; `None` if the published
-    /// key itself is malformed.
-    pub fn verifies(&self, bytes: &[u8], signature: &[u8]) -> Option<bool> {
+    /// Whether `signature` (64 raw bytes) is this key's over `bytes` for `purpose`; `None` if
+    /// the published key itself is malformed.
+    pub fn verifies(&self, purpose: Purpose, bytes: &[u8], signature: &[u8]) -> Option<bool> {
         let raw = B64.decode(&self.public_key).ok()?;
         let public = VerifyingKey::from_bytes(&<[u8; 32]>::try_from(raw.as_slice()).ok()?).ok()?;
         let Ok(sig) = <[u8; 64]>::try_from(signature) else {
             return Some(false);
         };
-        Some(public.verify(bytes, &Signature::from_bytes(&sig)).is_ok())
+        let signed = purpose.signed_bytes(bytes);
+        Some(
+            public
+                .verify_strict(&signed, &Signature::from_bytes(&sig))
+                .is_ok(),
+        )
     }
 }
 
-/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes`.
-pub fn verify_detached(keys: &[PublicKey], kid: &str, bytes: &[u8], signature: &str) -> bool {
+/// Whether `signature` (base64url) by key `kid` of `keys` signs `bytes` for `purpose`.
+pub fn verify_detached(
+    keys: &[PublicKey],
+    purpose: Purpose,
+    kid: &str,
+    bytes: &[u8],
+    signature: &str,
+) -> bool {
     let Some(key) = keys.iter().find(|k| k.kid == kid) else {
         return false;
     };
     B64.decode(signature)
         .ok()
-        .and_then(|sig| key.verifies(bytes, &sig))
+        .and_then(|sig| key.verifies(purpose, bytes, &sig))
         == Some(true)
 }
 
@@ -72,7 +123,8 @@ pub struct LivePermit {
 impl SignedLicence {
     /// The document, if a published key signed it.
     pub fn open(&self, keys: &[PublicKey]) -> Option<LiveLicence> {
-        verify_detached(keys, &self.kid, self.document.as_bytes(), &self.signature)
+        let doc = self.document.as_bytes();
+        verify_detached(keys, Purpose::Licence, &self.kid, doc, &self.signature)
             .then(|| serde_json::from_str(&self.document).ok())
             .flatten()
     }
@@ -139,7 +191,7 @@ pub fn verify(text: &str, keys: &[PublicKey], now: i64) -> Verdict {
     let Some(key) = keys.iter().find(|k| k.kid == hex(kid)) else {
         return Verdict::UnknownKey;
     };
-    match key.verifies(payload, sig) {
+    match key.verifies(Purpose::Snapshot, payload, sig) {
         None => return Verdict::Malformed,
         Some(false) => return Verdict::Tampered,
         Some(true) => {}
@@ -182,7 +234,8 @@ mod tests {
             exp,
         };
         let bytes = serde_json::to_vec(&payload).expect("json");
-        encode(&bytes, kid, &signing.sign(&bytes).to_bytes())
+        let signed = Purpose::Snapshot.signed_bytes(&bytes);
+        encode(&bytes, kid, &signing.sign(&signed).to_bytes())
     }
 
     #[test]
@@ -220,7 +273,11 @@ mod tests {
         let signed = |document: &str| SignedLicence {
             document: document.into(),
             kid: public.kid.clone(),
-            signature: B64.encode(signing.sign(document.as_bytes()).to_bytes()),
+            signature: B64.encode(
+                signing
+                    .sign(&Purpose::Licence.signed_bytes(document.as_bytes()))
+                    .to_bytes(),
+            ),
         };
         let live = signed(document)
             .open(std::slice::from_ref(&public))
@@ -233,5 +290,41 @@ mod tests {
         forged.document = document.replace("cancelled", "valid");
         assert_eq!(forged.open(std::slice::from_ref(&public)), None);
         assert_eq!(signed(document).open(&[]), None);
+    }
+
+    #[test]
+    fn a_signature_made_for_one_purpose_passes_for_no_other() {
+        let (signing, public, kid) = key();
+        let text = snapshot(&signing, &kid, 1000);
+        let raw = base45::decode(&text[PREFIX.len()..]).expect("base45");
+        let (sig, payload) = (&raw[8..72], &raw[72..]);
+        assert_eq!(public.verifies(Purpose::Snapshot, payload, sig), Some(true));
+        for other in [
+            Purpose::Licence,
+            Purpose::ArchiveManifest,
+            Purpose::AuditCheckpoint,
+        ] {
+            assert_eq!(
+                public.verifies(other, payload, sig),
+                Some(false),
+                "{other:?}"
+            );
+        }
+        // Nor does a signature over the bare message (no purpose).
+        let bare = signing.sign(payload).to_bytes();
+        assert_eq!(
+            public.verifies(Purpose::Snapshot, payload, &bare),
+            Some(false)
+        );
+        let contexts: std::collections::BTreeSet<_> = [
+            Purpose::Licence,
+            Purpose::Snapshot,
+            Purpose::ArchiveManifest,
+            Purpose::AuditCheckpoint,
+        ]
+        .iter()
+        .map(|p| p.context())
+        .collect();
+        assert_eq!(contexts.len(), 4);
     }
 }

@@ -421,6 +421,13 @@ fn rows(w: &World) -> Vec<Row> {
             everyone(200),
         ),
         row("GET", p::KEYS, p::KEYS.into(), None, everyone(200)),
+        row(
+            "GET",
+            p::AUDIT_CHECKPOINTS,
+            p::AUDIT_CHECKPOINTS.into(),
+            None,
+            everyone(200),
+        ),
         // Last: it ends each session.
         row(
             "POST",

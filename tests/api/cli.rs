@@ -182,7 +182,16 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     let out = add(&["root", "--role", "clerk"], &password);
     assert!(String::from_utf8_lossy(&out.stderr).contains("`root` is taken"));
 
-    let out = run(&["audit", "verify", "--database-url", &url]);
+    let files = dir.join("files");
+    let keys = dir.join("keys");
+    let (files, keys) = (files.to_str().expect("path"), keys.to_str().expect("path"));
+    let store = ["--database-url", &url, "--files", files, "--key-dir", keys];
+    let audit = |verb: &str| {
+        let mut all = vec!["audit", verb];
+        all.extend_from_slice(&store);
+        run(&all)
+    };
+    let out = audit("verify");
     assert!(
         out.status.success(),
         "{}",
@@ -190,7 +199,88 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "audit log intact: 1 entries"
+        "audit log intact: 1 entries; no checkpoint yet"
     );
+    // The checkpoint needs the seal: none yet, and a check never makes one.
+    let out = audit("checkpoint");
+    assert!(!out.status.success());
+    assert!(!dir.join("keys").exists(), "no key was created");
+    let out = run(&["keys", "rotate", "--key-dir", keys]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = audit("checkpoint");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "checkpoint: entry 1 signed"
+    );
+    let out = audit("verify");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "audit log intact: 1 entries; 1 signed checkpoints match (the last at entry 1)",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["cleanup", "--database-url", &url, "--files", files]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "removed: 0 drafts, 0 unfinished uploads, 0 contents, 0 login throttles, 0 sessions",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn keys_are_created_private_rotated_on_demand_and_never_by_a_check() {
+    let dir = std::env::temp_dir().join(format!("lianban-cli-keys-{}", rand::random::<u32>()));
+    let keys = dir.join("keys");
+    let key_dir = keys.to_str().expect("path");
+    // `archive verify` with an empty key folder refuses, and leaves it empty.
+    std::fs::create_dir_all(&keys).expect("dir");
+    let package = dir.join("archive.zip");
+    std::fs::write(&package, b"PK").expect("file");
+    let out = run(&[
+        "archive",
+        "verify",
+        package.to_str().expect("path"),
+        "--key-dir",
+        key_dir,
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no key in"),
+        "{out:?}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&keys).expect("dir").count(),
+        0,
+        "no key was created"
+    );
+    for _ in 0..2 {
+        let out = run(&["keys", "rotate", "--key-dir", key_dir]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run(&["keys", "show", "--key-dir", key_dir]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        shown["keys"].as_array().expect("keys").len(),
+        2,
+        "old keys stay published"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        for f in std::fs::read_dir(&keys).expect("dir") {
+            assert_eq!(mode(&f.expect("entry").path()), 0o600);
+        }
+    }
     std::fs::remove_dir_all(&dir).ok();
 }

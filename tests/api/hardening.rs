@@ -18,6 +18,7 @@ crate::on_both_databases!(
     parallel_announcements_cannot_together_exceed_the_file_count_or_the_total,
     the_cleanup_removes_what_nobody_finished_and_keeps_every_application_file_and_archive,
     no_status_token_is_kept_in_clear_anywhere_in_the_database,
+    a_rebuilt_audit_chain_is_caught_by_the_signed_checkpoints,
 );
 
 /// Behind the county's reverse proxy (127.0.0.1) every applicant arrives from the proxy's
@@ -438,4 +439,110 @@ async fn text_of(app: &TestApp, table: &str) -> String {
         }
     }
     out
+}
+
+/// Someone with write access to the database changes an old entry and rebuilds the chain from
+/// there, hashes and head included: the chain alone looks intact, but the checkpoints the seal
+/// signed and the store kept (and the server published) no longer match — and say where.
+async fn a_rebuilt_audit_chain_is_caught_by_the_signed_checkpoints(app: &TestApp) {
+    use backend::service::audit;
+    let ctx = &app.state.ctx;
+    let clerk = app.clerk().await;
+    let number = app.file(&restaurant()).await.number;
+    clerk.accept(&number).await;
+    let now = backend::domain::clock::now_unix();
+    let made = audit::checkpoint(ctx, now)
+        .await
+        .expect("checkpoint")
+        .expect("made");
+    assert!(
+        audit::checkpoint(ctx, now).await.expect("again").is_none(),
+        "head unmoved"
+    );
+    let (status, _, published) = app
+        .get("/.well-known/lianban-audit-checkpoints.json", None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(published["checkpoints"].as_array().expect("list").len(), 1);
+    let keys = ctx.seal.public_keys().to_vec();
+    let verdict = audit::verify(&app.db, &ctx.files, Ok(keys.clone()))
+        .await
+        .expect("anchored");
+    assert!(verdict.contains("1 signed checkpoints match"), "{verdict}");
+
+    // The rewrite: entry 3 (the filing) now says another bundle; every later hash recomputed.
+    rebuild_from(app, 3, r#"{"bundle":"pharmacy"}"#).await;
+    let chain = audit::verify_chain(&app.db)
+        .await
+        .expect("the chain alone looks intact");
+    assert!(chain.starts_with("audit log intact"), "{chain}");
+    let err = audit::verify(&app.db, &ctx.files, Ok(keys))
+        .await
+        .expect_err("caught")
+        .to_string();
+    assert!(
+        err.starts_with(&format!("audit log rewritten: entries 1 to {}", made.seq)),
+        "{err}"
+    );
+}
+
+/// What an attacker with the database would do: change entry `from`'s after-state and rebuild
+/// every hash from there on (the chain's published formula), and the head.
+async fn rebuild_from(app: &TestApp, from: i64, after_state: &str) {
+    use sha2::Digest;
+    let rows: Vec<(
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    )> = sqlx::query_as(
+        "SELECT seq, at, actor, role, action, subject, before_state, after_state, prev_hash
+             FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("rows");
+    let mut prev = String::new();
+    for (seq, at, actor, role, action, subject, before, after, prev_hash) in rows {
+        if seq < from {
+            prev = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(seq)
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("hash");
+            continue;
+        }
+        let after = if seq == from {
+            after_state.to_string()
+        } else {
+            after
+        };
+        let link = if seq == from { prev_hash } else { prev.clone() };
+        let canonical = json!([seq, at, actor, role, action, subject, before, after, link]);
+        let hash: String = sha2::Sha256::digest(canonical.to_string().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        sqlx::query(
+            "UPDATE audit_log SET after_state = $2, prev_hash = $3, hash = $4 WHERE seq = $1",
+        )
+        .bind(seq)
+        .bind(&after)
+        .bind(&link)
+        .bind(&hash)
+        .execute(&app.db.pool)
+        .await
+        .expect("rewrite");
+        prev = hash;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&app.db.pool)
+        .await
+        .expect("head");
 }

@@ -143,6 +143,11 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         html.contains("已撤销") && html.contains("以欺骗手段取得许可"),
         "revoked at once"
     );
+    // A revoked permit stays revoked: the state machine refuses bringing it back.
+    let (status, body) = samr
+        .post(&state_path, json!({"state": "valid", "reason": "撤销有误"}))
+        .await;
+    assert_eq!(status, 409, "{body}");
 
     // A change event: the licence and every permit follow, in one transaction, with history.
     let changes = format!("/api/staff/enterprises/{uscc}/changes");
@@ -249,15 +254,28 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         signed["kid"].as_str().expect("kid"),
         signed["signature"].as_str().expect("sig"),
     );
+    use backend::seal::Purpose;
     assert!(backend::seal::verify(
         &keys,
+        Purpose::Licence,
         kid,
         document.as_bytes(),
         signature
     ));
+    assert!(
+        !backend::seal::verify(
+            &keys,
+            Purpose::Snapshot,
+            kid,
+            document.as_bytes(),
+            signature
+        ),
+        "a licence's signature is no snapshot's"
+    );
     let tampered = document.replacen("睢县老张私房菜馆", "睢县老王私房菜馆", 1);
     assert!(!backend::seal::verify(
         &keys,
+        Purpose::Licence,
         kid,
         tampered.as_bytes(),
         signature

@@ -3,7 +3,7 @@
 //! chain — on SQLite and on PostgreSQL.
 
 use axum::http::StatusCode;
-use backend::service::accounts::verify_audit;
+use backend::service::audit::verify_chain as verify_audit;
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, StaffClient, TestApp, item, restaurant, restaurant_with};

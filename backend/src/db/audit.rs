@@ -133,6 +133,21 @@ pub async fn history(db: &Db, subject: &str) -> sqlx::Result<Vec<Row>> {
     .await
 }
 
+/// The head of the chain: the last entry's number and hash (0 and the genesis hash if none).
+pub async fn head(db: &Db) -> sqlx::Result<(i64, String)> {
+    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Every entry's hash, by number.
+pub async fn hashes(db: &Db) -> sqlx::Result<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The result of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {

@@ -103,6 +103,7 @@ pub fn verify(package: &[u8], keys: &[PublicKey]) -> anyhow::Result<Vec<String>>
         Some(sig)
             if shared::snapshot::verify_detached(
                 keys,
+                shared::snapshot::Purpose::ArchiveManifest,
                 &sig.kid,
                 &manifest_bytes,
                 &sig.signature,
@@ -151,7 +152,7 @@ mod tests {
         let m = manifest("LB-1", "restaurant", "2026-12-01T00:00:00Z".into(), &files).expect("m");
         let sig = Signature {
             kid: seal.kid().into(),
-            signature: seal.sign(&m),
+            signature: seal.sign(shared::snapshot::Purpose::ArchiveManifest, &m),
         };
         let good = package(files.clone(), m.clone(), &sig).expect("zip");
         assert_eq!(

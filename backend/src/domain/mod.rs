@@ -4,6 +4,7 @@
 pub mod access;
 pub mod application;
 pub mod archive;
+pub mod audit;
 pub mod client;
 pub mod clock;
 pub mod credit;

@@ -140,6 +140,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
             get(verify::image).route_layer(public()),
         ),
         route(M::GET, p::KEYS, get(verify::keys)),
+        route(M::GET, p::AUDIT_CHECKPOINTS, get(verify::checkpoints)),
     ]
 }
 

@@ -1,12 +1,11 @@
-//! Administration from the command line (`lianban staff add`, `lianban audit verify`): creating
-//! staff accounts and verifying the audit log. Both are written to the audit log like any
-//! other action; a refusal says in words what is wrong.
+//! Administration from the command line (`lianban staff add`): creating staff accounts, on the
+//! record like any other action; a refusal says in words what is wrong.
 
 use serde_json::json;
 use shared::catalogue::Catalogue;
 use shared::staff::Role;
 
-use crate::db::audit::{self, Entry, Verdict};
+use crate::db::audit::{self, Entry};
 use crate::db::{Db, staff as db_staff};
 use crate::domain::clock::now_unix;
 use crate::domain::password;
@@ -68,14 +67,4 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The audit log's verdict, as `lianban audit verify` prints it.
-pub async fn verify_audit(db: &Db) -> anyhow::Result<String> {
-    match audit::verify(db).await? {
-        Verdict::Intact { entries } => Ok(format!("audit log intact: {entries} entries")),
-        Verdict::Broken { seq, problem } => {
-            anyhow::bail!("audit log broken at entry {seq}: {problem}")
-        }
-    }
 }

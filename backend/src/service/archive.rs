@@ -11,6 +11,7 @@ use crate::domain::application::sha256_hex;
 use crate::domain::archive::{self as package, Signature};
 use crate::domain::clock::{now_unix, rfc3339};
 use crate::domain::records::{Application, Item, Owner};
+use crate::seal::Purpose;
 
 /// Builds the archive once the application is complete (nothing if it is not, or if it has
 /// one already). Returns the stored package's SHA-256 when there is one.
@@ -86,7 +87,7 @@ async fn build(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<Vec<u8>> 
     let manifest = package::manifest(&app.number, &app.bundle, rfc3339(now_unix()), &files)?;
     let signature = Signature {
         kid: ctx.seal.kid().to_string(),
-        signature: ctx.seal.sign(&manifest),
+        signature: ctx.seal.sign(Purpose::ArchiveManifest, &manifest),
     };
     Ok(package::package(files, manifest, &signature)?)
 }

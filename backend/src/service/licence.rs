@@ -21,6 +21,7 @@ use crate::domain::records::{
     Actor, Application, Enterprise, Item, LicenceChangeRecord, Permit, PermitState, StaffMember,
 };
 use crate::domain::{permit, records::Decision};
+use crate::seal::Purpose;
 
 /// Creates the enterprise of `app` (inside `tx`): an issued credit code and the token of its
 /// public page. Returns its id and code.
@@ -217,7 +218,7 @@ pub fn signed(ctx: &Ctx, l: &Public) -> (String, String, String) {
         &views::today_text(),
         &rfc3339(now),
     );
-    let signature = ctx.seal.sign(document.as_bytes());
+    let signature = ctx.seal.sign(Purpose::Licence, document.as_bytes());
     (document, ctx.seal.kid().to_string(), signature)
 }
 
@@ -232,5 +233,9 @@ pub fn snapshot(ctx: &Ctx, l: &Public) -> String {
         now,
     );
     let bytes = serde_json::to_vec(&payload).unwrap_or_default();
-    shared::snapshot::encode(&bytes, &ctx.seal.kid_bytes(), &ctx.seal.sign_raw(&bytes))
+    shared::snapshot::encode(
+        &bytes,
+        &ctx.seal.kid_bytes(),
+        &ctx.seal.sign_raw(Purpose::Snapshot, &bytes),
+    )
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod archive;
+pub mod audit;
 pub mod backoffice;
 pub mod cleanup;
 pub mod credit;

@@ -141,6 +141,17 @@ pub async fn signed(
     Ok(res)
 }
 
+/// `GET /.well-known/lianban-audit-checkpoints.json`: the audit log's newest signed checkpoints
+/// (entry number, hash, time; the seal's signature for this purpose), for anyone to keep a
+/// copy: a log rebuilt later no longer matches them.
+pub async fn checkpoints(State(ctx): State<Ctx>) -> Result<Response, AppError> {
+    let newest = crate::service::audit::newest_checkpoints(&ctx, 100).await?;
+    let mut res = axum::Json(serde_json::json!({ "checkpoints": newest })).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(res)
+}
+
 /// `GET /.well-known/lianban-keys.json`: every public key of the seal, old ones included.
 pub async fn keys(State(ctx): State<Ctx>) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "keys": ctx.seal.public_keys() }))
