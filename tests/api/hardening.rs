@@ -486,21 +486,24 @@ async fn a_rebuilt_audit_chain_is_caught_by_the_signed_checkpoints(app: &TestApp
     );
 }
 
+/// seq, at, actor, role, action, subject, before, after, prev_hash.
+type AuditRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
 /// What an attacker with the database would do: change entry `from`'s after-state and rebuild
 /// every hash from there on (the chain's published formula), and the head.
 async fn rebuild_from(app: &TestApp, from: i64, after_state: &str) {
     use sha2::Digest;
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    )> = sqlx::query_as(
+    let rows: Vec<AuditRow> = sqlx::query_as(
         "SELECT seq, at, actor, role, action, subject, before_state, after_state, prev_hash
              FROM audit_log ORDER BY seq",
     )
