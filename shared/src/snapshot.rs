@@ -52,6 +52,7 @@ impl Purpose {
 
 /// One published key (`/.well-known/lianban-keys.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicKey {
     /// First 8 bytes of SHA-256 of the public key, hex.
     pub kid: String,
@@ -95,8 +96,16 @@ pub fn verify_detached(
         == Some(true)
 }
 
+/// `GET /.well-known/lianban-keys.json`: every key of the seal, old ones included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedKeys {
+    pub keys: Vec<PublicKey>,
+}
+
 /// `GET /v/{token}/licence.json`: the licence now, signed with the seal.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedLicence {
     pub document: String,
     pub kid: String,

@@ -51,7 +51,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
     let submissions = || limit(state.clone(), limits::limit_submissions);
     let public = || limit(state.clone(), limits::limit_public_pages);
     vec![
-        route(M::GET, p::HEALTH, get(|| async { "ok" })),
+        route(M::GET, p::HEALTH, get(openapi::health)),
         route(M::GET, p::OPENAPI, get(openapi::document)),
         route(M::GET, p::BUNDLES, get(bundles::list)),
         route(M::GET, p::BUNDLE, get(bundles::get)),

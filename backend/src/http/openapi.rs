@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::applicant::{applications, drafts, requests, uploads};
-use crate::http::public::bundles;
+use crate::http::public::{bundles, verify};
 use crate::http::staff::{
     backoffice, credit, files, licence, requests as staff_requests, review, sessions,
 };
@@ -18,11 +18,14 @@ use crate::http::staff::{
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
         requests::file, staff_requests::queue, staff_requests::decide, licence::change,
         drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
-        uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received),
-    modifiers(&StatusToken),
+        uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received,
+        verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
+        health, document),
+    modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
-         (name = "staff", description = "The back office: login, intake, department review (session cookie)"))
+         (name = "staff", description = "The back office: login, intake, department review (session cookie)"),
+         (name = "licence", description = "The public licence: its verify page, QR codes, signed document, the seal's keys and the audit log's checkpoints"))
 )]
 pub struct ApiDoc;
 
@@ -38,7 +41,39 @@ impl Modify for StatusToken {
     }
 }
 
-/// `GET /api/openapi.json`.
+/// An application's files take the same protocol as a draft's (`uploads`, one handler for
+/// both): the draft's paths, again under `/api/applications/{number}/files…`.
+struct ApplicationFiles;
+
+impl Modify for ApplicationFiles {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let copies: Vec<(String, utoipa::openapi::PathItem)> = openapi
+            .paths
+            .paths
+            .iter()
+            .filter(|(path, _)| path.starts_with("/api/drafts/{id}/files"))
+            .map(|(path, item)| {
+                let json = serde_json::to_string(item).unwrap_or_default();
+                let renamed = json.replace("\"name\":\"id\"", "\"name\":\"number\"");
+                let item = serde_json::from_str(&renamed).unwrap_or_else(|_| item.clone());
+                let path = path.replace("/api/drafts/{id}", "/api/applications/{number}");
+                (path, item)
+            })
+            .collect();
+        openapi.paths.paths.extend(copies);
+    }
+}
+
+/// `GET /healthz`: the process is up.
+#[utoipa::path(get, path = "/healthz", tag = "catalogue",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+/// `GET /api/openapi.json`: this document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "catalogue",
+    responses((status = 200, description = "The OpenAPI document")))]
 pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }

@@ -6,6 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::Lang;
+use shared::error::ErrorBody;
+use shared::snapshot::{PublishedKeys, SignedLicence};
 
 use super::page;
 use crate::http::error::AppError;
@@ -58,6 +60,11 @@ async fn licence_page(
 }
 
 /// `GET /v/{token}`: the public verify page.
+#[utoipa::path(get, path = "/v/{token}", tag = "licence",
+    params(("token" = String, Path, description = "The licence's public token (its QR)")),
+    responses((status = 200, content_type = "text/html", body = String, description = "The licence, every permit and the change history"),
+        (status = 404, content_type = "text/html", body = String, description = "No such licence"),
+        (status = 429, body = ErrorBody, description = "Too many pages from this client")))]
 pub async fn page(
     State(ctx): State<Ctx>,
     ReqLang(lang): ReqLang,
@@ -85,6 +92,12 @@ fn svg(code: &qrcode::QrCode, size: u32) -> String {
 
 /// `GET /v/{token}/qr.svg|qr.png`: the code printed on the licence (the page's address);
 /// `snapshot.svg|snapshot.png`: the signed snapshot checked offline.
+#[utoipa::path(get, path = "/v/{token}/{file}", tag = "licence",
+    params(("token" = String, Path), ("file" = String, Path, description = "`qr.svg`, `qr.png`, `snapshot.svg` or `snapshot.png`")),
+    responses((status = 200, description = "The QR code, SVG or PNG by the file name",
+            content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
+        (status = 404, content_type = "text/html", body = String, description = "No such licence or image"),
+        (status = 429, body = ErrorBody)))]
 pub async fn image(
     State(ctx): State<Ctx>,
     ReqLang(lang): ReqLang,
@@ -125,6 +138,11 @@ pub async fn image(
 
 /// `GET /v/{token}/licence.json`: the licence and its permits now, signed with the bureau's
 /// seal: `{document, kid, signature}`, the signature over the exact bytes of `document`.
+#[utoipa::path(get, path = "/v/{token}/licence.json", tag = "licence",
+    params(("token" = String, Path)),
+    responses((status = 200, body = SignedLicence),
+        (status = 404, content_type = "text/html", body = String, description = "No such licence"),
+        (status = 429, body = ErrorBody)))]
 pub async fn signed(
     State(ctx): State<Ctx>,
     ReqLang(lang): ReqLang,
@@ -144,21 +162,57 @@ pub async fn signed(
 /// `GET /.well-known/lianban-audit-checkpoints.json`: the audit log's newest signed checkpoints
 /// (entry number, hash, time; the seal's signature for this purpose), for anyone to keep a
 /// copy: a log rebuilt later no longer matches them.
+#[utoipa::path(get, path = "/.well-known/lianban-audit-checkpoints.json", tag = "licence",
+    responses((status = 200, body = PublishedCheckpoints)))]
 pub async fn checkpoints(State(ctx): State<Ctx>) -> Result<Response, AppError> {
     let newest = crate::service::audit::newest_checkpoints(&ctx, 100).await?;
-    let mut res = axum::Json(serde_json::json!({ "checkpoints": newest })).into_response();
+    let published = PublishedCheckpoints {
+        checkpoints: newest
+            .into_iter()
+            .map(|s| PublishedCheckpoint {
+                checkpoint: s.checkpoint,
+                kid: s.kid,
+                signature: s.signature,
+            })
+            .collect(),
+    };
+    let mut res = axum::Json(published).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(res)
 }
 
+/// The audit log's newest checkpoints as published.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PublishedCheckpoints {
+    pub checkpoints: Vec<PublishedCheckpoint>,
+}
+
+/// One checkpoint: its JSON (`{"seq", "hash", "at"}`, these exact bytes signed) and the seal's
+/// signature for the purpose `lianban/audit-checkpoint/v1`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PublishedCheckpoint {
+    pub checkpoint: String,
+    pub kid: String,
+    pub signature: String,
+}
+
 /// `GET /.well-known/lianban-keys.json`: every public key of the seal, old ones included.
-pub async fn keys(State(ctx): State<Ctx>) -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ "keys": ctx.seal.public_keys() }))
+#[utoipa::path(get, path = "/.well-known/lianban-keys.json", tag = "licence",
+    responses((status = 200, body = PublishedKeys)))]
+pub async fn keys(State(ctx): State<Ctx>) -> axum::Json<PublishedKeys> {
+    axum::Json(PublishedKeys {
+        keys: ctx.seal.public_keys().to_vec(),
+    })
 }
 
 /// `GET /v/{token}/print`: the licence on A4 — facts, every permit (one comprehensive licence),
 /// the QR and the electronic seal.
+#[utoipa::path(get, path = "/v/{token}/print", tag = "licence",
+    params(("token" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String, description = "The printable licence"),
+        (status = 404, content_type = "text/html", body = String, description = "No such licence"),
+        (status = 429, body = ErrorBody)))]
 pub async fn print(
     State(ctx): State<Ctx>,
     ReqLang(lang): ReqLang,
