@@ -80,13 +80,38 @@ export async function startServer() {
   };
 }
 
-/** Launches Chromium; `extraArgs` adds switches (e.g. a fake camera). */
+/** Every Content Security Policy violation any page of the run reported. */
+export const policyViolations = [];
+
+function watch(page) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('Content Security Policy')) {
+      policyViolations.push(`${page.url()}: ${m.text()}`);
+    }
+  });
+}
+
+/** Launches Chromium; `extraArgs` adds switches (e.g. a fake camera). Every page it opens is
+ * watched for Content Security Policy violations (`policyViolations`). */
 export async function launch(extraArgs = []) {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', watch);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    watch(page);
+    return page;
+  };
+  return browser;
 }
 
 export async function shot(page, name, fullPage = true) {
@@ -124,6 +149,8 @@ export function serverAndBrowser() {
   after(async () => {
     await ctx.browser?.close();
     await ctx.server?.stop();
+    // The apps and pages run under their Content Security Policy: nothing was blocked.
+    if (policyViolations.length) throw new Error(`blocked by the policy:\n${policyViolations.join('\n')}`);
   });
   return ctx;
 }
