@@ -4,6 +4,7 @@
 //! `seal`. `app` builds the router (tests drive it with `oneshot`), `serve` runs it.
 
 pub mod catalogue;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;

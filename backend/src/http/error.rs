@@ -351,9 +351,14 @@ mod tests {
     async fn a_panic_is_answered_500_in_the_error_shape() {
         let res = panicked(Box::new("index out of bounds"));
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let bytes = axum::body::to_bytes(res.into_body(), 4096).await.expect("body");
+        let bytes = axum::body::to_bytes(res.into_body(), 4096)
+            .await
+            .expect("body");
         let body: ErrorBody = serde_json::from_slice(&bytes).expect("the error shape");
         assert!(body.message.contains("Internal server error"), "{body:?}");
-        assert!(!body.message.contains("index"), "nothing of the panic leaks");
+        assert!(
+            !body.message.contains("index"),
+            "nothing of the panic leaks"
+        );
     }
 }

@@ -1,0 +1,246 @@
+//! The `lianban` commands, each a few lines over the library: serve, check the catalogue, add
+//! staff, verify the audit log and archives, sign a checkpoint, clean up, rotate keys.
+
+use shared::snapshot::{PublicKey, PublishedKeys};
+
+use crate::config::{
+    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Command, KeysCommand, ServeArgs,
+    StaffCommand,
+};
+use crate::seal::Seal;
+use crate::{AppState, catalogue, db};
+
+/// Runs one command to its end.
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Catalogue(CatalogueCommand::Check { dir }) => catalogue::load(&dir).map(|c| {
+            println!(
+                "catalogue OK: {} bundles, {} rules, {} items, {} fields, {} materials, {} departments",
+                c.bundles.len(),
+                c.rules.len(),
+                c.items.len(),
+                c.fields.len(),
+                c.materials.len(),
+                c.departments.len()
+            );
+        }),
+        Command::Staff(StaffCommand::Add {
+            username,
+            role,
+            department,
+            name,
+            catalogue_dir,
+            db,
+        }) => add_staff(username, role, department, name, catalogue_dir, db.database_url).await,
+        Command::Archive(ArchiveCommand::Verify {
+            file,
+            keys,
+            key_dir,
+        }) => verify_archive(&file, keys.as_deref(), &key_dir),
+        Command::Cleanup(args) => cleanup(args).await,
+        Command::Keys(KeysCommand::Rotate { key_dir }) => Seal::rotate(&key_dir).map(|kid| {
+            println!("new signing key {kid}: it signs from the servers' next start on");
+        }),
+        Command::Keys(KeysCommand::Show { key_dir }) => Seal::load(&key_dir).and_then(|seal| {
+            let published = PublishedKeys {
+                keys: seal.public_keys().to_vec(),
+            };
+            println!("{}", serde_json::to_string_pretty(&published)?);
+            Ok(())
+        }),
+        Command::Audit(AuditCommand::Verify {
+            db,
+            files,
+            keys,
+            key_dir,
+        }) => audit_verify(&db.database_url, &files, keys.as_deref(), &key_dir).await,
+        Command::Audit(AuditCommand::Checkpoint { db, files, key_dir }) => {
+            audit_checkpoint(&db.database_url, &files, &key_dir).await
+        }
+    }
+}
+
+async fn audit_verify(
+    database_url: &str,
+    files: &str,
+    keys: Option<&std::path::Path>,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let keys = published_keys(keys, key_dir);
+    let db = db::Db::connect(database_url).await?;
+    let files = crate::storage::Files::open(files)?;
+    println!(
+        "{}",
+        crate::service::audit::verify(&db, &files, keys).await?
+    );
+    Ok(())
+}
+
+async fn audit_checkpoint(
+    database_url: &str,
+    files: &str,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let db = db::Db::connect(database_url).await?;
+    let base = crate::service::Ctx::new(db, Default::default())?;
+    let ctx = crate::service::Ctx {
+        files: crate::storage::Files::open(files)?,
+        seal: std::sync::Arc::new(Seal::load(key_dir)?),
+        ..base
+    };
+    let now = crate::domain::clock::now_unix();
+    match crate::service::audit::checkpoint(&ctx, now).await? {
+        Some(c) => println!("checkpoint: entry {} signed", c.seq),
+        None => println!("the newest checkpoint is the head already"),
+    }
+    Ok(())
+}
+
+/// The seal's public keys: from a saved `/.well-known/lianban-keys.json`, else from the key
+/// folder (read only).
+fn published_keys(
+    keys: Option<&std::path::Path>,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<Vec<PublicKey>> {
+    Ok(match keys {
+        Some(path) => serde_json::from_slice::<PublishedKeys>(&std::fs::read(path)?)?.keys,
+        None => Seal::load(key_dir)
+            .map_err(|e| anyhow::anyhow!("{e} (give --keys <published keys file>)"))?
+            .public_keys()
+            .to_vec(),
+    })
+}
+
+fn verify_archive(
+    file: &std::path::Path,
+    keys: Option<&std::path::Path>,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let keys = published_keys(keys, key_dir)?;
+    let package = std::fs::read(file)?;
+    let problems = crate::domain::archive::verify(&package, &keys)?;
+    if problems.is_empty() {
+        println!(
+            "ok: every listed file is present and unchanged, nothing unlisted, sealed by the bureau"
+        );
+        return Ok(());
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    anyhow::bail!("{}: {} problem(s)", file.display(), problems.len())
+}
+
+async fn add_staff(
+    username: String,
+    role: String,
+    department: Option<String>,
+    name: Option<String>,
+    catalogue_dir: std::path::PathBuf,
+    database_url: String,
+) -> anyhow::Result<()> {
+    let password = match std::env::var("LIANBAN_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let catalogue = catalogue::load(&catalogue_dir)?;
+    let db = db::Db::connect(&database_url).await?;
+    let account = crate::service::accounts::NewAccount {
+        username: &username,
+        role: &role,
+        department: department.as_deref(),
+        display_name: name.as_deref(),
+        password: &password,
+    };
+    crate::service::accounts::add_staff(&db, &catalogue, &account).await?;
+    println!("staff account `{username}` created ({role})");
+    Ok(())
+}
+
+async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
+    let db = db::Db::connect(&args.db.database_url).await?;
+    // The cleanup needs no catalogue: an empty one will do.
+    let base = crate::service::Ctx::new(db, Default::default())?;
+    let ctx = crate::service::Ctx {
+        files: crate::storage::Files::open(&args.files)?,
+        retention: args.retention.retention(),
+        ..base
+    };
+    let report = crate::service::cleanup::run(&ctx, crate::domain::clock::now_unix()).await?;
+    println!(
+        "removed: {} drafts, {} unfinished uploads, {} contents, {} login throttles, {} sessions",
+        report.drafts,
+        report.unfinished_uploads,
+        report.contents,
+        report.throttles,
+        report.sessions
+    );
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let catalogue = catalogue::load(&args.catalogue_dir)?;
+    let db = db::Db::connect(&args.database_url).await?;
+    if !args.static_dir.join("index.html").exists() {
+        tracing::warn!(dir = %args.static_dir.display(), "no built frontend there: serving the API only");
+    }
+    let base = AppState::new(db, catalogue)?;
+    let state = AppState {
+        static_dir: Some(args.static_dir),
+        limits: crate::http::limits::Limits::new(crate::http::limits::LimitSettings {
+            submissions_per_minute: args.submit_limit_per_minute,
+            logins_per_minute: args.login_limit_per_minute,
+            public_pages_per_minute: args.public_limit_per_minute,
+        }),
+        trusted_proxies: crate::http::client::TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?,
+        ctx: crate::service::Ctx {
+            public_url: args.public_url.into(),
+            seal: std::sync::Arc::new(Seal::load_or_create(&args.key_dir)?),
+            files: crate::storage::Files::open(&args.files)?,
+            file_limits: crate::domain::uploads::FileLimits {
+                max_file_bytes: args.max_file_mb * 1024 * 1024,
+                max_total_bytes: args.max_total_mb * 1024 * 1024,
+            },
+            retention: args.retention.retention(),
+            ..base.ctx
+        },
+        ..base
+    };
+    tokio::spawn(crate::service::cleanup::every(
+        state.ctx.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
+    tokio::spawn(crate::service::audit::every(
+        state.ctx.clone(),
+        std::time::Duration::from_secs(600),
+    ));
+    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    tracing::info!("Lianban listening on http://{}", listener.local_addr()?);
+    crate::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
