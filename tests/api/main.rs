@@ -412,6 +412,35 @@ async fn the_openapi_document_describes_the_api() {
 }
 
 #[tokio::test]
+async fn the_catalogue_is_served_with_a_tag_and_a_client_that_has_it_gets_304() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::sqlite().await;
+    for path in ["/api/bundles", "/api/bundles/pharmacy"] {
+        let (status, headers, body) = app.get(path, None).await;
+        assert_eq!(status, 200);
+        assert!(body.is_array() || body.is_object());
+        let tag = headers["etag"].to_str().expect("ascii").to_string();
+        assert_eq!(headers["cache-control"], "no-cache");
+        let again = Request::get(path)
+            .header("if-none-match", &tag)
+            .body(Body::empty())
+            .expect("request");
+        let (status, headers, body) = app.send(again).await;
+        assert_eq!((status.as_u16(), body), (304, Value::Null), "{path}");
+        assert_eq!(headers["etag"], tag.as_str());
+        let other = Request::get(path)
+            .header("if-none-match", "\"stale\"")
+            .body(Body::empty())
+            .expect("request");
+        assert_eq!(app.send(other).await.0, 200);
+    }
+    let (status, _, _) = app.get("/api/bundles/nothing", None).await;
+    assert_eq!(status, 404);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn bundles_health_and_unknown_paths_answer_in_json() {
     let app = TestApp::sqlite().await;
     let (status, _, list) = app.get("/api/bundles", None).await;

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod archive;
 pub mod audit;
 pub mod backoffice;
+pub mod catalogue;
 pub mod cleanup;
 pub mod credit;
 pub mod history;
@@ -45,6 +46,8 @@ pub struct Ctx {
     pub retention: domain::retention::Retention,
     /// The address the public reaches the server at (the licence QR encodes it).
     pub public_url: Arc<str>,
+    /// The catalogue's public documents, serialised once.
+    pub published: Arc<catalogue::Published>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
     pub hashing: Arc<tokio::sync::Semaphore>,
 }
@@ -55,8 +58,10 @@ impl Ctx {
     pub fn new(db: Db, catalogue: Catalogue) -> anyhow::Result<Ctx> {
         let calendar =
             Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
+        let published = Arc::new(catalogue::Published::of(&catalogue)?);
         Ok(Ctx {
             db,
+            published,
             catalogue: Arc::new(catalogue),
             calendar: Arc::new(calendar),
             seal: Arc::new(Seal::ephemeral()),

@@ -2,45 +2,56 @@
 //! rules, and its one-time notice (guide) for a day of acceptance and the applicant's answers.
 
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use shared::api::BundleSummary;
 use shared::catalogue::{BundleGuide, BundleView};
 use shared::error::ErrorBody;
-use shared::form::{Answers, answers_from_query};
+use shared::form::answers_from_query;
 
 use crate::domain::error::{Error, Invalid, Missing};
 use crate::http::error::AppError;
 use crate::http::extract::Json;
 use crate::service::Ctx;
+use crate::service::catalogue::Document;
+
+/// A published document, or 304 when the client has it already (`If-None-Match`). Clients
+/// revalidate every time: a new catalogue is a new tag.
+fn published(doc: &Document, headers: &HeaderMap) -> Response {
+    let tag = HeaderValue::from_str(&doc.etag).ok();
+    let unchanged = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == doc.etag || t.trim() == "*");
+    let mut res = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            doc.bytes.clone(),
+        )
+            .into_response()
+    };
+    let h = res.headers_mut();
+    if let Some(tag) = tag {
+        h.insert(header::ETAG, tag);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
 
 /// Lists the bundles an applicant can choose from.
 #[utoipa::path(get, path = "/api/bundles", tag = "catalogue",
-    responses((status = 200, description = "The bundles", body = [BundleSummary])))]
-pub async fn list(State(ctx): State<Ctx>) -> Json<Vec<BundleSummary>> {
-    let c = &ctx.catalogue;
-    let list = c
-        .bundles
-        .iter()
-        .filter_map(|b| c.bundle_view(&b.id))
-        .map(|v| {
-            let cart = v.resolve(&Answers::new());
-            let name = |id: &String| v.item(id).map(|i| i.name.clone());
-            BundleSummary {
-                item_names: v.bundle.items.iter().filter_map(name).collect(),
-                addon_names: v
-                    .bundle
-                    .addons
-                    .iter()
-                    .filter_map(|a| name(&a.item))
-                    .collect(),
-                department_count: cart.departments.len(),
-                promised_days: cart.promised_days,
-                id: v.bundle.id,
-                name: v.bundle.name,
-                summary: v.bundle.summary,
-            }
-        })
-        .collect();
-    Json(list)
+    params(("If-None-Match" = Option<String>, Header, description = "The tag of the list the client has")),
+    responses((status = 200, description = "The bundles", body = [BundleSummary]),
+        (status = 304, description = "The client's copy is current")))]
+pub async fn list(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
+    published(&ctx.published.bundles, &headers)
 }
 
 fn view(ctx: &Ctx, id: &str) -> Result<BundleView, AppError> {
@@ -53,13 +64,21 @@ fn view(ctx: &Ctx, id: &str) -> Result<BundleView, AppError> {
 /// One bundle: every item, field and material it may involve, and the rules that choose among
 /// them (run `resolve` on the answers, as the browser does, or ask the guide).
 #[utoipa::path(get, path = "/api/bundles/{id}", tag = "catalogue",
-    params(("id" = String, Path, description = "Bundle id, e.g. `restaurant`")),
-    responses((status = 200, body = BundleView), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "Bundle id, e.g. `restaurant`"),
+        ("If-None-Match" = Option<String>, Header, description = "The tag of the bundle the client has")),
+    responses((status = 200, body = BundleView), (status = 304, description = "The client's copy is current"),
+        (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(ctx): State<Ctx>,
     Path(id): Path<String>,
-) -> Result<Json<BundleView>, AppError> {
-    view(&ctx, &id).map(Json)
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let doc = ctx
+        .published
+        .views
+        .get(&id)
+        .ok_or(Error::NotFound(Missing::Bundle))?;
+    Ok(published(doc, &headers))
 }
 
 /// The one-time notice for one applicant: the items that apply to their answers, each item's
