@@ -173,12 +173,13 @@ async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
     };
     let report = crate::service::cleanup::run(&ctx, crate::domain::clock::now_unix()).await?;
     println!(
-        "removed: {} drafts, {} unfinished uploads, {} contents, {} login throttles, {} sessions",
+        "removed: {} drafts, {} unfinished uploads, {} contents, {} login throttles, {} sessions, {} finished jobs",
         report.drafts,
         report.unfinished_uploads,
         report.contents,
         report.throttles,
-        report.sessions
+        report.sessions,
+        report.jobs
     );
     Ok(())
 }
@@ -212,13 +213,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         ..base
     };
-    tokio::spawn(crate::service::cleanup::every(
+    // The background jobs (archives, the hourly cleanup, the audit checkpoints): this
+    // instance's worker takes its share.
+    tokio::spawn(crate::service::jobs::worker(
         state.ctx.clone(),
-        std::time::Duration::from_secs(3600),
-    ));
-    tokio::spawn(crate::service::audit::every(
-        state.ctx.clone(),
-        std::time::Duration::from_secs(600),
+        state.ctx.jobs_wake.clone(),
     ));
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);

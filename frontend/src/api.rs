@@ -307,3 +307,22 @@ pub async fn received(
     let url = format!("/api/staff/applications/{number}/received");
     post(&url, &body, lang, NO_HEADER).await
 }
+
+/// The administrator: the newest background jobs (`state`: one state only).
+pub async fn jobs(
+    state: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<shared::staff::JobView>, ApiError> {
+    let base = shared::api::paths::STAFF_JOBS;
+    let url = match state {
+        Some(s) => format!("{base}?state={s}"),
+        None => base.to_string(),
+    };
+    get(&url, lang, None).await
+}
+
+/// The administrator tries a given-up job again.
+pub async fn retry_job(id: i64, lang: Lang) -> Result<shared::staff::JobView, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_JOB_RETRY, &[&id.to_string()]);
+    post(&url, &serde_json::json!({}), lang, NO_HEADER).await
+}

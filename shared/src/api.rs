@@ -44,6 +44,8 @@ pub mod paths {
     pub const STAFF_PERMIT_STATE: &str = "/api/staff/permits/{id}/state";
     pub const STAFF_LICENCE_CHANGES: &str = "/api/staff/enterprises/{uscc}/changes";
     pub const STAFF_DISHONESTY_LIST: &str = "/api/staff/dishonesty-list";
+    pub const STAFF_JOBS: &str = "/api/staff/jobs";
+    pub const STAFF_JOB_RETRY: &str = "/api/staff/jobs/{id}/retry";
 
     pub const OPENAPI: &str = "/api/openapi.json";
     /// The public verify page of a licence (its QR opens it) and what hangs off it.

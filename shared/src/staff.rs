@@ -289,3 +289,26 @@ pub struct IntakeEntry {
     pub submitted_at: String,
     pub item_count: usize,
 }
+
+/// A background job as the administrator sees it (`GET /api/staff/jobs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobView {
+    pub id: i64,
+    /// `archive`, `cleanup`, `audit_checkpoint`.
+    pub kind: String,
+    /// What it works on, in words (`LB-20261202-0001`), if anything.
+    #[serde(default)]
+    pub about: Option<String>,
+    /// `queued`, `running`, `done`, `failed` (given up).
+    pub state: String,
+    pub attempts: i64,
+    /// RFC 3339: when it runs (queued), ran out of tries (failed) or was queued.
+    pub run_at: String,
+    /// The error of the last failed try.
+    #[serde(default)]
+    pub last_error: Option<String>,
+    pub created_at: String,
+    #[serde(default)]
+    pub finished_at: Option<String>,
+}

@@ -398,6 +398,21 @@ fn rows(w: &World) -> Vec<Row> {
             Some(json!("kind,value,name,source")),
             [401, 401, 403, 403, 403, 415],
         ),
+        row(
+            "GET",
+            p::STAFF_JOBS,
+            p::STAFF_JOBS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        // The role is asked first; then there is no such job.
+        row(
+            "POST",
+            p::STAFF_JOB_RETRY,
+            "/api/staff/jobs/999999/retry".into(),
+            None,
+            [401, 401, 403, 403, 403, 404],
+        ),
         row("GET", p::VERIFY, v.clone(), None, everyone(200)),
         row(
             "GET",

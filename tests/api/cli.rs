@@ -226,7 +226,7 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     let out = run(&["cleanup", "--database-url", &url, "--files", files]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "removed: 0 drafts, 0 unfinished uploads, 0 contents, 0 login throttles, 0 sessions",
+        "removed: 0 drafts, 0 unfinished uploads, 0 contents, 0 login throttles, 0 sessions, 0 finished jobs",
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

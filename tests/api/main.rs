@@ -6,6 +6,7 @@ mod cli;
 mod hardening;
 mod helpers;
 mod holder;
+mod jobs;
 mod licence;
 mod logs;
 mod materials;

@@ -449,7 +449,8 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
         let (status, body) = reviewer.review(item(&accepted, item_id), decision).await;
         assert_eq!(status, 200, "{item_id}: {body}");
     }
-    // Built by itself with the last decision.
+    // Queued with the last decision, built by the background worker.
+    assert_eq!(app.run_jobs().await, 1);
     let application = backend::db::applications::application(&app.db, &number)
         .await
         .expect("query")

@@ -129,9 +129,17 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await samr.context.close();
   const clerk = await signedIn(app, 'clerk');
   await clerk.page.goto(`${app.server.base}/staff/applications/${number.trim()}`);
+  // Filed by a background job queued with the last decision: there within moments.
+  const archiveLink = clerk.page.getByRole('link', { name: '下载电子档案（含签名清单）' });
+  await clerk.page.getByText('已办结（准予许可）').first().waitFor();
+  for (let i = 0; i < 40 && !(await archiveLink.count()); i++) {
+    await clerk.page.waitForTimeout(250);
+    await clerk.page.reload();
+    await clerk.page.getByText('已办结（准予许可）').first().waitFor();
+  }
   const [download] = await Promise.all([
     clerk.page.waitForEvent('download'),
-    clerk.page.getByRole('link', { name: '下载电子档案（含签名清单）' }).click(),
+    archiveLink.click(),
   ]);
   const zip = join(dir, download.suggestedFilename());
   await download.saveAs(zip);

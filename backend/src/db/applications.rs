@@ -101,6 +101,16 @@ pub async fn insert(
     Ok((id, number))
 }
 
+/// Holds the application's row until the transaction ends (a row lock on PostgreSQL, the write
+/// lock on SQLite): what is decided about one application is decided one after another.
+pub async fn lock(conn: &mut sqlx::AnyConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE applications SET id = id WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn application(db: &Db, number: &str) -> sqlx::Result<Option<Application>> {
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM applications WHERE number = $1"

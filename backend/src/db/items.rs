@@ -69,6 +69,23 @@ async fn select(db: &Db, condition: &str, by: By<'_>) -> sqlx::Result<Vec<Item>>
     Ok(rows.into_iter().map(Item::from).collect())
 }
 
+/// Whether every item of an application is decided, read inside the caller's transaction
+/// (after `applications::lock`, so that two last decisions do not both miss the other).
+pub async fn all_decided(
+    conn: &mut sqlx::AnyConnection,
+    application_id: i64,
+) -> sqlx::Result<bool> {
+    let statuses: Vec<(String,)> =
+        sqlx::query_as("SELECT status FROM sub_applications WHERE application_id = $1")
+            .bind(application_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(!statuses.is_empty()
+        && statuses
+            .iter()
+            .all(|(s,)| SubStatus::parse(s).is_some_and(SubStatus::is_final)))
+}
+
 /// Every item of an application, in the order they were filed.
 pub async fn of_application(db: &Db, application_id: i64) -> sqlx::Result<Vec<Item>> {
     select(db, "s.application_id = $1", By::Id(application_id)).await

@@ -141,15 +141,15 @@ pub async fn uploads_of(db: &Db, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
 /// on SQLite) and reads its uploads: announcements for one owner are checked and reserved one
 /// after another, so parallel ones cannot together exceed a limit.
 pub async fn lock_uploads_of(conn: &mut AnyConnection, owner: &Owner) -> sqlx::Result<Vec<Upload>> {
-    let lock = match owner {
+    match owner {
         Owner::Draft(d) => {
-            sqlx::query("UPDATE drafts SET updated_at = updated_at WHERE id = $1").bind(d.clone())
+            sqlx::query("UPDATE drafts SET updated_at = updated_at WHERE id = $1")
+                .bind(d.clone())
+                .execute(&mut *conn)
+                .await?;
         }
-        Owner::Application(a) => {
-            sqlx::query("UPDATE applications SET id = id WHERE id = $1").bind(*a)
-        }
-    };
-    lock.execute(&mut *conn).await?;
+        Owner::Application(a) => super::applications::lock(conn, *a).await?,
+    }
     uploads_on(conn, owner).await
 }
 

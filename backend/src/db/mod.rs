@@ -9,6 +9,7 @@ pub mod enterprises;
 pub mod holder_requests;
 pub mod idempotency;
 pub mod items;
+pub mod jobs;
 pub mod materials;
 pub mod staff;
 

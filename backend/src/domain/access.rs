@@ -32,6 +32,8 @@ pub enum Act {
     ImportDishonestyList,
     /// End every session of an account.
     RevokeSessions,
+    /// See the background jobs and try a given-up one again.
+    ManageJobs,
 }
 
 impl Act {
@@ -41,7 +43,7 @@ impl Act {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
             Act::DecideIntake => &[Role::Clerk],
             Act::Review => &[Role::Reviewer],
-            Act::ImportDishonestyList | Act::RevokeSessions => &[Role::Admin],
+            Act::ImportDishonestyList | Act::RevokeSessions | Act::ManageJobs => &[Role::Admin],
         }
     }
 }

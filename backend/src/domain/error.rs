@@ -60,6 +60,7 @@ pub enum Missing {
     Bundle,
     /// An archive the actor may not have (a reviewer's: the package is the window's).
     Archive,
+    Job,
 }
 
 /// Which credential is missing or not live.
@@ -108,6 +109,8 @@ pub enum Conflict {
     /// The permit cannot go from its state to the one asked.
     PermitTransition,
     IdempotencyKeyReused,
+    /// Only a given-up job is tried again.
+    JobNotFailed,
 }
 
 /// Which field is wrong, and how.

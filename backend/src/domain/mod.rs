@@ -12,6 +12,7 @@ pub mod error;
 pub mod history;
 pub mod idempotency;
 pub mod intake;
+pub mod jobs;
 pub mod licence;
 pub mod login;
 pub mod password;

@@ -27,6 +27,8 @@ pub const CONTENT_GRACE_SECS: i64 = 3600;
 pub const THROTTLE_IDLE_SECS: i64 = 24 * 3600;
 /// An ended session's row is kept a day (the audit log keeps the login and logout).
 pub const SESSION_AFTER_END_SECS: i64 = 24 * 3600;
+/// A finished background job is shown for a week.
+pub const DONE_JOB_SECS: i64 = 7 * 86_400;
 
 /// The moments before which each kind of leftover goes, at `now` (Unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,7 @@ pub struct Cutoffs {
     pub contents: i64,
     pub throttles: i64,
     pub sessions: i64,
+    pub jobs: i64,
 }
 
 impl Retention {
@@ -46,6 +49,7 @@ impl Retention {
             contents: now - CONTENT_GRACE_SECS,
             throttles: now - THROTTLE_IDLE_SECS,
             sessions: now - SESSION_AFTER_END_SECS,
+            jobs: now - DONE_JOB_SECS,
         }
     }
 }

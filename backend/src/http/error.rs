@@ -94,6 +94,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::Account => ("没有这个账号", "No such account"),
         Missing::Bundle => ("没有这个套餐", "No such bundle"),
         Missing::Archive => ("没有找到这份档案", "No such archive"),
+        Missing::Job => ("没有这个后台任务", "No such job"),
     };
     t(l, zh, en)
 }
@@ -129,6 +130,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::PermitNotInForce => ("该许可已不在有效期内", "This permit is no longer in force"),
         Conflict::PermitTransition => ("该许可当前的状态不能改为所选状态（已撤销、已注销的许可不再变更）", "The permit cannot go to that state (a revoked or cancelled permit stays so)"),
         Conflict::IdempotencyKeyReused => ("此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
+        Conflict::JobNotFailed => ("只有已放弃的任务可以重试", "Only a job that was given up can be tried again"),
     };
     t(l, zh, en)
 }

@@ -25,7 +25,7 @@ use shared::api::paths as p;
 use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, verify};
-use self::staff::{backoffice, credit, files, licence, requests as holder, review, sessions};
+use self::staff::{backoffice, credit, files, jobs, licence, requests as holder, review, sessions};
 
 /// One route of the API.
 pub struct Route {
@@ -123,6 +123,8 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_PERMIT_STATE, post(licence::permit_state)),
         route(M::POST, p::STAFF_LICENCE_CHANGES, post(licence::change)),
         route(M::POST, p::STAFF_DISHONESTY_LIST, post(credit::import)),
+        route(M::GET, p::STAFF_JOBS, get(jobs::list)),
+        route(M::POST, p::STAFF_JOB_RETRY, post(jobs::retry)),
         route(M::GET, p::VERIFY, get(verify::page).route_layer(public())),
         route(
             M::GET,

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 use crate::http::applicant::{applications, drafts, requests, uploads};
 use crate::http::public::{bundles, verify};
 use crate::http::staff::{
-    backoffice, credit, files, licence, requests as staff_requests, review, sessions,
+    backoffice, credit, files, jobs, licence, requests as staff_requests, review, sessions,
 };
 
 #[derive(OpenApi)]
@@ -20,7 +20,7 @@ use crate::http::staff::{
         drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
         uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received,
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
-        health, document),
+        jobs::list, jobs::retry, health, document),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

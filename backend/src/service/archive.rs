@@ -37,14 +37,6 @@ pub async fn when_complete(ctx: &Ctx, application_id: i64) -> Result<Option<Stri
         .map(|a| a.sha256))
 }
 
-/// Files the archive if the last item was just decided. A failure is logged, not the
-/// decision's: the archive is built again on its first download.
-pub async fn if_complete(ctx: &Ctx, application_id: i64) {
-    if let Err(e) = when_complete(ctx, application_id).await {
-        tracing::error!(application_id, error = %e, "archive not built");
-    }
-}
-
 /// The package: `form.json`, `decisions.json`, `audit.json`, `materials/<material>/<n>-<name>`,
 /// the manifest and its signature.
 async fn build(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<Vec<u8>> {

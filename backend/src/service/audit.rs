@@ -1,5 +1,6 @@
 //! The audit log's anchor: checkpoints of its head signed with the seal and kept in the
-//! contents store (`domain::audit`), made every few minutes while the head moves, published;
+//! contents store (`domain::audit`), made every ten minutes while the head moves (a periodic
+//! job), published;
 //! and the check of the whole log — the chain, then the checkpoints — that `lianban audit
 //! verify` prints.
 
@@ -56,18 +57,6 @@ fn sign(seal: &Seal, c: &Checkpoint) -> anyhow::Result<Signed> {
         kid: seal.kid().to_string(),
         checkpoint,
     })
-}
-
-/// Makes a checkpoint every `period` while the process runs (a failure is logged and tried
-/// again next time). With several instances each may make one: the same entry's checkpoint is
-/// the same name, and either signature holds.
-pub async fn every(ctx: Ctx, period: std::time::Duration) {
-    loop {
-        tokio::time::sleep(period).await;
-        if let Err(e) = checkpoint(&ctx, crate::domain::clock::now_unix()).await {
-            tracing::warn!(error = %e, "audit checkpoint failed; trying again later");
-        }
-    }
 }
 
 /// The log's verdict as `lianban audit verify` prints it: the chain entry by entry, then the

@@ -20,6 +20,8 @@ pub struct Report {
     pub contents: u64,
     pub throttles: u64,
     pub sessions: u64,
+    /// Background jobs done over a week ago.
+    pub jobs: u64,
 }
 
 /// One run at `now`.
@@ -31,6 +33,7 @@ pub async fn run(ctx: &Ctx, now: i64) -> Result<Report> {
     report.unfinished_uploads = db::materials::forget_unfinished(&mut tx, cut.unfinished).await?;
     report.throttles = db::staff::forget_throttles(&mut tx, cut.throttles).await?;
     report.sessions = db::staff::forget_sessions(&mut tx, cut.sessions).await?;
+    report.jobs = db::jobs::forget_done(&mut tx, cut.jobs).await?;
     let after = json!(report);
     let entry = Entry::by(
         &Actor::System,
@@ -67,17 +70,4 @@ pub async fn run(ctx: &Ctx, now: i64) -> Result<Report> {
         audit::record(&ctx.db, &entry, now).await?;
     }
     Ok(report)
-}
-
-/// Runs the cleanup every `period`, the first time a minute after start, until the process
-/// ends. A failed run is logged and tried again next time.
-pub async fn every(ctx: Ctx, period: std::time::Duration) {
-    tokio::time::sleep(std::time::Duration::from_secs(60).min(period)).await;
-    loop {
-        match run(&ctx, crate::domain::clock::now_unix()).await {
-            Ok(r) => tracing::info!(?r, "cleanup"),
-            Err(e) => tracing::warn!(error = %e, "cleanup failed; trying again later"),
-        }
-        tokio::time::sleep(period).await;
-    }
 }

@@ -12,6 +12,7 @@ pub mod cleanup;
 pub mod credit;
 pub mod history;
 pub mod holder;
+pub mod jobs;
 pub mod licence;
 pub mod materials;
 pub mod review;
@@ -48,6 +49,8 @@ pub struct Ctx {
     pub public_url: Arc<str>,
     /// The catalogue's public documents, serialised once.
     pub published: Arc<catalogue::Published>,
+    /// Wakes this instance's job worker when a job was just queued here.
+    pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
     pub hashing: Arc<tokio::sync::Semaphore>,
 }
@@ -62,6 +65,7 @@ impl Ctx {
         Ok(Ctx {
             db,
             published,
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
             catalogue: Arc::new(catalogue),
             calendar: Arc::new(calendar),
             seal: Arc::new(Seal::ephemeral()),

@@ -1,18 +1,19 @@
 //! A department's review (并联审批): an action on one of its items, a joint inspection (单改综)
 //! for several items of one application, and recording it once for all. An approval makes a
 //! permit of the enterprise — the business registration's brings the enterprise into being —
-//! in the approval's own transaction; the last decision files the archive.
+//! in the approval's own transaction; the last decision queues the archive's filing.
 
 use serde_json::json;
 use shared::staff::{JointInspectionRequest, ReviewRequest, StaffApplication, StaffItem};
 use shared::status::SubStatus;
 
-use super::{Ctx, Result, archive, backoffice, credit, licence, now_and_today, views};
+use super::{Ctx, Result, backoffice, credit, jobs, licence, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
 use crate::domain::error::{Conflict, Error, Invalid, Missing, message};
 use crate::domain::intake;
+use crate::domain::jobs::Job;
 use crate::domain::licence::REGISTRATION;
 use crate::domain::records::{Actor, Application, Item, StaffMember};
 use crate::domain::review::{self, Change, Facts, Plan};
@@ -93,6 +94,8 @@ async fn decide(
         (None, Vec::new())
     };
     let mut tx = ctx.db.pool.begin().await?;
+    // Decisions on one application one after another: the last one sees every other.
+    db::applications::lock(&mut tx, app.id).await?;
     let mut enterprise_id = enterprise.map(|e| e.id);
     if approved && item.item == REGISTRATION && enterprise_id.is_none() {
         let (id, uscc) = licence::create_enterprise(&mut tx, ctx, app, &today_text, now).await?;
@@ -118,8 +121,18 @@ async fn decide(
         json!({ "status": change.status.as_str(), "decision": change.decision }),
     );
     audit::append(&mut tx, &entry, now).await?;
+    // The last decision files the archive: a job, queued with it.
+    let complete = change.status.is_final() && db::items::all_decided(&mut tx, app.id).await?;
+    if complete {
+        let job = Job::Archive {
+            application_id: app.id,
+        };
+        jobs::enqueue(&mut tx, &job, now).await?;
+    }
     tx.commit().await?;
-    archive::if_complete(ctx, app.id).await;
+    if complete {
+        ctx.jobs_wake.notify_one();
+    }
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! The back office (its own wasm: `src/bin/staff.rs`, served at `/staff`): login, then the
 //! staff member's work — the one window's intake queue, a department's review queue, the
-//! administrator's list import — and one application with the actions the role allows. Every
-//! rule is the server's; these pages offer only what the state machine allows.
+//! administrator's list import and background jobs — and one application with the actions the
+//! role allows. Every rule is the server's; these pages offer only what the state machine
+//! allows.
 
 mod application;
 
@@ -96,7 +97,7 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
             </section>
         }.into_any(),
         Role::Reviewer => view! { {review_queue(l)} {holder_requests(l)} }.into_any(),
-        Role::Admin => view! { {intake_queue(l)} {import_form(l)} }.into_any(),
+        Role::Admin => view! { {intake_queue(l)} {import_form(l)} {jobs_panel(l)} }.into_any(),
     };
     view! {
         <section class="panel staff-bar">
@@ -289,6 +290,96 @@ fn import_form(l: Lang) -> AnyView {
                 Ok(n) => format!("{}{n}", tr(l, "已导入，条目数：", "Imported, entries: ")),
                 Err(m) => m,
             })}</p>
+        </section>
+    }
+    .into_any()
+}
+
+fn job_kind(kind: &str, l: Lang) -> String {
+    match kind {
+        "archive" => tr(l, "电子档案归档", "File the archive"),
+        "cleanup" => tr(l, "清理过期草稿与文件", "Clean up drafts and files"),
+        "audit_checkpoint" => tr(l, "审计日志签名存证", "Sign the audit log"),
+        other => other,
+    }
+    .to_string()
+}
+
+fn job_state(state: &str, l: Lang) -> &'static str {
+    match state {
+        "queued" => tr(l, "排队中", "Queued"),
+        "running" => tr(l, "执行中", "Running"),
+        "done" => tr(l, "已完成", "Done"),
+        _ => tr(l, "已放弃（可重试）", "Given up (retry)"),
+    }
+}
+
+/// The administrator's view of the background jobs: the newest, or the given-up ones with
+/// their error, each of those with a button to try it again.
+fn jobs_panel(l: Lang) -> AnyView {
+    let only_failed = RwSignal::new(false);
+    let refreshes = RwSignal::new(0u32);
+    let jobs = fetch(move || {
+        refreshes.track();
+        let state = only_failed.get().then_some("failed");
+        async move { api::jobs(state, lang_untracked()).await }
+    });
+    let message = RwSignal::new(None::<String>);
+    let retry = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            match api::retry_job(id, lang_untracked()).await {
+                Ok(_) => {
+                    message.set(Some(format!(
+                        "{}{id}",
+                        tr(lang_untracked(), "已重新排队：任务 ", "Queued again: job ")
+                    )));
+                    refreshes.update(|n| *n += 1);
+                }
+                Err(e) => message.set(Some(e.body.first_message())),
+            }
+        });
+    };
+    let body = move || {
+        match jobs.get() {
+        None => loading(l),
+        Some(Err(e)) => failed(e),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="muted">{tr(l, "暂无后台任务", "No background jobs")}</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <div class="table-wrap"><table class="queue jobs">
+                <thead><tr>
+                    <th scope="col">{tr(l, "任务", "Job")}</th>
+                    <th scope="col">{tr(l, "状态", "State")}</th>
+                    <th scope="col">{tr(l, "次数", "Tries")}</th>
+                    <th scope="col">{tr(l, "时间", "Time")}</th>
+                    <th scope="col">{tr(l, "错误", "Error")}</th>
+                </tr></thead>
+                <tbody>{list.into_iter().map(|j| {
+                    let id = j.id;
+                    let failed = j.state == "failed";
+                    let when = j.finished_at.clone().unwrap_or(j.run_at.clone());
+                    view! { <tr data-job=id data-state=j.state.clone()>
+                        <td>{format!("#{id} {}", job_kind(&j.kind, l))}{j.about.map(|a| format!(" · {a}"))}</td>
+                        <td><span class=format!("badge job-{}", j.state)>{job_state(&j.state, l)}</span></td>
+                        <td>{j.attempts}</td>
+                        <td>{shared::date::county_time(&when).unwrap_or(when)}</td>
+                        <td>{j.last_error.unwrap_or_default()}
+                            {failed.then(|| view! { <button type="button" class="button small" on:click=move |_| retry(id)>{tr(l, "重试", "Retry")}</button> })}</td>
+                    </tr> }
+                }).collect_view()}</tbody>
+            </table></div>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="panel jobs-panel">
+            <h2>{tr(l, "后台任务", "Background jobs")}</h2>
+            <label class="check"><input type="checkbox" on:change=move |ev| only_failed.set(event_target_checked(&ev)) />
+                {tr(l, " 只看已放弃的任务", " Only jobs given up")}</label>
+            <p role="status">{move || message.get()}</p>
+            {body}
         </section>
     }
     .into_any()

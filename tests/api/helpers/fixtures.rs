@@ -129,7 +129,15 @@ impl TestApp {
             let (status, body) = reviewer.review(i, decision).await;
             assert_eq!(status, StatusCode::OK, "{}: {body}", i["item"]);
         }
+        self.run_jobs().await;
         applicant.number.clone()
+    }
+
+    /// Runs every due background job now, as an instance's worker would; how many ran.
+    pub async fn run_jobs(&self) -> usize {
+        backend::service::jobs::run_until_idle(&self.state.ctx, "test-worker")
+            .await
+            .expect("jobs")
     }
 
     /// A staff member (created if need be) signed in.

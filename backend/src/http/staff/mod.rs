@@ -5,6 +5,7 @@
 pub mod backoffice;
 pub mod credit;
 pub mod files;
+pub mod jobs;
 pub mod licence;
 pub mod requests;
 pub mod review;

@@ -1,0 +1,50 @@
+// The administrator's background jobs in Chromium: an application decided in full queues the
+// filing of its archive, which a worker runs at once; the administrator sees it done, with the
+// application's number, and the periodic jobs beside it; filtering to the given-up jobs shows
+// none. On a phone-sized screen as well as a desktop one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
+import { signedIn, approveAll } from './setup.mjs';
+
+const app = serverAndBrowser();
+
+test('the administrator sees the archive filed by a background job', async () => {
+  app.server.staff('root', 'admin');
+  const answers = {
+    'business.name': '睢县小李便利店', 'business.form': 'individual', 'business.scope': ['prepackaged_food'],
+    'business.capital': 5, 'business.employees': 0,
+    'legal_rep.name': '李四', 'legal_rep.id_number': '11010519491231002X', 'legal_rep.phone': '13800138000',
+    'premises.address': '睢县城关镇北湖路 9 号', 'premises.area': 60, 'premises.tenure': 'owned',
+    'seal.kinds': ['official'], 'tax.invoice_kind': 'e_ordinary', 'declaration.truthful': true,
+  };
+  const res = await fetch(`${app.server.base}/api/applications`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ bundle: 'small_shop', answers }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { number } = await res.json();
+  await approveAll(app.server, number);
+
+  for (const [name, size] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
+    const admin = await signedIn(app, 'root', size);
+    const panel = admin.page.locator('.jobs-panel');
+    await panel.getByRole('heading', { name: '后台任务' }).waitFor();
+    const archive = panel.locator('tr', { hasText: `电子档案归档 · ${number}` });
+    // The worker runs the job within moments of the last decision.
+    for (let i = 0; i < 40 && !(await archive.getByText('已完成').count()); i++) {
+      await admin.page.waitForTimeout(250);
+      await admin.page.reload();
+      await panel.getByRole('heading', { name: '后台任务' }).waitFor();
+    }
+    await archive.getByText('已完成').waitFor();
+    assert.equal(await archive.locator('td').nth(2).innerText(), '1', 'one try');
+    await panel.getByText('审计日志签名存证').first().waitFor();
+    assert.deepEqual(await accessibilityProblems(admin.page), []);
+    await shot(admin.page, `${name}-staff-jobs`);
+    await panel.getByLabel('只看已放弃的任务').check();
+    await panel.getByText('暂无后台任务').waitFor();
+    assert.deepEqual(admin.errors, []);
+    await admin.context.close();
+  }
+});
