@@ -324,5 +324,5 @@ pub async fn jobs(
 /// The administrator tries a given-up job again.
 pub async fn retry_job(id: i64, lang: Lang) -> Result<shared::staff::JobView, ApiError> {
     let url = shared::api::path(shared::api::paths::STAFF_JOB_RETRY, &[&id.to_string()]);
-    post(&url, &serde_json::json!({}), lang, NO_HEADER).await
+    post(&url, &(), lang, NO_HEADER).await
 }

@@ -303,12 +303,9 @@ pub struct JobView {
     /// `queued`, `running`, `done`, `failed` (given up).
     pub state: String,
     pub attempts: i64,
-    /// RFC 3339: when it runs (queued), ran out of tries (failed) or was queued.
-    pub run_at: String,
+    /// RFC 3339: when it finished (done, given up) or runs (queued, running).
+    pub at: String,
     /// The error of the last failed try.
     #[serde(default)]
     pub last_error: Option<String>,
-    pub created_at: String,
-    #[serde(default)]
-    pub finished_at: Option<String>,
 }

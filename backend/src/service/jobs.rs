@@ -125,10 +125,8 @@ fn view(row: JobRow, about: Option<String>) -> JobView {
         about,
         state: row.state,
         attempts: row.attempts,
-        run_at: rfc3339(row.run_at),
+        at: rfc3339(row.finished_at.unwrap_or(row.run_at)),
         last_error: row.last_error,
-        created_at: rfc3339(row.created_at),
-        finished_at: row.finished_at.map(rfc3339),
     }
 }
 

@@ -358,12 +358,11 @@ fn jobs_panel(l: Lang) -> AnyView {
                 <tbody>{list.into_iter().map(|j| {
                     let id = j.id;
                     let failed = j.state == "failed";
-                    let when = j.finished_at.clone().unwrap_or(j.run_at.clone());
                     view! { <tr data-job=id data-state=j.state.clone()>
                         <td>{format!("#{id} {}", job_kind(&j.kind, l))}{j.about.map(|a| format!(" · {a}"))}</td>
                         <td><span class=format!("badge job-{}", j.state)>{job_state(&j.state, l)}</span></td>
                         <td>{j.attempts}</td>
-                        <td>{shared::date::county_time(&when).unwrap_or(when)}</td>
+                        <td>{shared::date::county_time(&j.at).unwrap_or(j.at.clone())}</td>
                         <td>{j.last_error.unwrap_or_default()}
                             {failed.then(|| view! { <button type="button" class="button small" on:click=move |_| retry(id)>{tr(l, "重试", "Retry")}</button> })}</td>
                     </tr> }
