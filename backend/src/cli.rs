@@ -200,6 +200,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }),
         trusted_proxies: crate::http::client::TrustedProxies::parse(&args.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?,
+        metrics: std::sync::Arc::new(crate::http::metrics::Metrics::new(
+            crate::http::client::TrustedProxies::parse(&args.metrics_allow)
+                .map_err(|e| anyhow::anyhow!("--metrics-allow: {e}"))?,
+        )),
         ctx: crate::service::Ctx {
             public_url: args.public_url.into(),
             seal: std::sync::Arc::new(Seal::load_or_create(&args.key_dir)?),

@@ -220,6 +220,14 @@ pub struct ServeArgs {
     /// believed to name the client. Empty: the TCP peer is the client.
     #[arg(long, env = "LIANBAN_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// The addresses or CIDR blocks that may read `/metrics` (the Prometheus server); anyone
+    /// else is told there is no such page.
+    #[arg(
+        long,
+        env = "LIANBAN_METRICS_ALLOW",
+        default_value = "127.0.0.1/32,::1/128"
+    )]
+    pub metrics_allow: String,
 }
 
 #[derive(Debug, Subcommand)]

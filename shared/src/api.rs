@@ -58,6 +58,10 @@ pub mod paths {
     /// The audit log's newest signed checkpoints.
     pub const AUDIT_CHECKPOINTS: &str = "/.well-known/lianban-audit-checkpoints.json";
     pub const HEALTH: &str = "/healthz";
+    /// 200 while the instance reaches its database, 503 otherwise.
+    pub const READY: &str = "/readyz";
+    /// Prometheus metrics, for the addresses allowed to scrape.
+    pub const METRICS: &str = "/metrics";
 }
 
 pub use paths::{APPLICATIONS, BUNDLES};

@@ -158,6 +158,9 @@ fn rows(w: &World) -> Vec<Row> {
     let signed_in = |s: u16| [401, 401, s, s, s, s];
     vec![
         row("GET", p::HEALTH, p::HEALTH.into(), None, everyone(200)),
+        row("GET", p::READY, p::READY.into(), None, everyone(200)),
+        // Only the addresses allowed to scrape (loopback): these callers have none.
+        row("GET", p::METRICS, p::METRICS.into(), None, everyone(404)),
         row("GET", p::OPENAPI, p::OPENAPI.into(), None, everyone(200)),
         row("GET", p::BUNDLES, p::BUNDLES.into(), None, everyone(200)),
         row(

@@ -413,6 +413,52 @@ async fn the_openapi_document_describes_the_api() {
 }
 
 #[tokio::test]
+async fn metrics_count_what_happened_for_the_scraper_only_and_readiness_follows_the_database() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    let app = TestApp::sqlite().await;
+    assert_eq!(app.submit(&restaurant(), &[]).await.0, 201);
+    let scrape = |from: &str| {
+        let peer: std::net::SocketAddr = from.parse().expect("peer");
+        Request::get("/metrics")
+            .extension(ConnectInfo(peer))
+            .body(Body::empty())
+            .expect("request")
+    };
+    let (status, headers, text) = app.send(scrape("127.0.0.1:9000")).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/openmetrics-text")
+    );
+    let text = text.as_str().expect("text");
+    for line in [
+        "lianban_applications_filed_total 1",
+        "lianban_http_requests_total{method=\"POST\",route=\"/api/applications\",status=\"201\"} 1",
+        "lianban_jobs_queued 0",
+        "lianban_jobs_given_up 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    assert!(text.contains("lianban_http_request_duration_seconds_bucket{le="));
+    assert!(text.contains("lianban_db_pool_connections "));
+    assert_eq!(
+        app.send(scrape("203.0.113.1:9000")).await.0,
+        404,
+        "not for everyone"
+    );
+    let (status, _, _) = app.get("/readyz", None).await;
+    assert_eq!(status, 200);
+    app.db.pool.close().await;
+    let (status, _, _) = app.get("/readyz", None).await;
+    assert_eq!(status, 503, "no database, not ready");
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn the_catalogue_is_served_with_a_tag_and_a_client_that_has_it_gets_304() {
     use axum::body::Body;
     use axum::http::Request;

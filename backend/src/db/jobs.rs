@@ -179,3 +179,11 @@ pub async fn forget_done(conn: &mut AnyConnection, before: i64) -> sqlx::Result<
         .await?;
     Ok(done.rows_affected())
 }
+
+/// How many jobs are in `state`.
+pub async fn count(db: &Db, state: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = $1")
+        .bind(state)
+        .fetch_one(&db.pool)
+        .await
+}

@@ -35,6 +35,14 @@ impl TrustedProxies {
             .map(TrustedProxies)
     }
 
+    /// This machine only (127.0.0.1, ::1).
+    pub fn loopback() -> TrustedProxies {
+        TrustedProxies(vec![
+            IpNet::from(IpAddr::from([127, 0, 0, 1])),
+            IpNet::from(IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
+        ])
+    }
+
     pub fn trusts(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
         self.0.iter().any(|n| n.contains(&ip))

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod headers;
 pub mod lang;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod public;
 pub mod staff;
@@ -52,6 +53,8 @@ pub fn routes(state: &AppState) -> Vec<Route> {
     let public = || limit(state.clone(), limits::limit_public_pages);
     vec![
         route(M::GET, p::HEALTH, get(openapi::health)),
+        route(M::GET, p::READY, get(metrics::ready)),
+        route(M::GET, p::METRICS, get(metrics::metrics)),
         route(M::GET, p::OPENAPI, get(openapi::document)),
         route(M::GET, p::BUNDLES, get(bundles::list)),
         route(M::GET, p::BUNDLE, get(bundles::get)),
@@ -153,6 +156,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .into_iter()
         .fold(Router::new(), |r, route| r.route(route.path, route.handler))
         .route("/api/{*rest}", any(not_found))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .method_not_allowed_fallback(method_not_allowed)
 }
 

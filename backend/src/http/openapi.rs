@@ -20,7 +20,7 @@ use crate::http::staff::{
         drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
         uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received,
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
-        jobs::list, jobs::retry, health, document),
+        jobs::list, jobs::retry, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

@@ -8,8 +8,11 @@ use shared::api::{
 };
 use shared::error::ErrorBody;
 
+use std::sync::Arc;
+
 use crate::http::error::{AppError, Request};
 use crate::http::extract::{Bearer, Json, MaybeStaff, ReqLang};
+use crate::http::metrics::Metrics;
 use crate::service::{Ctx, applications};
 
 /// Files an application for a bundle with one integrated form. Every item of the bundle
@@ -27,6 +30,7 @@ use crate::service::{Ctx, applications};
         (status = 422, description = "Invalid answers, per field", body = ErrorBody)))]
 pub async fn create(
     State(ctx): State<Ctx>,
+    State(metrics): State<Arc<Metrics>>,
     ReqLang(lang): ReqLang,
     MaybeStaff(session): MaybeStaff,
     headers: HeaderMap,
@@ -49,6 +53,8 @@ pub async fn create(
     }
     if filed.replayed {
         h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    } else {
+        metrics.filed.inc();
     }
     Ok(res)
 }
