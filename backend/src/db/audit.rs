@@ -103,7 +103,7 @@ pub async fn append(
 /// Appends one entry in a transaction of its own (for actions that change nothing else: a
 /// login, a view).
 pub async fn record(db: &Db, entry: &Entry<'_>, now: i64) -> sqlx::Result<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     append(&mut tx, entry, now).await?;
     tx.commit().await
 }

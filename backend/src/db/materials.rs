@@ -220,7 +220,7 @@ pub async fn append_part(
     data: &[u8],
     now: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let moved = sqlx::query(
         "UPDATE uploads SET received = received + $3, updated_at = $4
          WHERE id = $1 AND received = $2 AND complete = 0 AND received + $3 <= size",
@@ -229,7 +229,7 @@ pub async fn append_part(
     .bind(offset as i64)
     .bind(data.len() as i64)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if moved.rows_affected() != 1 {
         return Ok(false);
@@ -238,7 +238,7 @@ pub async fn append_part(
         .bind(&upload.id)
         .bind(offset as i64)
         .bind(data)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     tx.commit().await?;
     Ok(true)
@@ -380,14 +380,14 @@ pub async fn forget_content(
 
 /// Removes an upload and whatever of it arrived (a rejected or cancelled file leaves nothing).
 pub async fn remove(db: &Db, upload_id: &str) -> sqlx::Result<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM upload_parts WHERE upload_id = $1")
         .bind(upload_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("DELETE FROM uploads WHERE id = $1")
         .bind(upload_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     tx.commit().await
 }

@@ -51,7 +51,7 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     let subject = format!("staff {username}");
     let after = json!({ "role": role.as_str(), "department": a.department });
     let entry = Entry::by(&Actor::Cli, "staff.add", &subject, json!(null), after);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db_staff::insert(
         &mut tx,
         &db_staff::NewStaff {

@@ -100,7 +100,7 @@ pub async fn file(
             .collect(),
     };
 
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let (id, number) = db::applications::insert(&mut tx, &new).await?;
     // The draft's files go with the application (its token proved the draft is the sender's).
     if let Some(d) = &req.draft
@@ -194,7 +194,7 @@ pub async fn reply(
     let message = intake::reply_text(&req.message)?;
     let (now, today) = now_and_today();
     let subject = app.subject();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let entry = match req.item.as_deref() {
         None => {
             let notice = intake::answer_correction(&app, message)?;

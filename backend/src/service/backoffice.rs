@@ -86,7 +86,7 @@ pub async fn decide_intake(
         .ok_or_else(|| anyhow::anyhow!("bundle {} left the catalogue", app.bundle))?;
     let (now, today) = now_and_today();
     let (status, notice) = intake::decide(&app, req, &view.resolve(&app.answers), today)?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !db::applications::set_intake(&mut tx, &app, status, &notice).await? {
         return Err(crate::domain::Error::Stale.into());
     }

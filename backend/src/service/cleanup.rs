@@ -28,7 +28,7 @@ pub struct Report {
 pub async fn run(ctx: &Ctx, now: i64) -> Result<Report> {
     let cut = ctx.retention.cutoffs(now);
     let mut report = Report::default();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     report.drafts = db::materials::forget_drafts(&mut tx, cut.drafts).await?;
     report.unfinished_uploads = db::materials::forget_unfinished(&mut tx, cut.unfinished).await?;
     report.throttles = db::staff::forget_throttles(&mut tx, cut.throttles).await?;
@@ -50,7 +50,7 @@ pub async fn run(ctx: &Ctx, now: i64) -> Result<Report> {
         if written >= cut.contents {
             continue;
         }
-        let mut tx = ctx.db.pool.begin().await?;
+        let mut tx = ctx.db.begin().await?;
         if db::materials::forget_content(&mut tx, &sha, cut.contents).await? {
             ctx.files.delete(&sha).await?;
             removed.push(sha);

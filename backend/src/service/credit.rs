@@ -21,7 +21,7 @@ pub async fn import(ctx: &Ctx, staff: &StaffMember, text: Option<&str>) -> Resul
     let text = text.ok_or(crate::domain::Error::NotCsv)?;
     let (now, today) = now_and_today();
     let entries = credit::parse_list(text, today)?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     db::credit::replace(&mut tx, &entries, &staff.username, now).await?;
     let actor = Actor::Staff(staff);
     let after = json!({ "entries": entries.len() });

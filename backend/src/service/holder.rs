@@ -97,7 +97,7 @@ pub async fn file(
         after: &t.after,
         reason,
     };
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let id = match db::holder_requests::insert(&mut tx, &new, now).await {
         Err(err) if is_unique_violation(&err) => return Err(Conflict::RequestPending.into()),
         other => other?,
@@ -177,7 +177,7 @@ pub async fn decide(
         _ => None,
     };
     let new_state = if req.approve { "approved" } else { "rejected" };
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !db::holder_requests::decide(&mut tx, id, new_state, note, &staff.username, now).await? {
         return Err(Conflict::RequestDecided.into());
     }

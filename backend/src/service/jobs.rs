@@ -157,7 +157,7 @@ pub async fn retry(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<JobView> {
     ctx.access(staff).require(Act::ManageJobs)?;
     let row = db::jobs::get(&ctx.db, id).await?.ok_or(Missing::Job)?;
     let now = now_unix();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !db::jobs::retry(&mut tx, id, now).await? {
         return Err(crate::domain::error::Conflict::JobNotFailed.into());
     }

@@ -128,7 +128,7 @@ pub async fn record_change(
     let (now, today) = now_and_today();
     let (before, after) = licence::check_change(&ctx.catalogue, &e, &req.field, &req.value, today)?;
     let reason = message(Some(&req.reason)).ok_or(Invalid::Reason)?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     apply_change(
         &mut tx,
         &e,
@@ -159,7 +159,7 @@ pub async fn set_permit_state(
         .ok_or(Missing::Permit)?;
     let (now, _) = now_and_today();
     let (to, reason) = permit::change(&p, &req.state, req.reason.as_deref(), &views::today_text())?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     db::enterprises::set_state(&mut tx, &p, to, reason.as_deref(), now).await?;
     let (actor, subject) = (Actor::Staff(staff), p.subject());
     let entry = Entry::by(

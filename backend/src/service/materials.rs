@@ -132,7 +132,7 @@ async fn materials_of(ctx: &Ctx, owner: &Owner) -> Result<Vec<shared::catalogue:
 /// racing each other are checked one after another.
 pub async fn announce(ctx: &Ctx, owner: &Owner, req: &NewUpload) -> Result<StoredFile> {
     let materials = materials_of(ctx, owner).await?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let existing = db::materials::lock_uploads_of(&mut tx, owner).await?;
     uploads::announce(req, &materials, &existing, ctx.file_limits)?;
     let id = new_token()[..22].to_string();
@@ -230,7 +230,7 @@ async fn complete(
         json!(null),
         after,
     );
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     db::materials::claim_content(&mut tx, &finished, now).await?;
     ctx.files.put(whole).await?;
     db::materials::finish(&mut tx, &up.id, &finished, now).await?;
@@ -272,7 +272,7 @@ pub async fn arrived(
     actor: &Actor<'_>,
     how: &str,
 ) -> Result<bool> {
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let done = arrived_in(&mut tx, app, material, actor, how, now_unix()).await?;
     tx.commit().await?;
     Ok(done)

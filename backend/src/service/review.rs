@@ -93,7 +93,7 @@ async fn decide(
     } else {
         (None, Vec::new())
     };
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     // Decisions on one application one after another: the last one sees every other.
     db::applications::lock(&mut tx, app.id).await?;
     let mut enterprise_id = enterprise.map(|e| e.id);
@@ -141,7 +141,7 @@ async fn decide(
 async fn schedule(ctx: &Ctx, staff: &StaffMember, items: &[&Item], on: time::Date) -> Result<i64> {
     let (now, today) = now_and_today();
     let first = items.first().ok_or(Missing::Item)?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let id =
         db::items::create_inspection(&mut tx, first.application_id, on, &staff.username).await?;
     for item in items {
@@ -163,7 +163,7 @@ async fn schedule(ctx: &Ctx, staff: &StaffMember, items: &[&Item], on: time::Dat
 async fn record(ctx: &Ctx, staff: &StaffMember, inspection: i64, result: &str) -> Result<()> {
     let (now, today) = now_and_today();
     let items = db::items::of_inspection(&ctx.db, inspection).await?;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !db::items::record_inspection(&mut tx, inspection, &staff.username, result).await? {
         return Err(Conflict::InspectionRecorded.into());
     }

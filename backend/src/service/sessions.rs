@@ -71,7 +71,7 @@ pub async fn login(
     let wrong = || Error::Unauthenticated(Credential::Password);
     // Count the try first, in a transaction of its own, so that parallel tries see it.
     let key = login::key(username, client);
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let current = db_staff::throttle(&mut tx, &key, now).await?;
     let Some(counted) = login::attempt(current, now) else {
         return Err(wrong().into());
@@ -99,7 +99,7 @@ pub async fn login(
         before: json!(null),
         after: json!({ "failures": counted.failures }),
     };
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let member = row.member().filter(|_| ok && row.active == 1);
     let Some(staff) = member else {
         audit::append(&mut tx, &entry("login.failed"), now).await?;
@@ -127,7 +127,7 @@ pub async fn logout(ctx: &Ctx, s: &Session) -> Result<()> {
     let subject = format!("staff {}", s.staff.username);
     let actor = Actor::Staff(&s.staff);
     let entry = Entry::by(&actor, "logout", &subject, json!(null), json!(null));
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     db_staff::revoke_session(&mut tx, &s.hash, now).await?;
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
@@ -142,7 +142,7 @@ pub async fn revoke_all(ctx: &Ctx, staff: &StaffMember, username: &str) -> Resul
         .await?
         .ok_or(Missing::Account)?;
     let now = now_unix();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let revoked = db_staff::revoke_all(&mut tx, target.id, now).await?;
     let subject = format!("staff {}", target.username);
     let actor = Actor::Staff(staff);
