@@ -217,6 +217,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         ..base
     };
+    // Open items from before the worklist kept due dates get theirs.
+    let kept = crate::service::worklist::keep_due_dates(&state.ctx).await?;
+    if kept > 0 {
+        tracing::info!(items = kept, "due dates kept for the worklist");
+    }
     // The background jobs (archives, the hourly cleanup, the audit checkpoints): this
     // instance's worker takes its share.
     tokio::spawn(crate::service::jobs::worker(

@@ -45,6 +45,10 @@ pub mod paths {
     pub const STAFF_LICENCE_CHANGES: &str = "/api/staff/enterprises/{uscc}/changes";
     pub const STAFF_DISHONESTY_LIST: &str = "/api/staff/dishonesty-list";
     pub const STAFF_JOBS: &str = "/api/staff/jobs";
+    pub const STAFF_WORKLIST: &str = "/api/staff/worklist";
+    pub const STAFF_ASSIGN: &str = "/api/staff/worklist/assign";
+    pub const STAFF_VIEWS: &str = "/api/staff/views";
+    pub const STAFF_VIEW: &str = "/api/staff/views/{id}";
     pub const STAFF_JOB_RETRY: &str = "/api/staff/jobs/{id}/retry";
 
     pub const OPENAPI: &str = "/api/openapi.json";

@@ -17,5 +17,6 @@ pub mod rules;
 pub mod snapshot;
 pub mod staff;
 pub mod status;
+pub mod worklist;
 
 pub use i18n::{Lang, Text};

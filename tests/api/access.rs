@@ -403,6 +403,44 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "GET",
+            p::STAFF_WORKLIST,
+            p::STAFF_WORKLIST.into(),
+            None,
+            signed_in(200),
+        ),
+        // Handing the food permit to a reviewer of another department: refused to all who
+        // see it (a reviewer takes only for themself, the administrator only to its
+        // department); the other department does not see it.
+        row(
+            "POST",
+            p::STAFF_ASSIGN,
+            p::STAFF_ASSIGN.into(),
+            Some(json!({"items": [w.food["id"]], "to": "psb"})),
+            [401, 401, 403, 403, 404, 403],
+        ),
+        row(
+            "GET",
+            p::STAFF_VIEWS,
+            p::STAFF_VIEWS.into(),
+            None,
+            signed_in(200),
+        ),
+        row(
+            "POST",
+            p::STAFF_VIEWS,
+            p::STAFF_VIEWS.into(),
+            Some(json!({"name": "", "query": "due=overdue"})),
+            [401, 401, 422, 422, 422, 422],
+        ),
+        row(
+            "DELETE",
+            p::STAFF_VIEW,
+            "/api/staff/views/999999".into(),
+            None,
+            [401, 401, 404, 404, 404, 404],
+        ),
+        row(
+            "GET",
             p::STAFF_JOBS,
             p::STAFF_JOBS.into(),
             None,

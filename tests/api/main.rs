@@ -13,6 +13,7 @@ mod materials;
 mod reference;
 mod staff;
 mod storage;
+mod worklist;
 
 use helpers::{TestApp, restaurant, restaurant_with};
 use serde_json::{Value, json};

@@ -18,6 +18,10 @@ pub struct NewApplication<'a> {
     pub filed_by: Option<&'a str>,
     /// (item id, department id) for each sub-application.
     pub items: Vec<(&'a str, &'a str)>,
+    /// What the worklist finds it by: the business name, the legal representative's ID
+    /// number (upper case).
+    pub business_name: &'a str,
+    pub legal_rep_id: &'a str,
 }
 
 #[derive(sqlx::FromRow)]
@@ -74,8 +78,8 @@ pub async fn insert(
     let seq = next_sequence(tx, new.day).await?;
     let number = crate::domain::application::format_number(new.day, seq);
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&number)
     .bind(new.token_hash)
@@ -84,6 +88,8 @@ pub async fn insert(
     .bind(new.lang)
     .bind(new.now)
     .bind(new.filed_by)
+    .bind(new.business_name)
+    .bind(new.legal_rep_id)
     .fetch_one(&mut **tx)
     .await?;
     // Every item in one statement: one round trip, however many items.
@@ -102,6 +108,24 @@ pub async fn insert(
         query.execute(&mut **tx).await?;
     }
     Ok((id, number))
+}
+
+/// The applications of these ids (in no particular order).
+pub async fn by_ids(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<Application>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows: Vec<Row> = query.fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(Application::from).collect())
 }
 
 /// Holds the application's row until the transaction ends (a row lock on PostgreSQL, the write

@@ -25,6 +25,7 @@ struct Row {
     decision: Option<String>,
     inspection_id: Option<i64>,
     updated_at: i64,
+    assignee: Option<String>,
 }
 
 impl From<Row> for Item {
@@ -43,11 +44,12 @@ impl From<Row> for Item {
             decision: Decision::from_stored(r.decision.as_deref()),
             inspection_id: r.inspection_id,
             updated_at: r.updated_at,
+            assignee: r.assignee,
         }
     }
 }
 
-const COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision, s.inspection_id, s.updated_at";
+const COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision, s.inspection_id, s.updated_at, s.assignee";
 
 /// The one value a selection is made by.
 enum By<'a> {
@@ -84,6 +86,34 @@ pub async fn all_decided(
         && statuses
             .iter()
             .all(|(s,)| SubStatus::parse(s).is_some_and(SubStatus::is_final)))
+}
+
+/// The items of these ids, in id order.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<Item>> {
+    of_list(db, "s.id", ids).await
+}
+
+/// Every item of these applications, in id order.
+pub async fn of_applications(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<Item>> {
+    of_list(db, "s.application_id", ids).await
+}
+
+async fn of_list(db: &Db, column: &str, ids: &[i64]) -> sqlx::Result<Vec<Item>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE {column} IN ({}) ORDER BY s.id",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows: Vec<Row> = query.fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(Item::from).collect())
 }
 
 /// Every item of an application, in the order they were filed.
@@ -128,18 +158,19 @@ pub async fn accept_all(
     Ok(())
 }
 
-/// Writes an item's new state, clock and decision if `item.version` is still the row's;
-/// `false` if someone else changed it meanwhile.
+/// Writes an item's new state, clock, due date (for the worklist) and decision if
+/// `item.version` is still the row's; `false` if someone else changed it meanwhile.
 pub async fn change(
     tx: &mut Transaction<'_, Any>,
     item: &Item,
     change: &Change,
+    due_on: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
     let decision = serde_json::to_string(&change.decision).unwrap_or_default();
     let done = sqlx::query(
         "UPDATE sub_applications SET status = $3, paused_since = $4, paused_days = $5, decision = $6,
-             inspection_id = $7, version = version + 1, updated_at = $8
+             inspection_id = $7, version = version + 1, updated_at = $8, due_on = $9
          WHERE id = $1 AND version = $2",
     )
     .bind(item.id)
@@ -150,6 +181,7 @@ pub async fn change(
     .bind(decision)
     .bind(change.inspection_id)
     .bind(now)
+    .bind(due_on)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)

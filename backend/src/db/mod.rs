@@ -12,6 +12,7 @@ pub mod items;
 pub mod jobs;
 pub mod materials;
 pub mod staff;
+pub mod worklist;
 
 use std::str::FromStr;
 use std::time::Duration;

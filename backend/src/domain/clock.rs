@@ -26,6 +26,11 @@ pub fn county_date(unix: i64) -> Date {
         .date()
 }
 
+/// The Unix time at which `date` begins in the county.
+pub fn county_start(date: Date) -> i64 {
+    date.midnight().assume_offset(CST).unix_timestamp()
+}
+
 /// RFC 3339 in UTC, e.g. `2026-11-28T01:02:03Z`.
 pub fn rfc3339(unix: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
@@ -106,6 +111,7 @@ pub(crate) mod tests {
             decision: Decision::default(),
             inspection_id: None,
             updated_at: 0,
+            assignee: None,
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Missing {
     /// An archive the actor may not have (a reviewer's: the package is the window's).
     Archive,
     Job,
+    /// A saved view of the worklist (another's does not exist for one).
+    View,
 }
 
 /// Which credential is missing or not live.
@@ -150,6 +152,10 @@ pub enum Invalid {
     ListLines(Vec<usize>),
     /// The applicant's answer: empty or over 2000 characters.
     ReplyMessage,
+    /// A part of the worklist's query, by its name.
+    Worklist(&'static str),
+    /// A saved view: a name of 1–40 characters, a query the worklist takes, 20 at most.
+    SavedView,
 }
 
 impl Invalid {
@@ -178,6 +184,8 @@ impl Invalid {
             Invalid::Permit | Invalid::PermitNotInForce => "permit",
             Invalid::NoteTooLong | Invalid::NoteRequired => "note",
             Invalid::ListLines(_) => "file",
+            Invalid::Worklist(field) => field,
+            Invalid::SavedView => "name",
         }
     }
 }

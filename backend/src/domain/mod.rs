@@ -21,5 +21,6 @@ pub mod records;
 pub mod retention;
 pub mod review;
 pub mod uploads;
+pub mod worklist;
 
 pub use error::Error;

@@ -62,6 +62,8 @@ pub struct Item {
     pub decision: Decision,
     pub inspection_id: Option<i64>,
     pub updated_at: i64,
+    /// The reviewer of its department who took it.
+    pub assignee: Option<String>,
 }
 
 impl Item {

@@ -95,6 +95,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::Bundle => ("没有这个套餐", "No such bundle"),
         Missing::Archive => ("没有找到这份档案", "No such archive"),
         Missing::Job => ("没有这个后台任务", "No such job"),
+        Missing::View => ("没有这个视图", "No such view"),
     };
     t(l, zh, en)
 }
@@ -179,6 +180,8 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteTooLong => ("意见不超过 2000 字", "2000 characters at most"),
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
+        Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
+        Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
     };
     t(l, zh, en)
 }

@@ -26,7 +26,9 @@ use shared::api::paths as p;
 use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, verify};
-use self::staff::{backoffice, credit, files, jobs, licence, requests as holder, review, sessions};
+use self::staff::{
+    backoffice, credit, files, jobs, licence, requests as holder, review, sessions, worklist,
+};
 
 /// One route of the API.
 pub struct Route {
@@ -127,6 +129,11 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_LICENCE_CHANGES, post(licence::change)),
         route(M::POST, p::STAFF_DISHONESTY_LIST, post(credit::import)),
         route(M::GET, p::STAFF_JOBS, get(jobs::list)),
+        route(M::GET, p::STAFF_WORKLIST, get(worklist::page)),
+        route(M::POST, p::STAFF_ASSIGN, post(worklist::assign)),
+        route(M::GET, p::STAFF_VIEWS, get(worklist::views)),
+        route(M::POST, p::STAFF_VIEWS, post(worklist::save_view)),
+        route(M::DELETE, p::STAFF_VIEW, delete(worklist::delete_view)),
         route(M::POST, p::STAFF_JOB_RETRY, post(jobs::retry)),
         route(M::GET, p::VERIFY, get(verify::page).route_layer(public())),
         route(

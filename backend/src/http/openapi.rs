@@ -7,6 +7,7 @@ use crate::http::applicant::{applications, drafts, requests, uploads};
 use crate::http::public::{bundles, verify};
 use crate::http::staff::{
     backoffice, credit, files, jobs, licence, requests as staff_requests, review, sessions,
+    worklist,
 };
 
 #[derive(OpenApi)]
@@ -20,7 +21,8 @@ use crate::http::staff::{
         drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
         uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received,
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
-        jobs::list, jobs::retry, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
+        jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
+        worklist::delete_view, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

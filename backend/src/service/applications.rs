@@ -84,7 +84,11 @@ pub async fn file(
     let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
     let day = day_code(today);
     let clerk = staff.filter(|s| s.role == Role::Clerk);
+    let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).unwrap_or("");
+    let legal_rep_id = text("legal_rep.id_number").to_uppercase();
     let new = NewApplication {
+        business_name: text("business.name"),
+        legal_rep_id: &legal_rep_id,
         filed_by: clerk.map(|c| c.username.as_str()),
         day: &day,
         token_hash: &token_hash,
@@ -219,7 +223,15 @@ pub async fn reply(
                 .ok_or(Conflict::NothingToAnswer)?;
             let change =
                 crate::domain::review::supplied_by_applicant(row, message, &ctx.calendar, today)?;
-            if !db::items::change(&mut tx, row, &change, now).await? {
+            if !db::items::change(
+                &mut tx,
+                row,
+                &change,
+                views::due_after(ctx, row, &change).as_deref(),
+                now,
+            )
+            .await?
+            {
                 return Err(Conflict::NothingToAnswer.into());
             }
             Entry::by(

@@ -13,6 +13,7 @@ use crate::domain::clock::{now_unix, rfc3339};
 use crate::domain::error::{Conflict, Missing};
 use crate::domain::intake;
 use crate::domain::records::{Actor, Application, IntakeStatus, Item, StaffMember};
+use shared::status::SubStatus;
 
 /// The application behind `number` and **all** its items, if `access` sees one of them at
 /// least (404 otherwise, as if it did not exist).
@@ -79,7 +80,7 @@ pub async fn decide_intake(
 ) -> Result<StaffApplication> {
     let access = ctx.access(staff);
     access.require(Act::DecideIntake)?;
-    let (app, _) = load(ctx, &access, number).await?;
+    let (app, items) = load(ctx, &access, number).await?;
     let view = ctx
         .catalogue
         .bundle_view(&app.bundle)
@@ -92,6 +93,16 @@ pub async fn decide_intake(
     }
     if status == IntakeStatus::Accepted {
         db::items::accept_all(&mut tx, app.id, today, now).await?;
+        // Each clock starts today: its due date, for the worklist.
+        for item in items.iter().filter(|i| i.status == SubStatus::Submitted) {
+            let accepted = Item {
+                status: SubStatus::Accepted,
+                accepted_on: Some(today),
+                ..item.clone()
+            };
+            let due = views::due(ctx, &accepted);
+            db::worklist::set_due(&mut tx, item.id, due.as_deref()).await?;
+        }
     }
     let (actor, subject) = (Actor::Staff(staff), app.subject());
     let action = format!("intake.{}", status.as_str());

@@ -18,6 +18,7 @@ pub mod materials;
 pub mod review;
 pub mod sessions;
 pub mod views;
+pub mod worklist;
 
 use std::sync::Arc;
 

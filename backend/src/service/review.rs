@@ -104,7 +104,15 @@ async fn decide(
         let before: Vec<_> = earlier.iter().map(|r| (r, &r.decision)).collect();
         licence::attach_approved(&mut tx, id, &before, &today_text, now).await?;
     }
-    if !db::items::change(&mut tx, item, &change, now).await? {
+    if !db::items::change(
+        &mut tx,
+        item,
+        &change,
+        views::due_after(ctx, item, &change).as_deref(),
+        now,
+    )
+    .await?
+    {
         return Err(Error::Stale.into());
     }
     if let (true, Some(id)) = (approved, enterprise_id) {
@@ -146,7 +154,15 @@ async fn schedule(ctx: &Ctx, staff: &StaffMember, items: &[&Item], on: time::Dat
         db::items::create_inspection(&mut tx, first.application_id, on, &staff.username).await?;
     for item in items {
         let change = review::schedule(item, on, id, today)?;
-        if !db::items::change(&mut tx, item, &change, now).await? {
+        if !db::items::change(
+            &mut tx,
+            item,
+            &change,
+            views::due_after(ctx, item, &change).as_deref(),
+            now,
+        )
+        .await?
+        {
             return Err(Error::Stale.into());
         }
     }
@@ -171,7 +187,15 @@ async fn record(ctx: &Ctx, staff: &StaffMember, inspection: i64, result: &str) -
         let Some(change) = review::record(item, result, &ctx.calendar, today) else {
             continue;
         };
-        if !db::items::change(&mut tx, item, &change, now).await? {
+        if !db::items::change(
+            &mut tx,
+            item,
+            &change,
+            views::due_after(ctx, item, &change).as_deref(),
+            now,
+        )
+        .await?
+        {
             return Err(Error::Stale.into());
         }
     }

@@ -29,6 +29,17 @@ pub fn due(ctx: &Ctx, item: &Item) -> Option<String> {
     due_on(item, limit, &ctx.calendar).map(shared::date::format_iso_date)
 }
 
+/// An item's due date once `change` is made (kept with the item, for the worklist's order).
+pub fn due_after(ctx: &Ctx, item: &Item, change: &crate::domain::review::Change) -> Option<String> {
+    let changed = Item {
+        status: change.status,
+        paused_since: change.paused_since,
+        paused_days: change.paused_days,
+        ..item.clone()
+    };
+    due(ctx, &changed)
+}
+
 /// An item as staff see it; `decision`: whether they may see what its department recorded.
 pub fn staff_item(ctx: &Ctx, item: &Item, decision: bool) -> StaffItem {
     StaffItem {

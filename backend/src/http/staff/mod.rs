@@ -10,3 +10,4 @@ pub mod licence;
 pub mod requests;
 pub mod review;
 pub mod sessions;
+pub mod worklist;
