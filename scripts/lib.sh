@@ -59,6 +59,7 @@ build_frontend() {
   trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
   trunk build frontend/staff.html --release --offline=true --dist dist/st --public-url /st/
   trunk build frontend/scan.html --release --offline=true --dist dist/sc --public-url /sc/
+  trunk build frontend/admin.html --release --offline=true --dist dist/ad --public-url /ad/
   node scripts/externalise-boot.mjs
   node scripts/precompress.mjs
 }

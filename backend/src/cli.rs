@@ -4,8 +4,8 @@
 use shared::snapshot::{PublicKey, PublishedKeys};
 
 use crate::config::{
-    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Command, KeysCommand, ServeArgs,
-    StaffCommand,
+    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Command, DemoCommand, KeysCommand,
+    ServeArgs, StaffCommand,
 };
 use crate::seal::Seal;
 use crate::{AppState, catalogue, db};
@@ -39,6 +39,13 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             key_dir,
         }) => verify_archive(&file, keys.as_deref(), &key_dir),
         Command::Cleanup(args) => cleanup(args).await,
+        Command::Demo(DemoCommand::Seed {
+            applications,
+            days,
+            seed,
+            catalogue_dir,
+            db,
+        }) => demo_seed(applications, days, seed, &catalogue_dir, &db.database_url).await,
         Command::Keys(KeysCommand::Rotate { key_dir }) => Seal::rotate(&key_dir).map(|kid| {
             println!("new signing key {kid}: it signs from the servers' next start on");
         }),
@@ -59,6 +66,28 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             audit_checkpoint(&db.database_url, &files, &key_dir).await
         }
     }
+}
+
+async fn demo_seed(
+    n: usize,
+    days: u32,
+    seed: u64,
+    catalogue_dir: &std::path::Path,
+    database_url: &str,
+) -> anyhow::Result<()> {
+    let catalogue = catalogue::load(catalogue_dir)?;
+    let db = db::Db::connect(database_url).await?;
+    let ctx = crate::service::Ctx::new(db, catalogue)?;
+    let started = std::time::Instant::now();
+    let done = crate::service::demo::seed(&ctx, n, days, seed).await?;
+    println!(
+        "filed {} applications ({} accepted, {} decisions) in {:.1} s",
+        done.applications,
+        done.accepted,
+        done.decisions,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn audit_verify(

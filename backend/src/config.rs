@@ -34,6 +34,31 @@ pub enum Command {
     /// Works with the seal's signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Demonstration data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Files realistic applications through the same use cases as real ones — accepted at the
+    /// window, decided by the departments, spread over the past days, some late — for trying
+    /// the back office and measuring it. Never on a production database.
+    Seed {
+        /// How many applications.
+        #[arg(long, default_value_t = 500)]
+        applications: usize,
+        /// Spread over this many past days.
+        #[arg(long, default_value_t = 120)]
+        days: u32,
+        /// The same seed makes the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
+        catalogue_dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

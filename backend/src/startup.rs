@@ -24,16 +24,18 @@ pub fn app(state: AppState) -> Router {
     let mut router = http::router(&state).layer(secure(Kind::Api));
     if let Some(dir) = &state.static_dir {
         // The status app (dist/s/) owns the receipt and status pages, the back office
-        // (dist/st/) the /staff pages, the scan app (dist/sc/) /scan; the applicant's app
-        // (dist/) every other page.
+        // (dist/st/) the /staff pages, the administrator's console (dist/ad/) /staff/admin,
+        // the scan app (dist/sc/) /scan; the applicant's app (dist/) every other page.
         let status_app = ServeFile::new(dir.join("s/index.html")).precompressed_br();
         let staff_app = ServeFile::new(dir.join("st/index.html")).precompressed_br();
         let scan_app = ServeFile::new(dir.join("sc/index.html")).precompressed_br();
+        let admin_app = ServeFile::new(dir.join("ad/index.html")).precompressed_br();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
         let apps = Router::new()
             .route_service("/receipt/{*rest}", status_app.clone())
             .route_service("/status/{*rest}", status_app)
+            .route_service("/staff/admin", admin_app)
             .route_service("/staff", staff_app.clone())
             .route_service("/staff/{*rest}", staff_app)
             .fallback_service(files)

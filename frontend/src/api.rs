@@ -119,8 +119,8 @@ pub async fn status(number: &str, token: &str, lang: Lang) -> Result<Application
 // --- the back office (the session cookie rides along: same origin) ---------------------------
 
 use shared::staff::{
-    HistoryEntry, InspectionResult, IntakeEntry, IntakeRequest, JointInspectionRequest,
-    LoginRequest, ReviewRequest, StaffApplication, StaffItem, StaffProfile,
+    HistoryEntry, InspectionResult, IntakeRequest, JointInspectionRequest, LoginRequest,
+    ReviewRequest, StaffApplication, StaffItem, StaffProfile,
 };
 
 const NO_HEADER: (&str, &str) = ("", "");
@@ -138,14 +138,6 @@ pub async fn staff_logout(lang: Lang) {
         .header("Accept-Language", lang.tag())
         .send()
         .await;
-}
-
-pub async fn intake_queue(lang: Lang) -> Result<Vec<IntakeEntry>, ApiError> {
-    get("/api/staff/intake", lang, None).await
-}
-
-pub async fn department_queue(lang: Lang) -> Result<Vec<StaffItem>, ApiError> {
-    get("/api/staff/queue", lang, None).await
 }
 
 pub async fn staff_application(number: &str, lang: Lang) -> Result<StaffApplication, ApiError> {
@@ -325,4 +317,43 @@ pub async fn jobs(
 pub async fn retry_job(id: i64, lang: Lang) -> Result<shared::staff::JobView, ApiError> {
     let url = shared::api::path(shared::api::paths::STAFF_JOB_RETRY, &[&id.to_string()]);
     post(&url, &(), lang, NO_HEADER).await
+}
+
+/// The worklist: one page for `query` (the query string, without `?`).
+pub async fn worklist(query: &str, lang: Lang) -> Result<shared::worklist::Page, ApiError> {
+    get(
+        &format!("{}?{query}", shared::api::paths::STAFF_WORKLIST),
+        lang,
+        None,
+    )
+    .await
+}
+
+/// Takes (`to`: oneself) or releases (`None`) items.
+pub async fn assign(
+    items: Vec<i64>,
+    to: Option<String>,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    let body = shared::worklist::Assign { items, to };
+    post(shared::api::paths::STAFF_ASSIGN, &body, lang, NO_HEADER).await
+}
+
+pub async fn saved_views(lang: Lang) -> Result<Vec<shared::worklist::SavedView>, ApiError> {
+    get(shared::api::paths::STAFF_VIEWS, lang, None).await
+}
+
+pub async fn save_view(
+    view: &shared::worklist::SavedView,
+    lang: Lang,
+) -> Result<shared::worklist::SavedView, ApiError> {
+    post(shared::api::paths::STAFF_VIEWS, view, lang, NO_HEADER).await
+}
+
+pub async fn delete_view(id: i64, lang: Lang) {
+    let url = shared::api::path(shared::api::paths::STAFF_VIEW, &[&id.to_string()]);
+    let _ = Request::delete(&url)
+        .header("Accept-Language", lang.tag())
+        .send()
+        .await;
 }

@@ -3,10 +3,12 @@
 //! - `frontend` (`src/main.rs`): the bundles, a bundle's cart and its integrated form;
 //! - `status` (`src/bin/status.rs`): the receipt and the private status page;
 //! - `staff` (`src/bin/staff.rs`): the back office;
-//! - `scan` (`src/bin/scan.rs`): the inspector's QR check.
+//! - `scan` (`src/bin/scan.rs`): the inspector's QR check;
+//! - `admin` (`src/bin/admin.rs`): the administrator's console.
 //!
 //! Every app shares the shell, the language, the API client and the components.
 
+pub mod admin;
 pub mod answers;
 pub mod api;
 pub mod app;

@@ -21,6 +21,8 @@ pub enum Route {
     StaffHome,
     /// `/staff/applications/{number}`
     StaffApplication(String),
+    /// `/staff/admin`: the administrator's console.
+    Admin,
     NotFound,
 }
 
@@ -36,6 +38,7 @@ impl Route {
             ["scan"] => Route::Scan,
             ["staff"] => Route::StaffHome,
             ["staff", "applications", number] => Route::StaffApplication(number.to_string()),
+            ["staff", "admin"] => Route::Admin,
             _ => Route::NotFound,
         }
     }

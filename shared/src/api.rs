@@ -28,14 +28,12 @@ pub mod paths {
     pub const STAFF_LOGOUT: &str = "/api/staff/logout";
     pub const STAFF_ME: &str = "/api/staff/me";
     pub const STAFF_REVOKE_SESSIONS: &str = "/api/staff/accounts/{username}/revoke-sessions";
-    pub const STAFF_INTAKE_QUEUE: &str = "/api/staff/intake";
     pub const STAFF_APPLICATION: &str = "/api/staff/applications/{number}";
     pub const STAFF_INTAKE: &str = "/api/staff/applications/{number}/intake";
     pub const STAFF_INSPECTIONS: &str = "/api/staff/applications/{number}/inspections";
     pub const STAFF_RECEIVED: &str = "/api/staff/applications/{number}/received";
     pub const STAFF_ARCHIVE: &str = "/api/staff/applications/{number}/archive";
     pub const STAFF_HISTORY: &str = "/api/staff/applications/{number}/history";
-    pub const STAFF_QUEUE: &str = "/api/staff/queue";
     pub const STAFF_REVIEW: &str = "/api/staff/items/{id}/review";
     pub const STAFF_INSPECTION_RECORD: &str = "/api/staff/inspections/{id}/record";
     pub const STAFF_FILE: &str = "/api/staff/files/{id}";

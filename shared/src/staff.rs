@@ -279,17 +279,6 @@ pub struct HistoryEntry {
     pub after: serde_json::Value,
 }
 
-/// One line of the intake queue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct IntakeEntry {
-    pub number: String,
-    pub bundle_name: Text,
-    pub business_name: String,
-    pub submitted_at: String,
-    pub item_count: usize,
-}
-
 /// A background job as the administrator sees it (`GET /api/staff/jobs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -289,13 +289,6 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "GET",
-            p::STAFF_INTAKE_QUEUE,
-            p::STAFF_INTAKE_QUEUE.into(),
-            None,
-            [401, 401, 200, 403, 403, 200],
-        ),
-        row(
-            "GET",
             p::STAFF_APPLICATION,
             staff_app.clone(),
             None,
@@ -307,13 +300,6 @@ fn rows(w: &World) -> Vec<Row> {
             format!("{staff_app}/intake"),
             Some(json!({"decision": "accept", "version": -1})),
             [401, 401, 412, 403, 403, 403],
-        ),
-        row(
-            "GET",
-            p::STAFF_QUEUE,
-            p::STAFF_QUEUE.into(),
-            None,
-            [401, 401, 403, 200, 200, 403],
         ),
         row(
             "GET",

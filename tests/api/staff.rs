@@ -93,11 +93,12 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
     let applicant = app.file(&restaurant()).await;
     let number = applicant.number.clone();
 
-    let (status, queue) = clerk.get("/api/staff/intake").await;
+    let (status, queue) = clerk.get("/api/staff/worklist?state=submitted").await;
     assert_eq!(status, 200);
-    assert_eq!(queue[0]["number"], number.as_str());
-    assert_eq!(queue[0]["business_name"], "睢县老张家常菜馆");
-    assert_eq!(queue[0]["item_count"], 5);
+    let first = &queue["rows"][0];
+    assert_eq!(first["number"], number.as_str());
+    assert_eq!(first["business_name"], "睢县老张家常菜馆");
+    assert_eq!(first["items"].as_array().expect("items").len(), 5);
 
     // Accepted with the food-safety rules to follow (容缺); a non-secondary material may not.
     let path = format!("/api/staff/applications/{number}");
@@ -154,13 +155,13 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
     );
     assert!(mine["answers"].get("tax.invoice_kind").is_none());
     let (_, samr_view) = samr.get(&path).await;
-    let (status, queue) = samr.get("/api/staff/queue").await;
+    let (status, queue) = samr.get("/api/staff/worklist").await;
     assert_eq!(status, 200);
-    let queued: Vec<&str> = queue
+    let queued: Vec<&str> = queue["rows"]
         .as_array()
         .expect("queue")
         .iter()
-        .map(|i| i["item"].as_str().expect("id"))
+        .map(|r| r["items"][0]["item"].as_str().expect("id"))
         .collect();
     assert_eq!(
         queued,
@@ -517,8 +518,12 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
     );
     let (status, _) = applicant.reply(answer.clone()).await;
     assert_eq!(status, 409, "nothing left to answer");
-    let (_, queue) = clerk.get("/api/staff/intake").await;
-    assert_eq!(queue[0]["number"], number.as_str(), "back at the window");
+    let (_, queue) = clerk.get("/api/staff/worklist?state=submitted").await;
+    assert_eq!(
+        queue["rows"][0]["number"],
+        number.as_str(),
+        "back at the window"
+    );
 
     // Accepted with a tolerated missing material: the applicant is told what and by when.
     let (_, full) = clerk.get(&path).await;

@@ -55,6 +55,7 @@ test('window, two departments in parallel, and the applicant watching', async ()
 
   // The administrator imports the dishonesty list (someone else is on it).
   const admin = await staffPage('root');
+  await admin.page.goto(`${app.server.base}/staff/admin`);
   await admin.page.setInputFiles('#list-file', {
     name: 'list.csv', mimeType: 'text/csv',
     buffer: Buffer.from('kind,value,name,source\nuscc,91350200776049653A,某公司,最高人民法院失信被执行人名单\n'),

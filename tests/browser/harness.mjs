@@ -72,6 +72,17 @@ export async function startServer() {
       });
       if (out.status !== 0) throw new Error(`staff add ${username}: ${out.stderr}`);
     },
+    /** Files `n` demonstration applications (`lianban demo seed`) into the server's database:
+     * accepted, decided, spread over 120 days, some past their deadline. */
+    seed(n) {
+      const out = spawnSync(bin, ['demo', 'seed', '--applications', String(n)], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl, RUST_LOG: 'warn' },
+        encoding: 'utf8',
+      });
+      if (out.status !== 0) throw new Error(`demo seed: ${out.stderr}`);
+      return out.stdout.trim();
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

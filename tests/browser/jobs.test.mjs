@@ -28,6 +28,7 @@ test('the administrator sees the archive filed by a background job', async () =>
 
   for (const [name, size] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
     const admin = await signedIn(app, 'root', size);
+    await admin.page.getByRole('link', { name: '打开管理控制台' }).click();
     const panel = admin.page.locator('.jobs-panel');
     await panel.getByRole('heading', { name: '后台任务' }).waitFor();
     const archive = panel.locator('tr', { hasText: `电子档案归档 · ${number}` });

@@ -158,16 +158,6 @@ pub async fn application_by_id(db: &Db, id: i64) -> sqlx::Result<Option<Applicat
     Ok(row.map(Application::from))
 }
 
-/// Applications waiting at the one window, oldest first.
-pub async fn intake_queue(db: &Db) -> sqlx::Result<Vec<Application>> {
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM applications WHERE status = 'submitted' ORDER BY submitted_at, id"
-    )))
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(Application::from).collect())
-}
-
 /// How many items an application has.
 pub async fn item_count(db: &Db, application_id: i64) -> sqlx::Result<i64> {
     let (n,): (i64,) =

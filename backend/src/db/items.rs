@@ -51,23 +51,15 @@ impl From<Row> for Item {
 
 const COLUMNS: &str = "s.id, s.application_id, a.number, s.item, s.department, s.status, s.version, s.accepted_on, s.paused_since, s.paused_days, s.decision, s.inspection_id, s.updated_at, s.assignee";
 
-/// The one value a selection is made by.
-enum By<'a> {
-    Id(i64),
-    Text(&'a str),
-}
-
-async fn select(db: &Db, condition: &str, by: By<'_>) -> sqlx::Result<Vec<Item>> {
+async fn select(db: &Db, condition: &str, id: i64) -> sqlx::Result<Vec<Item>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM sub_applications s JOIN applications a ON a.id = s.application_id
          WHERE {condition} ORDER BY s.id"
     );
-    let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    let query = match by {
-        By::Id(id) => query.bind(id),
-        By::Text(t) => query.bind(t.to_string()),
-    };
-    let rows: Vec<Row> = query.fetch_all(&db.pool).await?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows.into_iter().map(Item::from).collect())
 }
 
@@ -118,25 +110,15 @@ async fn of_list(db: &Db, column: &str, ids: &[i64]) -> sqlx::Result<Vec<Item>> 
 
 /// Every item of an application, in the order they were filed.
 pub async fn of_application(db: &Db, application_id: i64) -> sqlx::Result<Vec<Item>> {
-    select(db, "s.application_id = $1", By::Id(application_id)).await
+    select(db, "s.application_id = $1", application_id).await
 }
 
 pub async fn item(db: &Db, id: i64) -> sqlx::Result<Option<Item>> {
-    Ok(select(db, "s.id = $1", By::Id(id)).await?.pop())
-}
-
-/// A department's open items (accepted and not decided).
-pub async fn department_queue(db: &Db, department: &str) -> sqlx::Result<Vec<Item>> {
-    select(
-        db,
-        "s.department = $1 AND s.status IN ('accepted', 'supplement_requested', 'inspection_scheduled')",
-        By::Text(department),
-    )
-    .await
+    Ok(select(db, "s.id = $1", id).await?.pop())
 }
 
 pub async fn of_inspection(db: &Db, inspection_id: i64) -> sqlx::Result<Vec<Item>> {
-    select(db, "s.inspection_id = $1", By::Id(inspection_id)).await
+    select(db, "s.inspection_id = $1", inspection_id).await
 }
 
 /// On acceptance: every item to its department at once, each clock starting today.

@@ -5,6 +5,7 @@
 pub mod applications;
 pub mod audit;
 pub mod credit;
+pub mod demo;
 pub mod enterprises;
 pub mod holder_requests;
 pub mod idempotency;

@@ -15,7 +15,7 @@ use crate::http::staff::{
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
     paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
         sessions::login, sessions::logout, sessions::me, sessions::revoke,
-        backoffice::intake_queue, backoffice::application, backoffice::intake, backoffice::queue, review::act,
+        backoffice::application, backoffice::intake, review::act,
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
         requests::file, staff_requests::queue, staff_requests::decide, licence::change,
         drafts::create, drafts::get, drafts::save, uploads::announce::<false>,

@@ -1,15 +1,15 @@
-//! The back office around one application: the one window's queue and decision, a
-//! department's queue, an application as one staff member may see it, its history, its
-//! archive, and owed materials brought on paper. What each may see is the access policy's.
+//! The back office around one application: the one window's decision, an application as one
+//! staff member may see it, its history, its archive, and owed materials brought on paper.
+//! What each may see is the access policy's. (The queues are the worklist's.)
 
 use serde_json::json;
-use shared::staff::{HistoryEntry, IntakeEntry, IntakeRequest, StaffApplication, StaffItem};
+use shared::staff::{HistoryEntry, IntakeRequest, StaffApplication};
 
 use super::{Ctx, Result, archive, history, materials, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::{Access, Act};
-use crate::domain::clock::{now_unix, rfc3339};
+use crate::domain::clock::now_unix;
 use crate::domain::error::{Conflict, Missing};
 use crate::domain::intake;
 use crate::domain::records::{Actor, Application, IntakeStatus, Item, StaffMember};
@@ -36,27 +36,6 @@ pub async fn load(
 pub async fn reread(ctx: &Ctx, access: &Access<'_>, number: &str) -> Result<StaffApplication> {
     let (app, items) = load(ctx, access, number).await?;
     views::staff_application(ctx, access, app, items).await
-}
-
-/// Applications waiting at the one window, oldest first.
-pub async fn intake_queue(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<IntakeEntry>> {
-    ctx.access(staff).require(Act::SeeIntakeQueue)?;
-    let mut out = Vec::new();
-    for app in db::applications::intake_queue(&ctx.db).await? {
-        let items = db::applications::item_count(&ctx.db, app.id).await?;
-        out.push(IntakeEntry {
-            bundle_name: ctx
-                .catalogue
-                .bundle(&app.bundle)
-                .map(|b| b.name.clone())
-                .unwrap_or_default(),
-            business_name: app.answer("business.name").to_string(),
-            submitted_at: rfc3339(app.submitted_at),
-            item_count: usize::try_from(items).unwrap_or(0),
-            number: app.number,
-        });
-    }
-    Ok(out)
 }
 
 /// One application as this staff member may see it; the view is on the record.
@@ -116,25 +95,6 @@ pub async fn decide_intake(
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     reread(ctx, &access, number).await
-}
-
-/// A reviewer's queue: their department's open items, the nearest deadline first (paused
-/// items last).
-pub async fn department_queue(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<StaffItem>> {
-    let access = ctx.access(staff);
-    access.require(Act::Review)?;
-    let mut items: Vec<StaffItem> = db::items::department_queue(&ctx.db, access.department())
-        .await?
-        .iter()
-        .map(|r| views::staff_item(ctx, r, true))
-        .collect();
-    items.sort_by(|a, b| match (&a.due_on, &b.due_on) {
-        (Some(x), Some(y)) => x.cmp(y).then(a.id.cmp(&b.id)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.id.cmp(&b.id),
-    });
-    Ok(items)
 }
 
 /// The application's history as this staff member may see it.

@@ -10,6 +10,7 @@ pub mod backoffice;
 pub mod catalogue;
 pub mod cleanup;
 pub mod credit;
+pub mod demo;
 pub mod history;
 pub mod holder;
 pub mod jobs;

@@ -1,10 +1,11 @@
 //! The back office (its own wasm: `src/bin/staff.rs`, served at `/staff`): login, then the
-//! staff member's work — the one window's intake queue, a department's review queue, the
-//! administrator's list import and background jobs — and one application with the actions the
-//! role allows. Every rule is the server's; these pages offer only what the state machine
-//! allows.
+//! staff member's work — the worklist, a department's holder requests, the counter's filing —
+//! and one application with the actions the role allows. Every rule is the server's; these
+//! pages offer only what the state machine allows. (The administrator's console is an app of
+//! its own: `admin`.)
 
 mod application;
+mod worklist;
 
 pub use application::StaffApplicationPage;
 
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::staff::{LoginRequest, Role, StaffProfile};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{lang, lang_untracked, tr};
 use crate::pages::{Loaded, failed, fetch, loading};
 
@@ -86,9 +87,10 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
             crate::route::go("/staff");
         });
     };
+    let list = worklist::worklist(&p, l);
     let work = match p.role {
         Role::Clerk => view! {
-            {intake_queue(l)}
+            {list}
             <section class="panel">
                 <h2>{tr(l, "窗口代办", "Counter filing")}</h2>
                 <p>{tr(l, "为到窗口办事的申请人填写同一张综合表单；提交后将回执打印交给申请人。",
@@ -96,8 +98,15 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
                 <a class="button" href="/">{tr(l, "选择套餐并代为填写", "Choose a bundle and fill it in")}</a>
             </section>
         }.into_any(),
-        Role::Reviewer => view! { {review_queue(l)} {holder_requests(l)} }.into_any(),
-        Role::Admin => view! { {intake_queue(l)} {import_form(l)} {jobs_panel(l)} }.into_any(),
+        Role::Reviewer => view! { {list} {holder_requests(l)} }.into_any(),
+        Role::Admin => view! {
+            {list}
+            <section class="panel">
+                <h2>{tr(l, "管理控制台", "Administration")}</h2>
+                <p>{tr(l, "后台任务、失信名单导入。", "Background jobs, the dishonesty list.")}</p>
+                <a class="button" href="/staff/admin">{tr(l, "打开管理控制台", "Open the administration")}</a>
+            </section>
+        }.into_any(),
     };
     view! {
         <section class="panel staff-bar">
@@ -110,75 +119,6 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
         {work}
     }
     .into_any()
-}
-
-fn intake_queue(l: Lang) -> AnyView {
-    let queue = fetch(|| api::intake_queue(lang_untracked()));
-    let body = move || {
-        match queue.get() {
-        None => loading(l),
-        Some(Err(e)) => failed(e),
-        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{tr(l, "暂无待受理的申请", "Nothing waits at the window")}</p> }.into_any(),
-        Some(Ok(list)) => view! {
-            <div class="table-wrap"><table class="queue">
-                <thead><tr>
-                    <th scope="col">{tr(l, "申请编号", "Number")}</th>
-                    <th scope="col">{tr(l, "经营主体", "Business")}</th>
-                    <th scope="col">{tr(l, "套餐", "Bundle")}</th>
-                    <th scope="col">{tr(l, "事项数", "Items")}</th>
-                </tr></thead>
-                <tbody>{list.into_iter().map(|e| view! { <tr>
-                    <td><a href=format!("/staff/applications/{}", e.number)>{e.number.clone()}</a></td>
-                    <td>{e.business_name}</td>
-                    <td>{e.bundle_name.get(l).to_string()}</td>
-                    <td>{e.item_count}</td>
-                </tr> }).collect_view()}</tbody>
-            </table></div>
-        }.into_any(),
-    }
-    };
-    view! { <section class="panel"><h1>{tr(l, "待受理（综合窗口）", "Waiting at the window")}</h1>{body}</section> }.into_any()
-}
-
-fn review_queue(l: Lang) -> AnyView {
-    let queue = fetch(|| api::department_queue(lang_untracked()));
-    let today = today_iso();
-    let body = move || match queue.get() {
-        None => loading(l),
-        Some(Err(e)) => failed(e),
-        Some(Ok(list)) if list.is_empty() => {
-            view! { <p class="muted">{tr(l, "本部门暂无待办事项", "Nothing to review")}</p> }
-                .into_any()
-        }
-        Some(Ok(list)) => {
-            let today = today.clone();
-            view! {
-                <div class="table-wrap"><table class="queue">
-                    <thead><tr>
-                        <th scope="col">{tr(l, "申请编号", "Number")}</th>
-                        <th scope="col">{tr(l, "事项", "Item")}</th>
-                        <th scope="col">{tr(l, "状态", "State")}</th>
-                        <th scope="col">{tr(l, "办结期限", "Due")}</th>
-                    </tr></thead>
-                    <tbody>{list.into_iter().map(|i| {
-                        let (due, class) = match i.due_on.clone() {
-                            None => (tr(l, "暂停计时", "clock paused").to_string(), "due paused"),
-                            Some(d) if d < today => (format!("{d} {}", tr(l, "已超期", "overdue")), "due overdue"),
-                            Some(d) if d == today => (format!("{d} {}", tr(l, "今日到期", "due today")), "due soon"),
-                            Some(d) => (d, "due"),
-                        };
-                        view! { <tr data-item=i.item.clone()>
-                            <td><a href=format!("/staff/applications/{}", i.application)>{i.application.clone()}</a></td>
-                            <td>{i.name.get(l).to_string()}</td>
-                            <td><span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span></td>
-                            <td class=class>{due}</td>
-                        </tr> }
-                    }).collect_view()}</tbody>
-                </table></div>
-            }.into_any()
-        }
-    };
-    view! { <section class="panel"><h1>{tr(l, "本部门待办（按期限排序）", "Your department's items, nearest deadline first")}</h1>{body}</section> }.into_any()
 }
 
 /// Requests of licence holders that this department decides: a change of the licence (the
@@ -247,138 +187,6 @@ fn holder_requests(l: Lang) -> AnyView {
             <h2>{tr(l, "持证人申请（变更、注销）", "Licence holders' requests (changes, cancellations)")}</h2>
             {body}
             <p class="error" role="alert">{move || error.get()}</p>
-        </section>
-    }
-    .into_any()
-}
-
-/// The administrator replaces the dishonesty list with a CSV file.
-fn import_form(l: Lang) -> AnyView {
-    let result = RwSignal::new(None::<Result<String, String>>);
-    let upload = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        use wasm_bindgen::JsCast;
-        let file = document()
-            .get_element_by_id("list-file")
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|i| i.files())
-            .and_then(|f| f.get(0));
-        let Some(file) = file else { return };
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            let outcome = match api::import_list(text, lang_untracked()).await {
-                Ok(v) => Ok(v["entries"].to_string()),
-                Err(ApiError { body, .. }) => Err(body.first_message()),
-            };
-            result.set(Some(outcome));
-        });
-    };
-    view! {
-        <section class="panel">
-            <h2>{tr(l, "导入失信名单（CSV）", "Import the dishonesty list (CSV)")}</h2>
-            <p class="muted">{tr(l, "列：kind（uscc 或 id_number）、value、name、source；导入后替换原名单。", "Columns: kind (uscc or id_number), value, name, source; the import replaces the list.")}</p>
-            <form on:submit=upload>
-                <label class="label" for="list-file">{tr(l, "名单文件", "List file")}</label>
-                <input id="list-file" type="file" accept=".csv,text/csv" />
-                <button type="submit" class="button primary">{tr(l, "导入", "Import")}</button>
-            </form>
-            <p role="status" class="import-result">{move || result.get().map(|r| match r {
-                Ok(n) => format!("{}{n}", tr(l, "已导入，条目数：", "Imported, entries: ")),
-                Err(m) => m,
-            })}</p>
-        </section>
-    }
-    .into_any()
-}
-
-fn job_kind(kind: &str, l: Lang) -> String {
-    match kind {
-        "archive" => tr(l, "电子档案归档", "File the archive"),
-        "cleanup" => tr(l, "清理过期草稿与文件", "Clean up drafts and files"),
-        "audit_checkpoint" => tr(l, "审计日志签名存证", "Sign the audit log"),
-        other => other,
-    }
-    .to_string()
-}
-
-fn job_state(state: &str, l: Lang) -> &'static str {
-    match state {
-        "queued" => tr(l, "排队中", "Queued"),
-        "running" => tr(l, "执行中", "Running"),
-        "done" => tr(l, "已完成", "Done"),
-        _ => tr(l, "已放弃（可重试）", "Given up (retry)"),
-    }
-}
-
-/// The administrator's view of the background jobs: the newest, or the given-up ones with
-/// their error, each of those with a button to try it again.
-fn jobs_panel(l: Lang) -> AnyView {
-    let only_failed = RwSignal::new(false);
-    let refreshes = RwSignal::new(0u32);
-    let jobs = fetch(move || {
-        refreshes.track();
-        let state = only_failed.get().then_some("failed");
-        async move { api::jobs(state, lang_untracked()).await }
-    });
-    let message = RwSignal::new(None::<String>);
-    let retry = move |id: i64| {
-        leptos::task::spawn_local(async move {
-            match api::retry_job(id, lang_untracked()).await {
-                Ok(_) => {
-                    message.set(Some(format!(
-                        "{}{id}",
-                        tr(lang_untracked(), "已重新排队：任务 ", "Queued again: job ")
-                    )));
-                    refreshes.update(|n| *n += 1);
-                }
-                Err(e) => message.set(Some(e.body.first_message())),
-            }
-        });
-    };
-    let body = move || {
-        match jobs.get() {
-        None => loading(l),
-        Some(Err(e)) => failed(e),
-        Some(Ok(list)) if list.is_empty() => {
-            view! { <p class="muted">{tr(l, "暂无后台任务", "No background jobs")}</p> }.into_any()
-        }
-        Some(Ok(list)) => view! {
-            <div class="table-wrap"><table class="queue jobs">
-                <thead><tr>
-                    <th scope="col">{tr(l, "任务", "Job")}</th>
-                    <th scope="col">{tr(l, "状态", "State")}</th>
-                    <th scope="col">{tr(l, "次数", "Tries")}</th>
-                    <th scope="col">{tr(l, "时间", "Time")}</th>
-                    <th scope="col">{tr(l, "错误", "Error")}</th>
-                </tr></thead>
-                <tbody>{list.into_iter().map(|j| {
-                    let id = j.id;
-                    let failed = j.state == "failed";
-                    view! { <tr data-job=id data-state=j.state.clone()>
-                        <td>{format!("#{id} {}", job_kind(&j.kind, l))}{j.about.map(|a| format!(" · {a}"))}</td>
-                        <td><span class=format!("badge job-{}", j.state)>{job_state(&j.state, l)}</span></td>
-                        <td>{j.attempts}</td>
-                        <td>{shared::date::county_time(&j.at).unwrap_or(j.at.clone())}</td>
-                        <td>{j.last_error.unwrap_or_default()}
-                            {failed.then(|| view! { <button type="button" class="button small" on:click=move |_| retry(id)>{tr(l, "重试", "Retry")}</button> })}</td>
-                    </tr> }
-                }).collect_view()}</tbody>
-            </table></div>
-        }
-        .into_any(),
-    }
-    };
-    view! {
-        <section class="panel jobs-panel">
-            <h2>{tr(l, "后台任务", "Background jobs")}</h2>
-            <label class="check"><input type="checkbox" on:change=move |ev| only_failed.set(event_target_checked(&ev)) />
-                {tr(l, " 只看已放弃的任务", " Only jobs given up")}</label>
-            <p role="status">{move || message.get()}</p>
-            {body}
         </section>
     }
     .into_any()

@@ -1,28 +1,16 @@
-//! The one window and an application in the back office: the intake queue and decision, a
-//! department's queue, the application as the staff member may see it, its history, its
-//! archive, and owed materials brought on paper.
+//! The one window and an application in the back office: the intake decision, the
+//! application as the staff member may see it, its history, its archive, and owed materials
+//! brought on paper. (The queues are the worklist's.)
 
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use shared::staff::{
-    HistoryEntry, IntakeEntry, IntakeRequest, MaterialReceived, StaffApplication, StaffItem,
-};
+use shared::staff::{HistoryEntry, IntakeRequest, MaterialReceived, StaffApplication};
 
 use crate::http::error::AppError;
 use crate::http::extract::{Json, Staff};
 use crate::service::{Ctx, backoffice};
-
-/// Applications waiting at the one window, oldest first.
-#[utoipa::path(get, path = "/api/staff/intake", tag = "staff",
-    responses((status = 200, body = [IntakeEntry]), (status = 401), (status = 403)))]
-pub async fn intake_queue(
-    State(ctx): State<Ctx>,
-    Staff(s): Staff,
-) -> Result<Json<Vec<IntakeEntry>>, AppError> {
-    Ok(Json(backoffice::intake_queue(&ctx, &s.staff).await?))
-}
 
 /// One application as this staff member may see it (the view is recorded in the audit log):
 /// a reviewer gets their department's items and the answers and materials those use.
@@ -55,17 +43,6 @@ pub async fn intake(
     Ok(Json(
         backoffice::decide_intake(&ctx, &s.staff, &number, &req).await?,
     ))
-}
-
-/// A reviewer's queue: their department's open items, the nearest deadline first (paused
-/// items last).
-#[utoipa::path(get, path = "/api/staff/queue", tag = "staff",
-    responses((status = 200, body = [StaffItem]), (status = 401), (status = 403)))]
-pub async fn queue(
-    State(ctx): State<Ctx>,
-    Staff(s): Staff,
-) -> Result<Json<Vec<StaffItem>>, AppError> {
-    Ok(Json(backoffice::department_queue(&ctx, &s.staff).await?))
 }
 
 /// An application's history, in words: for the window and administrators every entry; for a

@@ -1,0 +1,221 @@
+//! Demonstration data (`lianban demo seed`): realistic applications filed, accepted at the
+//! window and decided by each department through the same use cases as real ones, then spread
+//! over the past months — some items still open past their deadline. For trying the back
+//! office and for measuring it at a county's (or a province's) volume.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use shared::Lang;
+use shared::api::CreateApplication;
+use shared::catalogue::Catalogue;
+use shared::records::IntakeStatus;
+use shared::staff::{IntakeDecision, IntakeRequest, ReviewRequest, Role};
+use shared::status::{ReviewAction, SubStatus};
+
+use super::{Ctx, Result, accounts, applications, backoffice, review, views};
+use crate::db;
+use crate::domain::clock::county_date;
+use crate::domain::records::StaffMember;
+
+/// What a run made.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Seeded {
+    pub applications: usize,
+    pub accepted: usize,
+    pub decisions: usize,
+}
+
+const SURNAMES: [&str; 12] = [
+    "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙",
+];
+const SHOPS: [&str; 8] = [
+    "家常菜馆",
+    "烧烤店",
+    "面馆",
+    "便利店",
+    "小吃店",
+    "水饺馆",
+    "粮油店",
+    "百货店",
+];
+const STREETS: [&str; 5] = ["北湖路", "凤城大道", "袁山路", "胜利路", "睢州大道"];
+
+/// A valid resident ID number born on `year`-`month`-`day` in Suixian, sequence `seq`.
+fn id_number(year: u32, month: u32, day: u32, seq: u32) -> String {
+    let first = format!("411422{year:04}{month:02}{day:02}{:03}", seq % 1000);
+    let check = shared::ids::resident_id::check_char(first.as_bytes()) as char;
+    format!("{first}{check}")
+}
+
+fn answers(rng: &mut StdRng, bundle: &str, n: usize) -> Value {
+    let surname = SURNAMES[rng.random_range(0..SURNAMES.len())];
+    let shop = SHOPS[rng.random_range(0..SHOPS.len())];
+    let id = id_number(
+        rng.random_range(1960..2000),
+        rng.random_range(1..=12),
+        rng.random_range(1..=28),
+        rng.random_range(0..1000),
+    );
+    let mut a = json!({
+        "business.name": format!("睢县{surname}记{shop}{n}号"),
+        "business.form": "individual",
+        "business.capital": rng.random_range(1..50),
+        "business.employees": 0,
+        "legal_rep.name": format!("{surname}某"),
+        "legal_rep.id_number": id,
+        "legal_rep.phone": format!("138{:08}", rng.random_range(0..100_000_000u32)),
+        "premises.address": format!("睢县城关镇{}{}号", STREETS[rng.random_range(0..STREETS.len())], rng.random_range(1..300)),
+        "premises.area": rng.random_range(20..200),
+        "premises.tenure": "owned",
+        "seal.kinds": ["official"],
+        "tax.invoice_kind": "e_ordinary",
+        "declaration.truthful": true,
+    });
+    if bundle == "restaurant" {
+        a["business.scope"] = json!(["catering"]);
+        a["plans.investment"] = json!(rng.random_range(5..29));
+        a["food.categories"] = json!(["hot_food"]);
+        a["food.safety_manager"] = json!(format!("{surname}某某"));
+        a["food.manager_phone"] = json!("13900139000");
+    } else {
+        a["business.scope"] = json!(["prepackaged_food"]);
+    }
+    a
+}
+
+/// An account of `role` (and department) for the demonstration, made if missing (with a
+/// random password: nobody logs in as it).
+async fn account(
+    ctx: &Ctx,
+    username: &str,
+    role: Role,
+    department: Option<&str>,
+) -> Result<StaffMember> {
+    if db::staff::by_username(&ctx.db, username).await?.is_none() {
+        let password: String = (0..24)
+            .map(|_| rand::random_range(b'a'..=b'z') as char)
+            .collect();
+        let new = accounts::NewAccount {
+            username,
+            role: role.as_str(),
+            department,
+            display_name: None,
+            password: &password,
+        };
+        accounts::add_staff(&ctx.db, &ctx.catalogue, &new).await?;
+    }
+    db::staff::by_username(&ctx.db, username)
+        .await?
+        .and_then(|r| r.member())
+        .ok_or_else(|| anyhow::anyhow!("no account {username}").into())
+}
+
+/// Files `n` applications spread over the last `days` days (`seed` makes a run repeatable):
+/// most accepted, most items of those decided — the older, the more — the rest still open.
+pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let clerk = account(ctx, "demo_clerk", Role::Clerk, None).await?;
+    let mut reviewers = Vec::new();
+    for d in &departments(&ctx.catalogue) {
+        reviewers.push(account(ctx, &format!("demo_{d}"), Role::Reviewer, Some(d)).await?);
+    }
+    let mut done = Seeded::default();
+    for i in 0..n {
+        let bundle = if rng.random_bool(0.6) {
+            "restaurant"
+        } else {
+            "small_shop"
+        };
+        let req = CreateApplication {
+            bundle: bundle.into(),
+            answers: answers(&mut rng, bundle, i)
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            draft: None,
+        };
+        let filed = applications::file(ctx, &req, None, None, Lang::Zh).await?;
+        done.applications += 1;
+        let age = rng.random_range(0..days.max(1));
+        if rng.random_bool(0.85) {
+            let access = ctx.access(&clerk);
+            let (app, _) = backoffice::load(ctx, &access, &filed.number).await?;
+            let accept = IntakeRequest {
+                decision: IntakeDecision::Accept,
+                version: app.version,
+                notice: None,
+                missing_materials: Vec::new(),
+                bring_by: None,
+            };
+            let view = backoffice::decide_intake(ctx, &clerk, &filed.number, &accept).await?;
+            done.accepted += 1;
+            // The older, the likelier decided; a recent one mostly still open.
+            let decide = f64::from(age) / f64::from(days.max(1));
+            for item in view
+                .items
+                .iter()
+                .filter(|i| i.status == SubStatus::Accepted)
+            {
+                if !rng.random_bool(decide.clamp(0.05, 0.95)) {
+                    continue;
+                }
+                let Some(reviewer) = reviewers
+                    .iter()
+                    .find(|r| r.department.as_deref() == Some(item.department.as_str()))
+                else {
+                    continue;
+                };
+                let action = if rng.random_bool(0.95) {
+                    ReviewAction::Approve
+                } else {
+                    ReviewAction::Reject
+                };
+                let req = ReviewRequest {
+                    action,
+                    version: item.version,
+                    message: (action == ReviewAction::Reject).then(|| "材料与实际不符".to_string()),
+                    certificate: Some(format!("DEMO-{}-{}", i, item.id)),
+                    inspection_on: None,
+                    follow_up_on: None,
+                    insufficient: Vec::new(),
+                };
+                // Some items cannot be decided straight away (an inspection first): left open.
+                if review::act(ctx, reviewer, item.id, &req).await.is_ok() {
+                    done.decisions += 1;
+                }
+            }
+        }
+        backdate(ctx, &filed.number, age).await?;
+    }
+    Ok(done)
+}
+
+/// Every department the catalogue names.
+fn departments(c: &Catalogue) -> Vec<String> {
+    c.departments.iter().map(|d| d.id.clone()).collect()
+}
+
+/// Moves an application `days` days into the past, its open items' due dates with it.
+async fn backdate(ctx: &Ctx, number: &str, days: u32) -> Result<()> {
+    if days == 0 {
+        return Ok(());
+    }
+    let app = db::applications::application(&ctx.db, number)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("{number} vanished"))?;
+    let seconds = i64::from(days) * 86_400;
+    let accepted_on = shared::date::format_iso_date(county_date(app.submitted_at - seconds));
+    let mut tx = ctx.db.begin().await?;
+    db::demo::backdate(&mut tx, app.id, seconds, &accepted_on).await?;
+    tx.commit().await?;
+    if app.intake == IntakeStatus::Accepted {
+        let items = db::items::of_application(&ctx.db, app.id).await?;
+        let mut tx = ctx.db.begin().await?;
+        for i in items.iter().filter(|i| !i.status.is_final()) {
+            db::worklist::set_due(&mut tx, i.id, views::due(ctx, i).as_deref()).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
