@@ -246,10 +246,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         ..base
     };
-    // Open items from before the worklist kept due dates get theirs.
-    let kept = crate::service::worklist::keep_due_dates(&state.ctx).await?;
+    // Data from before the worklist gets what it finds and orders by.
+    let kept = crate::service::worklist::keep_indexes(&state.ctx).await?;
     if kept > 0 {
-        tracing::info!(items = kept, "due dates kept for the worklist");
+        tracing::info!(rows = kept, "worklist indexes kept");
     }
     // The background jobs (archives, the hourly cleanup, the audit checkpoints): this
     // instance's worker takes its share.

@@ -11,6 +11,7 @@ crate::on_both_databases!(
     the_window_finds_an_application_by_number_name_credit_code_or_id_number,
     a_department_sees_its_items_nearest_deadline_first_with_overdue_ones_marked,
     pages_neither_repeat_nor_skip_while_applications_arrive,
+    a_departments_pages_hold_every_open_item_once_the_paused_ones_last,
     reviewers_take_and_release_items_and_the_administrator_hands_them_out,
     saved_views_are_each_staff_members_own,
 );
@@ -284,4 +285,52 @@ async fn saved_views_are_each_staff_members_own(app: &TestApp) {
         422,
         "twenty at most"
     );
+}
+
+async fn a_departments_pages_hold_every_open_item_once_the_paused_ones_last(app: &TestApp) {
+    let clerk = app.clerk().await;
+    let samr = app.reviewer("samr").await;
+    for n in 0..4 {
+        let filed = app
+            .file(&named(&format!("睢县{n}号店"), "11010519491231002X"))
+            .await;
+        let accepted = clerk.accept(&filed.number).await;
+        if n == 1 {
+            // The food permit's clock stops for an inspection.
+            let visit = json!({"action": "schedule_inspection", "inspection_on": "2099-01-05"});
+            let (status, body) = samr
+                .review(item(&accepted, "food_business_permit"), visit)
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    let mut query = "limit=3".to_string();
+    loop {
+        let page = list(&samr, &query).await;
+        for r in page["rows"].as_array().expect("rows") {
+            let i = &r["items"][0];
+            seen.push((
+                i["id"].as_i64().expect("id"),
+                i["deadline"].as_str().expect("d").to_string(),
+            ));
+        }
+        match page["next"].as_str() {
+            Some(next) => query = format!("limit=3&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        8,
+        "two samr items of four applications: {seen:?}"
+    );
+    let ids: std::collections::BTreeSet<i64> = seen.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids.len(), 8, "each once");
+    assert_eq!(
+        seen.last().map(|(_, d)| d.as_str()),
+        Some("paused"),
+        "paused last"
+    );
+    assert!(seen[..7].iter().all(|(_, d)| d != "paused"));
 }

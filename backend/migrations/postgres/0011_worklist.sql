@@ -24,3 +24,16 @@ CREATE TABLE saved_views (
     created_at BIGINT NOT NULL,
     UNIQUE (staff_id, name)
 );
+
+-- Nearest deadline first, walked in order (a due date exactly while the clock runs).
+CREATE INDEX sub_applications_due ON sub_applications (department, due_on, id);
+CREATE INDEX sub_applications_due_all ON sub_applications (due_on, id);
+
+-- A name found by a part of it: its pairs of characters (domain::worklist::grams), kept when
+-- the application is filed.
+CREATE TABLE name_grams (
+    gram           TEXT   NOT NULL,
+    application_id BIGINT NOT NULL REFERENCES applications(id),
+    PRIMARY KEY (gram, application_id)
+);
+CREATE INDEX name_grams_application ON name_grams (application_id);

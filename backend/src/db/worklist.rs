@@ -67,16 +67,48 @@ pub struct Days {
 
 fn common(c: &mut Conditions, f: &Filter, d: &Days) {
     if let Some(q) = &f.search {
+        // Candidates from indexes (a number's start, an ID number, a credit code, the pairs of
+        // characters of a name), then each checked for what matched.
         let upper = q.to_uppercase();
+        let lower = q.to_lowercase();
+        let contains = format!("%{}%", like_escaped(&lower));
+        let mut args = vec![
+            Arg::Text(upper.clone()),
+            Arg::Text(format!("{upper}~")),
+            Arg::Text(upper.clone()),
+            Arg::Text(upper.clone()),
+        ];
+        // A name by its pairs of characters; a single character has none to look up.
+        let names = if q.chars().count() >= 2 {
+            let grams = crate::domain::worklist::grams(q);
+            let marks = vec!["?"; grams.len()].join(", ");
+            let n = grams.len();
+            args.extend(grams.into_iter().map(Arg::Text));
+            format!(
+                "SELECT application_id FROM name_grams WHERE gram IN ({marks})
+                 GROUP BY application_id HAVING COUNT(*) = {n}"
+            )
+        } else {
+            args.push(Arg::Text(contains.clone()));
+            "SELECT id FROM applications WHERE LOWER(business_name) LIKE ? ESCAPE '\\'".to_string()
+        };
+        args.extend([
+            Arg::Text(format!("{}%", like_escaped(&upper))),
+            Arg::Text(upper.clone()),
+            Arg::Text(upper),
+            Arg::Text(contains),
+        ]);
         c.push(
-            "(a.number LIKE ? ESCAPE '\\' OR a.business_name LIKE ? ESCAPE '\\' OR a.legal_rep_id = ?
-              OR EXISTS (SELECT 1 FROM enterprises e WHERE e.application_id = a.id AND e.uscc = ?))",
-            vec![
-                Arg::Text(format!("{}%", like_escaped(&upper))),
-                Arg::Text(format!("%{}%", like_escaped(q))),
-                Arg::Text(upper.clone()),
-                Arg::Text(upper),
-            ],
+            &format!(
+                "a.id IN (SELECT id FROM applications WHERE number >= ? AND number < ?
+                   UNION SELECT id FROM applications WHERE legal_rep_id = ?
+                   UNION SELECT application_id FROM enterprises WHERE uscc = ?
+                   UNION {names})
+                 AND (a.number LIKE ? ESCAPE '\\' OR a.legal_rep_id = ?
+                      OR EXISTS (SELECT 1 FROM enterprises e WHERE e.application_id = a.id AND e.uscc = ?)
+                      OR LOWER(a.business_name) LIKE ? ESCAPE '\\')"
+            ),
+            args,
         );
     }
     if let Some(b) = &f.bundle {
@@ -113,7 +145,76 @@ fn item_conditions(c: &mut Conditions, f: &Filter, d: &Days, me: &str) {
 
 /// One page of item ids (their application's too), in the list's order: `limit + 1` rows, the
 /// last telling that there is a next page.
+///
+/// Nearest deadline first is two index walks: the items whose clock runs (a due date: open,
+/// not paused) by date, then the open items whose clock stands still, by id — an item has a
+/// due date exactly when its clock runs, so neither walk sorts anything.
 pub async fn items(
+    db: &Db,
+    f: &Filter,
+    d: &Days,
+    me: &str,
+) -> sqlx::Result<Vec<(i64, i64, String, i64)>> {
+    let want = f.limit as usize + 1;
+    if f.sort != Sort::Due {
+        return items_by_filing(db, f, d, me).await;
+    }
+    let (after_due, after_id) = match &f.after {
+        Some(Cursor::Due { due, id }) => (Some(due.as_str()), *id),
+        _ => (None, 0),
+    };
+    let mut rows = Vec::new();
+    if f.items == ItemState::Open && after_due != Some(NO_DUE) {
+        let mut c = Conditions::default();
+        c.push("s.due_on IS NOT NULL", vec![]);
+        item_conditions(&mut c, f, d, me);
+        common(&mut c, f, d);
+        if let Some(due) = after_due {
+            c.push(
+                "(s.due_on > ? OR (s.due_on = ? AND s.id > ?))",
+                vec![
+                    Arg::Text(due.into()),
+                    Arg::Text(due.into()),
+                    Arg::Int(after_id),
+                ],
+            );
+        }
+        let sql = format!(
+            "SELECT s.id, a.id, s.due_on, a.submitted_at FROM sub_applications s
+             JOIN applications a ON a.id = s.application_id
+             WHERE {} ORDER BY s.due_on, s.id LIMIT {want}",
+            c.clause()
+        );
+        rows = fetch(db, &sql, c.args).await?;
+    }
+    // The items without a running clock, after every dated one (none of them is due anything).
+    if rows.len() < want && f.due.is_none() {
+        let mut c = Conditions::default();
+        match f.items {
+            ItemState::Open => c.push(&format!("s.due_on IS NULL AND s.status IN {OPEN}"), vec![]),
+            ItemState::Paused => c.push("s.paused_since IS NOT NULL", vec![]),
+            ItemState::Decided => c.push(&format!("s.status IN {DECIDED}"), vec![]),
+            ItemState::Waiting => c.push("s.status = 'submitted'", vec![]),
+        }
+        item_conditions(&mut c, f, d, me);
+        common(&mut c, f, d);
+        if after_due == Some(NO_DUE) {
+            c.push("s.id > ?", vec![Arg::Int(after_id)]);
+        }
+        let sql = format!(
+            "SELECT s.id, a.id, '{NO_DUE}', a.submitted_at FROM sub_applications s
+             JOIN applications a ON a.id = s.application_id
+             WHERE {} ORDER BY s.id LIMIT {}",
+            c.clause(),
+            want - rows.len()
+        );
+        rows.extend(fetch(db, &sql, c.args).await?);
+    }
+    Ok(rows)
+}
+
+/// Items by their application's filing time.
+async fn items_by_filing(
     db: &Db,
     f: &Filter,
     d: &Days,
@@ -128,40 +229,21 @@ pub async fn items(
     }
     item_conditions(&mut c, f, d, me);
     common(&mut c, f, d);
-    let key = format!("COALESCE(s.due_on, '{NO_DUE}')");
-    let order = match f.sort {
-        Sort::Due => {
-            if let Some(Cursor::Due { due, id }) = &f.after {
-                c.push(
-                    &format!("({key} > ? OR ({key} = ? AND s.id > ?))"),
-                    vec![
-                        Arg::Text(due.clone()),
-                        Arg::Text(due.clone()),
-                        Arg::Int(*id),
-                    ],
-                );
-            }
-            format!("{key}, s.id")
-        }
-        Sort::Filed | Sort::FiledDesc => {
-            let (cmp, dir) = if f.sort == Sort::Filed {
-                (">", "")
-            } else {
-                ("<", " DESC")
-            };
-            if let Some(Cursor::Filed { at, id }) = &f.after {
-                c.push(
-                    &format!("(a.submitted_at {cmp} ? OR (a.submitted_at = ? AND s.id {cmp} ?))"),
-                    vec![Arg::Int(*at), Arg::Int(*at), Arg::Int(*id)],
-                );
-            }
-            format!("a.submitted_at{dir}, s.id{dir}")
-        }
+    let (cmp, dir) = if f.sort == Sort::Filed {
+        (">", "")
+    } else {
+        ("<", " DESC")
     };
+    if let Some(Cursor::Filed { at, id }) = &f.after {
+        c.push(
+            &format!("(a.submitted_at {cmp} ? OR (a.submitted_at = ? AND s.id {cmp} ?))"),
+            vec![Arg::Int(*at), Arg::Int(*at), Arg::Int(*id)],
+        );
+    }
     let sql = format!(
-        "SELECT s.id, a.id, {key}, a.submitted_at FROM sub_applications s
+        "SELECT s.id, a.id, COALESCE(s.due_on, '{NO_DUE}'), a.submitted_at FROM sub_applications s
          JOIN applications a ON a.id = s.application_id
-         WHERE {} ORDER BY {order} LIMIT {}",
+         WHERE {} ORDER BY a.submitted_at{dir}, s.id{dir} LIMIT {}",
         c.clause(),
         f.limit + 1
     );
@@ -262,6 +344,40 @@ pub async fn assign(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Keeps the pairs of characters an application's name is found by.
+pub async fn keep_grams(
+    conn: &mut AnyConnection,
+    application_id: i64,
+    grams: &[String],
+) -> sqlx::Result<()> {
+    if grams.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..grams.len())
+        .map(|n| format!("(${}, $1)", n + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO name_grams (gram, application_id) VALUES {} ON CONFLICT DO NOTHING",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(application_id);
+    for g in grams {
+        query = query.bind(g.clone());
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
+/// Applications whose name is not indexed yet (from before the worklist): id and name.
+pub async fn without_grams(db: &Db) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT a.id, a.business_name FROM applications a WHERE a.business_name <> ''
+         AND NOT EXISTS (SELECT 1 FROM name_grams g WHERE g.application_id = a.id)",
+    )
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// Keeps an item's due date (after every change of its clock).

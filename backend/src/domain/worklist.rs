@@ -244,6 +244,26 @@ pub fn filter(q: &Query, staff: &StaffMember) -> Result<Filter, Error> {
     })
 }
 
+/// The pairs of characters a name is found by (`睢县老张` → `睢县`, `县老`, `老张`), lower case,
+/// each once: a search for a part of a name looks up its pairs in an index instead of reading
+/// every name. A one-character text is its own pair.
+pub fn grams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut out: Vec<String> = if chars.len() == 1 {
+        vec![chars[0].to_string()]
+    } else {
+        chars.windows(2).map(|w| w.iter().collect()).collect()
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// How near `item` is to its deadline `due_on` on `today`.
 pub fn deadline(item: &Item, due_on: Option<Date>, today: Date, calendar: &Calendar) -> Deadline {
     if item.status.is_final() || item.status == SubStatus::Submitted {
@@ -441,6 +461,14 @@ mod tests {
             Query::from_pairs(&pairs(&[("q", "a"), ("q", "b")])),
             Err(field("query"))
         );
+    }
+
+    #[test]
+    fn a_name_is_found_by_its_pairs_of_characters() {
+        assert_eq!(grams("睢县老张"), ["县老", "睢县", "老张"]);
+        assert_eq!(grams(" AB ab "), ["ab", "ba"]);
+        assert_eq!(grams("店"), ["店"]);
+        assert!(grams("").is_empty());
     }
 
     #[test]

@@ -106,6 +106,12 @@ pub async fn file(
 
     let mut tx = ctx.db.begin().await?;
     let (id, number) = db::applications::insert(&mut tx, &new).await?;
+    db::worklist::keep_grams(
+        &mut tx,
+        id,
+        &crate::domain::worklist::grams(new.business_name),
+    )
+    .await?;
     // The draft's files go with the application (its token proved the draft is the sender's).
     if let Some(d) = &req.draft
         && !db::materials::submit_draft(&mut tx, &d.id, id, now).await?

@@ -216,14 +216,19 @@ fn query_of(text: &str) -> Result<Query> {
     Ok(Query::from_pairs(&pairs)?)
 }
 
-/// Keeps the due date of open items that have none yet (data from before the worklist).
-pub async fn keep_due_dates(ctx: &Ctx) -> Result<usize> {
+/// Keeps what the worklist finds and orders by for data from before it: the due date of open
+/// items, the name pairs of applications. How many rows it kept.
+pub async fn keep_indexes(ctx: &Ctx) -> Result<usize> {
     let ids = db::worklist::without_due(&ctx.db).await?;
     let items = db::items::by_ids(&ctx.db, &ids).await?;
+    let names = db::worklist::without_grams(&ctx.db).await?;
     let mut tx = ctx.db.begin().await?;
     for i in &items {
         db::worklist::set_due(&mut tx, i.id, views::due(ctx, i).as_deref()).await?;
     }
+    for (id, name) in &names {
+        db::worklist::keep_grams(&mut tx, *id, &rules::grams(name)).await?;
+    }
     tx.commit().await?;
-    Ok(items.len())
+    Ok(items.len() + names.len())
 }
