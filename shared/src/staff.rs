@@ -110,6 +110,10 @@ pub struct ReviewRequest {
     /// needs); the applicant sends new files for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub insufficient: Vec<String>,
+    /// An approval while the business licence is not issued yet: the reviewer's explicit
+    /// choice to approve this permit first (otherwise refused, 409).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_licence: bool,
 }
 
 /// An item and the version it was read at.

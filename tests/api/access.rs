@@ -583,12 +583,12 @@ async fn a_reviewer_sees_only_their_departments_history_and_never_the_archive(ap
         .to_string();
     let (status, _) = samr.get(&format!("/api/staff/files/{plan}")).await;
     assert_eq!(status, 200);
-    let commitment = json!({"action": "approve_by_commitment", "certificate": "JY1", "follow_up_on": "2099-03-01"});
+    let commitment = json!({"action": "approve_by_commitment", "certificate": "JY1", "before_licence": true, "follow_up_on": "2099-03-01"});
     let (status, body) = samr
         .review(item(&accepted, "food_business_permit"), commitment)
         .await;
     assert_eq!(status, 200, "{body}");
-    let approve = |certificate: &str| json!({"action": "approve", "certificate": certificate});
+    let approve = |certificate: &str| json!({"action": "approve", "certificate": certificate, "before_licence": true});
     for (who, id) in [
         (&samr, "business_registration"),
         (&psb, "seal_filing"),

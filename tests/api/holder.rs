@@ -33,7 +33,8 @@ async fn the_holder_applies_for_a_change_and_a_cancellation(app: &TestApp) {
         (&samr, "business_registration", None),
         (&psb, "seal_filing", Some("GA-0001")),
     ] {
-        let approve = json!({"action": "approve", "certificate": certificate});
+        let approve =
+            json!({"action": "approve", "certificate": certificate, "before_licence": true});
         let (status, body) = cookie.review(item(&accepted, id), approve).await;
         assert_eq!(status, 200, "{body}");
     }

@@ -26,7 +26,7 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     let (status, _) = samr
         .review(
             item(&accepted, "food_business_permit"),
-            json!({"action": "approve", "certificate": "JY34114220000009"}),
+            json!({"action": "approve", "certificate": "JY34114220000009", "before_licence": true}),
         )
         .await;
     assert_eq!(status, 200);
@@ -50,7 +50,7 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     let (status, _) = psb
         .review(
             item(&seal_view, "seal_filing"),
-            json!({"action": "approve", "certificate": "GA-0001"}),
+            json!({"action": "approve", "certificate": "GA-0001", "before_licence": true}),
         )
         .await;
     assert_eq!(status, 200);

@@ -366,7 +366,7 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
     assert_eq!(status, 200, "{accepted}");
     // The food permit needs the owed rules: it waits for them; the seal filing does not.
     let food = item(&accepted, "food_business_permit").clone();
-    let approve = json!({"action": "approve", "certificate": "JY-1"});
+    let approve = json!({"action": "approve", "certificate": "JY-1", "before_licence": true});
     let (status, body) = samr.review(&food, approve).await;
     assert_eq!(status, 409, "{body}");
     assert!(
@@ -445,7 +445,8 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
         ("hrss", "social_insurance_registration"),
     ] {
         let reviewer = app.reviewer(who).await;
-        let decision = json!({"action": "approve", "certificate": "X-0001"});
+        let decision =
+            json!({"action": "approve", "certificate": "X-0001", "before_licence": true});
         let (status, body) = reviewer.review(item(&accepted, item_id), decision).await;
         assert_eq!(status, 200, "{item_id}: {body}");
     }
@@ -553,7 +554,7 @@ async fn the_window_records_an_owed_material_brought_on_paper(app: &TestApp) {
         .call("POST", &received, paper("food_safety_rules"))
         .await;
     assert_eq!((status.as_u16(), &body["owed"]), (200, &json!([])));
-    let approve = json!({"action": "approve", "certificate": "JY-2"});
+    let approve = json!({"action": "approve", "certificate": "JY-2", "before_licence": true});
     let (status, body) = samr
         .review(item(&accepted, "food_business_permit"), approve)
         .await;

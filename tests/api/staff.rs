@@ -172,7 +172,10 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
     // Another department's item does not exist for a reviewer.
     let food = item(&samr_view, "food_business_permit").clone();
     let (status, _) = psb
-        .review(&food, json!({"action": "approve", "certificate": "X"}))
+        .review(
+            &food,
+            json!({"action": "approve", "certificate": "X", "before_licence": true}),
+        )
         .await;
     assert_eq!(status, 404);
 
@@ -202,7 +205,10 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
     assert!(resumed["due_on"].is_string());
     // Accepted with the food-safety rules owed: the permit waits for them.
     let (status, body) = samr
-        .review(&resumed, json!({"action": "approve", "certificate": "JY1"}))
+        .review(
+            &resumed,
+            json!({"action": "approve", "certificate": "JY1", "before_licence": true}),
+        )
         .await;
     assert_eq!(status, 409, "{body}");
     let (status, _) = applicant
@@ -213,13 +219,32 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
         )
         .await;
     assert_eq!(status, 200);
+    // The business licence is not issued yet: approving the permit first needs saying so.
+    let (status, body) = samr
+        .review(
+            &resumed,
+            json!({"action": "approve", "certificate": "JY34114220000001"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("营业执照尚未核发")
+    );
     // An approval needs its certificate number; then the permit is valid for five years.
-    let (status, _) = samr.review(&resumed, json!({"action": "approve"})).await;
+    let (status, _) = samr
+        .review(
+            &resumed,
+            json!({"action": "approve", "before_licence": true}),
+        )
+        .await;
     assert_eq!(status, 422);
     let (status, approved) = samr
         .review(
             &resumed,
-            json!({"action": "approve", "certificate": "JY34114220000001"}),
+            json!({"action": "approve", "certificate": "JY34114220000001", "before_licence": true}),
         )
         .await;
     assert_eq!(status, 200, "{approved}");
@@ -303,7 +328,7 @@ async fn approval_by_commitment_needs_the_list_and_a_clean_record(app: &TestApp)
     let number = app.file(&body).await.number;
     let accepted = clerk.accept(&number).await;
     let food = item(&accepted, "food_business_permit").clone();
-    let commit = json!({"action": "approve_by_commitment", "certificate": "JY1", "follow_up_on": "2099-03-01"});
+    let commit = json!({"action": "approve_by_commitment", "certificate": "JY1", "before_licence": true, "follow_up_on": "2099-03-01"});
 
     let (status, err) = samr.review(&food, commit.clone()).await;
     assert_eq!(status, 409, "no list yet: {err}");
@@ -594,7 +619,7 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
     let (status, _) = samr
         .review(
             item(&staff_view, "food_business_permit"),
-            json!({"action": "approve", "certificate": "JY34114220000002"}),
+            json!({"action": "approve", "certificate": "JY34114220000002", "before_licence": true}),
         )
         .await;
     assert_eq!(status, 200);

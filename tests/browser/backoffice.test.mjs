@@ -39,6 +39,8 @@ async function approveByCommitment(food) {
   await form.locator('summary').click();
   await form.getByLabel('许可证编号').fill('JY34114220000001');
   await form.getByLabel('事后核查日期').fill(isoInDays(60));
+  // The business licence comes later: approving the permit first is said explicitly.
+  await form.getByLabel('营业执照尚未核发，先行准予本许可').check();
   await form.getByRole('button', { name: '核查信用并当场审批' }).click();
 }
 
@@ -102,7 +104,10 @@ test('window, two departments in parallel, and the applicant watching', async ()
 
   // The market regulator acts on the page it loaded before: told it is stale, nothing changes.
   await approveByCommitment(item(samr.page, 'food_business_permit'));
-  await samr.page.getByText('该记录已被他人更新，请刷新后再操作').waitFor();
+  // Told beside the action, with the focus there (a screen reader reads it at once).
+  const stale = item(samr.page, 'food_business_permit').locator('.outcome.error');
+  await stale.getByText('该记录已被他人更新，请刷新后再操作').waitFor();
+  assert.equal(await stale.evaluate((e) => e === document.activeElement), true);
   await samr.page.reload();
   await item(samr.page, 'food_business_permit').getByText('待现场核查').waitFor();
 

@@ -113,6 +113,8 @@ pub enum Conflict {
     IdempotencyKeyReused,
     /// Only a given-up job is tried again.
     JobNotFailed,
+    /// A permit approved before the business licence, without saying so.
+    LicenceFirst,
 }
 
 /// Which field is wrong, and how.

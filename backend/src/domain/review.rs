@@ -47,8 +47,20 @@ pub struct Facts<'a> {
     pub owed: Vec<Text>,
     /// The applicant chose the commitment path for this item.
     pub commitment_chosen: bool,
+    /// The application's business licence is still to be issued (its registration is an item
+    /// not yet approved, and not this one).
+    pub licence_pending: bool,
     pub today: Date,
     pub calendar: &'a Calendar,
+}
+
+/// Whether approving `item` would come before the business licence: the application has a
+/// registration item, not yet approved, and `item` is not it.
+pub fn licence_pending(item: &Item, all: &[Item]) -> bool {
+    item.item != REGISTRATION
+        && all
+            .iter()
+            .any(|i| i.item == REGISTRATION && i.status != SubStatus::Approved)
 }
 
 /// A certificate number as kept: trimmed, 1–40 characters.
@@ -80,6 +92,9 @@ pub fn plan(item: &Item, req: &ReviewRequest, f: &Facts) -> Result<Plan, Error> 
     );
     if approving && !f.owed.is_empty() {
         return Err(Conflict::MaterialsOwed(f.owed.clone()).into());
+    }
+    if approving && f.licence_pending && !req.before_licence {
+        return Err(Conflict::LicenceFirst.into());
     }
     let mut decision = item.decision.clone();
     let valid_until = || {
@@ -254,6 +269,7 @@ mod tests {
             inspection_on: None,
             follow_up_on: None,
             insufficient: vec![],
+            before_licence: false,
         }
     }
 
@@ -262,6 +278,7 @@ mod tests {
             rules,
             owed: vec![],
             commitment_chosen: false,
+            licence_pending: false,
             today: date("2026-10-09"),
             calendar: cal,
         }
@@ -272,6 +289,34 @@ mod tests {
             Ok(Plan::Change(c)) => *c,
             other => panic!("not a change: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_permit_before_the_licence_needs_the_reviewers_explicit_choice() {
+        let rules = rules();
+        let cal = Calendar::new(&[]).expect("calendar");
+        let today = shared::date::parse_iso_date("2026-12-02").expect("date");
+        let mut facts = Facts {
+            rules: &rules,
+            owed: vec![],
+            commitment_chosen: false,
+            licence_pending: true,
+            today,
+            calendar: &cal,
+        };
+        let mut item = item(SubStatus::Accepted);
+        item.version = 3;
+        let mut req = request(ReviewAction::Approve);
+        req.certificate = Some("JY1".into());
+        assert_eq!(
+            plan(&item, &req, &facts).err(),
+            Some(Conflict::LicenceFirst.into())
+        );
+        req.before_licence = true;
+        assert!(plan(&item, &req, &facts).is_ok(), "said so");
+        req.before_licence = false;
+        facts.licence_pending = false;
+        assert!(plan(&item, &req, &facts).is_ok(), "the licence is issued");
     }
 
     #[test]

@@ -132,6 +132,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::PermitTransition => ("该许可当前的状态不能改为所选状态（已撤销、已注销的许可不再变更）", "The permit cannot go to that state (a revoked or cancelled permit stays so)"),
         Conflict::IdempotencyKeyReused => ("此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
         Conflict::JobNotFailed => ("只有已放弃的任务可以重试", "Only a job that was given up can be tried again"),
+        Conflict::LicenceFirst => ("营业执照尚未核发：请先办结营业执照，或勾选“先行准予本许可”", "The business licence is not issued yet: decide it first, or tick 'approve this permit first'"),
     };
     t(l, zh, en)
 }

@@ -179,6 +179,8 @@ pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
                     inspection_on: None,
                     follow_up_on: None,
                     insufficient: Vec::new(),
+                    // Demonstration data decides in any order.
+                    before_licence: true,
                 };
                 // Some items cannot be decided straight away (an inspection first): left open.
                 if review::act(ctx, reviewer, item.id, &req).await.is_ok() {

@@ -42,7 +42,9 @@ pub async fn act(
     let (_, today) = now_and_today();
     let owed = intake::owed_for(&app.notice, &rules.materials);
     let chosen = shared::rules::instance_key("commitment.chosen", &item.item);
+    let siblings = db::items::of_application(&ctx.db, app.id).await?;
     let facts = Facts {
+        licence_pending: review::licence_pending(&item, &siblings),
         rules,
         owed: intake::names(&owed, |m| ctx.catalogue.material(m).map(|m| &m.name)),
         commitment_chosen: app.answers.get(&chosen).and_then(|v| v.as_bool()) == Some(true),

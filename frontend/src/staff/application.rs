@@ -20,12 +20,15 @@ use crate::components::display_answer;
 use crate::i18n::{lang, lang_untracked, tr};
 use crate::pages::{failed, fetch, loading};
 
-/// What every action needs: the page's refresh counter and its message line.
+/// What every action needs: the page's refresh counter, its message line, and the outcome of
+/// an item's action, shown beside that action.
 #[derive(Clone, Copy)]
 struct Page {
     number: StoredValue<String>,
     refreshes: RwSignal<u32>,
     message: RwSignal<Option<String>>,
+    /// (item, words, failed): what became of the last action on an item.
+    outcome: RwSignal<Option<(i64, String, bool)>>,
 }
 
 impl Page {
@@ -38,6 +41,38 @@ impl Page {
                     self.refreshes.update(|n| *n += 1);
                 }
                 Err(e) => self.message.set(Some(e.body.first_message())),
+            }
+        });
+    }
+
+    /// Runs an action on item `id`; its outcome is shown (and announced) beside the action,
+    /// and the focus goes there.
+    fn act_on<T: 'static>(
+        self,
+        id: i64,
+        call: impl Future<Output = Result<T, ApiError>> + 'static,
+    ) {
+        leptos::task::spawn_local(async move {
+            let l = lang_untracked();
+            let outcome = match call.await {
+                Ok(_) => (id, tr(l, "已办理", "Done").to_string(), false),
+                Err(e) => (id, e.body.first_message(), true),
+            };
+            let failed = outcome.2;
+            self.outcome.set(Some(outcome));
+            if failed {
+                // Once the words are rendered (an empty line is not shown, so not focusable).
+                request_animation_frame(move || {
+                    use wasm_bindgen::JsCast;
+                    if let Some(e) = document()
+                        .get_element_by_id(&format!("outcome-{id}"))
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = e.focus();
+                    }
+                });
+            } else {
+                self.refreshes.update(|n| *n += 1);
             }
         });
     }
@@ -97,6 +132,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
         number: StoredValue::new(number),
         refreshes: RwSignal::new(0),
         message: RwSignal::new(None),
+        outcome: RwSignal::new(None),
     };
     let me = fetch(|| api::staff_me(lang_untracked()));
     let app = fetch(move || {
@@ -344,6 +380,9 @@ fn items_panel(
         user.role == Role::Reviewer && user.department.as_deref() == Some(i.department.as_str())
     };
     let onsite = &a.inspectable;
+    // The business licence is still to be issued: a permit approved now comes before it.
+    let licence_pending =
+        a.licence.is_none() && a.items.iter().any(|i| i.item == "business_registration");
     view! {
         <section class="panel">
             <h2>{tr(l, "事项（并联审批）", "Items (in parallel)")}</h2>
@@ -369,7 +408,7 @@ fn items_panel(
                             .filter(|m| m.needed_by.contains(&i.item))
                             .map(|m| (m.id.clone(), m.name.get(l).to_string()))
                             .collect();
-                        actions(page, i, onsite, needs, names.committed.contains(&i.item), l)
+                        actions(page, i, onsite, needs, names.committed.contains(&i.item), licence_pending, l)
                     })}
                 </li> }
             }).collect_view()}</ul>
@@ -386,9 +425,21 @@ fn actions(
     inspectable: &[StaffItem],
     materials: Vec<(String, String)>,
     committed: bool,
+    licence_pending: bool,
     l: Lang,
 ) -> AnyView {
     let (id, version) = (i.id, i.version);
+    // The business licence's number is the credit code the server issues: nothing to type.
+    let registration = i.item == "business_registration";
+    // Approving a permit before the licence is the reviewer's explicit choice.
+    let first = move |prefix: &'static str| {
+        (licence_pending && !registration).then(|| {
+            let cid = format!("{prefix}-{id}");
+            let for_id = cid.clone();
+            view! { <label class="choice" for=for_id><input type="checkbox" id=cid />
+                <span>{tr(l, "营业执照尚未核发，先行准予本许可", "The licence is not issued yet: approve this permit first")}</span></label> }
+        })
+    };
     let review = move |action: ReviewAction, fill: fn(&mut ReviewRequest, i64)| {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -400,9 +451,13 @@ fn actions(
                 inspection_on: None,
                 follow_up_on: None,
                 insufficient: vec![],
+                before_licence: false,
             };
             fill(&mut body, id);
-            page.act(async move { api::review(id, &body, lang_untracked()).await });
+            page.act_on(
+                id,
+                async move { api::review(id, &body, lang_untracked()).await },
+            );
         }
     };
     let allowed = |a: ReviewAction| i.status.after(a).is_some();
@@ -425,7 +480,9 @@ fn actions(
             items,
         };
         let n = page.number.get_value();
-        page.act(async move { api::joint_inspection(&n, &body, lang_untracked()).await });
+        page.act_on(id, async move {
+            api::joint_inspection(&n, &body, lang_untracked()).await
+        });
     };
     let inspection = i.inspection;
     let record = move |ev: leptos::ev::SubmitEvent| {
@@ -434,16 +491,29 @@ fn actions(
         let body = InspectionResult {
             result: value_of(&format!("result-{id}")),
         };
-        page.act(async move { api::record_inspection(inspection, &body, lang_untracked()).await });
+        page.act_on(id, async move {
+            api::record_inspection(inspection, &body, lang_untracked()).await
+        });
     };
 
     view! {
         <div class="actions-box">
             {allowed(ReviewAction::Approve).then(|| view! {
                 <details><summary>{tr(l, "准予许可", "Approve")}</summary>
-                    <form on:submit=review(ReviewAction::Approve, |b, id| b.certificate = some(value_of(&format!("cert-{id}"))))>
-                        <label class="label" for=format!("cert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
-                        <input id=format!("cert-{id}") />
+                    <form on:submit=review(ReviewAction::Approve, |b, id| {
+                        b.certificate = some(value_of(&format!("cert-{id}")));
+                        b.before_licence = checked(&format!("first-{id}"));
+                    })>
+                        {if registration {
+                            view! { <p class="muted">{tr(l, "准予后即核发营业执照，统一社会信用代码自动赋予。", "Approving issues the business licence; its credit code is assigned.")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <label class="label" for=format!("cert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
+                                <input id=format!("cert-{id}") />
+                            }.into_any()
+                        }}
+                        {first("first")}
+                        <p class="confirm">{tr(l, "确认后本事项办结为准予许可，申请人随即可见，不能撤回。", "On confirming, the item is decided as approved, the applicant sees it at once, and it cannot be undone.")}</p>
                         <button type="submit" class="button primary">{tr(l, "确认准予许可", "Approve")}</button>
                     </form>
                 </details>
@@ -453,17 +523,20 @@ fn actions(
                     <form on:submit=review(ReviewAction::ApproveByCommitment, |b, id| {
                         b.certificate = some(value_of(&format!("ccert-{id}")));
                         b.follow_up_on = some(value_of(&format!("follow-{id}")));
+                        b.before_licence = checked(&format!("cfirst-{id}"));
                     })>
                         <label class="label" for=format!("ccert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
                         <input id=format!("ccert-{id}") />
                         <label class="label" for=format!("follow-{id}")>{tr(l, "事后核查日期", "Follow-up check on")}</label>
                         <input id=format!("follow-{id}") type="date" />
+                        {first("cfirst")}
+                        <p class="confirm">{tr(l, "确认后先核查失信名单，未列入即当场准予，事后按期核查承诺。", "On confirming, the dishonesty list is checked; if clear, the item is approved now and the commitment checked later.")}</p>
                         <button type="submit" class="button primary">{tr(l, "核查信用并当场审批", "Check credit and approve")}</button>
                     </form>
                 </details>
             })}
             {allowed(ReviewAction::ScheduleInspection).then(|| view! {
-                <details><summary>{tr(l, "安排现场核查（可联合）", "Schedule an (joint) inspection")}</summary>
+                <details><summary>{tr(l, "安排现场核查（可联合）", "Schedule an inspection (joint if need be)")}</summary>
                     <form on:submit=schedule>
                         <label class="label" for=format!("on-{id}")>{tr(l, "核查日期", "Inspection day")}</label>
                         <input id=format!("on-{id}") type="date" />
@@ -517,10 +590,15 @@ fn actions(
                     <form on:submit=review(ReviewAction::Reject, |b, id| b.message = some(value_of(&format!("reason-{id}"))))>
                         <label class="label" for=format!("reason-{id}")>{tr(l, "理由", "Reason")}</label>
                         <textarea id=format!("reason-{id}") rows="2"></textarea>
+                        <p class="confirm">{tr(l, "确认后本事项办结为不予许可，理由告知申请人，不能撤回。", "On confirming, the item is refused; the applicant is told the reason. It cannot be undone.")}</p>
                         <button type="submit" class="button">{tr(l, "确认不予许可", "Reject")}</button>
                     </form>
                 </details>
             })}
+            <p id=format!("outcome-{id}") tabindex="-1" role="status" aria-live="polite"
+                class=move || match page.outcome.get() { Some((o, _, true)) if o == id => "outcome error", _ => "outcome" }>
+                {move || page.outcome.get().filter(|(o, _, _)| *o == id).map(|(_, words, _)| words)}
+            </p>
         </div>
     }
     .into_any()
