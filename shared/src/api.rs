@@ -28,6 +28,10 @@ pub mod paths {
     pub const STAFF_LOGOUT: &str = "/api/staff/logout";
     pub const STAFF_ME: &str = "/api/staff/me";
     pub const STAFF_REVOKE_SESSIONS: &str = "/api/staff/accounts/{username}/revoke-sessions";
+    pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
+    pub const STAFF_ACCOUNT: &str = "/api/staff/accounts/{username}";
+    pub const STAFF_PASSWORD_LINK: &str = "/api/staff/accounts/{username}/password-link";
+    pub const STAFF_SET_PASSWORD: &str = "/api/staff/password";
     pub const STAFF_APPLICATION: &str = "/api/staff/applications/{number}";
     pub const STAFF_INTAKE: &str = "/api/staff/applications/{number}/intake";
     pub const STAFF_INSPECTIONS: &str = "/api/staff/applications/{number}/inspections";

@@ -302,3 +302,77 @@ pub struct JobView {
     #[serde(default)]
     pub last_error: Option<String>,
 }
+
+/// A staff account as the administrator sees it (`GET /api/staff/accounts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A deactivated account cannot log in; its sessions ended when it was deactivated.
+    pub active: bool,
+    /// Sessions neither expired nor ended.
+    pub live_sessions: i64,
+    /// RFC 3339: when the newest session began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login: Option<String>,
+}
+
+/// `GET /api/staff/accounts`: every account, and the departments a reviewer may belong to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Accounts {
+    pub accounts: Vec<StaffAccount>,
+    pub departments: Vec<crate::catalogue::Department>,
+}
+
+/// `POST /api/staff/accounts`: a new account. It has no password until its holder sets one
+/// with the one-time link the answer gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaffAccount {
+    pub username: String,
+    pub display_name: String,
+    /// `clerk`, `reviewer` or `admin`.
+    pub role: String,
+    /// A reviewer's department id (none for the others).
+    #[serde(default)]
+    pub department: Option<String>,
+}
+
+/// `PUT /api/staff/accounts/{username}`: the account's name, placement and standing as they
+/// are to be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountChange {
+    pub display_name: String,
+    /// `clerk`, `reviewer` or `admin`.
+    pub role: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    pub active: bool,
+}
+
+/// A one-time link with which the account's holder sets their password: given when the
+/// account is added and when its password is reset; to be handed over in person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordLink {
+    pub account: StaffAccount,
+    /// The page's address; the token is in its fragment, never sent to a server in a request
+    /// line.
+    pub link: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// `POST /api/staff/password`: a password set with a one-time link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetPassword {
+    pub token: String,
+    pub password: String,
+}

@@ -281,6 +281,43 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row("GET", p::STAFF_ME, p::STAFF_ME.into(), None, signed_in(200)),
         row(
+            "GET",
+            p::STAFF_ACCOUNTS,
+            p::STAFF_ACCOUNTS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        // The role is asked first; then the administrator's input is refused.
+        row(
+            "POST",
+            p::STAFF_ACCOUNTS,
+            p::STAFF_ACCOUNTS.into(),
+            Some(json!({"username": "x y", "display_name": "x", "role": "clerk"})),
+            [401, 401, 403, 403, 403, 422],
+        ),
+        row(
+            "PUT",
+            p::STAFF_ACCOUNT,
+            "/api/staff/accounts/nobody".into(),
+            Some(json!({"display_name": "x", "role": "clerk", "active": true})),
+            [401, 401, 403, 403, 403, 404],
+        ),
+        row(
+            "POST",
+            p::STAFF_PASSWORD_LINK,
+            "/api/staff/accounts/nobody/password-link".into(),
+            None,
+            [401, 401, 403, 403, 403, 404],
+        ),
+        // Public: the link is the credential.
+        row(
+            "POST",
+            p::STAFF_SET_PASSWORD,
+            p::STAFF_SET_PASSWORD.into(),
+            Some(json!({"token": "unknown", "password": "a long enough secret"})),
+            everyone(422),
+        ),
+        row(
             "POST",
             p::STAFF_REVOKE_SESSIONS,
             "/api/staff/accounts/nobody/revoke-sessions".into(),

@@ -2,6 +2,7 @@
 //! and the `lianban` binary on a broken catalogue (`cli`).
 
 mod access;
+mod accounts;
 mod cli;
 mod hardening;
 mod helpers;

@@ -190,3 +190,161 @@ pub async fn forget_sessions(conn: &mut AnyConnection, before: i64) -> sqlx::Res
         .await?;
     Ok(done.rows_affected())
 }
+
+/// An account as the administrator's list shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub active: i64,
+    /// Sessions neither expired nor revoked at the time asked.
+    pub live_sessions: i64,
+    /// When the newest session began.
+    pub last_login: Option<i64>,
+}
+
+/// Every account, by username, with its live sessions at `now` and its last login.
+pub async fn accounts(db: &Db, now: i64) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as(
+        "SELECT s.id, s.username, s.display_name, s.role, s.department, s.active,
+                (SELECT COUNT(*) FROM sessions x
+                  WHERE x.staff_id = s.id AND x.revoked_at IS NULL AND x.expires_at > $1)
+                  AS live_sessions,
+                (SELECT MAX(x.created_at) FROM sessions x WHERE x.staff_id = s.id) AS last_login
+         FROM staff s ORDER BY s.username",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The account `username`, read in the caller's transaction.
+pub async fn by_username_in(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> sqlx::Result<Option<StaffRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM staff s WHERE s.username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(conn)
+    .await
+}
+
+/// How many active administrators there are.
+pub async fn active_admins(conn: &mut AnyConnection) -> sqlx::Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM staff WHERE role = 'admin' AND active = 1")
+            .fetch_one(conn)
+            .await?;
+    Ok(n)
+}
+
+/// An account's new name, placement and standing.
+pub struct Placement<'a> {
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub department: Option<&'a str>,
+    pub active: bool,
+}
+
+pub async fn update(conn: &mut AnyConnection, id: i64, p: &Placement<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE staff SET display_name = $2, role = $3, department = $4, active = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(p.display_name)
+    .bind(p.role)
+    .bind(p.department)
+    .bind(i64::from(p.active))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE staff SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A new set-password link for `staff_id`; the account's earlier unused links stop working.
+pub async fn new_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    staff_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE password_links SET used_at = $2 WHERE staff_id = $1 AND used_at IS NULL")
+        .bind(staff_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO password_links (token_hash, staff_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(staff_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Uses the link `token_hash` at `now` if it still works (once: a concurrent use finds it
+/// used): its active account's id and username.
+pub async fn use_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<(i64, String)>> {
+    let used = sqlx::query(
+        "UPDATE password_links SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if used.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "SELECT s.id, s.username FROM password_links l JOIN staff s ON s.id = l.staff_id
+         WHERE l.token_hash = $1 AND s.active = 1",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Forgets links that expired before `before`. How many.
+pub async fn forget_links(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM password_links WHERE expires_at < $1")
+        .bind(before)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// The account a set-password link belongs to, if the link still works at `now`.
+pub async fn live_link(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT l.staff_id FROM password_links l JOIN staff s ON s.id = l.staff_id
+         WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND s.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}

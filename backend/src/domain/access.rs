@@ -30,8 +30,8 @@ pub enum Act {
     Review,
     /// Replace the dishonesty list.
     ImportDishonestyList,
-    /// End every session of an account.
-    RevokeSessions,
+    /// Staff accounts: add, change, deactivate, reset a password, end sessions.
+    ManageStaff,
     /// See the background jobs and try a given-up one again.
     ManageJobs,
 }
@@ -43,7 +43,7 @@ impl Act {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
             Act::DecideIntake => &[Role::Clerk],
             Act::Review => &[Role::Reviewer],
-            Act::ImportDishonestyList | Act::RevokeSessions | Act::ManageJobs => &[Role::Admin],
+            Act::ImportDishonestyList | Act::ManageStaff | Act::ManageJobs => &[Role::Admin],
         }
     }
 }
@@ -296,7 +296,7 @@ mod tests {
         assert!(may(&clerk, Act::DecideIntake) && !may(&admin, Act::DecideIntake));
         assert!(may(&admin, Act::SeeIntakeQueue) && !may(&reviewer, Act::SeeIntakeQueue));
         assert!(may(&reviewer, Act::Review) && !may(&clerk, Act::Review));
-        assert!(may(&admin, Act::ImportDishonestyList) && !may(&clerk, Act::RevokeSessions));
+        assert!(may(&admin, Act::ImportDishonestyList) && !may(&clerk, Act::ManageStaff));
         assert!(Access::new(&reviewer, &c).registers_changes().is_ok());
         let police = staff(Role::Reviewer, Some("psb"));
         assert_eq!(

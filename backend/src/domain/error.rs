@@ -115,6 +115,12 @@ pub enum Conflict {
     JobNotFailed,
     /// A permit approved before the business licence, without saying so.
     LicenceFirst,
+    /// A staff account's username is taken.
+    UsernameTaken,
+    /// An administrator's own standing is changed by another administrator.
+    OwnAccount,
+    /// The last active administrator stays one.
+    LastAdmin,
 }
 
 /// Which field is wrong, and how.
@@ -158,6 +164,14 @@ pub enum Invalid {
     Worklist(&'static str),
     /// A saved view: a name of 1–40 characters, a query the worklist takes, 20 at most.
     SavedView,
+    /// Staff accounts (`domain::accounts`).
+    Username,
+    DisplayName,
+    Role,
+    Department,
+    Password,
+    /// A set-password link that is unknown, used, replaced or expired.
+    PasswordLink,
 }
 
 impl Invalid {
@@ -188,6 +202,12 @@ impl Invalid {
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView => "name",
+            Invalid::Username => "username",
+            Invalid::DisplayName => "display_name",
+            Invalid::Role => "role",
+            Invalid::Department => "department",
+            Invalid::Password => "password",
+            Invalid::PasswordLink => "token",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! it. `service` applies them inside a transaction; `http` turns their refusals into answers.
 
 pub mod access;
+pub mod accounts;
 pub mod application;
 pub mod archive;
 pub mod audit;

@@ -132,6 +132,9 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::PermitTransition => ("该许可当前的状态不能改为所选状态（已撤销、已注销的许可不再变更）", "The permit cannot go to that state (a revoked or cancelled permit stays so)"),
         Conflict::IdempotencyKeyReused => ("此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
         Conflict::JobNotFailed => ("只有已放弃的任务可以重试", "Only a job that was given up can be tried again"),
+        Conflict::UsernameTaken => ("该用户名已被使用", "This username is taken"),
+        Conflict::OwnAccount => ("不能停用自己的账号或取消自己的管理员角色，请由另一位管理员操作", "You cannot deactivate or demote your own account: another administrator must"),
+        Conflict::LastAdmin => ("这是最后一位在用的管理员，请先设置另一位管理员", "This is the last active administrator: make another one first"),
         Conflict::LicenceFirst => ("营业执照尚未核发：请先办结营业执照，或勾选“先行准予本许可”", "The business licence is not issued yet: decide it first, or tick 'approve this permit first'"),
     };
     t(l, zh, en)
@@ -183,6 +186,12 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
         Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
+        Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
+        Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
+        Invalid::Role => ("请选择角色：综合窗口、部门审查员或管理员", "Choose a role: window clerk, reviewer or administrator"),
+        Invalid::Department => ("审查员须选择所属部门；综合窗口和管理员不属于部门", "A reviewer belongs to a department; a clerk or an administrator to none"),
+        Invalid::Password => ("密码长度为 12 到 128 个字符", "A password has 12 to 128 characters"),
+        Invalid::PasswordLink => ("此链接已使用、已被新链接取代或已过期，请向管理员索取新链接", "This link was used, replaced or has expired: ask the administrator for a new one"),
     };
     t(l, zh, en)
 }

@@ -27,7 +27,8 @@ use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, verify};
 use self::staff::{
-    backoffice, credit, files, jobs, licence, requests as holder, review, sessions, worklist,
+    accounts, backoffice, credit, files, jobs, licence, requests as holder, review, sessions,
+    worklist,
 };
 
 /// One route of the API.
@@ -101,9 +102,22 @@ pub fn routes(state: &AppState) -> Vec<Route> {
             p::STAFF_LOGIN,
             post(sessions::login).route_layer(limit(state.clone(), limits::limit_logins)),
         ),
+        route(
+            M::POST,
+            p::STAFF_SET_PASSWORD,
+            post(accounts::set_password).route_layer(limit(state.clone(), limits::limit_logins)),
+        ),
         route(M::POST, p::STAFF_LOGOUT, post(sessions::logout)),
         route(M::GET, p::STAFF_ME, get(sessions::me)),
         route(M::POST, p::STAFF_REVOKE_SESSIONS, post(sessions::revoke)),
+        route(M::GET, p::STAFF_ACCOUNTS, get(accounts::list)),
+        route(M::POST, p::STAFF_ACCOUNTS, post(accounts::create)),
+        route(M::PUT, p::STAFF_ACCOUNT, put(accounts::change)),
+        route(
+            M::POST,
+            p::STAFF_PASSWORD_LINK,
+            post(accounts::password_link),
+        ),
         route(M::GET, p::STAFF_APPLICATION, get(backoffice::application)),
         route(M::POST, p::STAFF_INTAKE, post(backoffice::intake)),
         route(M::GET, p::STAFF_HISTORY, get(backoffice::history)),

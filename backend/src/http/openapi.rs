@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 use crate::http::applicant::{applications, drafts, requests, uploads};
 use crate::http::public::{bundles, verify};
 use crate::http::staff::{
-    backoffice, credit, files, jobs, licence, requests as staff_requests, review, sessions,
-    worklist,
+    accounts, backoffice, credit, files, jobs, licence, requests as staff_requests, review,
+    sessions, worklist,
 };
 
 #[derive(OpenApi)]
@@ -15,6 +15,7 @@ use crate::http::staff::{
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
     paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
         sessions::login, sessions::logout, sessions::me, sessions::revoke,
+        accounts::list, accounts::create, accounts::change, accounts::password_link, accounts::set_password,
         backoffice::application, backoffice::intake, review::act,
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
         requests::file, staff_requests::queue, staff_requests::decide, licence::change,

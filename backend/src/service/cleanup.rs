@@ -1,6 +1,7 @@
 //! The cleanup: drafts never submitted and uploads left half-way go after their time
 //! (`domain::retention`), then every content of the store that nothing refers to — never an
-//! archive's, never an application's file. Spent login throttles and ended sessions go too.
+//! archive's, never an application's file. Spent login throttles, ended sessions and
+//! expired set-password links go too.
 //! Safe to run on several instances at once: each step is a conditional delete, and a content
 //! is removed only while its row is held (an upload of the same content waits, then stores it
 //! anew). On the record as the system's.
@@ -20,6 +21,8 @@ pub struct Report {
     pub contents: u64,
     pub throttles: u64,
     pub sessions: u64,
+    /// Set-password links expired as long ago as ended sessions are kept.
+    pub password_links: u64,
     /// Background jobs done over a week ago.
     pub jobs: u64,
 }
@@ -33,6 +36,7 @@ pub async fn run(ctx: &Ctx, now: i64) -> Result<Report> {
     report.unfinished_uploads = db::materials::forget_unfinished(&mut tx, cut.unfinished).await?;
     report.throttles = db::staff::forget_throttles(&mut tx, cut.throttles).await?;
     report.sessions = db::staff::forget_sessions(&mut tx, cut.sessions).await?;
+    report.password_links = db::staff::forget_links(&mut tx, cut.sessions).await?;
     report.jobs = db::jobs::forget_done(&mut tx, cut.jobs).await?;
     let after = json!(report);
     let entry = Entry::by(

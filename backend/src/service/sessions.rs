@@ -42,21 +42,30 @@ pub async fn session(ctx: &Ctx, token: &str) -> Result<Option<Session>> {
         .map(|staff| Session { staff, hash }))
 }
 
-/// Checks `password` against `phc` (a dummy hash when `None`) on one of the bounded hashing
-/// threads.
-pub async fn check_password(ctx: &Ctx, password: String, phc: Option<String>) -> Result<bool> {
+/// Runs `work` (an argon2id hash) on one of the bounded hashing threads; the server is busy
+/// when none frees up in time.
+pub async fn hashing<T: Send + 'static>(
+    ctx: &Ctx,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
     let permit = tokio::time::timeout(HASHING_WAIT, ctx.hashing.clone().acquire_owned())
         .await
         .map_err(|_| Error::Busy)?
         .map_err(anyhow::Error::from)?;
-    let ok = tokio::task::spawn_blocking(move || {
-        let ok = password::verify(&password, phc.as_deref());
+    let out = tokio::task::spawn_blocking(move || {
+        let out = work();
         drop(permit);
-        ok
+        out
     })
     .await
     .map_err(anyhow::Error::from)?;
-    Ok(ok)
+    Ok(out)
+}
+
+/// Checks `password` against `phc` (a dummy hash when `None`) on one of the bounded hashing
+/// threads.
+pub async fn check_password(ctx: &Ctx, password: String, phc: Option<String>) -> Result<bool> {
+    hashing(ctx, move || password::verify(&password, phc.as_deref())).await
 }
 
 /// Logs a staff member in from `client`: their profile and a new session token (for the
@@ -137,7 +146,7 @@ pub async fn logout(ctx: &Ctx, s: &Session) -> Result<()> {
 /// An administrator ends every session of an account (a lost phone, a leaver); how many were
 /// live.
 pub async fn revoke_all(ctx: &Ctx, staff: &StaffMember, username: &str) -> Result<u64> {
-    ctx.access(staff).require(Act::RevokeSessions)?;
+    ctx.access(staff).require(Act::ManageStaff)?;
     let target = db_staff::by_username(&ctx.db, username)
         .await?
         .ok_or(Missing::Account)?;

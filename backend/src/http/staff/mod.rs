@@ -2,6 +2,7 @@
 //! department's review, the licence and its permits, holder requests, materials, the list.
 //! Every one calls a service that asks the access policy first.
 
+pub mod accounts;
 pub mod backoffice;
 pub mod credit;
 pub mod files;
