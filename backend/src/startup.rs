@@ -24,7 +24,8 @@ pub fn app(state: AppState) -> Router {
     let mut router = http::router(&state).layer(secure(Kind::Api));
     if let Some(dir) = &state.static_dir {
         // The status app (dist/s/) owns the receipt and status pages, the back office
-        // (dist/st/) the /staff pages, the administrator's console (dist/ad/) /staff/admin,
+        // (dist/st/) the /staff pages, the administrator's console (dist/ad/) /staff/admin and
+        // the set-password page /staff/password,
         // the scan app (dist/sc/) /scan; the applicant's app (dist/) every other page.
         let status_app = ServeFile::new(dir.join("s/index.html")).precompressed_br();
         let staff_app = ServeFile::new(dir.join("st/index.html")).precompressed_br();
@@ -35,7 +36,8 @@ pub fn app(state: AppState) -> Router {
         let apps = Router::new()
             .route_service("/receipt/{*rest}", status_app.clone())
             .route_service("/status/{*rest}", status_app)
-            .route_service("/staff/admin", admin_app)
+            .route_service("/staff/admin", admin_app.clone())
+            .route_service("/staff/password", admin_app)
             .route_service("/staff", staff_app.clone())
             .route_service("/staff/{*rest}", staff_app)
             .fallback_service(files)

@@ -357,3 +357,78 @@ pub async fn delete_view(id: i64, lang: Lang) {
         .send()
         .await;
 }
+
+/// The administrator: every staff account and the departments.
+pub async fn accounts(lang: Lang) -> Result<shared::staff::Accounts, ApiError> {
+    get(shared::api::paths::STAFF_ACCOUNTS, lang, None).await
+}
+
+/// The administrator adds an account: its one-time set-password link.
+pub async fn add_account(
+    body: &shared::staff::NewStaffAccount,
+    lang: Lang,
+) -> Result<shared::staff::PasswordLink, ApiError> {
+    post(shared::api::paths::STAFF_ACCOUNTS, body, lang, NO_HEADER).await
+}
+
+/// The administrator changes an account.
+pub async fn change_account(
+    username: &str,
+    body: &shared::staff::AccountChange,
+    lang: Lang,
+) -> Result<shared::staff::StaffAccount, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_ACCOUNT, &[username]);
+    let res = Request::put(&url)
+        .header("Accept-Language", lang.tag())
+        .json(body)
+        .map_err(|e| network(lang, e))?
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}
+
+/// The administrator makes a new set-password link for an account.
+pub async fn password_link(
+    username: &str,
+    lang: Lang,
+) -> Result<shared::staff::PasswordLink, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_PASSWORD_LINK, &[username]);
+    post(&url, &(), lang, NO_HEADER).await
+}
+
+/// The administrator ends every session of an account: how many were live.
+pub async fn revoke_sessions(username: &str, lang: Lang) -> Result<serde_json::Value, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_REVOKE_SESSIONS, &[username]);
+    post(&url, &(), lang, NO_HEADER).await
+}
+
+/// A staff member sets their password with a one-time link (204: nothing to decode).
+pub async fn set_password(body: &shared::staff::SetPassword, lang: Lang) -> Result<(), ApiError> {
+    let res = Request::post(shared::api::paths::STAFF_SET_PASSWORD)
+        .header("Accept-Language", lang.tag())
+        .json(body)
+        .map_err(|e| network(lang, e))?
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    if res.ok() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(res, lang).await.map(|_| ())
+}
+
+/// The window takes back a 容缺 choice made in error.
+pub async fn withdraw_owed(
+    number: &str,
+    material: &str,
+    reason: &str,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_OWED_WITHDRAWN, &[number]);
+    let body = shared::staff::OwedWithdrawn {
+        material: material.into(),
+        reason: reason.into(),
+    };
+    post(&url, &body, lang, NO_HEADER).await
+}

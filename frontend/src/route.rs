@@ -23,6 +23,8 @@ pub enum Route {
     StaffApplication(String),
     /// `/staff/admin`: the administrator's console.
     Admin,
+    /// `/staff/password#t=<token>`: a staff member sets their password with a one-time link.
+    SetPassword,
     NotFound,
 }
 
@@ -39,6 +41,7 @@ impl Route {
             ["staff"] => Route::StaffHome,
             ["staff", "applications", number] => Route::StaffApplication(number.to_string()),
             ["staff", "admin"] => Route::Admin,
+            ["staff", "password"] => Route::SetPassword,
             _ => Route::NotFound,
         }
     }

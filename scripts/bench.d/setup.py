@@ -30,7 +30,8 @@ number = filed["number"]
 clerk, samr = login("clerk"), login("samr")
 view, _ = call("GET", f"/api/staff/applications/{number}", cookie=clerk)
 accepted, _ = call("POST", f"/api/staff/applications/{number}/intake",
-                   {"decision": "accept", "version": view["version"]}, cookie=clerk)
+                   {"decision": "accept", "version": view["version"],
+                    "paper_materials": [m["id"] for m in view["materials"]]}, cookie=clerk)
 registration = next(i for i in accepted["items"] if i["item"] == "business_registration")
 call("POST", f"/api/staff/items/{registration['id']}/review",
      {"action": "approve", "version": registration["version"]}, cookie=samr)

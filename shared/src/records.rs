@@ -68,6 +68,9 @@ pub struct IntakeNotice {
     /// The day the applicant committed to bring them by, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bring_by: Option<String>,
+    /// Materials the window received on paper at acceptance (material ids).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paper_materials: Vec<String>,
 }
 
 impl IntakeNotice {

@@ -78,6 +78,11 @@ pub struct IntakeRequest {
     /// For `correct`: everything to correct, in one notice.
     #[serde(default)]
     pub notice: Option<String>,
+    /// For `accept`, the checklist (收件清单): every material asked of the applicant is
+    /// uploaded, or received on paper at the window (these ids), or to follow (容缺受理: the
+    /// ids in `missing_materials`); a material that is none of these refuses the acceptance.
+    #[serde(default)]
+    pub paper_materials: Vec<String>,
     /// For `accept` with missing secondary materials (容缺受理): their ids (each must be one the
     /// catalogue allows to come later) …
     #[serde(default)]
@@ -210,6 +215,16 @@ pub struct MaterialReceived {
     pub material: String,
 }
 
+/// `POST /api/staff/applications/{number}/owed-withdrawn`: the window takes back a 容缺
+/// choice made in error, while no item needing the material is decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwedWithdrawn {
+    pub material: String,
+    /// Why the material is not owed after all (on the record).
+    pub reason: String,
+}
+
 /// A material of the application and its files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -220,6 +235,12 @@ pub struct StaffMaterial {
     pub needed_by: Vec<String>,
     /// Accepted as missing (容缺): owed by the applicant.
     pub owed: bool,
+    /// The catalogue lets it follow after acceptance (容缺).
+    #[serde(default)]
+    pub may_follow: bool,
+    /// Received on paper at the window.
+    #[serde(default)]
+    pub paper: bool,
     pub files: Vec<crate::files::StoredFile>,
 }
 

@@ -263,3 +263,33 @@ fn answers_to_hidden_fields_are_dropped_not_validated() {
     assert_eq!(problems["no.such_field"], vec![Problem::UnknownField]);
     assert_eq!(problems["business.name"], vec![Problem::Required]);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_material_is_asked_only_of_the_applicants_its_condition_names() {
+    let c = catalogue();
+    let v = view(&c, "restaurant");
+    let materials = |form: &str| -> Vec<String> {
+        v.resolve(&answers(json!({ "business.form": form })))
+            .materials
+            .into_iter()
+            .map(|m| m.material.id)
+            .collect()
+    };
+    assert!(materials("llc").contains(&"articles".to_string()));
+    for form in ["individual", "sole_proprietorship"] {
+        let asked = materials(form);
+        assert!(
+            !asked.contains(&"articles".to_string()),
+            "{form}: {asked:?}"
+        );
+        assert!(asked.contains(&"id_card".to_string()), "{form}: {asked:?}");
+    }
+    assert!(
+        !v.resolve(&Answers::new())
+            .materials
+            .iter()
+            .any(|m| m.material.id == "articles"),
+        "unanswered: not asked"
+    );
+}

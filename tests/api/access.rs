@@ -462,6 +462,14 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             [401, 401, 404, 404, 404, 404],
         ),
+        // The window's: not owed (409); a reviewer may not (403).
+        row(
+            "POST",
+            p::STAFF_OWED_WITHDRAWN,
+            format!("{staff_app}/owed-withdrawn"),
+            Some(json!({"material": "id_card", "reason": "误选"})),
+            [401, 401, 409, 403, 403, 403],
+        ),
         row(
             "GET",
             p::STAFF_JOBS,

@@ -2,13 +2,14 @@
 //! after a dropped part, every rejected upload (type by content, size, count, cut-off part or
 //! file, path-like name) leaving nothing behind, identical files stored once, the files going
 //! with the application, each department reading only its share (404 otherwise, every read
-//! audited), and a material owed (容缺) arriving later — on SQLite and on PostgreSQL.
+//! audited), the window's checklist (收件清单), and a material owed (容缺) arriving later or
+//! taken back — on SQLite and on PostgreSQL.
 
 use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, item, pdf, restaurant};
+use crate::helpers::{TestApp, every_material, item, pdf, restaurant, restaurant_with};
 
 crate::on_both_databases!(
     a_draft_keeps_its_files_and_a_dropped_part_resumes,
@@ -16,6 +17,7 @@ crate::on_both_databases!(
     each_department_reads_only_its_share_of_the_materials,
     a_completed_application_files_its_archive_and_one_changed_byte_is_named,
     the_window_records_an_owed_material_brought_on_paper,
+    the_window_accepts_by_the_checklist_and_takes_back_an_owed_choice_made_in_error,
 );
 
 const PART: usize = shared::files::PART_BYTES as usize;
@@ -361,7 +363,7 @@ async fn each_department_reads_only_its_share_of_the_materials(app: &TestApp) {
     let path = format!("/api/staff/applications/{number}");
     let (_, full) = clerk.get(&path).await;
     let bring_by = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
-    let (status, accepted) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": shared::date::format_iso_date(bring_by)}))
+    let (status, accepted) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "paper_materials": every_material(&full), "missing_materials": ["food_safety_rules"], "bring_by": shared::date::format_iso_date(bring_by)}))
     .await;
     assert_eq!(status, 200, "{accepted}");
     // The food permit needs the owed rules: it waits for them; the seal filing does not.
@@ -540,7 +542,7 @@ async fn the_window_records_an_owed_material_brought_on_paper(app: &TestApp) {
     let number = created["number"].as_str().expect("number").to_string();
     let path = format!("/api/staff/applications/{number}");
     let (_, full) = clerk.get(&path).await;
-    let (_, accepted) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"}))
+    let (_, accepted) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "paper_materials": every_material(&full), "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"}))
     .await;
     let received = format!("{path}/received");
     let paper = |m: &str| Some(json!({ "material": m }));
@@ -570,4 +572,188 @@ async fn the_window_records_an_owed_material_brought_on_paper(app: &TestApp) {
         (arrived["actor"].as_str(), arrived["after"]["how"].as_str()),
         (Some("clerk"), Some("paper"))
     );
+}
+
+async fn the_window_accepts_by_the_checklist_and_takes_back_an_owed_choice_made_in_error(
+    app: &TestApp,
+) {
+    let (clerk, samr) = (app.clerk().await, app.reviewer("samr").await);
+    let ids = |view: &Value| -> Vec<String> {
+        view["materials"]
+            .as_array()
+            .expect("materials")
+            .iter()
+            .map(|m| m["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    // The articles of association are asked of a company only.
+    let company = app
+        .file(&restaurant_with("business.form", json!("llc")))
+        .await;
+    assert!(ids(&clerk.application(&company.number).await).contains(&"articles".to_string()));
+
+    // An individual business with its ID card uploaded.
+    let (id, token) = app.draft("restaurant").await;
+    app.upload(
+        &format!("/api/drafts/{id}"),
+        &token,
+        "id_card",
+        "身份证.pdf",
+        &pdf(800, 7),
+    )
+    .await;
+    let mut body = restaurant();
+    body["draft"] = json!({"id": id, "token": token});
+    let applicant = app.file(&body).await;
+    let number = applicant.number.clone();
+    let path = format!("/api/staff/applications/{number}");
+    let full = clerk.application(&number).await;
+    let materials = ids(&full);
+    assert!(
+        !materials.contains(&"articles".to_string()),
+        "{materials:?}"
+    );
+
+    // Nothing marked: refused, naming what is neither uploaded, on paper nor to follow.
+    let accept = |paper: Vec<String>, missing: Vec<&str>| {
+        json!({"decision": "accept", "version": full["version"], "paper_materials": paper,
+            "missing_materials": missing, "bring_by": "2099-01-01"})
+    };
+    let (status, refused) = clerk
+        .post(&format!("{path}/intake"), accept(vec![], vec![]))
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    let words = refused["field_errors"]["paper_materials"][0]
+        .as_str()
+        .expect("words");
+    assert!(
+        words.contains("经营场所使用证明") && !words.contains("身份证件"),
+        "{words}"
+    );
+    // One main material still missing: refused too.
+    let most: Vec<String> = materials
+        .iter()
+        .filter(|m| *m != "premises_proof")
+        .cloned()
+        .collect();
+    let (status, refused) = clerk
+        .post(&format!("{path}/intake"), accept(most, vec![]))
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(
+        clerk.application(&number).await["intake"],
+        "submitted",
+        "nothing changed"
+    );
+
+    // Everything on paper but the food-safety rules, which follow (容缺).
+    let (status, accepted) = clerk
+        .post(
+            &format!("{path}/intake"),
+            accept(materials.clone(), vec!["food_safety_rules"]),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    let state = |view: &Value, id: &str| {
+        let m = view["materials"]
+            .as_array()
+            .expect("materials")
+            .iter()
+            .find(|m| m["id"] == id)
+            .expect("material")
+            .clone();
+        (
+            m["paper"] == true,
+            m["owed"] == true,
+            m["files"].as_array().map_or(0, Vec::len),
+        )
+    };
+    assert_eq!(state(&accepted, "id_card"), (false, false, 1), "uploaded");
+    assert_eq!(
+        state(&accepted, "premises_proof"),
+        (true, false, 0),
+        "on paper"
+    );
+    assert_eq!(
+        state(&accepted, "food_safety_rules"),
+        (false, true, 0),
+        "to follow"
+    );
+
+    // Taken back: by the window, with a reason, while the food permit is undecided.
+    let withdraw = format!("{path}/owed-withdrawn");
+    let (status, _) = samr
+        .post(
+            &withdraw,
+            json!({"material": "food_safety_rules", "reason": "误选"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, no_reason) = clerk
+        .post(
+            &withdraw,
+            json!({"material": "food_safety_rules", "reason": " "}),
+        )
+        .await;
+    assert_eq!(status, 422, "{no_reason}");
+    let (status, done) = clerk
+        .post(
+            &withdraw,
+            json!({"material": "food_safety_rules", "reason": "申请人已在窗口出示，误选容缺"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["owed"], json!([]));
+    let (status, _) = clerk
+        .post(
+            &withdraw,
+            json!({"material": "food_safety_rules", "reason": "再次"}),
+        )
+        .await;
+    assert_eq!(status, 409, "not owed any more");
+    let status_page = applicant.status().await;
+    assert!(
+        status_page["missing_materials"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{status_page}"
+    );
+    let (_, history) = clerk.get(&format!("{path}/history")).await;
+    assert!(
+        history
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|e| e["action"] == "intake.owed_withdrawn"),
+        "{history}"
+    );
+
+    // Once an item needing it is decided, the choice stays.
+    let other = app.file(&restaurant()).await;
+    let other_path = format!("/api/staff/applications/{}", other.number);
+    let full = clerk.application(&other.number).await;
+    let (status, accepted) = clerk
+        .post(
+            &format!("{other_path}/intake"),
+            json!({"decision": "accept", "version": full["version"],
+                "paper_materials": every_material(&full),
+                "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    let food = item(&accepted, "food_business_permit").clone();
+    let (status, refused) = samr
+        .review(
+            &food,
+            json!({"action": "reject", "message": "场所不符合要求"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{refused}");
+    let (status, stays) = clerk
+        .post(
+            &format!("{other_path}/owed-withdrawn"),
+            json!({"material": "food_safety_rules", "reason": "误选"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{stays}");
 }

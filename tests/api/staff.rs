@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use backend::service::audit::verify_chain as verify_audit;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, StaffClient, TestApp, item, restaurant, restaurant_with};
+use crate::helpers::{
+    PASSWORD, StaffClient, TestApp, every_material, item, restaurant, restaurant_with,
+};
 
 crate::on_both_databases!(
     staff_sessions_are_server_side_secure_and_revocable,
@@ -105,11 +107,11 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
     let (_, full) = clerk.get(&path).await;
     let intake = format!("{path}/intake");
     let (status, err) = clerk.post(&intake, json!({
-        "decision": "accept", "version": full["version"], "missing_materials": ["premises_proof"], "bring_by": "2099-01-01"
+        "decision": "accept", "version": full["version"], "paper_materials": every_material(&full), "missing_materials": ["premises_proof"], "bring_by": "2099-01-01"
     })).await;
     assert_eq!(status, 422, "{err}");
     let (status, accepted) = clerk.post(&intake, json!({
-        "decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"
+        "decision": "accept", "version": full["version"], "paper_materials": every_material(&full), "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"
     })).await;
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["intake"], "accepted");
@@ -552,7 +554,7 @@ async fn the_applicant_sees_each_step_and_answers_what_is_asked(app: &TestApp) {
 
     // Accepted with a tolerated missing material: the applicant is told what and by when.
     let (_, full) = clerk.get(&path).await;
-    let (status, _) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"})).await;
+    let (status, _) = clerk.post(&format!("{path}/intake"), json!({"decision": "accept", "version": full["version"], "paper_materials": every_material(&full), "missing_materials": ["food_safety_rules"], "bring_by": "2099-01-01"})).await;
     assert_eq!(status, 200);
     let s = applicant.status().await;
     assert_eq!(s["missing_materials"][0]["name"]["zh"], "食品安全管理制度");

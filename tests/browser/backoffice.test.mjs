@@ -77,7 +77,10 @@ test('window, two departments in parallel, and the applicant watching', async ()
   const clerk = await staffPage('clerk');
   await clerk.page.getByRole('link', { name: number }).click();
   await clerk.page.getByRole('heading', { name: '受理（综合窗口）' }).waitFor();
-  await clerk.page.getByLabel('食品安全管理制度').check();
+  // The checklist: nothing marked, nothing accepted — the refusal names what is missing.
+  await clerk.page.getByRole('button', { name: '受理，分送各部门' }).click();
+  await clerk.page.getByText(/^以下材料既未上传.*经营场所使用证明/).waitFor();
+  await markChecklist(clerk.page, { food_safety_rules: '容缺后补' });
   await clerk.page.fill('#bring-by', isoInDays(10));
   assert.deepEqual(await accessibilityProblems(clerk.page), []);
   await shot(clerk.page, 'desktop-staff-intake');
@@ -228,13 +231,13 @@ test('window, two departments in parallel, and the applicant watching', async ()
   await clerk.page.getByText('窗口代办：clerk').waitFor();
   // Accepted with the food-safety rules to follow; the walk-in applicant brings them on paper
   // the next day, and the window records it.
-  await clerk.page.getByLabel('食品安全管理制度').check();
+  await markChecklist(clerk.page, { food_safety_rules: '容缺后补' });
   await clerk.page.fill('#bring-by', isoInDays(10));
   await clerk.page.getByRole('button', { name: '受理，分送各部门' }).click();
   const owedOnPaper = clerk.page.locator('.materials li[data-material="food_safety_rules"]');
   await owedOnPaper.getByText('容缺后补').waitFor();
   await owedOnPaper.getByRole('button', { name: '已收到纸质件' }).click();
-  await owedOnPaper.getByText('未上传（窗口核收纸质件）').waitFor();
+  await owedOnPaper.getByText('纸质件已收（窗口）').waitFor();
   await clerk.page.locator('li[data-action="material.arrived"]').getByText('综合窗口 clerk 容缺材料已补交 · 食品安全管理制度').waitFor();
 
   for (const r of [admin, clerk, samr, fire]) {
@@ -243,3 +246,12 @@ test('window, two departments in parallel, and the applicant watching', async ()
   }
   await applicantContext.close();
 });
+
+/** Marks the window's checklist: every material not uploaded as received on paper, except
+ * those `choices` names (material id → the choice's label). */
+async function markChecklist(page, choices = {}) {
+  for (const row of await page.locator('fieldset.check-row').all()) {
+    const material = await row.getAttribute('data-material');
+    await row.getByLabel(choices[material] ?? '纸质件已收').check();
+  }
+}

@@ -32,7 +32,7 @@ export async function licensedRestaurant(server) {
   const [clerk, samr] = [await login('clerk'), await login('samr')];
   const path = `${base}/api/staff/applications/${filed.number}`;
   const before = await (await fetch(path, { headers: json(clerk) })).json();
-  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk), body: JSON.stringify({ decision: 'accept', version: before.version }) })).json();
+  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk), body: JSON.stringify({ decision: 'accept', version: before.version, paper_materials: before.materials.map((m) => m.id) }) })).json();
   const registration = accepted.items.find((i) => i.item === 'business_registration');
   const approved = await fetch(`${base}/api/staff/items/${registration.id}/review`, { method: 'POST', headers: json(samr), body: JSON.stringify({ action: 'approve', version: registration.version }) });
   assert.equal(approved.status, 200);
@@ -65,7 +65,7 @@ export async function approveAll(server, number) {
   const clerk = await apiLogin(base, 'clerk');
   const path = `${base}/api/staff/applications/${number}`;
   const before = await (await fetch(path, { headers: json(clerk) })).json();
-  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk), body: JSON.stringify({ decision: 'accept', version: before.version }) })).json();
+  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk), body: JSON.stringify({ decision: 'accept', version: before.version, paper_materials: before.materials.map((m) => m.id) }) })).json();
   for (const item of accepted.items) {
     server.staff(item.department, 'reviewer', item.department);
     const cookie = await apiLogin(base, item.department);

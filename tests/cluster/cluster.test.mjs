@@ -123,7 +123,7 @@ test('a whole journey through the load balancer, one request per instance in tur
   assert.equal(views.size, 3, 'one session, three instances');
   assert.equal(view.materials.find((m) => m.id === 'id_card').files.length, 1);
   const accepted = await call('POST', `/api/staff/applications/${number}/intake`, {
-    cookie: clerk, body: { decision: 'accept', version: view.version },
+    cookie: clerk, body: { decision: 'accept', version: view.version, paper_materials: view.materials.map((m) => m.id) },
   });
   assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
   for (const item of accepted.body.items) {

@@ -211,7 +211,7 @@ impl<'a> Access<'a> {
                     .iter()
                     .any(|i| i.item == item && i.department == department)
             }),
-            "material.arrived" => e
+            "material.arrived" | "intake.owed_withdrawn" => e
                 .material
                 .as_deref()
                 .is_some_and(|m| self.material(needed, m)),

@@ -115,6 +115,8 @@ pub enum Conflict {
     JobNotFailed,
     /// A permit approved before the business licence, without saying so.
     LicenceFirst,
+    /// A 容缺 choice cannot be taken back: an item needing the material is decided.
+    OwedItemDecided,
     /// A staff account's username is taken.
     UsernameTaken,
     /// An administrator's own standing is changed by another administrator.
@@ -164,6 +166,11 @@ pub enum Invalid {
     Worklist(&'static str),
     /// A saved view: a name of 1–40 characters, a query the worklist takes, 20 at most.
     SavedView,
+    /// The checklist names a material on paper that is not asked of this applicant.
+    PaperMaterials,
+    /// The checklist: these materials are neither uploaded, nor received on paper, nor
+    /// allowed to follow.
+    MaterialsMissing(Vec<shared::Text>),
     /// Staff accounts (`domain::accounts`).
     Username,
     DisplayName,
@@ -202,6 +209,7 @@ impl Invalid {
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView => "name",
+            Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::Username => "username",
             Invalid::DisplayName => "display_name",
             Invalid::Role => "role",

@@ -83,6 +83,10 @@ pub fn what(action: &str) -> Text {
         "material.preview" => ("预览材料", "Previewed a material"),
         "material.download" => ("下载材料", "Downloaded a material"),
         "material.arrived" => ("容缺材料已补交", "An owed material arrived"),
+        "intake.owed_withdrawn" => (
+            "撤销容缺（该材料无需补交）",
+            "Took back a material to follow (not owed)",
+        ),
         "material.upload" => ("上传材料", "Uploaded a material"),
         "archive.download" => ("下载电子档案", "Downloaded the archive"),
         other => (other, other),

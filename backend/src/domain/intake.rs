@@ -11,12 +11,15 @@ use time::Date;
 use super::error::{Conflict, Error, Invalid, message};
 use super::records::{Application, IntakeNotice, IntakeStatus};
 
-/// The window's decision on `app` (whose applying items and materials are `cart`): the new
-/// intake state and notice.
+/// The window's decision on `app` (whose applying items and materials are `cart`, and whose
+/// materials with a file in are `uploaded`): the new intake state and notice. Acceptance goes
+/// by the checklist (收件清单): each material asked of this applicant is uploaded, received on
+/// paper, or to follow where the catalogue allows it (容缺) — none may be missing.
 pub fn decide(
     app: &Application,
     req: &IntakeRequest,
     cart: &Cart,
+    uploaded: &[String],
     today: Date,
 ) -> Result<(IntakeStatus, IntakeNotice), Error> {
     if app.version != req.version {
@@ -45,6 +48,30 @@ pub fn decide(
             if !req.missing_materials.iter().all(may_follow) {
                 return Err(Invalid::MissingMaterials.into());
             }
+            let asked = |m: &String| cart.materials.iter().any(|x| &x.material.id == m);
+            let on_paper: Vec<String> = req
+                .paper_materials
+                .iter()
+                .filter(|m| !uploaded.contains(m) && !req.missing_materials.contains(m))
+                .cloned()
+                .collect();
+            if !on_paper.iter().all(asked) {
+                return Err(Invalid::PaperMaterials.into());
+            }
+            let missing: Vec<Text> = cart
+                .materials
+                .iter()
+                .filter(|x| {
+                    let id = &x.material.id;
+                    !uploaded.contains(id)
+                        && !on_paper.contains(id)
+                        && !req.missing_materials.contains(id)
+                })
+                .map(|x| x.material.name.clone())
+                .collect();
+            if !missing.is_empty() {
+                return Err(Invalid::MaterialsMissing(missing).into());
+            }
             let bring_by = req
                 .bring_by
                 .as_deref()
@@ -57,6 +84,7 @@ pub fn decide(
                 IntakeNotice {
                     missing_materials: req.missing_materials.clone(),
                     bring_by: req.bring_by.clone(),
+                    paper_materials: on_paper,
                     ..IntakeNotice::default()
                 },
             ))
@@ -80,9 +108,9 @@ pub fn reply_text(m: &str) -> Result<&str, Error> {
     Ok(message(Some(m)).ok_or(Invalid::ReplyMessage)?)
 }
 
-/// An owed material (容缺) has arrived: the notice without it (and without the day, once
-/// nothing is owed), or `None` if it was not owed.
-pub fn arrived(notice: &IntakeNotice, material: &str) -> Option<IntakeNotice> {
+/// An owed material (容缺) has arrived (`on_paper`: at the window, else uploaded): the notice
+/// without it (and without the day, once nothing is owed), or `None` if it was not owed.
+pub fn arrived(notice: &IntakeNotice, material: &str, on_paper: bool) -> Option<IntakeNotice> {
     if !notice.missing_materials.iter().any(|m| m == material) {
         return None;
     }
@@ -92,11 +120,33 @@ pub fn arrived(notice: &IntakeNotice, material: &str) -> Option<IntakeNotice> {
         .filter(|m| *m != material)
         .cloned()
         .collect();
+    let mut paper = notice.paper_materials.clone();
+    if on_paper {
+        paper.push(material.to_string());
+    }
     Some(IntakeNotice {
         bring_by: notice.bring_by.clone().filter(|_| !left.is_empty()),
         missing_materials: left,
+        paper_materials: paper,
         ..notice.clone()
     })
+}
+
+/// The window takes back a 容缺 choice made in error: the notice without `material` (and
+/// without the day, once nothing is owed) — only while it is owed and no item needing it
+/// (`needed_by_decided`) is decided, with a reason for the record.
+pub fn withdraw_owed(
+    notice: &IntakeNotice,
+    material: &str,
+    needed_by_decided: bool,
+    reason: &str,
+) -> Result<IntakeNotice, Error> {
+    message(Some(reason)).ok_or(Invalid::Reason)?;
+    let left = arrived(notice, material, false).ok_or(Conflict::NotOwed)?;
+    if needed_by_decided {
+        return Err(Conflict::OwedItemDecided.into());
+    }
+    Ok(left)
 }
 
 /// The owed materials that an item needing `needs` waits for.
@@ -146,6 +196,7 @@ mod tests {
             decision,
             version: 2,
             notice: None,
+            paper_materials: vec![],
             missing_materials: vec![],
             bring_by: None,
         }
@@ -155,46 +206,106 @@ mod tests {
     fn the_window_accepts_with_secondary_materials_to_follow_or_corrects_once() {
         let today = shared::date::parse_iso_date("2026-12-01").expect("date");
         let (cart, submitted) = (cart(), app(IntakeStatus::Submitted));
+        let uploaded: Vec<String> = vec!["id_card".into(), "layout_plan".into()];
         let mut accept = req(IntakeDecision::Accept);
-        assert_eq!(
-            decide(&submitted, &accept, &cart, today),
-            Ok((IntakeStatus::Accepted, IntakeNotice::default()))
+        // The checklist: what is not uploaded is received on paper, or the acceptance fails
+        // naming it.
+        let Err(Error::Invalid(Invalid::MaterialsMissing(names))) =
+            decide(&submitted, &accept, &cart, &uploaded, today)
+        else {
+            panic!("nothing on paper");
+        };
+        let names: Vec<&str> = names.iter().map(|n| n.zh.as_str()).collect();
+        assert!(
+            names.contains(&"经营场所使用证明") && !names.contains(&"经营者（法定代表人）身份证件"),
+            "{names:?}"
         );
+        accept.paper_materials = cart
+            .materials
+            .iter()
+            .map(|m| m.material.id.clone())
+            .collect();
+        let (status, notice) =
+            decide(&submitted, &accept, &cart, &uploaded, today).expect("accepted");
+        assert_eq!(status, IntakeStatus::Accepted);
+        assert!(
+            !notice.paper_materials.contains(&"id_card".to_string())
+                && notice
+                    .paper_materials
+                    .contains(&"premises_proof".to_string()),
+            "an uploaded material is not on paper: {:?}",
+            notice.paper_materials
+        );
+        accept.paper_materials.push("pharmacist_certificate".into());
+        assert_eq!(
+            decide(&submitted, &accept, &cart, &uploaded, today),
+            Err(Invalid::PaperMaterials.into()),
+            "a material the application does not need"
+        );
+        accept.paper_materials.pop();
         accept.missing_materials = vec!["premises_proof".into()];
         accept.bring_by = Some("2026-12-08".into());
         assert_eq!(
-            decide(&submitted, &accept, &cart, today),
+            decide(&submitted, &accept, &cart, &uploaded, today),
             Err(Invalid::MissingMaterials.into()),
             "a main material may not follow"
         );
         accept.missing_materials = vec!["food_safety_rules".into()];
         accept.bring_by = Some("2026-11-30".into());
         assert_eq!(
-            decide(&submitted, &accept, &cart, today),
+            decide(&submitted, &accept, &cart, &uploaded, today),
             Err(Invalid::BringBy.into())
         );
         accept.bring_by = Some("2026-12-08".into());
-        let (_, notice) = decide(&submitted, &accept, &cart, today).expect("accepted");
+        let (_, notice) = decide(&submitted, &accept, &cart, &uploaded, today).expect("accepted");
         assert_eq!(notice.missing_materials, ["food_safety_rules"]);
+        assert!(
+            !notice
+                .paper_materials
+                .contains(&"food_safety_rules".to_string())
+        );
+
+        // Taken back while no item needing it is decided, with a reason.
+        assert_eq!(
+            withdraw_owed(&notice, "food_safety_rules", false, " "),
+            Err(Invalid::Reason.into())
+        );
+        assert_eq!(
+            withdraw_owed(&notice, "food_safety_rules", true, "误选"),
+            Err(Conflict::OwedItemDecided.into())
+        );
+        assert_eq!(
+            withdraw_owed(&notice, "premises_proof", false, "误选"),
+            Err(Conflict::NotOwed.into())
+        );
+        let back = withdraw_owed(&notice, "food_safety_rules", false, "误选").expect("withdrawn");
+        assert!(back.missing_materials.is_empty() && back.bring_by.is_none());
 
         let mut correct = req(IntakeDecision::Correct);
         assert_eq!(
-            decide(&submitted, &correct, &cart, today),
+            decide(&submitted, &correct, &cart, &uploaded, today),
             Err(Invalid::Notice.into())
         );
         correct.notice = Some(" 请补充场地证明 ".into());
-        let (status, notice) = decide(&submitted, &correct, &cart, today).expect("corrected");
+        let (status, notice) =
+            decide(&submitted, &correct, &cart, &uploaded, today).expect("corrected");
         assert_eq!(status, IntakeStatus::CorrectionRequested);
         assert_eq!(notice.correction.as_deref(), Some("请补充场地证明"));
 
         correct.version = 1;
         assert_eq!(
-            decide(&submitted, &correct, &cart, today),
+            decide(&submitted, &correct, &cart, &uploaded, today),
             Err(Error::Stale)
         );
         correct.version = 2;
         assert_eq!(
-            decide(&app(IntakeStatus::Accepted), &correct, &cart, today),
+            decide(
+                &app(IntakeStatus::Accepted),
+                &correct,
+                &cart,
+                &uploaded,
+                today
+            ),
             Err(Conflict::IntakeDecided.into())
         );
     }
@@ -207,12 +318,14 @@ mod tests {
             ..IntakeNotice::default()
         };
         assert_eq!(owed_for(&owed, &["b".into(), "c".into()]), ["b"]);
-        let one = arrived(&owed, "a").expect("owed");
+        let one = arrived(&owed, "a", false).expect("owed");
         assert_eq!(one.missing_materials, ["b"]);
         assert_eq!(one.bring_by.as_deref(), Some("2026-12-08"));
-        let none = arrived(&one, "b").expect("owed");
+        assert!(one.paper_materials.is_empty(), "uploaded");
+        let none = arrived(&one, "b", true).expect("owed");
         assert!(none.missing_materials.is_empty() && none.bring_by.is_none());
-        assert_eq!(arrived(&none, "b"), None, "not owed any more");
+        assert_eq!(none.paper_materials, ["b"], "brought to the window");
+        assert_eq!(arrived(&none, "b", true), None, "not owed any more");
     }
 
     #[test]

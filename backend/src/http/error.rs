@@ -132,6 +132,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::PermitTransition => ("该许可当前的状态不能改为所选状态（已撤销、已注销的许可不再变更）", "The permit cannot go to that state (a revoked or cancelled permit stays so)"),
         Conflict::IdempotencyKeyReused => ("此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
         Conflict::JobNotFailed => ("只有已放弃的任务可以重试", "Only a job that was given up can be tried again"),
+        Conflict::OwedItemDecided => ("需要该材料的事项已办结，不能撤销容缺", "An item needing this material is decided: the choice stays"),
         Conflict::UsernameTaken => ("该用户名已被使用", "This username is taken"),
         Conflict::OwnAccount => ("不能停用自己的账号或取消自己的管理员角色，请由另一位管理员操作", "You cannot deactivate or demote your own account: another administrator must"),
         Conflict::LastAdmin => ("这是最后一位在用的管理员，请先设置另一位管理员", "This is the last active administrator: make another one first"),
@@ -144,6 +145,13 @@ fn conflict(c: &Conflict, l: Lang) -> String {
 fn invalid(i: &Invalid, l: Lang) -> String {
     let (zh, en) = match i {
         Invalid::ChangeValue(p) => return p.message(l),
+        Invalid::MaterialsMissing(names) => {
+            let names = |sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
+            return match l {
+                Lang::Zh => format!("以下材料既未上传，也未收到纸质件或容缺后补，不能受理：{}", names("、")),
+                Lang::En => format!("Neither uploaded, received on paper nor to follow — no acceptance: {}", names(", ")),
+            };
+        }
         Invalid::ListLines(lines) => {
             let lines = lines
                 .iter()
@@ -186,6 +194,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
         Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
+        Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),
         Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
         Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
         Invalid::Role => ("请选择角色：综合窗口、部门审查员或管理员", "Choose a role: window clerk, reviewer or administrator"),

@@ -123,6 +123,11 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::STAFF_HISTORY, get(backoffice::history)),
         route(M::GET, p::STAFF_ARCHIVE, get(backoffice::archive)),
         route(M::POST, p::STAFF_RECEIVED, post(backoffice::received)),
+        route(
+            M::POST,
+            p::STAFF_OWED_WITHDRAWN,
+            post(backoffice::withdraw_owed),
+        ),
         route(M::POST, p::STAFF_REVIEW, post(review::act)),
         route(
             M::POST,

@@ -20,7 +20,7 @@ use crate::http::staff::{
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
         requests::file, staff_requests::queue, staff_requests::decide, licence::change,
         drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
-        uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received,
+        uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received, backoffice::withdraw_owed,
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
         worklist::delete_view, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),

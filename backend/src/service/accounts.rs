@@ -35,13 +35,16 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     let words = |i: Invalid| anyhow::anyhow!("{}: not acceptable", i.field());
     let username = accounts::username(a.username).map_err(words)?;
     let display_name = accounts::display_name(a.display_name.unwrap_or(username)).map_err(words)?;
-    let (role, department) =
-        accounts::placement(a.role, a.department, catalogue).map_err(|i| match i {
-            Invalid::Role => anyhow::anyhow!("role must be clerk, reviewer or admin"),
-            _ => anyhow::anyhow!(
-                "a reviewer needs --department, a department of the catalogue; no one else has one"
-            ),
-        })?;
+    let (role, department) = accounts::placement(a.role, a.department, catalogue).map_err(|i| {
+        match (i, a.department) {
+            (Invalid::Role, _) => anyhow::anyhow!("role must be clerk, reviewer or admin"),
+            (_, Some(d)) if catalogue.department(d).is_none() => {
+                anyhow::anyhow!("no department `{d}` in the catalogue")
+            }
+            (_, Some(_)) => anyhow::anyhow!("only reviewers belong to a department"),
+            (_, None) => anyhow::anyhow!("a reviewer needs --department"),
+        }
+    })?;
     accounts::new_password(a.password)
         .map_err(|_| anyhow::anyhow!("a password has 12 to 128 characters"))?;
     if db_staff::by_username(db, username).await?.is_some() {

@@ -65,7 +65,9 @@ pub async fn decide_intake(
         .bundle_view(&app.bundle)
         .ok_or_else(|| anyhow::anyhow!("bundle {} left the catalogue", app.bundle))?;
     let (now, today) = now_and_today();
-    let (status, notice) = intake::decide(&app, req, &view.resolve(&app.answers), today)?;
+    let uploaded = views::uploaded_materials(ctx, &app).await?;
+    let cart = view.resolve(&app.answers);
+    let (status, notice) = intake::decide(&app, req, &cart, &uploaded, today)?;
     let mut tx = ctx.db.begin().await?;
     if !db::applications::set_intake(&mut tx, &app, status, &notice).await? {
         return Err(crate::domain::Error::Stale.into());
@@ -144,4 +146,51 @@ pub async fn received_on_paper(
         .await?
         .map(|a| a.notice.missing_materials)
         .unwrap_or_default())
+}
+
+/// The window takes back a 容缺 choice made in error (the material is not owed after all),
+/// while no item needing it is decided; the reason is on the record. Returns what is still
+/// owed.
+pub async fn withdraw_owed(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    number: &str,
+    material: &str,
+    reason: &str,
+) -> Result<Vec<String>> {
+    let access = ctx.access(staff);
+    access.require(Act::DecideIntake)?;
+    let (app, items) = load(ctx, &access, number).await?;
+    let needed_by: Vec<String> = ctx
+        .catalogue
+        .bundle_view(&app.bundle)
+        .map(|v| v.resolve(&app.answers).materials)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.material.id == material)
+        .flat_map(|m| m.needed_by)
+        .collect();
+    let decided = items
+        .iter()
+        .any(|i| needed_by.contains(&i.item) && i.status.is_final());
+    let notice = intake::withdraw_owed(&app.notice, material, decided, reason)?;
+    let now = now_unix();
+    let mut tx = ctx.db.begin().await?;
+    if !db::applications::set_intake(&mut tx, &app, app.intake, &notice).await? {
+        return Err(crate::domain::Error::Stale.into());
+    }
+    let (actor, subject) = (Actor::Staff(staff), app.subject());
+    let after = json!({
+        "material": material, "reason": reason.trim(), "still_missing": notice.missing_materials,
+    });
+    let entry = Entry::by(
+        &actor,
+        "intake.owed_withdrawn",
+        &subject,
+        json!(null),
+        after,
+    );
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(notice.missing_materials)
 }

@@ -141,10 +141,20 @@ pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
         if rng.random_bool(0.85) {
             let access = ctx.access(&clerk);
             let (app, _) = backoffice::load(ctx, &access, &filed.number).await?;
+            // Every material brought on paper at the counter.
+            let paper = ctx
+                .catalogue
+                .bundle_view(&app.bundle)
+                .map(|v| v.resolve(&app.answers).materials)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.material.id)
+                .collect();
             let accept = IntakeRequest {
                 decision: IntakeDecision::Accept,
                 version: app.version,
                 notice: None,
+                paper_materials: paper,
                 missing_materials: Vec::new(),
                 bring_by: None,
             };

@@ -287,7 +287,7 @@ async fn arrived_in(
     how: &str,
     now: i64,
 ) -> Result<bool> {
-    let Some(notice) = intake::arrived(&app.notice, material) else {
+    let Some(notice) = intake::arrived(&app.notice, material, how == "paper") else {
         return Ok(false);
     };
     if !db::applications::set_intake(tx, app, app.intake, &notice).await? {

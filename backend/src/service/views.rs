@@ -213,6 +213,19 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
     })
 }
 
+/// The materials of `app` with at least one finished file.
+pub async fn uploaded_materials(ctx: &Ctx, app: &Application) -> Result<Vec<String>> {
+    let files = db::materials::uploads_of(&ctx.db, &Owner::Application(app.id)).await?;
+    let mut ids: Vec<String> = files
+        .into_iter()
+        .filter(|f| f.complete)
+        .map(|f| f.material)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// The application's materials that `access` lets its staff member see, each with its
 /// finished files.
 pub async fn staff_materials(
@@ -231,6 +244,8 @@ pub async fn staff_materials(
         .filter(|m| access.material(&materials, &m.material.id))
         .map(|m| StaffMaterial {
             owed: app.notice.missing_materials.contains(&m.material.id),
+            may_follow: m.material.may_be_missing,
+            paper: app.notice.paper_materials.contains(&m.material.id),
             files: files
                 .iter()
                 .filter(|f| f.complete && f.material == m.material.id)

@@ -174,7 +174,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     <nav class="crumbs"><a href="/staff">{tr(l, "工作台", "Desk")}</a></nav>
                     {header(&a, &names, l)}
                     <p class="error" role="alert">{move || page.message.get()}</p>
-                    {(user.role == Role::Clerk && a.intake == IntakeStatus::Submitted).then(|| intake_panel(page, &a, form, l))}
+                    {(user.role == Role::Clerk && a.intake == IntakeStatus::Submitted).then(|| intake_panel(page, &a, l))}
                     {items_panel(page, &user, &a, &names, l)}
                     {materials_panel(page, &user, &a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
@@ -289,47 +289,39 @@ fn header(a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
     .into_any()
 }
 
-/// The one window: accept (with tolerated missing materials and their due day) or one
-/// correction notice listing everything.
-fn intake_panel(
-    page: Page,
-    a: &StaffApplication,
-    form: RwSignal<Option<BundleView>>,
-    l: Lang,
-) -> AnyView {
+/// The one window: the checklist (收件清单) — each material uploaded, received on paper, to
+/// follow (容缺, where the catalogue allows it) or missing — then accept, or one correction
+/// notice listing everything. The server refuses an acceptance with a material missing.
+fn intake_panel(page: Page, a: &StaffApplication, l: Lang) -> AnyView {
     let version = a.version;
-    let answers = StoredValue::new(a.answers.clone());
-    let tolerable = move || {
-        form.with(|f| {
-            f.as_ref()
-                .map(|v| {
-                    answers
-                        .with_value(|a| v.resolve(a))
-                        .materials
-                        .into_iter()
-                        .filter(|m| m.material.may_be_missing)
-                        .map(|m| m.material)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let open: Vec<String> = a
+        .materials
+        .iter()
+        .filter(|m| m.files.is_empty())
+        .map(|m| m.id.clone())
+        .collect();
+    let open = StoredValue::new(open);
     let accept = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let missing: Vec<String> = tolerable()
-            .into_iter()
-            .filter(|m| checked(&format!("missing-{}", m.id)))
-            .map(|m| m.id)
-            .collect();
+        let marked = |how: &str| -> Vec<String> {
+            open.with_value(|ids| {
+                ids.iter()
+                    .filter(|id| checked(&format!("{how}-{id}")))
+                    .cloned()
+                    .collect()
+            })
+        };
         let body = IntakeRequest {
             decision: IntakeDecision::Accept,
             version,
             notice: None,
             bring_by: some(value_of("bring-by")),
-            missing_materials: missing,
+            paper_materials: marked("paper"),
+            missing_materials: marked("follow"),
         };
         let n = page.number.get_value();
-        page.act(async move { api::intake(&n, &body, lang_untracked()).await });
+        // Outcome 0: beside the accept button.
+        page.act_on(0, async move { api::intake(&n, &body, lang_untracked()).await });
     };
     let correct = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -338,26 +330,47 @@ fn intake_panel(
             version,
             notice: some(value_of("correction")),
             bring_by: None,
+            paper_materials: vec![],
             missing_materials: vec![],
         };
         let n = page.number.get_value();
         page.act(async move { api::intake(&n, &body, lang_untracked()).await });
     };
+    let rows = a.materials.iter().map(|m| {
+        let name = m.name.get(l).to_string();
+        if m.files.is_empty() {
+            let choice = |how: &'static str, label: &'static str| {
+                let id = format!("{how}-{}", m.id);
+                let for_id = id.clone();
+                view! { <label class="choice" for=for_id>
+                    <input type="radio" id=id name=format!("check-{}", m.id) checked=how == "missing" />
+                    <span>{label}</span></label> }
+            };
+            view! { <fieldset class="check-row" data-material=m.id.clone()>
+                <legend>{name}</legend>
+                {choice("paper", tr(l, "纸质件已收", "Received on paper"))}
+                {m.may_follow.then(|| choice("follow", tr(l, "容缺后补", "To follow")))}
+                {choice("missing", tr(l, "缺", "Missing"))}
+            </fieldset> }
+            .into_any()
+        } else {
+            view! { <p class="check-row" data-material=m.id.clone()><strong>{name}</strong>
+                {format!(" · {}{}", tr(l, "已上传，文件数：", "Uploaded, files: "), m.files.len())}</p> }
+            .into_any()
+        }
+    }).collect_view();
     view! {
         <section class="panel">
             <h2>{tr(l, "受理（综合窗口）", "Intake (one window)")}</h2>
             <form class="form" on:submit=accept>
-                <fieldset class="section">
-                    <legend>{tr(l, "可容缺后补的材料", "Secondary materials that may follow")}</legend>
-                    {move || tolerable().into_iter().map(|m| {
-                        let id = format!("missing-{}", m.id);
-                        let for_id = id.clone();
-                        view! { <label class="choice" for=for_id><input type="checkbox" id=id /><span>{m.name.get(l).to_string()}</span></label> }
-                    }).collect_view()}
-                    <label class="label" for="bring-by">{tr(l, "承诺补交日期", "To be brought by")}</label>
-                    <input id="bring-by" type="date" />
-                </fieldset>
+                <h3>{tr(l, "收件清单", "Checklist of materials")}</h3>
+                {rows}
+                <label class="label" for="bring-by">{tr(l, "容缺材料承诺补交日期", "Materials to follow: to be brought by")}</label>
+                <input id="bring-by" type="date" />
                 <button type="submit" class="button primary">{tr(l, "受理，分送各部门", "Accept and send to every department")}</button>
+                <p id="outcome-0" tabindex="-1" role="status" aria-live="polite" class="outcome error">
+                    {move || page.outcome.get().filter(|(o, _, e)| *o == 0 && *e).map(|(_, words, _)| words)}
+                </p>
             </form>
             <form class="form" on:submit=correct>
                 <label class="label" for="correction">{tr(l, "一次性补正告知（写明全部需补正的内容）", "Correction notice (everything, at once)")}</label>
@@ -624,14 +637,30 @@ fn materials_panel(page: Page, user: &StaffProfile, a: &StaffApplication, l: Lan
         }).collect_view();
         view! { <li class="sub material" data-material=m.id.clone()>
             <span class="sub-name">{m.name.get(l).to_string()}</span>
-            <span class="sub-dept">{if m.owed { tr(l, "容缺后补", "To follow") } else if m.files.is_empty() { tr(l, "未上传（窗口核收纸质件）", "Not uploaded (paper at the window)") } else { "" }}</span>
+            <span class="sub-dept">{if m.owed { tr(l, "容缺后补", "To follow") } else if m.paper { tr(l, "纸质件已收（窗口）", "Received on paper at the window") } else if m.files.is_empty() { tr(l, "未上传（窗口核收纸质件）", "Not uploaded (paper at the window)") } else { "" }}</span>
             {(m.owed && window).then(|| {
-                let material = m.id.clone();
+                let (material, back) = (m.id.clone(), m.id.clone());
                 let received = move |_| {
                     let (n, id) = (page.number.get_value(), material.clone());
                     page.act(async move { api::received(&n, &id, lang_untracked()).await });
                 };
-                view! { <button type="button" class="button small" on:click=received>{tr(l, "已收到纸质件", "Paper copy received")}</button> }
+                let reason_id = format!("withdraw-{back}");
+                let withdraw = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let (n, id) = (page.number.get_value(), back.clone());
+                    let reason = value_of(&format!("withdraw-{id}"));
+                    page.act(async move { api::withdraw_owed(&n, &id, &reason, lang_untracked()).await });
+                };
+                view! {
+                    <button type="button" class="button small" on:click=received>{tr(l, "已收到纸质件", "Paper copy received")}</button>
+                    <details class="withdraw"><summary>{tr(l, "撤销容缺（误选）", "Take back (chosen in error)")}</summary>
+                        <form on:submit=withdraw>
+                            <label class="label" for=reason_id.clone()>{tr(l, "撤销理由（留痕）", "Reason (on the record)")}</label>
+                            <input id=reason_id maxlength="2000" />
+                            <button type="submit" class="button small">{tr(l, "确认撤销", "Take it back")}</button>
+                        </form>
+                    </details>
+                }
             })}
             <ul class="files">{files}</ul>
         </li> }

@@ -33,7 +33,8 @@ pub struct Cart {
     pub items: Vec<String>,
     /// Ids of their departments, in item order.
     pub departments: Vec<String>,
-    /// Materials to provide, each once, without those the applying items themselves produce.
+    /// Materials to provide, each once, without those the applying items themselves produce
+    /// and those not asked of this applicant.
     pub materials: Vec<MergedMaterial>,
     /// Fields shown now, in form order, each with whether it must be answered.
     pub fields: Vec<AskedField>,
@@ -101,7 +102,11 @@ impl BundleView {
                 departments.push(item.department.clone());
             }
             for m in item.materials.iter().filter_map(|id| self.material(id)) {
-                if m.produced_by.as_ref().is_some_and(|p| items.contains(p)) {
+                if m.produced_by.as_ref().is_some_and(|p| items.contains(p))
+                    || m.asked_when
+                        .as_ref()
+                        .is_some_and(|c| !c.holds(answers, None))
+                {
                     continue;
                 }
                 match materials.iter_mut().find(|x| x.material.id == m.id) {

@@ -41,6 +41,10 @@ pub struct Material {
     /// How many files the applicant may upload for it.
     #[serde(default = "default_max_files")]
     pub max_files: u32,
+    /// Asked only of applicants whose answers meet this condition (公司章程 of companies);
+    /// of everyone when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_when: Option<Condition>,
 }
 
 fn default_max_files() -> u32 {
@@ -262,6 +266,13 @@ impl Catalogue {
                 err(
                     format!("material {}", m.id),
                     format!("produced by unknown item `{p}`"),
+                );
+            }
+            let asked = m.asked_when.iter().flat_map(|c| c.fields());
+            for k in asked.filter(|k| self.field(k).is_none()) {
+                err(
+                    format!("material {}", m.id),
+                    format!("condition reads unknown field `{k}`"),
                 );
             }
         }

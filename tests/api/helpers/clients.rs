@@ -11,6 +11,17 @@ use super::TestApp;
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The item `id` (a catalogue item) of an application or status as the API sent it.
+/// The ids of every material of an application as staff see it (for a checklist that takes
+/// what is not uploaded as received on paper).
+pub fn every_material(view: &Value) -> Value {
+    view["materials"]
+        .as_array()
+        .expect("materials")
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect()
+}
+
 pub fn item<'a>(application: &'a Value, id: &str) -> &'a Value {
     application["items"]
         .as_array()
@@ -87,11 +98,13 @@ impl<'a> StaffClient<'a> {
         self.post(&path, body).await
     }
 
-    /// The window accepts application `number`; returns it as the window then sees it.
+    /// The window accepts application `number`, every material not uploaded received on
+    /// paper; returns it as the window then sees it.
     pub async fn accept(&self, number: &str) -> Value {
         let full = self.application(number).await;
         let intake = format!("/api/staff/applications/{number}/intake");
-        let body = json!({"decision": "accept", "version": full["version"]});
+        let body = json!({"decision": "accept", "version": full["version"],
+            "paper_materials": every_material(&full)});
         let (status, accepted) = self.post(&intake, body).await;
         assert_eq!(status, 200, "{accepted}");
         accepted

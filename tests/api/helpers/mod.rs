@@ -5,7 +5,7 @@
 mod clients;
 mod fixtures;
 
-pub use clients::{Applicant, PASSWORD, StaffClient, item};
+pub use clients::{Applicant, PASSWORD, StaffClient, every_material, item};
 pub use fixtures::{pdf, restaurant, restaurant_with};
 
 use axum::Router;

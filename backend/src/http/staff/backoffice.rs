@@ -6,7 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use shared::staff::{HistoryEntry, IntakeRequest, MaterialReceived, StaffApplication};
+use shared::error::ErrorBody;
+use shared::staff::{
+    HistoryEntry, IntakeRequest, MaterialReceived, OwedWithdrawn, StaffApplication,
+};
 
 use crate::http::error::AppError;
 use crate::http::extract::{Json, Staff};
@@ -93,5 +96,24 @@ pub async fn received(
     Json(req): Json<MaterialReceived>,
 ) -> Result<Json<Value>, AppError> {
     let owed = backoffice::received_on_paper(&ctx, &s.staff, &number, &req.material).await?;
+    Ok(Json(json!({ "material": req.material, "owed": owed })))
+}
+
+/// The window takes back a 容缺 choice made in error, while no item needing the material is
+/// decided; the reason is on the record.
+#[utoipa::path(post, path = "/api/staff/applications/{number}/owed-withdrawn", tag = "staff",
+    params(("number" = String, Path)), request_body = OwedWithdrawn,
+    responses((status = 200, description = "What is still owed"), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Not owed, or an item needing it is decided"),
+        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody, description = "No reason")))]
+pub async fn withdraw_owed(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Path(number): Path<String>,
+    Json(req): Json<OwedWithdrawn>,
+) -> Result<Json<Value>, AppError> {
+    let owed =
+        backoffice::withdraw_owed(&ctx, &s.staff, &number, &req.material, &req.reason).await?;
     Ok(Json(json!({ "material": req.material, "owed": owed })))
 }

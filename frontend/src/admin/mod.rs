@@ -1,6 +1,11 @@
 //! The administrator's console (its own wasm: `src/bin/admin.rs`, served at `/staff/admin`):
-//! the background jobs and the dishonesty list. The back office's session: one logs in at
-//! `/staff`.
+//! staff accounts, the background jobs and the dishonesty list. The back office's session: one
+//! logs in at `/staff`. The same wasm serves the set-password page (`/staff/password`).
+
+mod accounts;
+mod password;
+
+pub use password::SetPasswordPage;
 
 use leptos::prelude::*;
 use shared::Lang;
@@ -19,6 +24,7 @@ pub fn AdminHome() -> impl IntoView {
             None => loading(l),
             Some(Ok(p)) if p.role == Role::Admin => view! {
                 <nav class="crumbs"><a href="/staff">{tr(l, "工作台", "Desk")}</a></nav>
+                {accounts::accounts_panel(l)}
                 {import_form(l)}
                 {jobs_panel(l)}
             }
