@@ -197,6 +197,7 @@ mod tests {
             produced_by: produced_by.map(Into::into),
             may_be_missing: false,
             max_files: 5,
+            asked_when: None,
         };
         let mut tenure = field("person.tenure", "person");
         tenure.kind = FieldKind::Select;
