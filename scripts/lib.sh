@@ -58,6 +58,7 @@ build_frontend() {
   # Each further app is its own wasm under dist/<dir>/, served at /<dir>/ (see backend lib.rs).
   trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
   trunk build frontend/staff.html --release --offline=true --dist dist/st --public-url /st/
+  trunk build frontend/review.html --release --offline=true --dist dist/rv --public-url /rv/
   trunk build frontend/scan.html --release --offline=true --dist dist/sc --public-url /sc/
   trunk build frontend/admin.html --release --offline=true --dist dist/ad --public-url /ad/
   node scripts/externalise-boot.mjs

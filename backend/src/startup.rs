@@ -24,11 +24,13 @@ pub fn app(state: AppState) -> Router {
     let mut router = http::router(&state).layer(secure(Kind::Api));
     if let Some(dir) = &state.static_dir {
         // The status app (dist/s/) owns the receipt and status pages, the back office
-        // (dist/st/) the /staff pages, the administrator's console (dist/ad/) /staff/admin and
+        // (dist/st/) the /staff desk, one application's page (dist/rv/) /staff/applications/…,
+        // the administrator's console (dist/ad/) /staff/admin and
         // the set-password page /staff/password,
         // the scan app (dist/sc/) /scan; the applicant's app (dist/) every other page.
         let status_app = ServeFile::new(dir.join("s/index.html")).precompressed_br();
         let staff_app = ServeFile::new(dir.join("st/index.html")).precompressed_br();
+        let review_app = ServeFile::new(dir.join("rv/index.html")).precompressed_br();
         let scan_app = ServeFile::new(dir.join("sc/index.html")).precompressed_br();
         let admin_app = ServeFile::new(dir.join("ad/index.html")).precompressed_br();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
@@ -38,6 +40,7 @@ pub fn app(state: AppState) -> Router {
             .route_service("/status/{*rest}", status_app)
             .route_service("/staff/admin", admin_app.clone())
             .route_service("/staff/password", admin_app)
+            .route_service("/staff/applications/{*rest}", review_app)
             .route_service("/staff", staff_app.clone())
             .route_service("/staff/{*rest}", staff_app)
             .fallback_service(files)

@@ -167,6 +167,9 @@ pub struct SubApplication {
     /// Materials the department found insufficient: send new files for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub insufficient: Vec<MaterialRef>,
+    /// What the open supplement request asks to answer again and send anew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Asked>,
     /// The day of the on-site inspection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspection_on: Option<String>,
@@ -178,6 +181,50 @@ pub struct SubApplication {
     /// Why it was refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// What a correction notice or a supplement request asks of the applicant: fields to answer
+/// again (as the form defines them, with the answers given so far) and materials to send new
+/// files for. The reply changes exactly these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Asked {
+    pub fields: Vec<crate::form::FieldDef>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: crate::form::Answers,
+    pub materials: Vec<MaterialRef>,
+}
+
+/// An answer a reply changed, in words (option labels, units).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnswerChange {
+    pub field: String,
+    pub label: Text,
+    pub before: Text,
+    pub after: Text,
+}
+
+/// One turn of the conversation between the applicant and the staff: a correction notice, a
+/// supplement request, or the applicant's reply with what it changed and sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Exchange {
+    /// RFC 3339.
+    pub at: String,
+    /// `correction`, `supplement`, `reply`.
+    pub kind: String,
+    /// Who: the window, a department, the applicant.
+    pub by: Text,
+    /// The item it concerns (a supplement request and its reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<Text>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<AnswerChange>,
+    /// Materials asked for (a notice, a request) or sent (a reply).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<MaterialRef>,
 }
 
 /// A material named for the applicant.
@@ -200,6 +247,12 @@ pub struct ApplicationStatus {
     pub status: OverallStatus,
     /// At the one window.
     pub intake: crate::records::IntakeStatus,
+    /// What the open correction notice asks to answer again and send anew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Asked>,
+    /// Every notice, request and reply so far, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchanges: Vec<Exchange>,
     /// The correction notice: everything to correct, at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
@@ -237,6 +290,11 @@ pub struct Reply {
     #[serde(default)]
     pub item: Option<String>,
     pub message: String,
+    /// New answers to the fields the notice or request names (and to no other); the
+    /// materials it names must each have a new file, sent before the reply.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: crate::form::Answers,
 }
 
 #[cfg(test)]

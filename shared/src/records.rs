@@ -62,6 +62,15 @@ pub struct IntakeNotice {
     /// The applicant's answer to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+    /// The fields the correction notice asks to answer again (keys) and the materials it asks
+    /// new files for (ids).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<String>,
+    /// When the notice was sent (Unix seconds): a material's new file is one finished since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_at: Option<i64>,
     /// Materials accepted as missing and not arrived yet (material ids).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing_materials: Vec<String>,
@@ -93,6 +102,12 @@ pub struct Decision {
     /// Materials found insufficient with that request (material ids).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub insufficient_materials: Vec<String>,
+    /// Fields the request asks to answer again (keys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supplement_fields: Vec<String>,
+    /// When the request was made (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_at: Option<i64>,
     /// The applicant's answer to the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplement_reply: Option<String>,

@@ -75,9 +75,15 @@ pub struct IntakeRequest {
     pub decision: IntakeDecision,
     /// The application's version as last read: a stale one is refused (412).
     pub version: i64,
-    /// For `correct`: everything to correct, in one notice.
+    /// For `correct`: everything to correct, in one notice …
     #[serde(default)]
     pub notice: Option<String>,
+    /// … the fields to answer again (keys of fields the form asks this applicant) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// … and the materials to send new files for (ids of this application's materials).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<String>,
     /// For `accept`, the checklist (收件清单): every material asked of the applicant is
     /// uploaded, or received on paper at the window (these ids), or to follow (容缺受理: the
     /// ids in `missing_materials`); a material that is none of these refuses the acceptance.
@@ -115,6 +121,9 @@ pub struct ReviewRequest {
     /// needs); the applicant sends new files for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub insufficient: Vec<String>,
+    /// With a supplement request: the fields to answer again (keys of fields the item uses).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     /// An approval while the business licence is not issued yet: the reviewer's explicit
     /// choice to approve this permit first (otherwise refused, 409).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

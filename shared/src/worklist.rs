@@ -90,6 +90,9 @@ pub struct Row {
     pub business_name: String,
     pub bundle_name: Text,
     pub intake: IntakeStatus,
+    /// Back at the window with the applicant's answer to a correction notice (补正后退回).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub returned: bool,
     /// RFC 3339.
     pub submitted_at: String,
     pub items: Vec<RowItem>,

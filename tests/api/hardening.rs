@@ -203,7 +203,7 @@ async fn a_date_beyond_the_calendar_is_a_field_error_not_a_dropped_connection() 
 #[tokio::test]
 async fn every_page_carries_a_strict_policy_and_only_the_scan_page_may_use_the_camera() {
     let dist = std::env::temp_dir().join(format!("lianban-dist-{}", rand::random::<u64>()));
-    for app_dir in ["", "s", "st", "sc"] {
+    for app_dir in ["", "s", "st", "rv", "sc", "ad"] {
         std::fs::create_dir_all(dist.join(app_dir)).expect("dir");
         std::fs::write(
             dist.join(app_dir).join("index.html"),
@@ -228,6 +228,9 @@ async fn every_page_carries_a_strict_policy_and_only_the_scan_page_may_use_the_c
         "/bundles/restaurant",
         "/status/LB-20261202-0001",
         "/staff",
+        "/staff/applications/LB-20261202-0001",
+        "/staff/admin",
+        "/staff/password",
         "/scan",
     ] {
         let (status, h, _) = headers_of(path).await;

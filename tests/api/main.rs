@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod cli;
+mod correction;
 mod hardening;
 mod helpers;
 mod holder;

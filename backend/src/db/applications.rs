@@ -210,3 +210,27 @@ pub async fn count(db: &Db) -> sqlx::Result<(i64, i64)> {
         .await?;
     Ok((a, s))
 }
+
+/// An application's answers as a reply changed them, with the columns the worklist finds it
+/// by; `false` if it changed meanwhile (its version, which the reply's own change of state
+/// then moves on).
+pub async fn set_answers(
+    tx: &mut Transaction<'_, Any>,
+    app: &Application,
+    answers: &str,
+    business_name: &str,
+    legal_rep_id: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE applications SET answers = $3, business_name = $4, legal_rep_id = $5
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(app.id)
+    .bind(app.version)
+    .bind(answers)
+    .bind(business_name)
+    .bind(legal_rep_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -443,3 +443,15 @@ pub async fn insert_archive(
     .await?;
     Ok(())
 }
+
+/// The materials of application `id` with a file finished at or after `since` (Unix seconds).
+pub async fn finished_since(db: &Db, id: i64, since: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT material FROM uploads
+         WHERE application_id = $1 AND complete = 1 AND updated_at >= $2",
+    )
+    .bind(id)
+    .bind(since)
+    .fetch_all(&db.pool)
+    .await
+}

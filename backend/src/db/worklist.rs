@@ -346,6 +346,15 @@ pub async fn assign(
     Ok(done.rows_affected() == 1)
 }
 
+/// Forgets the pairs of characters of an application's former name.
+pub async fn forget_grams(conn: &mut AnyConnection, application_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM name_grams WHERE application_id = $1")
+        .bind(application_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Keeps the pairs of characters an application's name is found by.
 pub async fn keep_grams(
     conn: &mut AnyConnection,

@@ -139,20 +139,26 @@ impl<'a> Access<'a> {
     /// The answers the staff member sees: a reviewer those their items use (each item's own
     /// copies of per-item facts included); the window and administrators all of them.
     pub fn answers(&self, items: &[Item], all: Answers) -> Answers {
+        all.into_iter()
+            .filter(|(k, _)| self.field(items, k))
+            .collect()
+    }
+
+    /// Whether the staff member sees the answer to field `key` (see `answers`): also what a
+    /// reply changed in it.
+    pub fn field(&self, items: &[Item], key: &str) -> bool {
         if self.reviewer().is_none() {
-            return all;
+            return true;
         }
-        let keys: Vec<String> = items
+        items
             .iter()
             .filter(|i| self.item(&i.department))
             .filter_map(|i| self.catalogue.item(&i.item))
-            .flat_map(|i| {
+            .any(|i| {
                 i.fields
                     .iter()
-                    .flat_map(move |k| [k.clone(), shared::rules::instance_key(k, &i.id)])
+                    .any(|k| k == key || shared::rules::instance_key(k, &i.id) == key)
             })
-            .collect();
-        all.into_iter().filter(|(k, _)| keys.contains(k)).collect()
     }
 
     /// A material of an application (`materials`: what its items need): a reviewer reads it

@@ -171,6 +171,14 @@ pub enum Invalid {
     /// The checklist: these materials are neither uploaded, nor received on paper, nor
     /// allowed to follow.
     MaterialsMissing(Vec<shared::Text>),
+    /// A notice or request names a field the form does not ask this applicant.
+    NamedFields,
+    /// A notice or request names a material the application does not have.
+    NamedMaterials,
+    /// A reply's answers would change the items applied for.
+    ItemsWouldChange,
+    /// A reply lacks a new file for these named materials.
+    NotSentAnew(Vec<shared::Text>),
     /// Staff accounts (`domain::accounts`).
     Username,
     DisplayName,
@@ -210,6 +218,10 @@ impl Invalid {
             Invalid::Worklist(field) => field,
             Invalid::SavedView => "name",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
+            Invalid::NamedFields => "fields",
+            Invalid::NamedMaterials => "materials",
+            Invalid::NotSentAnew(_) => "materials",
+            Invalid::ItemsWouldChange => "answers",
             Invalid::Username => "username",
             Invalid::DisplayName => "display_name",
             Invalid::Role => "role",

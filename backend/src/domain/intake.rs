@@ -31,10 +31,13 @@ pub fn decide(
     match req.decision {
         IntakeDecision::Correct => {
             let notice = message(req.notice.as_deref()).ok_or(Invalid::Notice)?;
+            super::correction::check_named(cart, &req.fields, &req.materials)?;
             Ok((
                 IntakeStatus::CorrectionRequested,
                 IntakeNotice {
                     correction: Some(notice.into()),
+                    fields: req.fields.clone(),
+                    materials: req.materials.clone(),
                     ..IntakeNotice::default()
                 },
             ))
@@ -196,6 +199,8 @@ mod tests {
             decision,
             version: 2,
             notice: None,
+            fields: vec![],
+            materials: vec![],
             paper_materials: vec![],
             missing_materials: vec![],
             bring_by: None,
@@ -287,8 +292,17 @@ mod tests {
             Err(Invalid::Notice.into())
         );
         correct.notice = Some(" 请补充场地证明 ".into());
+        correct.fields = vec!["no.such".into()];
+        assert_eq!(
+            decide(&submitted, &correct, &cart, &uploaded, today),
+            Err(Invalid::NamedFields.into())
+        );
+        correct.fields = vec!["premises.address".into()];
+        correct.materials = vec!["premises_proof".into()];
         let (status, notice) =
             decide(&submitted, &correct, &cart, &uploaded, today).expect("corrected");
+        assert_eq!(notice.fields, ["premises.address"]);
+        assert_eq!(notice.materials, ["premises_proof"]);
         assert_eq!(status, IntakeStatus::CorrectionRequested);
         assert_eq!(notice.correction.as_deref(), Some("请补充场地证明"));
 

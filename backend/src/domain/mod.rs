@@ -8,6 +8,7 @@ pub mod archive;
 pub mod audit;
 pub mod client;
 pub mod clock;
+pub mod correction;
 pub mod credit;
 pub mod error;
 pub mod history;

@@ -118,6 +118,7 @@ pub fn plan(item: &Item, req: &ReviewRequest, f: &Facts) -> Result<Plan, Error> 
         ReviewAction::RequestSupplement | ReviewAction::Reject => {
             let m = message(req.message.as_deref()).ok_or(Invalid::ReviewMessage)?;
             decision.insufficient_materials.clear();
+            decision.supplement_fields.clear();
             if req.action == ReviewAction::Reject {
                 decision.reason = Some(m.into());
             } else {
@@ -130,6 +131,10 @@ pub fn plan(item: &Item, req: &ReviewRequest, f: &Facts) -> Result<Plan, Error> 
                     return Err(Invalid::Insufficient.into());
                 }
                 decision.insufficient_materials = req.insufficient.clone();
+                if !req.fields.iter().all(|k| f.rules.fields.contains(k)) {
+                    return Err(Invalid::NamedFields.into());
+                }
+                decision.supplement_fields = req.fields.clone();
             }
         }
         ReviewAction::Approve => {
@@ -269,6 +274,7 @@ mod tests {
             inspection_on: None,
             follow_up_on: None,
             insufficient: vec![],
+            fields: vec![],
             before_licence: false,
         }
     }
@@ -333,7 +339,15 @@ mod tests {
         req.insufficient = vec!["premises_proof".into(), "not_needed".into()];
         assert_eq!(plan(&accepted, &req, &f), Err(Invalid::Insufficient.into()));
         req.insufficient = vec!["premises_proof".into()];
+        req.fields = vec!["seal.kinds".into()];
+        assert_eq!(
+            plan(&accepted, &req, &f),
+            Err(Invalid::NamedFields.into()),
+            "a field the item does not use"
+        );
+        req.fields = vec!["food.safety_manager".into()];
         let c = change(plan(&accepted, &req, &f));
+        assert_eq!(c.decision.supplement_fields, ["food.safety_manager"]);
         assert_eq!(c.status, SubStatus::SupplementRequested);
         assert_eq!(c.paused_since, Some(date("2026-10-09")));
         assert_eq!(

@@ -145,6 +145,13 @@ fn conflict(c: &Conflict, l: Lang) -> String {
 fn invalid(i: &Invalid, l: Lang) -> String {
     let (zh, en) = match i {
         Invalid::ChangeValue(p) => return p.message(l),
+        Invalid::NotSentAnew(names) => {
+            let names = |sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
+            return match l {
+                Lang::Zh => format!("请先重新上传以下材料，再提交答复：{}", names("、")),
+                Lang::En => format!("Send new files for these first, then the answer: {}", names(", ")),
+            };
+        }
         Invalid::MaterialsMissing(names) => {
             let names = |sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
             return match l {
@@ -195,6 +202,9 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
         Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
         Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),
+        Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),
+        Invalid::NamedFields => ("只能点名本申请表单中的栏目", "Only fields of this application's form can be named"),
+        Invalid::NamedMaterials => ("只能点名本申请的材料", "Only materials of this application can be named"),
         Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
         Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
         Invalid::Role => ("请选择角色：综合窗口、部门审查员或管理员", "Choose a role: window clerk, reviewer or administrator"),

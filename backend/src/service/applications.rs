@@ -18,8 +18,8 @@ use crate::db::is_unique_violation;
 use crate::domain::application::{day_code, hash_token, is_number, new_token, sha256_hex};
 use crate::domain::error::{Conflict, Credential, Error, Invalid, Missing};
 use crate::domain::idempotency as idempotency_rule;
-use crate::domain::intake;
 use crate::domain::records::{Actor, Application, StaffMember};
+use crate::domain::{correction, intake};
 use shared::staff::Role;
 
 /// A filing's answer: the body of the 201, its number, and whether it replays an earlier one
@@ -203,9 +203,57 @@ pub async fn reply(
     let app = authorised(ctx, number, token).await?;
     let message = intake::reply_text(&req.message)?;
     let (now, today) = now_and_today();
+    let view = ctx
+        .catalogue
+        .bundle_view(&app.bundle)
+        .ok_or_else(|| anyhow::anyhow!("bundle {} left the catalogue", app.bundle))?;
+    let items = db::items::of_application(&ctx.db, app.id).await?;
+    // What the notice or the request asks: its fields, its materials, since when.
+    let row = match req.item.as_deref() {
+        None if app.intake == IntakeStatus::CorrectionRequested => None,
+        None => return Err(Conflict::NothingToAnswer.into()),
+        Some(item) => Some(
+            items
+                .iter()
+                .find(|r| r.item == item && r.status == SubStatus::SupplementRequested)
+                .ok_or(Conflict::NothingToAnswer)?,
+        ),
+    };
+    let (fields, materials, asked_at) = match row {
+        None => (
+            &app.notice.fields,
+            &app.notice.materials,
+            app.notice.asked_at,
+        ),
+        Some(r) => (
+            &r.decision.supplement_fields,
+            &r.decision.insufficient_materials,
+            r.decision.asked_at,
+        ),
+    };
+    let asked = correction::Asked { fields, materials };
+    // A request from before requests named their time asks for no new file.
+    let sent = match asked_at {
+        Some(at) => db::materials::finished_since(&ctx.db, app.id, at).await?,
+        None => materials.clone(),
+    };
+    let (answers, changes) =
+        correction::reply(&view, &app.answers, asked, &req.answers, &sent, today)?;
+    let sent: Vec<&String> = materials.iter().filter(|m| sent.contains(m)).collect();
     let subject = app.subject();
     let mut tx = ctx.db.begin().await?;
-    let entry = match req.item.as_deref() {
+    if !changes.is_empty() {
+        let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).unwrap_or("");
+        let json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
+        let legal_rep_id = text("legal_rep.id_number").to_uppercase();
+        let name = text("business.name");
+        if !db::applications::set_answers(&mut tx, &app, &json, name, &legal_rep_id).await? {
+            return Err(crate::domain::Error::Stale.into());
+        }
+        db::worklist::forget_grams(&mut tx, app.id).await?;
+        db::worklist::keep_grams(&mut tx, app.id, &crate::domain::worklist::grams(name)).await?;
+    }
+    let entry = match row {
         None => {
             let notice = intake::answer_correction(&app, message)?;
             if !db::applications::set_intake(&mut tx, &app, IntakeStatus::Submitted, &notice)
@@ -218,15 +266,11 @@ pub async fn reply(
                 "reply.correction",
                 &subject,
                 json!({ "intake": app.intake.as_str() }),
-                json!({ "intake": "submitted", "reply": message }),
+                json!({ "intake": "submitted", "reply": message, "changes": changes,
+                    "sent": sent }),
             )
         }
-        Some(item) => {
-            let items = db::items::of_application(&ctx.db, app.id).await?;
-            let row = items
-                .iter()
-                .find(|r| r.item == item && r.status == SubStatus::SupplementRequested)
-                .ok_or(Conflict::NothingToAnswer)?;
+        Some(row) => {
             let change =
                 crate::domain::review::supplied_by_applicant(row, message, &ctx.calendar, today)?;
             if !db::items::change(
@@ -244,8 +288,9 @@ pub async fn reply(
                 &Actor::Applicant,
                 "reply.supplement",
                 &subject,
-                json!({ "item": item, "status": row.status.as_str() }),
-                json!({ "status": "accepted", "reply": message }),
+                json!({ "item": row.item, "status": row.status.as_str() }),
+                json!({ "status": "accepted", "reply": message, "changes": changes,
+                    "sent": sent }),
             )
         }
     };

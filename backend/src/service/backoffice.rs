@@ -67,7 +67,10 @@ pub async fn decide_intake(
     let (now, today) = now_and_today();
     let uploaded = views::uploaded_materials(ctx, &app).await?;
     let cart = view.resolve(&app.answers);
-    let (status, notice) = intake::decide(&app, req, &cart, &uploaded, today)?;
+    let (status, mut notice) = intake::decide(&app, req, &cart, &uploaded, today)?;
+    if status == IntakeStatus::CorrectionRequested {
+        notice.asked_at = Some(now);
+    }
     let mut tx = ctx.db.begin().await?;
     if !db::applications::set_intake(&mut tx, &app, status, &notice).await? {
         return Err(crate::domain::Error::Stale.into());

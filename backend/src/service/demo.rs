@@ -154,6 +154,8 @@ pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
                 decision: IntakeDecision::Accept,
                 version: app.version,
                 notice: None,
+                fields: Vec::new(),
+                materials: Vec::new(),
                 paper_materials: paper,
                 missing_materials: Vec::new(),
                 bring_by: None,
@@ -188,6 +190,7 @@ pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
                     certificate: Some(format!("DEMO-{}-{}", i, item.id)),
                     inspection_on: None,
                     follow_up_on: None,
+                    fields: Vec::new(),
                     insufficient: Vec::new(),
                     // Demonstration data decides in any order.
                     before_licence: true,

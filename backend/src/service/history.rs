@@ -70,7 +70,7 @@ pub async fn entries(
             who,
             what: what(&r.action),
             about: about(&facts, &ctx.catalogue, items),
-            after: serde_json::from_str(&r.after_state).unwrap_or(Value::Null),
+            after: visible_after(&r.after_state, access, items),
             actor: r.actor,
             role: r.role,
             action: r.action,
@@ -78,4 +78,16 @@ pub async fn entries(
         });
     }
     Ok(out)
+}
+
+/// An entry's state after, as `access` lets its staff member see it: a reply's changed answers
+/// only for the fields they see.
+fn visible_after(after: &str, access: Option<&Access<'_>>, items: &[Item]) -> Value {
+    let mut after: Value = serde_json::from_str(after).unwrap_or(Value::Null);
+    if let (Some(access), Some(changes)) = (access, after.get_mut("changes"))
+        && let Some(list) = changes.as_array_mut()
+    {
+        list.retain(|c| c["field"].as_str().is_some_and(|k| access.field(items, k)));
+    }
+    after
 }

@@ -59,6 +59,9 @@ pub async fn act(
             record(ctx, staff, inspection, &result).await?;
         }
         Plan::Change(mut change) => {
+            if change.status == SubStatus::SupplementRequested {
+                change.decision.asked_at = Some(crate::domain::clock::now_unix());
+            }
             if change.decision.by_commitment {
                 change.decision.credit_check = Some(credit::check(ctx, staff, &app, &item).await?);
             }

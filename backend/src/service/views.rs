@@ -2,7 +2,7 @@
 //! page (never the staff's internal notes), an application as one staff member may see it (the
 //! access policy decides every part), an item, a permit, a holder request, a file.
 
-use shared::api::{ApplicationStatus, LicenceRef, MaterialRef, SubApplication};
+use shared::api::{ApplicationStatus, Asked, Exchange, LicenceRef, MaterialRef, SubApplication};
 use shared::files::{PART_BYTES, StoredFile};
 use shared::holder::{FiledRequest, HolderPermit};
 use shared::records::{IntakeNotice, IntakeStatus};
@@ -116,9 +116,69 @@ pub fn filed_request(r: HolderRequest, e: Option<&Enterprise>) -> FiledRequest {
     }
 }
 
+/// What a notice or a request asks of `app`'s applicant: the named fields as the form defines
+/// them with the answers so far, the named materials.
+fn asked(ctx: &Ctx, app: &Application, fields: &[String], materials: &[String]) -> Asked {
+    let view = ctx.catalogue.bundle_view(&app.bundle);
+    Asked {
+        fields: fields
+            .iter()
+            .filter_map(|k| view.as_ref()?.field(k).cloned())
+            .collect(),
+        answers: app
+            .answers
+            .iter()
+            .filter(|(k, _)| fields.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        materials: material_refs(ctx, materials),
+    }
+}
+
+/// The notices, requests and replies of `app`, oldest first, from its history: what the
+/// applicant was asked and what they answered, changed and sent.
+pub async fn exchanges(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<Vec<Exchange>> {
+    let entries = super::history::entries(ctx, app, items, None).await?;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        serde_json::from_value(v.clone()).unwrap_or_default()
+    };
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| {
+            let a = &e.after;
+            let (kind, said, materials) = match e.action.as_str() {
+                "intake.correction_requested" => (
+                    "correction",
+                    text(&a["notice"]["correction"]),
+                    ids(&a["notice"]["materials"]),
+                ),
+                "review.request_supplement" => (
+                    "supplement",
+                    text(&a["decision"]["supplement_request"]),
+                    ids(&a["decision"]["insufficient_materials"]),
+                ),
+                "reply.correction" | "reply.supplement" => {
+                    ("reply", text(&a["reply"]), ids(&a["sent"]))
+                }
+                _ => return None,
+            };
+            Some(Exchange {
+                at: e.at,
+                kind: kind.into(),
+                by: e.who,
+                item: e.about,
+                text: said,
+                changes: serde_json::from_value(a["changes"].clone()).unwrap_or_default(),
+                materials: material_refs(ctx, &materials),
+            })
+        })
+        .collect())
+}
+
 /// One item as the applicant sees it: its state and what is asked of them or decided —
 /// never a credit check or a follow-up date.
-fn sub_application(ctx: &Ctx, r: &Item) -> SubApplication {
+fn sub_application(ctx: &Ctx, app: &Application, r: &Item) -> SubApplication {
     let c = &ctx.catalogue;
     let d = &r.decision;
     let when = |status: SubStatus| r.status == status;
@@ -140,6 +200,8 @@ fn sub_application(ctx: &Ctx, r: &Item) -> SubApplication {
         } else {
             Vec::new()
         },
+        asked: when(SubStatus::SupplementRequested)
+            .then(|| asked(ctx, app, &d.supplement_fields, &d.insufficient_materials)),
         inspection_on: d
             .inspection_on
             .clone()
@@ -156,11 +218,9 @@ fn sub_application(ctx: &Ctx, r: &Item) -> SubApplication {
 /// enterprise's permits and what the holder has applied for since.
 pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
     let c = &ctx.catalogue;
-    let items: Vec<SubApplication> = db::items::of_application(&ctx.db, app.id)
-        .await?
-        .iter()
-        .map(|r| sub_application(ctx, r))
-        .collect();
+    let rows = db::items::of_application(&ctx.db, app.id).await?;
+    let items: Vec<SubApplication> = rows.iter().map(|r| sub_application(ctx, &app, r)).collect();
+    let exchanges = exchanges(ctx, &app, &rows).await?;
     let statuses: Vec<SubStatus> = items.iter().map(|i| i.status).collect();
     let enterprise = db::enterprises::of_application(&ctx.db, app.id).await?;
     let (mut permits, mut requests) = (Vec::new(), Vec::new());
@@ -183,6 +243,7 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
             .collect();
     }
     let correcting = app.intake == IntakeStatus::CorrectionRequested;
+    let asked = correcting.then(|| asked(ctx, &app, &app.notice.fields, &app.notice.materials));
     let IntakeNotice {
         correction,
         missing_materials,
@@ -190,6 +251,8 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
         ..
     } = app.notice;
     Ok(ApplicationStatus {
+        asked,
+        exchanges,
         bundle_name: c
             .bundle(&app.bundle)
             .map(|b| b.name.clone())

@@ -13,7 +13,7 @@ use crate::db::audit::{self, Entry};
 use crate::db::worklist::Days;
 use crate::domain::clock::{county_start, rfc3339};
 use crate::domain::error::{Invalid, Missing};
-use crate::domain::records::{Actor, Application, Item, StaffMember};
+use crate::domain::records::{Actor, Application, IntakeStatus, Item, StaffMember};
 use crate::domain::worklist::{self as rules, Cursor, Query, Sort};
 
 /// One page of the worklist for `staff`.
@@ -94,6 +94,7 @@ fn row(ctx: &Ctx, a: &Application, items: &[&Item], today: time::Date) -> Row {
             .map(|b| b.name.clone())
             .unwrap_or_default(),
         intake: a.intake,
+        returned: a.intake == IntakeStatus::Submitted && a.notice.reply.is_some(),
         submitted_at: rfc3339(a.submitted_at),
         items: items
             .iter()

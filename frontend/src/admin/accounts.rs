@@ -155,7 +155,7 @@ pub fn accounts_panel(l: Lang) -> AnyView {
                         tr(l, "：本人用它设置密码，只能使用一次，有效期至 ", ": they set their password with it, once, until "),
                     )}{crate::components::local_time(&link.expires_at, l)}</p>
                     <label class="label" for="password-link">{tr(l, "设置密码链接", "Set-password link")}</label>
-                    <input id="password-link" class="link" readonly prop:value=link.link.clone()
+                    <input id="password-link" type="text" class="link" readonly prop:value=link.link.clone()
                         on:focus=move |ev| {
                             use wasm_bindgen::JsCast;
                             if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
@@ -271,13 +271,13 @@ fn add_form(
             <h3>{tr(l, "新增账号", "Add an account")}</h3>
             <div class="field">
                 <label class="label" for="new-username">{tr(l, "用户名（登录用）", "Username (to log in)")}</label>
-                <input id="new-username" autocomplete="off" prop:value=move || username.get()
+                <input id="new-username" type="text" autocomplete="off" prop:value=move || username.get()
                     on:input=move |ev| username.set(event_target_value(&ev)) />
                 {under(errors, "username", "new-username")}
             </div>
             <div class="field">
                 <label class="label" for="new-name">{tr(l, "姓名", "Name")}</label>
-                <input id="new-name" autocomplete="off" prop:value=move || name.get()
+                <input id="new-name" type="text" autocomplete="off" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 {under(errors, "display_name", "new-name")}
             </div>
@@ -334,7 +334,7 @@ fn edit_form(
             <h3>{format!("{}{}", tr(l, "修改账号：", "Change the account: "), a.username)}</h3>
             <div class="field">
                 <label class="label" for="edit-name">{tr(l, "姓名", "Name")}</label>
-                <input id="edit-name" prop:value=move || name.get()
+                <input id="edit-name" type="text" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 {under(errors, "display_name", "edit-name")}
             </div>

@@ -5,11 +5,12 @@
 
 use leptos::prelude::*;
 use shared::Lang;
-use shared::api::{ApplicationStatus, Reply, status_page};
+use shared::api::{ApplicationStatus, Asked, Reply, status_page};
+use shared::form::Answers;
 
 use super::{Replying, failed, fetch, loading};
 use crate::api;
-use crate::components::{QrCode, local_time};
+use crate::components::{FieldInput, FieldState, QrCode, Shown, local_time};
 use crate::i18n::{lang, lang_untracked, tr};
 use crate::uploads::{MaterialUploads, Owner};
 use shared::api::MaterialRef;
@@ -54,17 +55,44 @@ pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
     }
 }
 
-/// A box to answer a correction notice (`item` none) or an item's supplement request.
-fn reply_form(ctx: Replying, item: Option<String>, l: Lang) -> AnyView {
+/// A box to answer a correction notice (`item` none) or an item's supplement request: the
+/// fields it names, each with the answer so far and checked as the form checks it, then a
+/// note. (The materials it names are sent in their upload boxes, before.)
+fn reply_form(ctx: Replying, item: Option<String>, asked: Option<Asked>, l: Lang) -> AnyView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let id = format!("reply-{}", item.as_deref().unwrap_or("correction"));
+    let asked = asked.unwrap_or_default();
+    let fields: Vec<FieldState> = asked
+        .fields
+        .iter()
+        .map(|def| {
+            let value = asked.answers.get(&def.key).cloned().unwrap_or_default();
+            let required = def.required;
+            FieldState::new(def.clone(), value, true, required)
+        })
+        .collect();
+    let states = StoredValue::new(fields.clone());
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let all = states.get_value();
+        let mut fine = true;
+        for f in &all {
+            f.touched.set(true);
+            fine &= f.check();
+        }
+        if !fine {
+            return;
+        }
+        let answers: Answers = all
+            .iter()
+            .map(|f| (f.def.key.clone(), f.value.get_untracked()))
+            .collect();
         let body = Reply {
             item: item.clone(),
             message: text.get_untracked(),
+            answers,
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -73,12 +101,23 @@ fn reply_form(ctx: Replying, item: Option<String>, l: Lang) -> AnyView {
             busy.set(false);
             match result {
                 Ok(_) => ctx.refreshes.update(|n| *n += 1),
-                Err(e) => error.set(Some(e.body.first_message())),
+                Err(e) => {
+                    for f in &states.get_value() {
+                        if let Some(m) = e.body.field_errors.get(&f.def.key) {
+                            f.problem.set(Some(Shown::Server(m.clone())));
+                        }
+                    }
+                    error.set(Some(e.body.first_message()));
+                }
             }
         });
     };
     view! {
         <form class="reply no-print" on:submit=send>
+            {(!fields.is_empty()).then(|| view! {
+                <p class="muted">{tr(l, "请修改以下内容：", "Please change the following:")}</p>
+            })}
+            {fields.into_iter().map(|state| view! { <FieldInput state=state l=l /> }).collect_view()}
             <label class="label" for=id.clone()>{tr(l, "您的答复", "Your answer")}</label>
             <textarea id=id rows="3" maxlength="2000" prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
@@ -87,6 +126,36 @@ fn reply_form(ctx: Replying, item: Option<String>, l: Lang) -> AnyView {
         </form>
     }
     .into_any()
+}
+
+/// The notices, requests and replies so far, each reply with what it changed and sent.
+fn exchanges(s: &ApplicationStatus, l: Lang) -> Option<AnyView> {
+    (!s.exchanges.is_empty()).then(|| {
+        view! {
+            <section class="panel exchanges">
+                <h2>{tr(l, "补正与补充记录", "Corrections and supplements")}</h2>
+                <ol class="history">{s.exchanges.iter().map(|e| {
+                    let kind = match e.kind.as_str() {
+                        "correction" => tr(l, "补正告知", "Correction notice"),
+                        "supplement" => tr(l, "补充要求", "Supplement request"),
+                        _ => tr(l, "答复", "Answer"),
+                    };
+                    view! { <li data-kind=e.kind.clone()>
+                        <span class="number">{local_time(&e.at, l)}</span>
+                        {format!(" {} · {kind}{}：{}", e.by.get(l), e.item.as_ref().map(|i| format!(" · {}", i.get(l))).unwrap_or_default(), e.text)}
+                        {e.changes.iter().map(|c| view! {
+                            <span class="sub-note change">{format!("{}：{} → {}", c.label.get(l), c.before.get(l), c.after.get(l))}</span>
+                        }).collect_view()}
+                        {(!e.materials.is_empty()).then(|| view! {
+                            <span class="sub-note">{format!("{}{}", tr(l, "材料：", "Materials: "),
+                                e.materials.iter().map(|m| m.name.get(l)).collect::<Vec<_>>().join(tr(l, "、", ", ")))}</span>
+                        })}
+                    </li> }
+                }).collect_view()}</ol>
+            </section>
+        }
+        .into_any()
+    })
 }
 
 fn view_application(
@@ -101,15 +170,6 @@ fn view_application(
             .clone()
             .map(|v| view! { <span class="sub-note">{format!("{label}{v}")}</span> })
     };
-    let intake = s.correction.clone().map(|c| {
-        view! {
-            <section class="panel notice" role="status">
-                <h2>{tr(l, "补正告知：请一次性补正以下内容", "Correction notice: please correct all of the following")}</h2>
-                <p class="pre">{c}</p>
-                {reply_form(ctx, None, l)}
-            </section>
-        }
-    });
     let owner = RwSignal::new(Some(Owner::application(&s.number, &ctx.token.get_value())));
     let sent = RwSignal::new(Vec::<StoredFile>::new());
     let upload_box = move |m: &MaterialRef, note: String| {
@@ -118,6 +178,17 @@ fn view_application(
                 note=note files=sent max_files=5 l=l />
         }
     };
+    let intake = s.correction.clone().map(|c| {
+        let anew = tr(l, "请上传新的文件", "Upload a new file").to_string();
+        view! {
+            <section class="panel notice" role="status">
+                <h2>{tr(l, "补正告知：请一次性补正以下内容", "Correction notice: please correct all of the following")}</h2>
+                <p class="pre">{c}</p>
+                {s.asked.iter().flat_map(|a| a.materials.iter()).map(|m| upload_box(m, anew.clone())).collect_view()}
+                {reply_form(ctx, None, s.asked.clone(), l)}
+            </section>
+        }
+    });
     let missing = (!s.missing_materials.is_empty()).then(|| {
         let names: Vec<&str> = s.missing_materials.iter().map(|m| m.name.get(l)).collect();
         view! {
@@ -171,7 +242,7 @@ fn view_application(
                             <p class="pre">{format!("{}{r}", tr(l, "需要补充：", "Please supplement: "))}</p>
                             {i.insufficient.iter().map(|m| upload_box(m,
                                 tr(l, "此材料不符合要求，请上传新的文件", "This material was found insufficient: upload a new file").to_string())).collect_view()}
-                            {reply_form(ctx, Some(i.item.clone()), l)}
+                            {reply_form(ctx, Some(i.item.clone()), i.asked.clone(), l)}
                         </div>
                     })}
                 </li> }).collect_view()}
@@ -185,6 +256,7 @@ fn view_application(
             })}
             <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
+        {exchanges(s, l)}
         {s.licence.is_some().then(|| super::holder::holder_panel(s, l, ctx))}
         <section class="panel link-panel">
             <h2>{tr(l, "您的专属查询链接", "Your private status link")}</h2>

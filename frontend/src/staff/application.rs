@@ -6,7 +6,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 use shared::Lang;
-use shared::api::{path, paths};
+use shared::api::{AnswerChange, path, paths};
 use shared::catalogue::BundleView;
 use shared::records::IntakeStatus;
 use shared::staff::{
@@ -107,11 +107,11 @@ fn checked(id: &str) -> bool {
         .is_some_and(|i| i.checked())
 }
 
-/// The materials ticked as insufficient in item `id`'s supplement form.
-fn insufficient_of(id: i64) -> Vec<String> {
+/// The values ticked among the checkboxes marked `data-{mark}="{of}"` (the materials found
+/// insufficient in item 7's supplement form: `ticked("insufficient-of", 7)`).
+fn ticked(mark: &str, of: impl std::fmt::Display) -> Vec<String> {
     use wasm_bindgen::JsCast;
-    let Ok(list) =
-        document().query_selector_all(&format!("input[data-insufficient-of=\"{id}\"]:checked"))
+    let Ok(list) = document().query_selector_all(&format!("input[data-{mark}=\"{of}\"]:checked"))
     else {
         return vec![];
     };
@@ -174,7 +174,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     <nav class="crumbs"><a href="/staff">{tr(l, "工作台", "Desk")}</a></nav>
                     {header(&a, &names, l)}
                     <p class="error" role="alert">{move || page.message.get()}</p>
-                    {(user.role == Role::Clerk && a.intake == IntakeStatus::Submitted).then(|| intake_panel(page, &a, l))}
+                    {(user.role == Role::Clerk && a.intake == IntakeStatus::Submitted).then(|| intake_panel(page, &a, &names, l))}
                     {items_panel(page, &user, &a, &names, l)}
                     {materials_panel(page, &user, &a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
@@ -185,10 +185,19 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                             <p class="archive-line">{tr(l, "全部事项已办结，电子档案已自动归档：", "Every item is decided; the electronic archive is filed: ")}
                                 <a href=path(paths::STAFF_ARCHIVE, &[&a.number]) download="">{tr(l, "下载电子档案（含签名清单）", "Download the archive (with its signed manifest)")}</a></p>
                         })}
-                        <ol class="history">{entries.into_iter().map(|e| view! {
-                            <li data-action=e.action.clone()><span class="number">{county(&e.at)}</span>
-                                {format!(" {} {}", e.who.get(l), e.what.get(l))}
-                                {e.about.map(|x| format!(" · {}", x.get(l)))}</li>
+                        <ol class="history">{entries.into_iter().map(|e| {
+                            // A reply: the applicant's words and what it changed, before → after.
+                            let said = e.after["reply"].as_str().map(|r| format!("：{r}"));
+                            let changes: Vec<AnswerChange> =
+                                serde_json::from_value(e.after["changes"].clone()).unwrap_or_default();
+                            view! {
+                                <li data-action=e.action.clone()><span class="number">{county(&e.at)}</span>
+                                    {format!(" {} {}", e.who.get(l), e.what.get(l))}
+                                    {e.about.map(|x| format!(" · {}", x.get(l)))}{said}
+                                    {changes.into_iter().map(|c| view! {
+                                        <span class="sub-note change">{format!("{}：{} → {}", c.label.get(l), c.before.get(l), c.after.get(l))}</span>
+                                    }).collect_view()}</li>
+                            }
                         }).collect_view()}</ol>
                     </section>
                 }
@@ -207,6 +216,10 @@ struct Names {
     /// Items whose commitment path the applicant chose (and the item allows).
     committed: Vec<String>,
     items: Vec<(String, String)>,
+    /// The fields this staff member sees answered (key, label), in form order, and each
+    /// item's fields.
+    fields: Vec<(String, String)>,
+    item_fields: Vec<(String, Vec<String>)>,
 }
 
 impl Names {
@@ -241,6 +254,17 @@ impl Names {
                 .items
                 .iter()
                 .map(|i| (i.id.clone(), i.name.get(l).to_string()))
+                .collect(),
+            fields: f
+                .fields
+                .iter()
+                .filter(|d| a.answers.contains_key(&d.key))
+                .map(|d| (d.key.clone(), d.label.get(l).to_string()))
+                .collect(),
+            item_fields: f
+                .items
+                .iter()
+                .map(|i| (i.id.clone(), i.fields.clone()))
                 .collect(),
         }
     }
@@ -292,7 +316,7 @@ fn header(a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
 /// The one window: the checklist (收件清单) — each material uploaded, received on paper, to
 /// follow (容缺, where the catalogue allows it) or missing — then accept, or one correction
 /// notice listing everything. The server refuses an acceptance with a material missing.
-fn intake_panel(page: Page, a: &StaffApplication, l: Lang) -> AnyView {
+fn intake_panel(page: Page, a: &StaffApplication, names: &Names, l: Lang) -> AnyView {
     let version = a.version;
     let open: Vec<String> = a
         .materials
@@ -315,13 +339,18 @@ fn intake_panel(page: Page, a: &StaffApplication, l: Lang) -> AnyView {
             decision: IntakeDecision::Accept,
             version,
             notice: None,
+            fields: vec![],
+            materials: vec![],
             bring_by: some(value_of("bring-by")),
             paper_materials: marked("paper"),
             missing_materials: marked("follow"),
         };
         let n = page.number.get_value();
         // Outcome 0: beside the accept button.
-        page.act_on(0, async move { api::intake(&n, &body, lang_untracked()).await });
+        page.act_on(
+            0,
+            async move { api::intake(&n, &body, lang_untracked()).await },
+        );
     };
     let correct = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -329,6 +358,8 @@ fn intake_panel(page: Page, a: &StaffApplication, l: Lang) -> AnyView {
             decision: IntakeDecision::Correct,
             version,
             notice: some(value_of("correction")),
+            fields: ticked("correct", "field"),
+            materials: ticked("correct", "material"),
             bring_by: None,
             paper_materials: vec![],
             missing_materials: vec![],
@@ -375,6 +406,19 @@ fn intake_panel(page: Page, a: &StaffApplication, l: Lang) -> AnyView {
             <form class="form" on:submit=correct>
                 <label class="label" for="correction">{tr(l, "一次性补正告知（写明全部需补正的内容）", "Correction notice (everything, at once)")}</label>
                 <textarea id="correction" rows="3" maxlength="2000"></textarea>
+                <details><summary>{tr(l, "点名需更正的栏目和需重新上传的材料", "Name the answers to change and the materials to send anew")}</summary>
+                    {names.fields.iter().map(|(key, label)| {
+                        let cid = format!("correct-field-{key}");
+                        let for_id = cid.clone();
+                        view! { <label class="choice" for=for_id><input type="checkbox" id=cid value=key.clone() data-correct="field" /><span>{label.clone()}</span></label> }
+                    }).collect_view()}
+                    {a.materials.iter().map(|m| {
+                        let cid = format!("correct-material-{}", m.id);
+                        let for_id = cid.clone();
+                        view! { <label class="choice" for=for_id><input type="checkbox" id=cid value=m.id.clone() data-correct="material" />
+                            <span>{format!("{}{}", tr(l, "重新上传：", "Send anew: "), m.name.get(l))}</span></label> }
+                    }).collect_view()}
+                </details>
                 <button type="submit" class="button">{tr(l, "发送补正告知", "Send the correction notice")}</button>
             </form>
         </section>
@@ -421,7 +465,15 @@ fn items_panel(
                             .filter(|m| m.needed_by.contains(&i.item))
                             .map(|m| (m.id.clone(), m.name.get(l).to_string()))
                             .collect();
-                        actions(page, i, onsite, needs, names.committed.contains(&i.item), licence_pending, l)
+                        let uses: Vec<String> = names.item_fields.iter()
+                            .find(|(item, _)| item == &i.item)
+                            .map(|(_, f)| f.clone())
+                            .unwrap_or_default();
+                        let fields: Vec<(String, String)> = names.fields.iter()
+                            .filter(|(k, _)| uses.contains(k))
+                            .cloned()
+                            .collect();
+                        actions(page, i, onsite, (needs, fields), names.committed.contains(&i.item), licence_pending, l)
                     })}
                 </li> }
             }).collect_view()}</ul>
@@ -432,11 +484,14 @@ fn items_panel(
 
 /// The actions a reviewer may take on their own item in its current state, each a small form.
 /// `inspectable`: the application's items (any department) that could join an inspection.
+/// Ids (material ids, field keys) with their names, to tick.
+type Named = Vec<(String, String)>;
+
 fn actions(
     page: Page,
     i: &StaffItem,
     inspectable: &[StaffItem],
-    materials: Vec<(String, String)>,
+    (materials, fields): (Named, Named),
     committed: bool,
     licence_pending: bool,
     l: Lang,
@@ -464,6 +519,7 @@ fn actions(
                 inspection_on: None,
                 follow_up_on: None,
                 insufficient: vec![],
+                fields: vec![],
                 before_licence: false,
             };
             fill(&mut body, id);
@@ -575,10 +631,21 @@ fn actions(
                 <details><summary>{tr(l, "要求补充材料", "Request a supplement")}</summary>
                     <form on:submit=review(ReviewAction::RequestSupplement, |b, id| {
                         b.message = some(value_of(&format!("req-{id}")));
-                        b.insufficient = insufficient_of(id);
+                        b.insufficient = ticked("insufficient-of", id);
+                        b.fields = ticked("field-of", id);
                     })>
                         <label class="label" for=format!("req-{id}")>{tr(l, "需要补充的内容", "What is needed")}</label>
                         <textarea id=format!("req-{id}") rows="2"></textarea>
+                        {(!fields.is_empty()).then(|| view! {
+                            <fieldset class="section">
+                                <legend>{tr(l, "需申请人更正的栏目", "Answers the applicant is to change")}</legend>
+                                {fields.iter().map(|(key, label)| {
+                                    let cid = format!("field-{id}-{key}");
+                                    let for_id = cid.clone();
+                                    view! { <label class="choice" for=for_id><input type="checkbox" id=cid value=key.clone() data-field-of=id /><span>{label.clone()}</span></label> }
+                                }).collect_view()}
+                            </fieldset>
+                        })}
                         {(!materials.is_empty()).then(|| view! {
                             <fieldset class="section">
                                 <legend>{tr(l, "材料不符合要求（申请人需重新上传）", "Insufficient materials (to upload again)")}</legend>
@@ -656,7 +723,7 @@ fn materials_panel(page: Page, user: &StaffProfile, a: &StaffApplication, l: Lan
                     <details class="withdraw"><summary>{tr(l, "撤销容缺（误选）", "Take back (chosen in error)")}</summary>
                         <form on:submit=withdraw>
                             <label class="label" for=reason_id.clone()>{tr(l, "撤销理由（留痕）", "Reason (on the record)")}</label>
-                            <input id=reason_id maxlength="2000" />
+                            <input id=reason_id type="text" maxlength="2000" />
                             <button type="submit" class="button small">{tr(l, "确认撤销", "Take it back")}</button>
                         </form>
                     </details>

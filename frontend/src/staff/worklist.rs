@@ -212,7 +212,7 @@ pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
                             first.as_ref().map(|i| i.name.get(l).to_string()).unwrap_or_default()
                         } else {
                             format!("{} · {when} · {}", r.bundle_name.get(l), r.intake.label(l))
-                        }}</td>
+                        }}{r.returned.then(|| view! { <span class="badge returned">{tr(l, "补正后退回", "Returned, corrected")}</span> })}</td>
                         <td><span class=urgent.class()>{urgent.label(l)}</span>
                             {first.as_ref().filter(|_| items).and_then(|i| i.due_on.clone()).map(|d| format!(" {d}"))}</td>
                         {items.then(|| first.map(|i| {
