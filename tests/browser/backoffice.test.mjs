@@ -96,7 +96,7 @@ test('window, two departments in parallel, and the applicant watching', async ()
   }
   // The market regulator's page shows only its items' answers: no seal or invoice answers.
   assert.equal(await samr.page.getByText('刻制印章').count(), 0);
-  await samr.page.getByText('经营项目').waitFor();
+  await samr.page.locator('dl.answers').getByText('经营项目').waitFor();
 
   const fireItem = item(fire.page, 'fire_safety_inspection');
   await fireItem.getByText('安排现场核查（可联合）').click();
@@ -241,7 +241,8 @@ test('window, two departments in parallel, and the applicant watching', async ()
   await clerk.page.locator('li[data-action="material.arrived"]').getByText('综合窗口 clerk 容缺材料已补交 · 食品安全管理制度').waitFor();
 
   for (const r of [admin, clerk, samr, fire]) {
-    assert.deepEqual(r.errors.filter((e) => !e.includes('412')), []);
+    // 412: a stale version refused on purpose; 422: the clerk's checklist refused once.
+    assert.deepEqual(r.errors.filter((e) => !e.includes('412') && !(r === clerk && e.includes('422'))), []);
     await r.context.close();
   }
   await applicantContext.close();

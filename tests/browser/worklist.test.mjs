@@ -1,8 +1,8 @@
 // The worklist in Chromium with 500 applications (`lianban demo seed`): the window finds one
 // by its number and one by a part of its business name in two actions each; a market
 // regulation reviewer filters their overdue items — each marked overdue in colour and in
-// words — takes one, sees it under "mine", and saves the filter as a view that stays after a
-// reload. Desktop and phone; axe on each.
+// words — takes one, then two more ticked at once, sees them under "mine", and saves the
+// filter as a view that stays after a reload. Desktop and phone; axe on each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
@@ -59,6 +59,25 @@ test('500 applications: find, filter overdue, take, save the view', async () => 
       await samr.page.selectOption('#wl-assigned', 'mine');
       await own.getByText(/^已显示 1$/).waitFor();
       assert.equal(await own.locator('tbody tr').first().getAttribute('data-number'), taken);
+      // Two more at once: ticked, then taken together.
+      await samr.page.selectOption('#wl-assigned', 'unassigned');
+      await own.getByText(/^已显示 \d+$/).waitFor();
+      const picked = [];
+      for (const row of (await own.locator('tbody tr').all()).slice(0, 2)) {
+        picked.push(await row.getAttribute('data-number'));
+        await row.getByRole('checkbox').check();
+      }
+      await own.getByRole('button', { name: '认领所选事项' }).click();
+      // Taken: gone from the unassigned ones.
+      for (const n of picked) {
+        await own.locator(`tr[data-number="${n}"]`).first().waitFor({ state: 'detached', timeout: 5000 })
+          .catch(async (e) => { throw new Error(`${e.message}: ${await own.getByRole('alert').innerText()}`); });
+      }
+      await samr.page.selectOption('#wl-assigned', 'mine');
+      await own.getByText(/^已显示 3$/).waitFor();
+      for (const n of picked) {
+        await own.locator(`tr[data-number="${n}"]`).getByRole('button', { name: '释放' }).first().waitFor();
+      }
       await samr.page.selectOption('#wl-assigned', '');
       await samr.page.fill('#wl-view', '我的超期');
       await own.getByRole('button', { name: '保存视图' }).click();

@@ -155,13 +155,33 @@ pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
         });
     };
     let me_name = me.username.clone();
-    let take = move |id: i64, to: Option<String>| {
+    let assign = move |ids: Vec<i64>, to: Option<String>| {
         leptos::task::spawn_local(async move {
-            match api::assign(vec![id], to, lang_untracked()).await {
+            match api::assign(ids, to, lang_untracked()).await {
                 Ok(_) => load(None),
                 Err(e) => message.set(Some(e.body.first_message())),
             }
         });
+    };
+    let take = move |id: i64, to: Option<String>| assign(vec![id], to);
+    // Several at once: the unassigned items ticked in the list.
+    let me_all = me.username.clone();
+    let take_ticked = move |_| {
+        use wasm_bindgen::JsCast;
+        let ids: Vec<i64> = document()
+            .query_selector_all("input[data-take]:checked")
+            .ok()
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .filter_map(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .filter_map(|i| i.value().parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !ids.is_empty() {
+            assign(ids, Some(me_all.clone()));
+        }
     };
     let mut kinds = Vec::new();
     if !reviewer {
@@ -219,8 +239,11 @@ pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
                             let id = i.id;
                             let mine = i.assignee.as_deref() == Some(me_name.as_str());
                             let me = me_name.clone();
+                            let number = r.number.clone();
                             view! { <td>{i.assignee.clone().unwrap_or_default()}
                                 {(reviewer && i.assignee.is_none()).then(|| view! {
+                                    <input type="checkbox" class="pick" data-take="" value=id.to_string()
+                                        aria-label=format!("{}{number}", tr(l, "选择 ", "Select "))/>
                                     <button type="button" class="button small" on:click=move |_| take(id, Some(me.clone()))>{tr(l, "认领", "Take")}</button> })}
                                 {mine.then(|| view! {
                                     <button type="button" class="button small" on:click=move |_| take(id, None)>{tr(l, "释放", "Release")}</button> })}
@@ -267,6 +290,9 @@ pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
                 <button type="button" class="button small" on:click=save>{tr(l, "保存视图", "Save view")}</button>
             </div>
             <p class="error" role="alert">{move || message.get()}</p>
+            {reviewer.then(|| view! {
+                <button type="button" class="button small" on:click=take_ticked>{tr(l, "认领所选事项", "Take the selected items")}</button>
+            })}
             {table}
             <p role="status" class="muted">{move || if loading.get() {
                 tr(l, "正在加载…", "Loading…").to_string()
