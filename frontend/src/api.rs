@@ -29,6 +29,9 @@ fn network(lang: Lang, e: impl std::fmt::Display) -> ApiError {
 }
 
 async fn decode<T: DeserializeOwned>(res: Response, lang: Lang) -> Result<T, ApiError> {
+    if res.status() == 204 {
+        return serde_json::from_str("null").map_err(|e| network(lang, e));
+    }
     if res.ok() {
         return res.json::<T>().await.map_err(|e| network(lang, e));
     }
@@ -67,11 +70,21 @@ async fn post<T: DeserializeOwned>(
     lang: Lang,
     header: (&str, &str),
 ) -> Result<T, ApiError> {
-    let mut req = Request::post(url).header("Accept-Language", lang.tag());
+    let mut req = Request::post(url);
     if !header.0.is_empty() {
         req = req.header(header.0, header.1);
     }
+    send(req, body, lang).await
+}
+
+/// Sends `body` as JSON with `req`: the answer decoded (`()` for one without a body).
+async fn send<T: DeserializeOwned>(
+    req: gloo_net::http::RequestBuilder,
+    body: &impl serde::Serialize,
+    lang: Lang,
+) -> Result<T, ApiError> {
     let res = req
+        .header("Accept-Language", lang.tag())
         .json(body)
         .map_err(|e| network(lang, e))?
         .send()
@@ -378,14 +391,7 @@ pub async fn change_account(
     lang: Lang,
 ) -> Result<shared::staff::StaffAccount, ApiError> {
     let url = shared::api::path(shared::api::paths::STAFF_ACCOUNT, &[username]);
-    let res = Request::put(&url)
-        .header("Accept-Language", lang.tag())
-        .json(body)
-        .map_err(|e| network(lang, e))?
-        .send()
-        .await
-        .map_err(|e| network(lang, e))?;
-    decode(res, lang).await
+    send(Request::put(&url), body, lang).await
 }
 
 /// The administrator makes a new set-password link for an account.
@@ -405,17 +411,13 @@ pub async fn revoke_sessions(username: &str, lang: Lang) -> Result<serde_json::V
 
 /// A staff member sets their password with a one-time link (204: nothing to decode).
 pub async fn set_password(body: &shared::staff::SetPassword, lang: Lang) -> Result<(), ApiError> {
-    let res = Request::post(shared::api::paths::STAFF_SET_PASSWORD)
-        .header("Accept-Language", lang.tag())
-        .json(body)
-        .map_err(|e| network(lang, e))?
-        .send()
-        .await
-        .map_err(|e| network(lang, e))?;
-    if res.ok() {
-        return Ok(());
-    }
-    decode::<serde_json::Value>(res, lang).await.map(|_| ())
+    post(
+        shared::api::paths::STAFF_SET_PASSWORD,
+        body,
+        lang,
+        NO_HEADER,
+    )
+    .await
 }
 
 /// The window takes back a 容缺 choice made in error.

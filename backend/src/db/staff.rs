@@ -59,12 +59,7 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sql
 }
 
 pub async fn by_username(db: &Db, username: &str) -> sqlx::Result<Option<StaffRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM staff s WHERE s.username = $1"
-    )))
-    .bind(username)
-    .fetch_optional(&db.pool)
-    .await
+    by_username_in(&mut *db.pool.acquire().await?, username).await
 }
 
 /// The throttle of `key`, its row locked until the transaction ends (a row lock on
