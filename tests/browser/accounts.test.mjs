@@ -79,7 +79,9 @@ test('the administrator adds, moves and deactivates an account; its holder sets 
   await row.getByRole('button', { name: '修改' }).click();
   await edit.getByLabel(/在用/).uncheck();
   await edit.getByRole('button', { name: '保存' }).click();
-  await row.getByText('已停用').waitFor();
+  await row.getByText('已停用').waitFor({ timeout: 5000 }).catch(async (e) => {
+    throw new Error(`${e.message}: ${await panel.locator('#accounts-outcome').innerText()}`);
+  });
   assert.equal(await row.locator('td').nth(4).innerText(), '0');
   await holder.reload();
   await holder.getByRole('heading', { name: '工作人员登录' }).waitFor();

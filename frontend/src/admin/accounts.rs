@@ -108,6 +108,12 @@ pub fn accounts_panel(l: Lang) -> AnyView {
         refreshes.track();
         async move { api::accounts(lang_untracked()).await }
     });
+    let departments = Memo::new(move |_| {
+        list.with(|r| match r {
+            Some(Ok(a)) => a.departments.clone(),
+            _ => Vec::new(),
+        })
+    });
     let said = RwSignal::new(None::<Said>);
     let editing = RwSignal::new(None::<StaffAccount>);
     let tell = move |outcome: Said| {
@@ -175,7 +181,6 @@ pub fn accounts_panel(l: Lang) -> AnyView {
             departments,
         })) => {
             let table_departments = departments.clone();
-            let edit_departments = departments.clone();
             view! {
                 <div class="table-wrap"><table class="queue accounts">
                     <caption class="visually-hidden">{tr(l, "工作人员账号", "Staff accounts")}</caption>
@@ -216,8 +221,6 @@ pub fn accounts_panel(l: Lang) -> AnyView {
                         </tr> }
                     }).collect_view()}</tbody>
                 </table></div>
-                {move || editing.get().map(|a| edit_form(l, a, edit_departments.clone(), editing, tell))}
-                {add_form(l, departments.clone(), tell)}
             }
             .into_any()
         }
@@ -227,6 +230,12 @@ pub fn accounts_panel(l: Lang) -> AnyView {
             <h2>{tr(l, "工作人员账号", "Staff accounts")}</h2>
             <div id="accounts-outcome" tabindex="-1" role="status" aria-live="polite">{outcome}</div>
             {body}
+            // Outside the list: a reload of the list leaves a form being filled alone.
+            {move || editing.get().map(|a| edit_form(l, a, departments.get_untracked(), editing, tell))}
+            {move || {
+                let d = departments.get();
+                (!d.is_empty()).then(|| add_form(l, d, tell))
+            }}
         </section>
     }
     .into_any()
