@@ -2,7 +2,8 @@
 // premises' address and the proof of the premises; the applicant (phone) uploads the new proof,
 // changes the address — checked as the form checks it — and answers; the notice and the reply
 // stay on the applicant's page; back at the window the application is marked as returned in
-// the worklist and its history shows the address before → after. axe on every page.
+// the worklist and its history shows the address before → after. And the window takes back a
+// material to follow chosen in error, with a reason on the record. axe on every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
@@ -83,4 +84,47 @@ test('a correction notice is answered on a phone with a new file and a changed a
   await shot(clerk.page, 'desktop-staff-correction-returned');
   assert.deepEqual(clerk.errors, []);
   await Promise.all([clerk.context.close(), phone.close()]);
+});
+
+test('the window takes back a material to follow chosen in error, with its reason', async () => {
+  app.server.staff('clerk', 'clerk');
+  const answers = {
+    'business.name': '睢县老刘家常菜馆', 'business.form': 'individual', 'business.scope': ['catering'],
+    'business.capital': 10, 'business.employees': 0, 'plans.investment': 20,
+    'legal_rep.name': '刘六', 'legal_rep.id_number': '11010519491231002X', 'legal_rep.phone': '13800138000',
+    'premises.address': '睢县城关镇北湖路 66 号', 'premises.area': 120, 'premises.tenure': 'owned',
+    'food.categories': ['hot_food'], 'food.safety_manager': '刘七', 'food.manager_phone': '13900139000',
+    'seal.kinds': ['official'], 'tax.invoice_kind': 'e_ordinary', 'declaration.truthful': true,
+  };
+  const res = await fetch(`${app.server.base}/api/applications`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ bundle: 'restaurant', answers }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { number } = await res.json();
+
+  const clerk = await signedIn(app, 'clerk', viewports.desktop);
+  await clerk.page.goto(`${app.server.base}/staff/applications/${number}`);
+  await clerk.page.getByRole('heading', { name: '收件清单' }).waitFor();
+  for (const row of await clerk.page.locator('fieldset.check-row').all()) {
+    const material = await row.getAttribute('data-material');
+    await row.getByLabel(material === 'food_safety_rules' ? '容缺后补' : '纸质件已收').check();
+  }
+  const later = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+  await clerk.page.fill('#bring-by', later);
+  await clerk.page.getByRole('button', { name: '受理，分送各部门' }).click();
+  const owed = clerk.page.locator('.materials li[data-material="food_safety_rules"]');
+  await owed.getByText('容缺后补').waitFor();
+  await clerk.page.locator('.materials li[data-material="id_card"]').getByText('纸质件已收（窗口）').waitFor();
+
+  await owed.getByText('撤销容缺（误选）').click();
+  await owed.getByLabel('撤销理由（留痕）').fill('申请人当场出示了食品安全管理制度，误选容缺');
+  assert.deepEqual(await accessibilityProblems(clerk.page), []);
+  await owed.getByRole('button', { name: '确认撤销' }).click();
+  await owed.getByText('未上传（窗口核收纸质件）').waitFor();
+  await clerk.page.locator('li[data-action="intake.owed_withdrawn"]')
+    .getByText('综合窗口 clerk 撤销容缺（该材料无需补交） · 食品安全管理制度').waitFor();
+  assert.equal(await clerk.page.getByText(/^容缺材料：/).count(), 0, 'nothing owed any more');
+  assert.deepEqual(clerk.errors, []);
+  await clerk.context.close();
 });
