@@ -78,9 +78,12 @@ pub fn reply(
             en: display_answer(def, v, shared::Lang::En),
         })
     };
-    let changed = asked
-        .fields
-        .iter()
+    // Every answer that differs: the named ones, and one a new answer hid by the form's rules.
+    let keys: std::collections::BTreeSet<&String> = current.keys().chain(clean.keys()).collect();
+    let mut keys: Vec<&String> = keys.into_iter().collect();
+    keys.sort_by_key(|k| view.fields.iter().position(|f| &&f.key == k));
+    let changed = keys
+        .into_iter()
         .filter(|k| current.get(*k) != clean.get(*k))
         .map(|k| {
             let (before, after) = (
