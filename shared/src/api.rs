@@ -214,7 +214,7 @@ pub struct Exchange {
     pub at: String,
     /// `correction`, `supplement`, `reply`.
     pub kind: String,
-    /// Who: the window, a department, the applicant.
+    /// Who: the window, a department, the applicant — an office, never a staff member.
     pub by: Text,
     /// The item it concerns (a supplement request and its reply).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -70,7 +70,10 @@ test('the administrator adds, moves and deactivates an account; its holder sets 
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'edit-name');
   await edit.getByLabel('所属部门').selectOption({ label: '睢县公安局' });
   await edit.getByRole('button', { name: '保存' }).click();
-  await panel.getByText('wang.li：已保存').waitFor();
+  await panel.getByText('wang.li：已保存').waitFor({ timeout: 8000 }).catch(async (e) => {
+    await shot(page, 'debug-accounts');
+    throw new Error(`${e.message}: ${await panel.locator('#accounts-outcome').innerText()} / ${await edit.count()}`);
+  });
   await row.getByText('睢县公安局').waitFor();
   await holder.reload();
   await holder.getByText('部门审查 · psb').waitFor();

@@ -68,7 +68,7 @@ test('a correction notice is answered on a phone with a new file and a changed a
   // The notice and the reply stay, with the change.
   const turns = applicant.locator('section.exchanges');
   await turns.locator('li[data-kind="reply"]').getByText('经营场所地址：睢县城关镇北湖路 9 号 → 睢县城关镇北湖路 19 号').waitFor();
-  await turns.locator('li[data-kind="correction"]').getByText(/地址与产权证明不一致/).waitFor();
+  await turns.locator('li[data-kind="correction"]').getByText(/综合窗口 · 补正告知：地址与产权证明不一致/).waitFor();
   assert.equal(await applicant.locator('section.notice').count(), 0, 'nothing left to answer');
   assert.deepEqual(await accessibilityProblems(applicant), []);
 

@@ -2,6 +2,7 @@
 //! page (never the staff's internal notes), an application as one staff member may see it (the
 //! access policy decides every part), an item, a permit, a holder request, a file.
 
+use shared::Text;
 use shared::api::{ApplicationStatus, Asked, Exchange, LicenceRef, MaterialRef, SubApplication};
 use shared::files::{PART_BYTES, StoredFile};
 use shared::holder::{FiledRequest, HolderPermit};
@@ -136,7 +137,8 @@ fn asked(ctx: &Ctx, app: &Application, fields: &[String], materials: &[String]) 
 }
 
 /// The notices, requests and replies of `app`, oldest first, from its history: what the
-/// applicant was asked and what they answered, changed and sent.
+/// applicant was asked and what they answered, changed and sent. Who asked is named by the
+/// office (the window, a department), never by the staff member.
 pub async fn exchanges(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<Vec<Exchange>> {
     let entries = super::history::entries(ctx, app, items, None).await?;
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
@@ -147,6 +149,18 @@ pub async fn exchanges(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<V
         .into_iter()
         .filter_map(|e| {
             let a = &e.after;
+            let department = |subject: &str| {
+                let id: i64 = subject.strip_prefix("item ")?.parse().ok()?;
+                let item = items.iter().find(|i| i.id == id)?;
+                ctx.catalogue
+                    .department(&item.department)
+                    .map(|d| d.name.clone())
+            };
+            let by = match e.action.as_str() {
+                "intake.correction_requested" => Text::new("综合窗口", "Intake window"),
+                "review.request_supplement" => department(&e.subject).unwrap_or_default(),
+                _ => Text::new("申请人", "Applicant"),
+            };
             let (kind, said, materials) = match e.action.as_str() {
                 "intake.correction_requested" => (
                     "correction",
@@ -166,7 +180,7 @@ pub async fn exchanges(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<V
             Some(Exchange {
                 at: e.at,
                 kind: kind.into(),
-                by: e.who,
+                by,
                 item: e.about,
                 text: said,
                 changes: serde_json::from_value(a["changes"].clone()).unwrap_or_default(),
