@@ -53,7 +53,10 @@ async fn a_correction_names_what_to_change_and_the_reply_changes_exactly_that(ap
     assert_eq!(s["asked"]["answers"]["premises.address"], old_address);
     assert_eq!(s["asked"]["materials"][0]["id"], "premises_proof");
     assert_eq!(s["exchanges"][0]["kind"], "correction");
-    assert_eq!(s["exchanges"][0]["by"]["zh"], "综合窗口", "the office, not the clerk's name");
+    assert_eq!(
+        s["exchanges"][0]["by"]["zh"], "综合窗口",
+        "the office, not the clerk's name"
+    );
 
     // Only the named field; by the form's rules; with the named material sent anew.
     let reply = |answers: Value| json!({"message": "已更正地址并上传新合同", "answers": answers});
@@ -174,7 +177,10 @@ async fn a_supplement_request_is_answered_with_a_changed_answer_and_a_new_file(a
     assert_eq!(mine["asked"]["fields"][0]["key"], "food.safety_manager");
     assert_eq!(mine["asked"]["materials"][0]["id"], "layout_plan");
     let asked_by = &s["exchanges"][0]["by"]["zh"];
-    assert_eq!(asked_by, "睢县市场监督管理局", "the department, not the reviewer");
+    assert_eq!(
+        asked_by, "睢县市场监督管理局",
+        "the department, not the reviewer"
+    );
 
     let (status, up) = applicant
         .upload("layout_plan", "平面图.pdf", &pdf(700, 4))
