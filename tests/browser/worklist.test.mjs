@@ -2,7 +2,8 @@
 // by its number and one by a part of its business name in two actions each; a market
 // regulation reviewer filters their overdue items — each marked overdue in colour and in
 // words — takes one, then two more ticked at once, sees them under "mine", and saves the
-// filter as a view that stays after a reload. Desktop and phone; axe on each.
+// filter as a view that stays after a reload; the administrator hands an overdue item to a
+// reviewer of its department. Desktop and phone; axe on each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
@@ -92,4 +93,21 @@ test('500 applications: find, filter overdue, take, save the view', async () => 
     assert.deepEqual(samr.errors, []);
     await samr.context.close();
   }
+
+  // The administrator hands an unassigned overdue item of the market regulator to its reviewer.
+  app.server.staff('root', 'admin');
+  const root = await signedIn(app, 'root');
+  const all = root.page.locator('.worklist-panel');
+  await all.getByRole('heading', { name: '工作清单' }).waitFor();
+  await root.page.selectOption('#wl-kind', 'items');
+  await root.page.selectOption('#wl-due', 'overdue');
+  await all.getByText(/^已显示 \d+$/).waitFor();
+  const free = all.locator('tbody tr', { has: root.page.locator('select.assign option[value="samr"]') })
+    .filter({ has: root.page.locator('select.assign option[value=""][selected]') }).first();
+  const handed = await free.getAttribute('data-number');
+  await free.locator('select.assign').selectOption('samr');
+  await all.locator(`tr[data-number="${handed}"] select.assign option[value="samr"][selected]`).first().waitFor({ state: 'attached' });
+  assert.deepEqual(await accessibilityProblems(root.page), []);
+  assert.deepEqual(root.errors, []);
+  await root.context.close();
 });

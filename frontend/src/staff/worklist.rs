@@ -1,6 +1,7 @@
 //! The worklist on the staff's desk: one list for every role — the window's applications, a
 //! department's items nearest deadline first — with a search box, filters, more rows on
-//! demand, each deadline in colour and in words, items to take or release, and saved views.
+//! demand, each deadline in colour and in words, items to take or release (several at once),
+//! for the administrator items to hand to a reviewer of their department, and saved views.
 
 use leptos::prelude::*;
 use shared::Lang;
@@ -79,6 +80,22 @@ fn select(
 /// The worklist panel for `me`.
 pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
     let reviewer = me.role == Role::Reviewer;
+    // The administrator hands an item to a reviewer of its department: the active ones.
+    let admin = me.role == Role::Admin;
+    let reviewers = RwSignal::new(Vec::<(String, String, String)>::new());
+    if admin {
+        leptos::task::spawn_local(async move {
+            if let Ok(a) = api::accounts(lang_untracked()).await {
+                reviewers.set(
+                    a.accounts
+                        .into_iter()
+                        .filter(|x| x.active && x.role == Role::Reviewer)
+                        .map(|x| (x.username, x.display_name, x.department.unwrap_or_default()))
+                        .collect(),
+                );
+            }
+        });
+    }
     let f = Filters {
         kind: RwSignal::new(String::new()),
         q: RwSignal::new(String::new()),
@@ -240,7 +257,21 @@ pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
                             let mine = i.assignee.as_deref() == Some(me_name.as_str());
                             let me = me_name.clone();
                             let number = r.number.clone();
-                            view! { <td>{i.assignee.clone().unwrap_or_default()}
+                            let (department, holder) = (i.department.clone(), i.assignee.clone().unwrap_or_default());
+                            let hand = admin.then(|| view! {
+                                <select class="assign" aria-label=format!("{}{number}", tr(l, "分配给审查员：", "Hand to a reviewer: "))
+                                    on:change=move |ev| {
+                                        let to = event_target_value(&ev);
+                                        take(id, (!to.is_empty()).then_some(to));
+                                    }>
+                                    <option value="" selected=holder.is_empty()>{tr(l, "（未分配）", "(nobody)")}</option>
+                                    {move || reviewers.get().into_iter().filter(|(_, _, d)| *d == department).map(|(u, name, _)| {
+                                        let selected = u == holder;
+                                        view! { <option value=u.clone() selected=selected>{format!("{name} ({u})")}</option> }
+                                    }).collect_view()}
+                                </select>
+                            });
+                            view! { <td>{(!admin).then(|| i.assignee.clone().unwrap_or_default())}{hand}
                                 {(reviewer && i.assignee.is_none()).then(|| view! {
                                     <input type="checkbox" class="pick" data-take="" value=id.to_string()
                                         aria-label=format!("{}{number}", tr(l, "选择 ", "Select "))/>
