@@ -100,15 +100,18 @@ fn missing(m: Missing, l: Lang) -> String {
     t(l, zh, en)
 }
 
+/// A sentence ending in a list of names (materials), in the language's own separator.
+fn listed(l: Lang, (zh, en): (&str, &str), names: &[shared::Text]) -> String {
+    let sep = if l == Lang::Zh { "、" } else { ", " };
+    let names: Vec<&str> = names.iter().map(|n| n.get(l)).collect();
+    format!("{}{}", t(l, zh, en), names.join(sep))
+}
+
 #[rustfmt::skip]
 fn conflict(c: &Conflict, l: Lang) -> String {
     let (zh, en) = match c {
         Conflict::MaterialsOwed(names) => {
-            let names = |l: Lang, sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
-            return match l {
-                Lang::Zh => format!("容缺材料尚未补齐，暂不能准予：{}", names(l, "、")),
-                Lang::En => format!("Materials owed are not in yet: {}", names(l, ", ")),
-            };
+            return listed(l, ("容缺材料尚未补齐，暂不能准予：", "Materials owed are not in yet: "), names);
         }
         Conflict::IntakeDecided => ("这份申请已经处理过", "This application has already been decided at intake"),
         Conflict::ActionNotPossible => ("此事项当前状态下不能执行该操作", "This action is not possible in the item's current state"),
@@ -141,39 +144,31 @@ fn conflict(c: &Conflict, l: Lang) -> String {
     t(l, zh, en)
 }
 
+/// The lines of a dishonesty list that cannot be imported.
+fn unimportable(lines: &[usize], l: Lang) -> String {
+    let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+    let lines = lines.join(", ");
+    match l {
+        Lang::Zh => format!(
+            "以下行无法导入（类型须为 uscc 或 id_number，代码须通过校验，名称不能为空）：{lines}"
+        ),
+        Lang::En => format!(
+            "These lines cannot be imported (kind uscc or id_number, a valid code, a name): {lines}"
+        ),
+    }
+}
+
 #[rustfmt::skip]
 fn invalid(i: &Invalid, l: Lang) -> String {
     let (zh, en) = match i {
         Invalid::ChangeValue(p) => return p.message(l),
         Invalid::NotSentAnew(names) => {
-            let names = |sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
-            return match l {
-                Lang::Zh => format!("请先重新上传以下材料，再提交答复：{}", names("、")),
-                Lang::En => format!("Send new files for these first, then the answer: {}", names(", ")),
-            };
+            return listed(l, ("请先重新上传以下材料，再提交答复：", "Send new files for these first, then the answer: "), names);
         }
         Invalid::MaterialsMissing(names) => {
-            let names = |sep| names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(sep);
-            return match l {
-                Lang::Zh => format!("以下材料既未上传，也未收到纸质件或容缺后补，不能受理：{}", names("、")),
-                Lang::En => format!("Neither uploaded, received on paper nor to follow — no acceptance: {}", names(", ")),
-            };
+            return listed(l, ("以下材料既未上传，也未收到纸质件或容缺后补，不能受理：", "Neither uploaded, received on paper nor to follow — no acceptance: "), names);
         }
-        Invalid::ListLines(lines) => {
-            let lines = lines
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            return match l {
-                Lang::Zh => format!(
-                    "以下行无法导入（类型须为 uscc 或 id_number，代码须通过校验，名称不能为空）：{lines}"
-                ),
-                Lang::En => format!(
-                    "These lines cannot be imported (kind uscc or id_number, a valid code, a name): {lines}"
-                ),
-            };
-        }
+        Invalid::ListLines(lines) => return unimportable(lines, l),
         Invalid::Bundle => ("没有这个套餐", "No such bundle"),
         Invalid::Draft => ("没有找到这份草稿", "No such draft"),
         Invalid::AcceptedOn => ("请输入有效日期（年-月-日）", "Enter a real date (YYYY-MM-DD)"),
