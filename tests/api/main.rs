@@ -34,6 +34,7 @@ on_both_databases!(
     every_problem_is_reported_at_once,
     a_retried_submission_with_the_same_idempotency_key_creates_one_application,
     concurrent_submissions_with_one_idempotency_key_create_one_application,
+    filings_arriving_together_are_written_together_and_each_answered_as_alone,
     an_idempotency_key_reused_for_another_body_is_refused,
     numbers_count_up_within_the_day,
     english_clients_get_english_messages,
@@ -324,6 +325,77 @@ async fn concurrent_submissions_with_one_idempotency_key_create_one_application(
     assert_eq!(a.2["number"], b.2["number"]);
     assert_eq!(a.2["number"], c.2["number"]);
     assert_eq!(app.counts().await, (1, 5));
+}
+
+/// Forty filings at once go into a few shared transactions (group commit): each is answered as
+/// if it had been filed alone — its own number, its items, its audit entry in an intact chain;
+/// a key sent five times makes one application, a key reused for another body is refused, a
+/// draft submitted twice goes with one filing only.
+async fn filings_arriving_together_are_written_together_and_each_answered_as_alone(app: &TestApp) {
+    let (draft, token) = app.draft("restaurant").await;
+    let mut with_draft = restaurant();
+    with_draft["draft"] = json!({"id": draft, "token": token});
+    let other = restaurant_with("business.name", json!("另一家店"));
+    let mut tries: Vec<(Value, Vec<(&str, &str)>)> =
+        (0..30).map(|_| (restaurant(), vec![])).collect();
+    tries.extend((0..5).map(|_| {
+        (
+            restaurant(),
+            vec![("idempotency-key", "same-key-4f1c2a9b7e")],
+        )
+    }));
+    tries.push((other, vec![("idempotency-key", "same-key-4f1c2a9b7e")]));
+    tries.extend((0..2).map(|_| (with_draft.clone(), vec![])));
+    let answers = futures_util::future::join_all(
+        tries
+            .iter()
+            .map(|(body, headers)| app.submit(body, headers)),
+    )
+    .await;
+    let status = |range: std::ops::Range<usize>| -> Vec<u16> {
+        answers[range].iter().map(|(s, _, _)| s.as_u16()).collect()
+    };
+    assert_eq!(status(0..30), vec![201; 30]);
+    // One key, one application: the five same bodies and the other share its answer or are
+    // refused (422) for another body, whichever came first.
+    let keyed = &answers[30..36];
+    let won: Vec<&Value> = keyed
+        .iter()
+        .filter(|(s, _, _)| s.as_u16() == 201)
+        .map(|(_, _, b)| &b["number"])
+        .collect();
+    assert!(won.iter().all(|n| *n == won[0]), "{won:?}");
+    let refused = keyed.iter().filter(|(s, _, _)| s.as_u16() == 422).count();
+    assert!(
+        (won.len(), refused) == (5, 1) || (won.len(), refused) == (1, 5),
+        "{keyed:?}"
+    );
+    let mut drafts = status(36..38);
+    drafts.sort();
+    assert_eq!(drafts, vec![201, 409], "the draft goes with one filing");
+    let mut numbers: Vec<String> = answers
+        .iter()
+        .filter(|(s, _, _)| s.as_u16() == 201)
+        .map(|(_, _, b)| b["number"].as_str().expect("number").to_string())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    let filed = 30 + 1 + 1;
+    assert_eq!(numbers.len(), filed);
+    // Numbered 0001 upwards without a gap.
+    for (n, number) in numbers.iter().enumerate() {
+        assert!(number.ends_with(&format!("-{:04}", n + 1)), "{numbers:?}");
+    }
+    assert_eq!(app.counts().await, (filed as i64, 5 * filed as i64));
+    for number in &numbers {
+        let history = backend::db::audit::history(&app.db, &format!("application {number}"))
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 1, "one entry for {number}");
+    }
+    backend::service::audit::verify_chain(&app.db)
+        .await
+        .expect("the chain is intact");
 }
 
 async fn an_idempotency_key_reused_for_another_body_is_refused(app: &TestApp) {

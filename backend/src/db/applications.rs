@@ -7,21 +7,21 @@ use super::Db;
 use crate::domain::records::{Application, IntakeNotice, IntakeStatus};
 
 /// A new application with its items, written in one transaction.
-pub struct NewApplication<'a> {
-    pub day: &'a str,
-    pub token_hash: &'a str,
-    pub bundle: &'a str,
-    pub answers: &'a str,
-    pub lang: &'a str,
+pub struct NewApplication {
+    pub day: String,
+    pub token_hash: String,
+    pub bundle: String,
+    pub answers: String,
+    pub lang: &'static str,
     pub now: i64,
     /// The clerk who filed it at the counter for a walk-in applicant.
-    pub filed_by: Option<&'a str>,
+    pub filed_by: Option<String>,
     /// (item id, department id) for each sub-application.
-    pub items: Vec<(&'a str, &'a str)>,
+    pub items: Vec<(String, String)>,
     /// What the worklist finds it by: the business name, the legal representative's ID
     /// number (upper case).
-    pub business_name: &'a str,
-    pub legal_rep_id: &'a str,
+    pub business_name: String,
+    pub legal_rep_id: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -58,56 +58,107 @@ impl From<Row> for Application {
 const COLUMNS: &str =
     "id, number, bundle, answers, status, version, submitted_at, notice, filed_by, token_hash";
 
-/// Takes the next sequence number of `day` (`YYYYMMDD`), atomically.
-async fn next_sequence(tx: &mut Transaction<'_, Any>, day: &str) -> sqlx::Result<i64> {
+/// Takes the next `count` sequence numbers of `day` (`YYYYMMDD`), atomically: the first of
+/// them.
+async fn next_sequences(
+    tx: &mut Transaction<'_, Any>,
+    day: &str,
+    count: usize,
+) -> sqlx::Result<i64> {
+    let count = count as i64;
     let (last,): (i64,) = sqlx::query_as(
-        "INSERT INTO daily_counters (day, last) VALUES ($1, 1)
-         ON CONFLICT (day) DO UPDATE SET last = daily_counters.last + 1 RETURNING last",
+        "INSERT INTO daily_counters (day, last) VALUES ($1, $2)
+         ON CONFLICT (day) DO UPDATE SET last = daily_counters.last + $2 RETURNING last",
     )
     .bind(day)
+    .bind(count)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(last)
+    Ok(last - count + 1)
 }
 
-/// Inserts the application and its sub-applications in `tx`; returns its id and number.
-pub async fn insert(
+/// Inserts the applications and their sub-applications in `tx`, whatever their number, in
+/// three statements (one more per further day): their ids and numbers, in the order given.
+pub async fn insert_many(
     tx: &mut Transaction<'_, Any>,
-    new: &NewApplication<'_>,
-) -> sqlx::Result<(i64, String)> {
-    let seq = next_sequence(tx, new.day).await?;
-    let number = crate::domain::application::format_number(new.day, seq);
-    let (id,): (i64,) = sqlx::query_as(
+    news: &[&NewApplication],
+) -> sqlx::Result<Vec<(i64, String)>> {
+    if news.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Numbers in the order given, each day's sequence taken once.
+    let mut numbers = Vec::with_capacity(news.len());
+    let mut next: Vec<(&str, i64)> = Vec::new();
+    for new in news {
+        let seq = match next.iter_mut().find(|(day, _)| *day == new.day) {
+            Some((_, seq)) => seq,
+            None => {
+                let count = news.iter().filter(|n| n.day == new.day).count();
+                let first = next_sequences(tx, &new.day, count).await?;
+                next.push((&new.day, first));
+                &mut next.last_mut().expect("just pushed").1
+            }
+        };
+        numbers.push(crate::domain::application::format_number(&new.day, *seq));
+        *seq += 1;
+    }
+    let sql = format!(
         "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(&number)
-    .bind(new.token_hash)
-    .bind(new.bundle)
-    .bind(new.answers)
-    .bind(new.lang)
-    .bind(new.now)
-    .bind(new.filed_by)
-    .bind(new.business_name)
-    .bind(new.legal_rep_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    // Every item in one statement: one round trip, however many items.
-    if !new.items.is_empty() {
-        let rows: Vec<String> = (0..new.items.len())
-            .map(|n| format!("($1, ${}, ${}, 'submitted', $2)", 3 + 2 * n, 4 + 2 * n))
-            .collect();
+         VALUES {} RETURNING id, number",
+        super::value_rows(news.len(), 9)
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for (new, number) in news.iter().zip(&numbers) {
+        query = query
+            .bind(number.as_str())
+            .bind(new.token_hash.as_str())
+            .bind(new.bundle.as_str())
+            .bind(new.answers.as_str())
+            .bind(new.lang)
+            .bind(new.now)
+            .bind(new.filed_by.as_deref())
+            .bind(new.business_name.as_str())
+            .bind(new.legal_rep_id.as_str());
+    }
+    let returned: Vec<(i64, String)> = query.fetch_all(&mut **tx).await?;
+    // RETURNING promises no order: match the ids up by number.
+    let ids: Vec<i64> = numbers
+        .iter()
+        .map(|number| {
+            returned
+                .iter()
+                .find(|(_, n)| n == number)
+                .map(|(id, _)| *id)
+                .ok_or_else(|| sqlx::Error::Protocol(format!("no id returned for {number}")))
+        })
+        .collect::<sqlx::Result<_>>()?;
+    // Every item of every application in one statement.
+    let items: Vec<(i64, i64, &str, &str)> = news
+        .iter()
+        .zip(&ids)
+        .flat_map(|(new, id)| {
+            new.items
+                .iter()
+                .map(move |(item, department)| (*id, new.now, item.as_str(), department.as_str()))
+        })
+        .collect();
+    if !items.is_empty() {
         let sql = format!(
             "INSERT INTO sub_applications (application_id, item, department, status, updated_at) VALUES {}",
-            rows.join(", ")
+            super::value_rows(items.len(), 5)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(new.now);
-        for (item, department) in &new.items {
-            query = query.bind(*item).bind(*department);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, now, item, department) in items {
+            query = query
+                .bind(id)
+                .bind(item)
+                .bind(department)
+                .bind("submitted")
+                .bind(now);
         }
         query.execute(&mut **tx).await?;
     }
-    Ok((id, number))
+    Ok(ids.into_iter().zip(numbers).collect())
 }
 
 /// The applications of these ids (in no particular order).

@@ -59,42 +59,79 @@ pub async fn append(
     entry: &Entry<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    let (seq, prev): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    append_many(tx, std::slice::from_ref(entry), now).await
+}
+
+/// Appends `entries` in their order inside `tx`, in three statements however many: the head
+/// moved on by their number, the rows, the head's hash.
+pub async fn append_many(
+    tx: &mut Transaction<'_, Any>,
+    entries: &[Entry<'_>],
+    now: i64,
+) -> sqlx::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let count = entries.len() as i64;
+    let (last, mut prev): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(count)
             .fetch_one(&mut **tx)
             .await?;
-    let (before, after) = (entry.before.to_string(), entry.after.to_string());
-    let hash = entry_hash(
-        seq,
-        now,
-        (
-            entry.actor,
-            entry.role,
-            entry.action,
-            entry.subject,
-            &before,
-            &after,
-        ),
-        &prev,
-    );
-    sqlx::query(
+    // The hash in the head is still the one before these entries.
+    let mut rows = Vec::with_capacity(entries.len());
+    for (seq, entry) in (last - count + 1..).zip(entries) {
+        let (before, after) = (entry.before.to_string(), entry.after.to_string());
+        let hash = entry_hash(
+            seq,
+            now,
+            (
+                entry.actor,
+                entry.role,
+                entry.action,
+                entry.subject,
+                &before,
+                &after,
+            ),
+            &prev,
+        );
+        rows.push((
+            seq,
+            entry,
+            before,
+            after,
+            std::mem::replace(&mut prev, hash),
+        ));
+    }
+    let sql = format!(
         "INSERT INTO audit_log (seq, at, actor, role, action, subject, before_state, after_state, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(seq)
-    .bind(now)
-    .bind(entry.actor)
-    .bind(entry.role)
-    .bind(entry.action)
-    .bind(entry.subject)
-    .bind(&before)
-    .bind(&after)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
+         VALUES {}",
+        super::value_rows(rows.len(), 10)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    // Each row's hash is the next row's prev_hash; the last is `prev` now.
+    let hashes: Vec<&str> = rows
+        .iter()
+        .skip(1)
+        .map(|r| r.4.as_str())
+        .chain([prev.as_str()])
+        .collect();
+    for ((seq, entry, before, after, prev_hash), hash) in rows.iter().zip(&hashes) {
+        query = query
+            .bind(*seq)
+            .bind(now)
+            .bind(entry.actor)
+            .bind(entry.role)
+            .bind(entry.action)
+            .bind(entry.subject)
+            .bind(before.as_str())
+            .bind(after.as_str())
+            .bind(prev_hash.as_str())
+            .bind(*hash);
+    }
+    query.execute(&mut **tx).await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
+        .bind(prev.as_str())
         .execute(&mut **tx)
         .await?;
     Ok(())

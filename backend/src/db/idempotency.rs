@@ -25,25 +25,36 @@ pub async fn find(db: &Db, key: &str, now: i64) -> sqlx::Result<Option<Stored>> 
         .await
 }
 
-/// Records the answer in the caller's transaction, so it commits with what it answers for.
-/// Expired keys are cleared first (the same key may then be used again).
-pub async fn record(
+/// Records the answers under their keys in the caller's transaction, so they commit with what
+/// they answer for. Expired keys are cleared first (the same key may then be used again).
+/// Returns the keys recorded: a key missing from them is held already (a concurrent request
+/// with it won).
+pub async fn record_many(
     tx: &mut Transaction<'_, Any>,
-    key: &str,
-    stored: &Stored,
+    answers: &[(&str, &Stored)],
     now: i64,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Vec<String>> {
+    if answers.is_empty() {
+        return Ok(Vec::new());
+    }
     sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(now - KEEP_SECONDS)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO idempotency_keys (key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(key)
-        .bind(&stored.request_hash)
-        .bind(stored.status)
-        .bind(&stored.body)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let sql = format!(
+        "INSERT INTO idempotency_keys (key, request_hash, status, body, created_at) VALUES {}
+         ON CONFLICT (key) DO NOTHING RETURNING key",
+        super::value_rows(answers.len(), 5)
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for (key, stored) in answers {
+        query = query
+            .bind(*key)
+            .bind(stored.request_hash.as_str())
+            .bind(stored.status)
+            .bind(stored.body.as_str())
+            .bind(now);
+    }
+    let kept: Vec<(String,)> = query.fetch_all(&mut **tx).await?;
+    Ok(kept.into_iter().map(|(key,)| key).collect())
 }

@@ -151,3 +151,22 @@ fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }
+
+/// The `VALUES` of a multi-row statement: `rows` tuples of `width` numbered parameters each,
+/// `($1, $2), ($3, $4)` — one statement (one round trip) for rows of any number.
+pub fn value_rows(rows: usize, width: usize) -> String {
+    let row = |r: usize| {
+        let marks: Vec<String> = (1..=width).map(|k| format!("${}", r * width + k)).collect();
+        format!("({})", marks.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn value_rows_number_every_parameter_once() {
+        assert_eq!(super::value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::value_rows(1, 1), "($1)");
+    }
+}

@@ -361,19 +361,28 @@ pub async fn keep_grams(
     application_id: i64,
     grams: &[String],
 ) -> sqlx::Result<()> {
-    if grams.is_empty() {
+    keep_grams_of_many(conn, &[(application_id, grams)]).await
+}
+
+/// [`keep_grams`] for several applications in one statement.
+pub async fn keep_grams_of_many(
+    conn: &mut AnyConnection,
+    applications: &[(i64, &[String])],
+) -> sqlx::Result<()> {
+    let pairs: Vec<(i64, &str)> = applications
+        .iter()
+        .flat_map(|(id, grams)| grams.iter().map(move |g| (*id, g.as_str())))
+        .collect();
+    if pairs.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = (0..grams.len())
-        .map(|n| format!("(${}, $1)", n + 2))
-        .collect();
     let sql = format!(
         "INSERT INTO name_grams (gram, application_id) VALUES {} ON CONFLICT DO NOTHING",
-        rows.join(", ")
+        super::value_rows(pairs.len(), 2)
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(application_id);
-    for g in grams {
-        query = query.bind(g.clone());
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (id, gram) in pairs {
+        query = query.bind(gram).bind(id);
     }
     query.execute(conn).await?;
     Ok(())

@@ -4,46 +4,23 @@
 
 use serde_json::json;
 use shared::Lang;
-use shared::api::{ApplicationCreated, ApplicationStatus, CreateApplication, Reply};
+use shared::api::{ApplicationStatus, CreateApplication, Reply};
 use shared::records::IntakeStatus;
 use shared::status::SubStatus;
 use validator::Validate;
 
+use super::filings::{Filed, Pending, replay};
 use super::{Ctx, Result, now_and_today, views};
 use crate::db;
 use crate::db::applications::NewApplication;
 use crate::db::audit::{self, Entry};
-use crate::db::idempotency::{self, Stored};
-use crate::db::is_unique_violation;
+use crate::db::idempotency;
 use crate::domain::application::{day_code, hash_token, is_number, new_token, sha256_hex};
 use crate::domain::error::{Conflict, Credential, Error, Invalid, Missing};
 use crate::domain::idempotency as idempotency_rule;
 use crate::domain::records::{Actor, Application, StaffMember};
 use crate::domain::{correction, intake};
 use shared::staff::Role;
-
-/// A filing's answer: the body of the 201, its number, and whether it replays an earlier one
-/// (a retry with the same `Idempotency-Key`).
-pub struct Filed {
-    pub body: String,
-    pub number: String,
-    pub replayed: bool,
-}
-
-/// The first answer to `key` again, opened with the key (the database keeps it sealed).
-fn replay(stored: Stored, key: &str, request_hash: &str) -> Result<Filed> {
-    if stored.request_hash != request_hash {
-        return Err(Conflict::IdempotencyKeyReused.into());
-    }
-    let body = idempotency_rule::open(key, &stored.body)
-        .ok_or_else(|| anyhow::anyhow!("a kept answer does not open with its key"))?;
-    let created: ApplicationCreated = serde_json::from_str(&body).map_err(anyhow::Error::from)?;
-    Ok(Filed {
-        body,
-        number: created.number,
-        replayed: true,
-    })
-}
 
 /// Files an application. Every item the rules choose becomes an item for its department. A
 /// clerk's session (`staff`) files it at the counter for a walk-in applicant. With `key`, a
@@ -80,92 +57,51 @@ pub async fn file(
         owned.ok_or(Invalid::Draft)?;
     }
     let token = new_token();
-    let token_hash = hash_token(&token);
     let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
-    let day = day_code(today);
     let clerk = staff.filter(|s| s.role == Role::Clerk);
     let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).unwrap_or("");
-    let legal_rep_id = text("legal_rep.id_number").to_uppercase();
-    let new = NewApplication {
-        business_name: text("business.name"),
-        legal_rep_id: &legal_rep_id,
-        filed_by: clerk.map(|c| c.username.as_str()),
-        day: &day,
-        token_hash: &token_hash,
-        bundle: &view.bundle.id,
-        answers: &answers_json,
-        lang: if lang == Lang::Zh { "zh" } else { "en" },
-        now,
-        items: cart
-            .items
-            .iter()
-            .filter_map(|id| view.item(id))
-            .map(|i| (i.id.as_str(), i.department.as_str()))
-            .collect(),
-    };
-
-    let mut tx = ctx.db.begin().await?;
-    let (id, number) = db::applications::insert(&mut tx, &new).await?;
-    db::worklist::keep_grams(
-        &mut tx,
-        id,
-        &crate::domain::worklist::grams(new.business_name),
-    )
-    .await?;
-    // The draft's files go with the application (its token proved the draft is the sender's).
-    if let Some(d) = &req.draft
-        && !db::materials::submit_draft(&mut tx, &d.id, id, now).await?
-    {
-        return Err(Conflict::DraftSubmitted.into());
-    }
-    // On the record: filed online by the applicant, or at the counter by the clerk.
-    let subject = format!("application {number}");
+    let business_name = text("business.name").to_string();
     let (actor, action) = match clerk {
         Some(clerk) => (Actor::Staff(clerk), "application.file_at_counter"),
         None => (Actor::Applicant, "application.filed"),
     };
-    let after = json!({ "bundle": view.bundle.id, "items": cart.items });
-    let entry = Entry::by(&actor, action, &subject, json!(null), after);
-    audit::append(&mut tx, &entry, now).await?;
-    let created = ApplicationCreated { number, token };
-    let body = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
-    if let Some(key) = key {
-        let stored = Stored {
-            request_hash: request_hash.clone(),
-            status: 201,
-            body: idempotency_rule::seal(key, &body),
-        };
-        let lookup = idempotency_rule::lookup(key);
-        if !remember(&mut tx, &lookup, &stored, now).await? {
-            // A concurrent request with the same key won: undo ours, answer with theirs.
-            drop(tx);
-            let theirs = idempotency::find(&ctx.db, &lookup, now)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
-            return replay(theirs, key, &request_hash);
-        }
-    }
-    tx.commit().await?;
-    tracing::info!(number = %created.number, bundle = %view.bundle.id, "application filed");
-    Ok(Filed {
-        body,
-        number: created.number,
-        replayed: false,
-    })
-}
-
-/// Keeps the first answer under `key`, in the filing's transaction (so it commits with what it
-/// answers for); `false` if a concurrent request with the same key holds it already.
-async fn remember(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    key: &str,
-    stored: &Stored,
-    now: i64,
-) -> Result<bool> {
-    match idempotency::record(tx, key, stored, now).await {
-        Err(e) if is_unique_violation(&e) => Ok(false),
-        other => Ok(other.map(|()| true)?),
-    }
+    let (actor, role) = actor.names();
+    let pending = Pending {
+        grams: crate::domain::worklist::grams(&business_name),
+        new: NewApplication {
+            legal_rep_id: text("legal_rep.id_number").to_uppercase(),
+            business_name,
+            filed_by: clerk.map(|c| c.username.clone()),
+            day: day_code(today),
+            token_hash: hash_token(&token),
+            bundle: view.bundle.id.clone(),
+            answers: answers_json,
+            lang: if lang == Lang::Zh { "zh" } else { "en" },
+            now,
+            items: cart
+                .items
+                .iter()
+                .filter_map(|id| view.item(id))
+                .map(|i| (i.id.clone(), i.department.clone()))
+                .collect(),
+        },
+        token,
+        draft: req.draft.as_ref().map(|d| d.id.clone()),
+        // On the record: filed online by the applicant, or at the counter by the clerk.
+        actor: actor.to_string(),
+        role: role.to_string(),
+        action,
+        after: json!({ "bundle": view.bundle.id, "items": cart.items }),
+        key: key.map(|k| (k.to_string(), request_hash)),
+    };
+    // Written together with the filings that arrive meanwhile, answered after the commit.
+    let filed = ctx
+        .filings
+        .submit(pending)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("the filing's group failed"))??;
+    tracing::info!(number = %filed.number, bundle = %view.bundle.id, "application filed");
+    Ok(filed)
 }
 
 /// The application behind `number` if `token` is its status token: none is 401; a wrong

@@ -11,6 +11,8 @@ pub mod catalogue;
 pub mod cleanup;
 pub mod credit;
 pub mod demo;
+pub mod filings;
+pub mod group_commit;
 pub mod history;
 pub mod holder;
 pub mod jobs;
@@ -53,6 +55,9 @@ pub struct Ctx {
     pub published: Arc<catalogue::Published>,
     /// Wakes this instance's job worker when a job was just queued here.
     pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// Filings waiting to be written together (group commit), into `db`: a context for
+    /// another database is made with [`Ctx::new`].
+    pub filings: Arc<filings::Filings>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
     pub hashing: Arc<tokio::sync::Semaphore>,
 }
@@ -65,6 +70,7 @@ impl Ctx {
             Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
         let published = Arc::new(catalogue::Published::of(&catalogue)?);
         Ok(Ctx {
+            filings: Arc::new(filings::queue(db.clone())),
             db,
             published,
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
