@@ -152,11 +152,23 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-/// The `VALUES` of a multi-row statement: `rows` tuples of `width` numbered parameters each,
-/// `($1, $2), ($3, $4)` — one statement (one round trip) for rows of any number.
-pub fn value_rows(rows: usize, width: usize) -> String {
+/// The `VALUES` of a multi-row statement on `conn`: `rows` tuples of `width` parameters each,
+/// `($1, $2), ($3, $4)` — one statement (one round trip) for rows of any number. SQLite gets
+/// `(?, ?), (?, ?)`, the same positions: it looks a named parameter up by walking the list of
+/// names, once per parameter, which costs as much as the insert itself at hundreds of them.
+pub fn value_rows(conn: &sqlx::AnyConnection, rows: usize, width: usize) -> String {
+    let sqlite = conn.backend_name() == <sqlx::Sqlite as sqlx::Database>::NAME;
+    numbered_rows(rows, width, sqlite)
+}
+
+fn numbered_rows(rows: usize, width: usize, anonymous: bool) -> String {
     let row = |r: usize| {
-        let marks: Vec<String> = (1..=width).map(|k| format!("${}", r * width + k)).collect();
+        let marks: Vec<String> = (1..=width)
+            .map(|k| match anonymous {
+                true => "?".to_string(),
+                false => format!("${}", r * width + k),
+            })
+            .collect();
         format!("({})", marks.join(", "))
     };
     (0..rows).map(row).collect::<Vec<_>>().join(", ")
@@ -166,7 +178,10 @@ pub fn value_rows(rows: usize, width: usize) -> String {
 mod tests {
     #[test]
     fn value_rows_number_every_parameter_once() {
-        assert_eq!(super::value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(super::value_rows(1, 1), "($1)");
+        assert_eq!(
+            super::numbered_rows(2, 3, false),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(super::numbered_rows(2, 2, true), "(?, ?), (?, ?)");
     }
 }

@@ -378,7 +378,7 @@ pub async fn keep_grams_of_many(
     }
     let sql = format!(
         "INSERT INTO name_grams (gram, application_id) VALUES {} ON CONFLICT DO NOTHING",
-        super::value_rows(pairs.len(), 2)
+        super::value_rows(conn, pairs.len(), 2)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (id, gram) in pairs {

@@ -42,10 +42,7 @@ pub async fn file(
         return replay(stored, key, &request_hash);
     }
     req.validate().map_err(|_| Invalid::Bundle)?;
-    let view = ctx
-        .catalogue
-        .bundle_view(&req.bundle)
-        .ok_or(Invalid::Bundle)?;
+    let view = ctx.view(&req.bundle).ok_or(Invalid::Bundle)?;
     // The rules decide the items and the fields asked; hidden answers are dropped.
     let (cart, answers) = view
         .check_answers(&req.answers, today)
@@ -140,8 +137,7 @@ pub async fn reply(
     let message = intake::reply_text(&req.message)?;
     let (now, today) = now_and_today();
     let view = ctx
-        .catalogue
-        .bundle_view(&app.bundle)
+        .view(&app.bundle)
         .ok_or_else(|| anyhow::anyhow!("bundle {} left the catalogue", app.bundle))?;
     let items = db::items::of_application(&ctx.db, app.id).await?;
     // What the notice or the request asks: its fields, its materials, since when.
@@ -174,7 +170,7 @@ pub async fn reply(
         None => materials.clone(),
     };
     let (answers, changes) =
-        correction::reply(&view, &app.answers, asked, &req.answers, &sent, today)?;
+        correction::reply(view, &app.answers, asked, &req.answers, &sent, today)?;
     let sent: Vec<&String> = materials.iter().filter(|m| sent.contains(m)).collect();
     let subject = app.subject();
     let mut tx = ctx.db.begin().await?;

@@ -61,8 +61,7 @@ pub async fn decide_intake(
     access.require(Act::DecideIntake)?;
     let (app, items) = load(ctx, &access, number).await?;
     let view = ctx
-        .catalogue
-        .bundle_view(&app.bundle)
+        .view(&app.bundle)
         .ok_or_else(|| anyhow::anyhow!("bundle {} left the catalogue", app.bundle))?;
     let (now, today) = now_and_today();
     let uploaded = views::uploaded_materials(ctx, &app).await?;
@@ -165,8 +164,7 @@ pub async fn withdraw_owed(
     access.require(Act::DecideIntake)?;
     let (app, items) = load(ctx, &access, number).await?;
     let needed_by: Vec<String> = ctx
-        .catalogue
-        .bundle_view(&app.bundle)
+        .view(&app.bundle)
         .map(|v| v.resolve(&app.answers).materials)
         .unwrap_or_default()
         .into_iter()

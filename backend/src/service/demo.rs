@@ -143,8 +143,7 @@ pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
             let (app, _) = backoffice::load(ctx, &access, &filed.number).await?;
             // Every material brought on paper at the counter.
             let paper = ctx
-                .catalogue
-                .bundle_view(&app.bundle)
+                .view(&app.bundle)
                 .map(|v| v.resolve(&app.answers).materials)
                 .unwrap_or_default()
                 .into_iter()

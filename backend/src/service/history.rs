@@ -30,9 +30,8 @@ pub async fn entries(
     inspections.dedup();
     subjects.extend(inspections.iter().map(|i| format!("inspection {i}")));
     let needed = ctx
-        .catalogue
-        .bundle_view(&app.bundle)
-        .map(|v| application_materials(&v, &app.answers))
+        .view(&app.bundle)
+        .map(|v| application_materials(v, &app.answers))
         .unwrap_or_default();
     let mut rows = Vec::new();
     for subject in &subjects {

@@ -76,10 +76,7 @@ pub async fn save_draft(
     answers: Answers,
 ) -> Result<DraftView> {
     let d = draft_of(ctx, id, token).await?;
-    let view = ctx
-        .catalogue
-        .bundle_view(&d.bundle)
-        .ok_or(Missing::FileOrDraft)?;
+    let view = ctx.view(&d.bundle).ok_or(Missing::FileOrDraft)?;
     let answers: Answers = answers
         .into_iter()
         .filter(|(k, _)| view.field(k.split('@').next().unwrap_or(k)).is_some())
@@ -114,14 +111,14 @@ async fn materials_of(ctx: &Ctx, owner: &Owner) -> Result<Vec<shared::catalogue:
     Ok(match owner {
         Owner::Draft(id) => db::materials::draft(&ctx.db, id)
             .await?
-            .and_then(|d| ctx.catalogue.bundle_view(&d.bundle))
-            .map(|v| uploads::draft_materials(&v))
+            .and_then(|d| ctx.view(&d.bundle))
+            .map(uploads::draft_materials)
             .unwrap_or_default(),
         Owner::Application(id) => db::applications::application_by_id(&ctx.db, *id)
             .await?
             .and_then(|a| {
-                let view = ctx.catalogue.bundle_view(&a.bundle)?;
-                Some(uploads::application_materials(&view, &a.answers))
+                let view = ctx.view(&a.bundle)?;
+                Some(uploads::application_materials(view, &a.answers))
             })
             .unwrap_or_default(),
     })
@@ -321,9 +318,8 @@ pub async fn staff_read(ctx: &Ctx, staff: &StaffMember, id: &str, inline: bool) 
         .await?
         .ok_or(Missing::FileOrDraft)?;
     let materials = ctx
-        .catalogue
-        .bundle_view(&app.bundle)
-        .map(|v| uploads::application_materials(&v, &app.answers))
+        .view(&app.bundle)
+        .map(|v| uploads::application_materials(v, &app.answers))
         .unwrap_or_default();
     if !ctx.access(staff).material(&materials, &up.material) {
         return Err(Missing::FileOrDraft.into());

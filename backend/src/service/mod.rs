@@ -51,6 +51,8 @@ pub struct Ctx {
     pub retention: domain::retention::Retention,
     /// The address the public reaches the server at (the licence QR encodes it).
     pub public_url: Arc<str>,
+    /// Every bundle's view (its items, departments, materials, form), merged once.
+    pub views: Arc<std::collections::HashMap<String, shared::catalogue::BundleView>>,
     /// The catalogue's public documents, serialised once.
     pub published: Arc<catalogue::Published>,
     /// Wakes this instance's job worker when a job was just queued here.
@@ -69,10 +71,16 @@ impl Ctx {
         let calendar =
             Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
         let published = Arc::new(catalogue::Published::of(&catalogue)?);
+        let views = catalogue
+            .bundles
+            .iter()
+            .filter_map(|b| Some((b.id.clone(), catalogue.bundle_view(&b.id)?)))
+            .collect();
         Ok(Ctx {
             filings: Arc::new(filings::queue(db.clone())),
             db,
             published,
+            views: Arc::new(views),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             catalogue: Arc::new(catalogue),
             calendar: Arc::new(calendar),
@@ -93,6 +101,11 @@ impl Ctx {
         staff: &'a domain::records::StaffMember,
     ) -> domain::access::Access<'a> {
         domain::access::Access::new(staff, &self.catalogue)
+    }
+
+    /// Bundle `id`'s view, or `None` if there is no such bundle.
+    pub fn view(&self, id: &str) -> Option<&shared::catalogue::BundleView> {
+        self.views.get(id)
     }
 
     /// The public verify page's address for a licence's token.

@@ -120,7 +120,7 @@ pub fn filed_request(r: HolderRequest, e: Option<&Enterprise>) -> FiledRequest {
 /// What a notice or a request asks of `app`'s applicant: the named fields as the form defines
 /// them with the answers so far, the named materials.
 fn asked(ctx: &Ctx, app: &Application, fields: &[String], materials: &[String]) -> Asked {
-    let view = ctx.catalogue.bundle_view(&app.bundle);
+    let view = ctx.view(&app.bundle);
     Asked {
         fields: fields
             .iter()
@@ -312,9 +312,8 @@ pub async fn staff_materials(
 ) -> Result<Vec<StaffMaterial>> {
     let files = db::materials::uploads_of(&ctx.db, &Owner::Application(app.id)).await?;
     let materials = ctx
-        .catalogue
-        .bundle_view(&app.bundle)
-        .map(|v| application_materials(&v, &app.answers))
+        .view(&app.bundle)
+        .map(|v| application_materials(v, &app.answers))
         .unwrap_or_default();
     Ok(materials
         .iter()

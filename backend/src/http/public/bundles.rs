@@ -54,11 +54,8 @@ pub async fn list(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
     published(&ctx.published.bundles, &headers)
 }
 
-fn view(ctx: &Ctx, id: &str) -> Result<BundleView, AppError> {
-    Ok(ctx
-        .catalogue
-        .bundle_view(id)
-        .ok_or(Error::NotFound(Missing::Bundle))?)
+fn view<'a>(ctx: &'a Ctx, id: &str) -> Result<&'a BundleView, AppError> {
+    Ok(ctx.view(id).ok_or(Error::NotFound(Missing::Bundle))?)
 }
 
 /// One bundle: every item, field and material it may involve, and the rules that choose among
