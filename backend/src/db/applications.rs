@@ -105,7 +105,7 @@ pub async fn insert_many(
     let sql = format!(
         "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id)
          VALUES {} RETURNING id, number",
-        super::value_rows(&**tx, news.len(), 9)
+        super::value_rows(tx, news.len(), 9)
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for (new, number) in news.iter().zip(&numbers) {
@@ -145,7 +145,7 @@ pub async fn insert_many(
     if !items.is_empty() {
         let sql = format!(
             "INSERT INTO sub_applications (application_id, item, department, status, updated_at) VALUES {}",
-            super::value_rows(&**tx, items.len(), 5)
+            super::value_rows(tx, items.len(), 5)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, now, item, department) in items {

@@ -106,7 +106,7 @@ pub async fn append_many(
     let sql = format!(
         "INSERT INTO audit_log (seq, at, actor, role, action, subject, before_state, after_state, prev_hash, hash)
          VALUES {}",
-        super::value_rows(&**tx, rows.len(), 10)
+        super::value_rows(tx, rows.len(), 10)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     // Each row's hash is the next row's prev_hash; the last is `prev` now.

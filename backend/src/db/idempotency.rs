@@ -44,7 +44,7 @@ pub async fn record_many(
     let sql = format!(
         "INSERT INTO idempotency_keys (key, request_hash, status, body, created_at) VALUES {}
          ON CONFLICT (key) DO NOTHING RETURNING key",
-        super::value_rows(&**tx, answers.len(), 5)
+        super::value_rows(tx, answers.len(), 5)
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for (key, stored) in answers {
