@@ -53,6 +53,11 @@ pub mod paths {
     pub const STAFF_VIEWS: &str = "/api/staff/views";
     pub const STAFF_VIEW: &str = "/api/staff/views/{id}";
     pub const STAFF_JOB_RETRY: &str = "/api/staff/jobs/{id}/retry";
+    /// Inspection plans (双随机): made and drawn by the administrator.
+    pub const STAFF_PLANS: &str = "/api/staff/supervision/plans";
+    pub const STAFF_PLAN_DRAW: &str = "/api/staff/supervision/plans/{id}/draw";
+    /// A plan as published (一公开): anyone recomputes its draw from it.
+    pub const PLAN: &str = "/api/supervision/plans/{id}";
 
     pub const OPENAPI: &str = "/api/openapi.json";
     /// The public verify page of a licence (its QR opens it) and what hangs off it.

@@ -17,6 +17,7 @@ pub mod rules;
 pub mod snapshot;
 pub mod staff;
 pub mod status;
+pub mod supervision;
 pub mod worklist;
 
 pub use i18n::{Lang, Text};

@@ -485,6 +485,35 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             [401, 401, 403, 403, 403, 404],
         ),
+        row(
+            "GET",
+            p::STAFF_PLANS,
+            p::STAFF_PLANS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        // A bad plan: the role is asked before the body is looked at.
+        row(
+            "POST",
+            p::STAFF_PLANS,
+            p::STAFF_PLANS.into(),
+            Some(json!({"name": "", "departments": [], "ratios": [], "per_department": 2})),
+            [401, 401, 403, 403, 403, 422],
+        ),
+        row(
+            "POST",
+            p::STAFF_PLAN_DRAW,
+            "/api/staff/supervision/plans/999999/draw".into(),
+            None,
+            [401, 401, 403, 403, 403, 404],
+        ),
+        row(
+            "GET",
+            p::PLAN,
+            "/api/supervision/plans/999999".into(),
+            None,
+            everyone(404),
+        ),
         row("GET", p::VERIFY, v.clone(), None, everyone(200)),
         row(
             "GET",

@@ -15,6 +15,7 @@ mod materials;
 mod reference;
 mod staff;
 mod storage;
+mod supervision;
 mod worklist;
 
 use helpers::{TestApp, restaurant, restaurant_with};

@@ -13,6 +13,7 @@ pub mod items;
 pub mod jobs;
 pub mod materials;
 pub mod staff;
+pub mod supervision;
 pub mod worklist;
 
 use std::str::FromStr;

@@ -34,6 +34,8 @@ pub enum Act {
     ManageStaff,
     /// See the background jobs and try a given-up one again.
     ManageJobs,
+    /// Make and draw inspection plans (双随机).
+    PlanInspections,
 }
 
 impl Act {
@@ -43,7 +45,10 @@ impl Act {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
             Act::DecideIntake => &[Role::Clerk],
             Act::Review => &[Role::Reviewer],
-            Act::ImportDishonestyList | Act::ManageStaff | Act::ManageJobs => &[Role::Admin],
+            Act::ImportDishonestyList
+            | Act::ManageStaff
+            | Act::ManageJobs
+            | Act::PlanInspections => &[Role::Admin],
         }
     }
 }

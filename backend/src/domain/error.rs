@@ -63,6 +63,8 @@ pub enum Missing {
     Job,
     /// A saved view of the worklist (another's does not exist for one).
     View,
+    /// An inspection plan.
+    Plan,
 }
 
 /// Which credential is missing or not live.
@@ -98,6 +100,8 @@ pub enum Conflict {
     MaterialsOwed(Vec<Text>),
     NoArchiveYet,
     DraftSubmitted,
+    /// An inspection plan is drawn once.
+    PlanDrawn,
     DraftClosed,
     Archived,
     NotOwed,
@@ -166,6 +170,11 @@ pub enum Invalid {
     Worklist(&'static str),
     /// A saved view: a name of 1–40 characters, a query the worklist takes, 20 at most.
     SavedView,
+    /// An inspection plan's name, departments, class ratios, inspectors per department.
+    PlanName,
+    PlanDepartments,
+    PlanRatios,
+    PlanPerDepartment,
     /// The checklist names a material on paper that is not asked of this applicant.
     PaperMaterials,
     /// The checklist: these materials are neither uploaded, nor received on paper, nor
@@ -216,7 +225,10 @@ impl Invalid {
             Invalid::NoteTooLong | Invalid::NoteRequired => "note",
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
-            Invalid::SavedView => "name",
+            Invalid::SavedView | Invalid::PlanName => "name",
+            Invalid::PlanDepartments => "departments",
+            Invalid::PlanRatios => "ratios",
+            Invalid::PlanPerDepartment => "per_department",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::NamedFields => "fields",
             Invalid::NamedMaterials => "materials",

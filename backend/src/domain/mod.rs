@@ -10,6 +10,7 @@ pub mod client;
 pub mod clock;
 pub mod correction;
 pub mod credit;
+pub mod draw;
 pub mod error;
 pub mod history;
 pub mod idempotency;

@@ -96,6 +96,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::Archive => ("没有找到这份档案", "No such archive"),
         Missing::Job => ("没有这个后台任务", "No such job"),
         Missing::View => ("没有这个视图", "No such view"),
+        Missing::Plan => ("没有这个抽查计划", "No such inspection plan"),
     };
     t(l, zh, en)
 }
@@ -122,6 +123,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::Dishonest => ("申请人在失信名单上，不能适用告知承诺，请按一般程序审查", "The applicant is on the dishonesty list: no commitment path, review in full"),
         Conflict::NoArchiveYet => ("尚有事项未办结，档案尚未生成", "Not every item is decided: no archive yet"),
         Conflict::DraftSubmitted => ("此草稿已提交过", "This draft was submitted already"),
+        Conflict::PlanDrawn => ("此计划已抽取，结果不可更改", "This plan was drawn already; its result stands"),
         Conflict::DraftClosed => ("此草稿已提交为申请，不能再修改", "This draft was submitted: it cannot change any more"),
         Conflict::Archived => ("申请已全部办结并归档，不再接收材料", "Every item is decided and archived: no more materials"),
         Conflict::NotOwed => ("这项材料不在待补交之列", "This material is not owed"),
@@ -195,6 +197,10 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
+        Invalid::PlanName => ("计划名称 1–100 个字", "A plan's name has 1–100 characters"),
+        Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
+        Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),
+        Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员", "1–5 inspectors per department and object"),
         Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
         Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),
         Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),

@@ -28,7 +28,7 @@ use self::error::{AppError, Request};
 use self::public::{bundles, verify};
 use self::staff::{
     accounts, backoffice, credit, files, jobs, licence, requests as holder, review, sessions,
-    worklist,
+    supervision, worklist,
 };
 
 /// One route of the API.
@@ -152,6 +152,14 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_VIEWS, post(worklist::save_view)),
         route(M::DELETE, p::STAFF_VIEW, delete(worklist::delete_view)),
         route(M::POST, p::STAFF_JOB_RETRY, post(jobs::retry)),
+        route(M::GET, p::STAFF_PLANS, get(supervision::list)),
+        route(M::POST, p::STAFF_PLANS, post(supervision::create)),
+        route(M::POST, p::STAFF_PLAN_DRAW, post(supervision::draw)),
+        route(
+            M::GET,
+            p::PLAN,
+            get(public::supervision::plan).route_layer(public()),
+        ),
         route(M::GET, p::VERIFY, get(verify::page).route_layer(public())),
         route(
             M::GET,

@@ -4,10 +4,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::applicant::{applications, drafts, requests, uploads};
-use crate::http::public::{bundles, verify};
+use crate::http::public::{bundles, supervision as public_supervision, verify};
 use crate::http::staff::{
     accounts, backoffice, credit, files, jobs, licence, requests as staff_requests, review,
-    sessions, worklist,
+    sessions, supervision, worklist,
 };
 
 #[derive(OpenApi)]
@@ -23,11 +23,13 @@ use crate::http::staff::{
         uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received, backoffice::withdraw_owed,
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
-        worklist::delete_view, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
+        worklist::delete_view, supervision::list, supervision::create, supervision::draw,
+        public_supervision::plan, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
          (name = "staff", description = "The back office: login, intake, department review (session cookie)"),
+         (name = "supervision", description = "Inspection plans (双随机、一公开): made, drawn and published so anyone can recompute the draw"),
          (name = "licence", description = "The public licence: its verify page, QR codes, signed document, the seal's keys and the audit log's checkpoints"))
 )]
 pub struct ApiDoc;

@@ -20,6 +20,7 @@ pub mod licence;
 pub mod materials;
 pub mod review;
 pub mod sessions;
+pub mod supervision;
 pub mod views;
 pub mod worklist;
 

@@ -3,4 +3,5 @@
 
 pub mod bundles;
 pub mod page;
+pub mod supervision;
 pub mod verify;

@@ -11,4 +11,5 @@ pub mod licence;
 pub mod requests;
 pub mod review;
 pub mod sessions;
+pub mod supervision;
 pub mod worklist;

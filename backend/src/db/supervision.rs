@@ -1,0 +1,162 @@
+//! 双随机: the two databases a draw reads (inspection objects, inspectors), the conflicts of
+//! interest, and the plans with what they published.
+
+use sqlx::{Any, Transaction};
+
+use super::Db;
+
+/// An enterprise with a valid permit: id, name, address, its legal representative's ID number
+/// and credit code, the departments of its valid permits (comma-joined, sorted), whether it or
+/// its legal representative is on the dishonesty list.
+#[derive(Debug, Clone)]
+pub struct ObjectRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub uscc: String,
+    pub legal_rep_id: String,
+    pub departments: String,
+    pub listed: bool,
+}
+
+/// The objects database: every enterprise holding a valid permit, with whether it or its
+/// legal representative is on the dishonesty list, by id.
+pub async fn objects(db: &Db) -> sqlx::Result<Vec<ObjectRow>> {
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT e.id, e.name, e.address, e.uscc, a.legal_rep_id, p.department
+         FROM enterprises e JOIN applications a ON a.id = e.application_id
+         JOIN permits p ON p.enterprise_id = e.id AND p.state = 'valid'
+         ORDER BY e.id, p.department",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let listed: Vec<(String, String)> = sqlx::query_as("SELECT kind, value FROM dishonesty_list")
+        .fetch_all(&db.pool)
+        .await?;
+    let is_listed = |kind: &str, value: &str| listed.iter().any(|(k, v)| k == kind && v == value);
+    let mut out: Vec<ObjectRow> = Vec::new();
+    for (id, name, address, uscc, legal_rep_id, department) in rows {
+        match out.last_mut() {
+            Some(o) if o.id == id => {
+                if !o.departments.split(',').any(|d| d == department) {
+                    o.departments = format!("{},{department}", o.departments);
+                }
+            }
+            _ => out.push(ObjectRow {
+                listed: is_listed("uscc", &uscc) || is_listed("id_number", &legal_rep_id),
+                id,
+                name,
+                address,
+                uscc,
+                legal_rep_id,
+                departments: department,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// The inspectors database: active staff of the given departments' reviewers (username,
+/// department), by username.
+pub async fn inspectors(db: &Db) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT username, department FROM staff
+         WHERE role = 'reviewer' AND active = 1 AND department IS NOT NULL ORDER BY username",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Conflicts of interest on the record: (enterprise id, username) of everyone who approved one
+/// of the enterprise's permits.
+pub async fn conflicts(db: &Db) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT DISTINCT p.enterprise_id, l.actor FROM permits p
+         JOIN audit_log l ON l.subject = 'item ' || CAST(p.sub_application_id AS TEXT)
+         WHERE l.action LIKE 'review.approve%'
+         ORDER BY p.enterprise_id, l.actor",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A plan as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlanRow {
+    pub id: i64,
+    pub name: String,
+    pub frozen: String,
+    pub frozen_hash: String,
+    pub commitment: String,
+    pub seed: String,
+    pub drawn: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub drawn_at: Option<i64>,
+}
+
+const PLAN: &str =
+    "id, name, frozen, frozen_hash, commitment, seed, drawn, created_by, created_at, drawn_at";
+
+pub struct NewPlan<'a> {
+    pub name: &'a str,
+    pub frozen: &'a str,
+    pub frozen_hash: &'a str,
+    pub commitment: &'a str,
+    pub seed: &'a str,
+    pub created_by: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(tx: &mut Transaction<'_, Any>, p: &NewPlan<'_>) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO inspection_plans (name, frozen, frozen_hash, commitment, seed, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(p.name)
+    .bind(p.frozen)
+    .bind(p.frozen_hash)
+    .bind(p.commitment)
+    .bind(p.seed)
+    .bind(p.created_by)
+    .bind(p.now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn plan(db: &Db, id: i64) -> sqlx::Result<Option<PlanRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLAN} FROM inspection_plans WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Every plan, newest first.
+pub async fn plans(db: &Db) -> sqlx::Result<Vec<PlanRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLAN} FROM inspection_plans ORDER BY id DESC"
+    )))
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Records the draw once: `false` if the plan was drawn already.
+pub async fn set_drawn(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    drawn: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE inspection_plans SET drawn = $2, drawn_at = $3 WHERE id = $1 AND drawn IS NULL",
+    )
+    .bind(id)
+    .bind(drawn)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,50 @@
+//! Inspection plans (双随机), for the administrator: make one (its lists frozen and its seed
+//! committed to, published at once), draw it (the seed revealed), list them.
+
+use axum::extract::{Path, State};
+use shared::error::ErrorBody;
+use shared::supervision::{InspectionPlan, NewInspectionPlan};
+
+use crate::http::error::AppError;
+use crate::http::extract::{Json, Staff};
+use crate::service::{Ctx, supervision};
+
+/// Every plan as published, newest first.
+#[utoipa::path(get, path = "/api/staff/supervision/plans", tag = "supervision",
+    responses((status = 200, body = [InspectionPlan]), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+) -> Result<Json<Vec<InspectionPlan>>, AppError> {
+    Ok(Json(supervision::plans(&ctx, &s.staff).await?))
+}
+
+/// Makes a plan: the objects and inspectors databases frozen, a secret seed committed to;
+/// both published at once. On the record.
+#[utoipa::path(post, path = "/api/staff/supervision/plans", tag = "supervision",
+    request_body = NewInspectionPlan,
+    responses((status = 201, body = InspectionPlan), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Json(req): Json<NewInspectionPlan>,
+) -> Result<(axum::http::StatusCode, Json<InspectionPlan>), AppError> {
+    let plan = supervision::create(&ctx, &s.staff, &req).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(plan)))
+}
+
+/// Draws the plan, once: reveals the seed, records the objects and inspectors drawn.
+#[utoipa::path(post, path = "/api/staff/supervision/plans/{id}/draw", tag = "supervision",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = InspectionPlan), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Drawn already")))]
+pub async fn draw(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<InspectionPlan>, AppError> {
+    Ok(Json(supervision::draw(&ctx, &s.staff, id).await?))
+}

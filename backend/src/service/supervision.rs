@@ -1,0 +1,195 @@
+//! 双随机、一公开: the administrator makes an inspection plan — the objects and inspectors
+//! databases are frozen and published with a commitment to a secret seed — then draws it, which
+//! reveals the seed; anyone recomputes the draw from the published plan (`domain::draw`).
+
+use rand::RngCore;
+use serde_json::json;
+use shared::supervision::{DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan};
+
+use super::{Ctx, Result, now_and_today};
+use crate::db;
+use crate::db::audit::{self, Entry};
+use crate::db::supervision::PlanRow;
+use crate::domain::access::Act;
+use crate::domain::application::sha256_hex;
+use crate::domain::draw::{self, Frozen, Inspector, Object, Refusal, Rules};
+use crate::domain::error::{Conflict, Invalid, Missing};
+use crate::domain::records::{Actor, StaffMember};
+
+fn refusal(r: Refusal) -> Invalid {
+    match r {
+        Refusal::NoDepartment => Invalid::PlanDepartments,
+        Refusal::BadRatio => Invalid::PlanRatios,
+        Refusal::BadPerDepartment => Invalid::PlanPerDepartment,
+    }
+}
+
+/// Makes a plan: checks it, freezes the two databases and the conflicts of interest, draws a
+/// secret seed and publishes its commitment.
+pub async fn create(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    req: &NewInspectionPlan,
+) -> Result<InspectionPlan> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Invalid::PlanName.into());
+    }
+    let known = |d: &String| ctx.catalogue.department(d).is_some();
+    if !req.departments.iter().all(known) {
+        return Err(Invalid::PlanDepartments.into());
+    }
+    let rules = Rules {
+        departments: req.departments.clone(),
+        ratios: req
+            .ratios
+            .iter()
+            .map(|r| (r.class.clone(), r.percent))
+            .collect(),
+        per_department: req.per_department as usize,
+    };
+    draw::check(&rules).map_err(refusal)?;
+    let objects = db::supervision::objects(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|o| Object {
+            class: draw::risk_class(o.listed).to_string(),
+            departments: o.departments.split(',').map(str::to_string).collect(),
+            id: o.id,
+            name: o.name,
+            address: o.address,
+        })
+        .collect();
+    let inspectors = db::supervision::inspectors(&ctx.db)
+        .await?
+        .into_iter()
+        .filter(|(_, d)| rules.departments.contains(d))
+        .map(|(username, department)| Inspector {
+            username,
+            department,
+        })
+        .collect();
+    let frozen = Frozen {
+        algorithm: draw::ALGORITHM.to_string(),
+        rules,
+        objects,
+        inspectors,
+        conflicts: db::supervision::conflicts(&ctx.db).await?,
+    };
+    let frozen_text = draw::canonical(&frozen);
+    let mut seed = [0u8; 32];
+    rand::rng().fill_bytes(&mut seed);
+    let seed: String = seed.iter().map(|b| format!("{b:02x}")).collect();
+    let (now, _) = now_and_today();
+    let new = db::supervision::NewPlan {
+        name,
+        frozen: &frozen_text,
+        frozen_hash: &sha256_hex(frozen_text.as_bytes()),
+        commitment: &draw::commitment(&seed),
+        seed: &seed,
+        created_by: &staff.username,
+        now,
+    };
+    let mut tx = ctx.db.begin().await?;
+    let id = db::supervision::insert(&mut tx, &new).await?;
+    let subject = format!("inspection_plan {id}");
+    let after = json!({
+        "name": name,
+        "commitment": new.commitment,
+        "frozen_hash": new.frozen_hash,
+        "objects": frozen.objects.len(),
+        "inspectors": frozen.inspectors.len(),
+    });
+    let actor = Actor::Staff(staff);
+    let entry = Entry::by(&actor, "supervision.plan", &subject, json!(null), after);
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    public(ctx, id).await
+}
+
+/// Draws a plan, once: reveals the seed and records the drawn objects and inspectors.
+pub async fn draw(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<InspectionPlan> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    let row = db::supervision::plan(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Plan)?;
+    if row.drawn.is_some() {
+        return Err(Conflict::PlanDrawn.into());
+    }
+    let frozen: Frozen = serde_json::from_str(&row.frozen).map_err(anyhow::Error::from)?;
+    let drawn = draw::draw(&frozen, &row.seed);
+    let text = serde_json::to_string(&drawn).map_err(anyhow::Error::from)?;
+    let (now, _) = now_and_today();
+    let mut tx = ctx.db.begin().await?;
+    if !db::supervision::set_drawn(&mut tx, id, &text, now).await? {
+        return Err(Conflict::PlanDrawn.into());
+    }
+    let subject = format!("inspection_plan {id}");
+    let actor = Actor::Staff(staff);
+    let after = json!({ "seed": row.seed, "drawn": drawn.len() });
+    let entry = Entry::by(&actor, "supervision.draw", &subject, json!(null), after);
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    public(ctx, id).await
+}
+
+/// Every plan as published, newest first.
+pub async fn plans(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionPlan>> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    let rows = db::supervision::plans(&ctx.db).await?;
+    rows.into_iter().map(published).collect()
+}
+
+/// A plan as anyone may see it: the seed only once drawn.
+pub async fn public(ctx: &Ctx, id: i64) -> Result<InspectionPlan> {
+    let row = db::supervision::plan(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Plan)?;
+    published(row)
+}
+
+fn published(row: PlanRow) -> Result<InspectionPlan> {
+    let frozen: Frozen = serde_json::from_str(&row.frozen).map_err(anyhow::Error::from)?;
+    let drawn: Option<Vec<draw::Drawn>> = match &row.drawn {
+        Some(text) => Some(serde_json::from_str(text).map_err(anyhow::Error::from)?),
+        None => None,
+    };
+    let object = |id: i64| frozen.objects.iter().find(|o| o.id == id);
+    let drawn = drawn.map(|list| {
+        list.into_iter()
+            .filter_map(|d| {
+                let o = object(d.object)?;
+                Some(DrawnObject {
+                    object: d.object,
+                    name: o.name.clone(),
+                    address: o.address.clone(),
+                    class: o.class.clone(),
+                    departments: d
+                        .inspectors
+                        .into_iter()
+                        .map(|(department, inspectors)| DrawnInspectors {
+                            department,
+                            inspectors,
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    });
+    let revealed = row.drawn.is_some();
+    Ok(InspectionPlan {
+        id: row.id,
+        name: row.name,
+        algorithm: frozen.algorithm.clone(),
+        objects: frozen.objects.len() as u32,
+        inspectors: frozen.inspectors.len() as u32,
+        frozen: row.frozen,
+        frozen_hash: row.frozen_hash,
+        commitment: row.commitment,
+        seed: revealed.then_some(row.seed),
+        drawn,
+        created_at: row.created_at,
+        drawn_at: row.drawn_at,
+    })
+}
