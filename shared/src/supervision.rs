@@ -66,5 +66,13 @@ pub struct DrawnObject {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawnInspectors {
     pub department: String,
-    pub inspectors: Vec<String>,
+    pub inspectors: Vec<DrawnInspector>,
+}
+
+/// An inspector as published: their staff number and name, never their login name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrawnInspector {
+    pub id: i64,
+    pub name: String,
 }

@@ -57,6 +57,13 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
     for name in ["samr2", "samr3"] {
         app.account(name, "reviewer", Some("samr")).await;
     }
+    let mut free = Vec::new();
+    for name in ["samr2", "samr3"] {
+        let row = backend::db::staff::by_username(&app.db, name)
+            .await
+            .expect("query");
+        free.push(row.expect("account").id);
+    }
     let admin = app.admin().await;
     let ratios = json!([{"class": "B", "percent": 50}, {"class": "D", "percent": 100}]);
     let (status, made) = admin
@@ -89,18 +96,14 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
     assert_eq!(objects.len(), 2, "half of three, rounded up: {after}");
     for o in objects {
         assert_eq!(o["class"], "B");
-        let mut names: Vec<&str> = o["departments"][0]["inspectors"]
+        let mut drawn: Vec<i64> = o["departments"][0]["inspectors"]
             .as_array()
             .expect("inspectors")
             .iter()
-            .map(|u| u.as_str().expect("name"))
+            .map(|i| i["id"].as_i64().expect("id"))
             .collect();
-        names.sort();
-        assert_eq!(
-            names,
-            ["samr2", "samr3"],
-            "the approving reviewer is never drawn"
-        );
+        drawn.sort();
+        assert_eq!(drawn, free, "the approving reviewer is never drawn");
     }
     // Anyone recomputes the same draw from what was published.
     let ours: Vec<Value> = objects
@@ -110,12 +113,28 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
                 .as_array()
                 .expect("departments")
                 .iter()
-                .map(|d| json!([d["department"], d["inspectors"]]))
+                .map(|d| {
+                    let ids: Vec<&Value> = d["inspectors"]
+                        .as_array()
+                        .expect("inspectors")
+                        .iter()
+                        .map(|i| &i["id"])
+                        .collect();
+                    json!([d["department"], ids])
+                })
                 .collect();
             json!({"object": o["object"], "inspectors": departments})
         })
         .collect();
     assert_eq!(recomputed(&after), Value::Array(ours));
+    // Published by staff number and name, never by login name.
+    let frozen: Value =
+        serde_json::from_str(after["frozen"].as_str().expect("frozen")).expect("json");
+    let inspector = &frozen["inspectors"][0];
+    assert!(
+        inspector["id"].is_i64() && inspector.get("username").is_none(),
+        "{inspector}"
+    );
     // A seed that is not the committed one is caught.
     let mut forged = after.clone();
     forged["seed"] = json!("00".repeat(32));

@@ -1,7 +1,7 @@
 """Recomputes a published inspection draw (双随机) from its published data alone, as anyone can:
 reads the plan's public JSON (GET /api/supervision/plans/{id}) on stdin, checks the revealed
 seed against the commitment published before the draw and the frozen lists against their
-published hash, and prints the draw as JSON: [{"object": id, "inspectors": [[dept, [user…]]]}].
+published hash, and prints the draw as JSON: [{"object": id, "inspectors": [[dept, [id…]]]}].
 
 Written from docs/supervision-draw.md, not from the Rust code. Standard library only."""
 import hashlib
@@ -52,11 +52,11 @@ for o in chosen:
         if d not in o["departments"]:
             continue
         free = [
-            i["username"]
+            i["id"]
             for i in frozen["inspectors"]
-            if i["department"] == d and (o["id"], i["username"]) not in conflicts
+            if i["department"] == d and (o["id"], i["id"]) not in conflicts
         ]
-        free.sort(key=lambda u: (key(f"inspector:{o['id']}:{u}"), u))
+        free.sort(key=lambda i: (key(f"inspector:{o['id']}:{i}"), i))
         per_department.append([d, free[: rules["per_department"]]])
     drawn.append({"object": o["id"], "inspectors": per_department})
 print(json.dumps(drawn, ensure_ascii=False))

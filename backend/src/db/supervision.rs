@@ -56,25 +56,25 @@ pub async fn objects(db: &Db) -> sqlx::Result<Vec<ObjectRow>> {
     Ok(out)
 }
 
-/// The inspectors database: active staff of the given departments' reviewers (username,
-/// department), by username.
-pub async fn inspectors(db: &Db) -> sqlx::Result<Vec<(String, String)>> {
+/// The inspectors database: the departments' active reviewers (id, name, department), by id.
+pub async fn inspectors(db: &Db) -> sqlx::Result<Vec<(i64, String, String)>> {
     sqlx::query_as(
-        "SELECT username, department FROM staff
-         WHERE role = 'reviewer' AND active = 1 AND department IS NOT NULL ORDER BY username",
+        "SELECT id, display_name, department FROM staff
+         WHERE role = 'reviewer' AND active = 1 AND department IS NOT NULL ORDER BY id",
     )
     .fetch_all(&db.pool)
     .await
 }
 
-/// Conflicts of interest on the record: (enterprise id, username) of everyone who approved one
+/// Conflicts of interest on the record: (enterprise id, staff id) of everyone who approved one
 /// of the enterprise's permits.
-pub async fn conflicts(db: &Db) -> sqlx::Result<Vec<(i64, String)>> {
+pub async fn conflicts(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
     sqlx::query_as(
-        "SELECT DISTINCT p.enterprise_id, l.actor FROM permits p
+        "SELECT DISTINCT p.enterprise_id, s.id FROM permits p
          JOIN audit_log l ON l.subject = 'item ' || CAST(p.sub_application_id AS TEXT)
+         JOIN staff s ON s.username = l.actor
          WHERE l.action LIKE 'review.approve%'
-         ORDER BY p.enterprise_id, l.actor",
+         ORDER BY p.enterprise_id, s.id",
     )
     .fetch_all(&db.pool)
     .await

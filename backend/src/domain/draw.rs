@@ -12,7 +12,7 @@
 //!   smallest `key("object:" id)`;
 //! - inspectors: for each drawn object (by id) and each plan department it holds a permit of,
 //!   the department's inspectors without a conflict with that object, the `per_department` with
-//!   the smallest `key("inspector:" object_id ":" username)`.
+//!   the smallest `key("inspector:" object_id ":" inspector_id)`.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,10 +42,11 @@ pub struct Object {
     pub departments: Vec<String>,
 }
 
-/// An inspector: a staff member with the inspector role and their department.
+/// An inspector: a staff member's number (never their login name), name and department.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspector {
-    pub username: String,
+    pub id: i64,
+    pub name: String,
     pub department: String,
 }
 
@@ -56,18 +57,18 @@ pub struct Frozen {
     pub rules: Rules,
     pub objects: Vec<Object>,
     pub inspectors: Vec<Inspector>,
-    /// (object id, username): the inspector may not inspect that object (they approved one of
-    /// its permits, or a relation is recorded).
-    pub conflicts: Vec<(i64, String)>,
+    /// (object id, inspector id): the inspector may not inspect that object (they approved one
+    /// of its permits, or a relation is recorded).
+    pub conflicts: Vec<(i64, i64)>,
 }
 
 /// One drawn object and the inspectors drawn for it, per department.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Drawn {
     pub object: i64,
-    /// (department, usernames); fewer than `per_department` when the department has no more
-    /// inspectors free of conflict.
-    pub inspectors: Vec<(String, Vec<String>)>,
+    /// (department, inspector ids); fewer than `per_department` when the department has no
+    /// more inspectors free of conflict.
+    pub inspectors: Vec<(String, Vec<i64>)>,
 }
 
 /// What a rule refuses in a plan.
@@ -152,21 +153,18 @@ pub fn draw(frozen: &Frozen, seed: &str) -> Vec<Drawn> {
         .collect()
 }
 
-fn inspectors_for(frozen: &Frozen, seed: &str, object: i64, department: &str) -> Vec<String> {
-    let conflicted = |u: &str| frozen.conflicts.iter().any(|(o, c)| *o == object && c == u);
-    let mut pool: Vec<(String, &str)> = frozen
+fn inspectors_for(frozen: &Frozen, seed: &str, object: i64, department: &str) -> Vec<i64> {
+    let conflicted = |id: i64| frozen.conflicts.contains(&(object, id));
+    let mut pool: Vec<(String, i64)> = frozen
         .inspectors
         .iter()
-        .filter(|i| i.department == department && !conflicted(&i.username))
-        .map(|i| {
-            let k = key(seed, &format!("inspector:{object}:{}", i.username));
-            (k, i.username.as_str())
-        })
+        .filter(|i| i.department == department && !conflicted(i.id))
+        .map(|i| (key(seed, &format!("inspector:{object}:{}", i.id)), i.id))
         .collect();
     pool.sort();
     pool.into_iter()
         .take(frozen.rules.per_department)
-        .map(|(_, u)| u.to_string())
+        .map(|(_, id)| id)
         .collect()
 }
 
@@ -184,9 +182,10 @@ mod tests {
         }
     }
 
-    fn inspector(username: &str, department: &str) -> Inspector {
+    fn inspector(id: i64, department: &str) -> Inspector {
         Inspector {
-            username: username.into(),
+            id,
+            name: format!("检查员{id}"),
             department: department.into(),
         }
     }
@@ -204,13 +203,13 @@ mod tests {
             },
             objects,
             inspectors: vec![
-                inspector("s1", "samr"),
-                inspector("s2", "samr"),
-                inspector("s3", "samr"),
-                inspector("f1", "fire"),
-                inspector("f2", "fire"),
+                inspector(1, "samr"),
+                inspector(2, "samr"),
+                inspector(3, "samr"),
+                inspector(11, "fire"),
+                inspector(12, "fire"),
             ],
-            conflicts: vec![(21, "s1".into()), (21, "s2".into())],
+            conflicts: vec![(21, 1), (21, 2)],
         }
     }
 
@@ -237,16 +236,10 @@ mod tests {
         let f = frozen();
         let drawn = draw(&f, &"ab".repeat(32));
         let d21 = drawn.iter().find(|d| d.object == 21).expect("21 drawn");
-        assert_eq!(
-            d21.inspectors[0],
-            ("samr".to_string(), vec!["s3".to_string()])
-        );
+        assert_eq!(d21.inspectors[0], ("samr".to_string(), vec![3]));
         let (department, mut fire) = d21.inspectors[1].clone();
         fire.sort();
-        assert_eq!(
-            (department.as_str(), fire),
-            ("fire", vec!["f1".into(), "f2".into()])
-        );
+        assert_eq!((department.as_str(), fire), ("fire", vec![11, 12]));
         for d in drawn.iter().filter(|d| d.object <= 20) {
             assert_eq!(d.inspectors.len(), 1, "samr only");
             assert_eq!(d.inspectors[0].1.len(), 2);

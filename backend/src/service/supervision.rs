@@ -4,7 +4,9 @@
 
 use rand::RngCore;
 use serde_json::json;
-use shared::supervision::{DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan};
+use shared::supervision::{
+    DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan,
+};
 
 use super::{Ctx, Result, now_and_today};
 use crate::db;
@@ -64,9 +66,10 @@ pub async fn create(
     let inspectors = db::supervision::inspectors(&ctx.db)
         .await?
         .into_iter()
-        .filter(|(_, d)| rules.departments.contains(d))
-        .map(|(username, department)| Inspector {
-            username,
+        .filter(|(_, _, d)| rules.departments.contains(d))
+        .map(|(id, name, department)| Inspector {
+            id,
+            name,
             department,
         })
         .collect();
@@ -168,9 +171,16 @@ fn published(row: PlanRow) -> Result<InspectionPlan> {
                     departments: d
                         .inspectors
                         .into_iter()
-                        .map(|(department, inspectors)| DrawnInspectors {
+                        .map(|(department, ids)| DrawnInspectors {
                             department,
-                            inspectors,
+                            inspectors: ids
+                                .iter()
+                                .filter_map(|id| frozen.inspectors.iter().find(|i| i.id == *id))
+                                .map(|i| DrawnInspector {
+                                    id: i.id,
+                                    name: i.name.clone(),
+                                })
+                                .collect(),
                         })
                         .collect(),
                 })
