@@ -58,6 +58,8 @@ pub mod paths {
     pub const STAFF_PLAN_DRAW: &str = "/api/staff/supervision/plans/{id}/draw";
     /// A plan as published (一公开): anyone recomputes its draw from it.
     pub const PLAN: &str = "/api/supervision/plans/{id}";
+    /// Its public page (server-rendered HTML).
+    pub const PLAN_PAGE: &str = "/supervision/plans/{id}";
 
     pub const OPENAPI: &str = "/api/openapi.json";
     /// The public verify page of a licence (its QR opens it) and what hangs off it.

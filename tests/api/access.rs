@@ -514,6 +514,13 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             everyone(404),
         ),
+        row(
+            "GET",
+            p::PLAN_PAGE,
+            "/supervision/plans/999999".into(),
+            None,
+            everyone(404),
+        ),
         row("GET", p::VERIFY, v.clone(), None, everyone(200)),
         row(
             "GET",

@@ -80,6 +80,17 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
     let (status, before) = app.anonymous("GET", &public, None).await;
     assert_eq!(status, 200);
     assert_eq!(before, made);
+    let page = format!("/supervision/plans/{id}");
+    let (status, headers, html) = app.get(&page, None).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    let html = html.as_str().expect("html").to_string();
+    assert!(html.contains(made["commitment"].as_str().expect("c")) && html.contains("待抽取"));
 
     let (status, drawn) = admin
         .post(
@@ -156,6 +167,25 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
         !child.wait().expect("exit").success(),
         "a forged seed fails"
     );
+
+    // The public page shows the seed and each drawn enterprise with its inspectors' names;
+    // small and without script.
+    let (_, _, html) = app.get(&page, None).await;
+    let html = html.as_str().expect("html").to_string();
+    assert!(
+        html.contains(after["seed"].as_str().expect("seed")),
+        "{html}"
+    );
+    assert!(
+        html.contains("睢县老张家常菜馆") && html.contains("samr2") && html.contains("已抽取于")
+    );
+    assert!(
+        html.len() < 30 * 1024 && !html.contains("<script"),
+        "{} bytes",
+        html.len()
+    );
+    let (status, _, _) = app.get("/supervision/plans/999999", None).await;
+    assert_eq!(status, 404);
 
     // On the record: made, then drawn with the seed.
     let history = backend::db::audit::history(&app.db, &format!("inspection_plan {id}"))

@@ -160,6 +160,11 @@ pub fn routes(state: &AppState) -> Vec<Route> {
             p::PLAN,
             get(public::supervision::plan).route_layer(public()),
         ),
+        route(
+            M::GET,
+            p::PLAN_PAGE,
+            get(public::supervision::page).route_layer(public()),
+        ),
         route(M::GET, p::VERIFY, get(verify::page).route_layer(public())),
         route(
             M::GET,

@@ -24,7 +24,7 @@ use crate::http::staff::{
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
         worklist::delete_view, supervision::list, supervision::create, supervision::draw,
-        public_supervision::plan, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
+        public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),

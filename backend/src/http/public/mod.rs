@@ -3,5 +3,6 @@
 
 pub mod bundles;
 pub mod page;
+pub mod plan_page;
 pub mod supervision;
 pub mod verify;

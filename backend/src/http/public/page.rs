@@ -3,6 +3,8 @@
 //! representative's name partly masked, scope, date), every permit with its state and validity,
 //! the change history. Never an ID number or a phone.
 
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use html_escape::encode_text as esc;
 use shared::Lang;
 use shared::catalogue::Catalogue;
@@ -31,16 +33,23 @@ pub struct Page {
     pub csp: String,
 }
 
-/// One page with its title, body and extra style.
+/// One licence page with its title, body and extra style.
 pub fn document(lang: Lang, title: &str, body: &str, extra_style: &str) -> Page {
+    let header = pick(lang, "证照联办 · 营业执照核验", "Lianban · licence check");
+    document_under(lang, header, title, body, extra_style)
+}
+
+/// One public page under `header`, with its title, body and extra style.
+pub fn document_under(
+    lang: Lang,
+    header: &str,
+    title: &str,
+    body: &str,
+    extra_style: &str,
+) -> Page {
     use base64::Engine;
     use sha2::Digest;
     let html_lang = lang.tag();
-    let header = if lang == Lang::Zh {
-        "证照联办 · 营业执照核验"
-    } else {
-        "Lianban · licence check"
-    };
     let style = format!("{STYLE}{extra_style}");
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&style));
     let html = format!(
@@ -48,11 +57,28 @@ pub fn document(lang: Lang, title: &str, body: &str, extra_style: &str) -> Page 
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
 <title>{title}</title><style>{style}</style></head><body><header>{header}</header><main>{body}</main></body></html>",
         title = esc(title),
+        header = esc(header),
     );
     Page {
         html,
         csp: crate::http::headers::public_page(&hash),
     }
+}
+
+/// A page as the answer: HTML, its Content Security Policy, never cached.
+pub fn html(status: StatusCode, page: Page) -> Response {
+    let mut res = (status, page.html).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Ok(csp) = HeaderValue::from_str(&page.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    // A permit revoked a second ago must show revoked: never served from a cache.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 /// The page for an unknown or malformed token.
@@ -72,7 +98,7 @@ pub fn not_found(lang: Lang) -> Page {
     document(lang, title, &body, "")
 }
 
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+pub fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 

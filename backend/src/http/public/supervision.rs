@@ -1,12 +1,15 @@
 //! A plan as published (一公开): before its draw, the frozen lists and the commitment to the
 //! seed; after it, the seed and the result — what anyone needs to recompute the draw.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use shared::error::ErrorBody;
 use shared::supervision::InspectionPlan;
 
+use super::{page, plan_page};
 use crate::http::error::AppError;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, ReqLang};
 use crate::service::{Ctx, supervision};
 
 /// One plan as published.
@@ -19,4 +22,43 @@ pub async fn plan(
     Path(id): Path<i64>,
 ) -> Result<Json<InspectionPlan>, AppError> {
     Ok(Json(supervision::public(&ctx, id).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// The page of drawn enterprises, from 1 (100 a page).
+    page: Option<usize>,
+}
+
+/// `GET /supervision/plans/{id}`: the plan's public page (一公开), server-rendered.
+#[utoipa::path(get, path = "/supervision/plans/{id}", tag = "supervision",
+    params(("id" = i64, Path), PageQuery),
+    responses((status = 200, content_type = "text/html", body = String,
+            description = "The plan: its commitment, then its seed and the drawn enterprises"),
+        (status = 404, content_type = "text/html", body = String, description = "No such plan"),
+        (status = 429, body = ErrorBody)))]
+pub async fn page(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    match supervision::public(&ctx, id).await {
+        Ok(plan) => {
+            let body = plan_page::plan(&plan, &ctx.catalogue, q.page.unwrap_or(1), lang);
+            Ok(page::html(StatusCode::OK, body))
+        }
+        Err(crate::service::Error::Refused(crate::domain::Error::NotFound(_))) => {
+            let title = page::pick(lang, "没有这个抽查计划", "No such inspection plan");
+            let body = format!("<section><h1>{title}</h1></section>");
+            let header = page::pick(
+                lang,
+                "证照联办 · 双随机抽查公示",
+                "Lianban · random inspections",
+            );
+            let doc = page::document_under(lang, header, title, &body, "");
+            Ok(page::html(StatusCode::NOT_FOUND, doc))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

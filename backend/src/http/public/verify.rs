@@ -9,26 +9,11 @@ use shared::Lang;
 use shared::error::ErrorBody;
 use shared::snapshot::{PublishedKeys, SignedLicence};
 
-use super::page;
+use super::page::{self, html};
 use crate::http::error::AppError;
 use crate::http::extract::ReqLang;
 use crate::service::licence::{self, Public};
 use crate::service::{Ctx, views};
-
-fn html(status: StatusCode, page: page::Page) -> Response {
-    let mut res = (status, page.html).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    if let Ok(csp) = HeaderValue::from_str(&page.csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, csp);
-    }
-    // A permit revoked a second ago must show revoked: never served from a cache.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 fn not_found(lang: Lang) -> Response {
     html(StatusCode::NOT_FOUND, page::not_found(lang))

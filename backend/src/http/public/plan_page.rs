@@ -1,0 +1,134 @@
+//! 一公开: an inspection plan's public page — server-rendered, no script, small. Before the draw
+//! the commitment and what was frozen; after it the seed and the drawn enterprises with their
+//! inspectors, a hundred a page; the JSON to recompute it from is one link away.
+
+use html_escape::encode_text as esc;
+use shared::Lang;
+use shared::catalogue::Catalogue;
+use shared::supervision::InspectionPlan;
+
+use super::page::{Page, document_under, pick};
+use crate::domain::clock::county_minute;
+
+/// Drawn enterprises per page (a page stays well under 30 KB).
+pub const PER_PAGE: usize = 100;
+
+const STYLE: &str = "table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-top:1px solid #d8dee6;\
+padding:6px 4px;text-align:left;vertical-align:top}nav a{margin-right:12px}";
+
+/// Plan `p`'s page `page` (from 1).
+pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) -> Page {
+    let department = |id: &str| {
+        catalogue
+            .department(id)
+            .map(|d| d.name.get(lang).to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let state = match (&p.seed, p.drawn_at) {
+        (Some(_), Some(at)) => format!(
+            "{} {}",
+            pick(lang, "已抽取于", "Drawn on"),
+            county_minute(at)
+        ),
+        _ => pick(lang, "已公示，待抽取", "Published, not drawn yet").to_string(),
+    };
+    let field = |label: &str, value: &str| {
+        format!("<dt>{label}</dt><dd class=\"code\">{}</dd>", esc(value))
+    };
+    let mut facts = String::new();
+    facts += &format!(
+        "<dt>{}</dt><dd>{}</dd>",
+        pick(lang, "公示时间", "Published"),
+        county_minute(p.created_at)
+    );
+    facts += &format!(
+        "<dt>{}</dt><dd>{}</dd>",
+        pick(lang, "检查对象库 / 执法检查人员库", "Objects / inspectors"),
+        format_args!("{} / {}", p.objects, p.inspectors)
+    );
+    facts += &field(pick(lang, "算法", "Algorithm"), &p.algorithm);
+    facts += &field(
+        pick(lang, "随机种子承诺值", "Seed commitment"),
+        &p.commitment,
+    );
+    facts += &field(
+        pick(lang, "冻结名单摘要", "Frozen lists' hash"),
+        &p.frozen_hash,
+    );
+    if let Some(seed) = &p.seed {
+        facts += &field(pick(lang, "随机种子", "Seed"), seed);
+    }
+    let json = format!("/api/supervision/plans/{}", p.id);
+    let how = pick(
+        lang,
+        "抽取前公布冻结名单和种子的承诺值，抽取后公布种子：任何人可用公开数据复算抽取结果。",
+        "The frozen lists and the seed's commitment were published before the draw, the seed after it: anyone can recompute the draw from the published data.",
+    );
+    let mut body = format!(
+        "<section><h1>{name}</h1><p class=\"m\">{state}</p><dl>{facts}</dl>\
+<p class=\"m\">{how} <a href=\"{json}\">{data}</a></p></section>",
+        name = esc(&p.name),
+        data = pick(lang, "公示数据（JSON）", "Published data (JSON)"),
+    );
+    if let Some(drawn) = &p.drawn {
+        let pages = drawn.len().div_ceil(PER_PAGE).max(1);
+        let page = page.clamp(1, pages);
+        let rows: String = drawn
+            .iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .map(|o| {
+                let inspectors: Vec<String> = o
+                    .departments
+                    .iter()
+                    .map(|d| {
+                        let names: Vec<&str> =
+                            d.inspectors.iter().map(|i| i.name.as_str()).collect();
+                        let (colon, comma) = (pick(lang, "：", ": "), pick(lang, "、", ", "));
+                        format!("{}{colon}{}", department(&d.department), names.join(comma))
+                    })
+                    .collect();
+                format!(
+                    "<tr><td>{}<br><span class=\"m\">{}</span></td><td>{}</td><td>{}</td></tr>",
+                    esc(&o.name),
+                    esc(&o.address),
+                    esc(&o.class),
+                    esc(&inspectors.join(pick(lang, "；", "; ")))
+                )
+            })
+            .collect();
+        let link = |n: usize, text: &str| {
+            format!(
+                "<a href=\"/supervision/plans/{}?page={n}\">{text}</a>",
+                p.id
+            )
+        };
+        let mut nav = String::new();
+        if page > 1 {
+            nav += &link(page - 1, pick(lang, "上一页", "Previous"));
+        }
+        if page < pages {
+            nav += &link(page + 1, pick(lang, "下一页", "Next"));
+        }
+        body += &format!(
+            "<section><h2>{title}</h2><p class=\"m\">{count}</p><table><thead><tr><th>{e}</th><th>{c}</th><th>{i}</th></tr></thead>\
+<tbody>{rows}</tbody></table><nav>{nav}</nav></section>",
+            title = pick(lang, "抽取结果", "Drawn"),
+            count = format_args!(
+                "{} {} · {} {page}/{pages}",
+                drawn.len(),
+                pick(lang, "户", "enterprises"),
+                pick(lang, "页", "page")
+            ),
+            e = pick(lang, "检查对象", "Enterprise"),
+            c = pick(lang, "风险等级", "Risk class"),
+            i = pick(lang, "执法检查人员", "Inspectors"),
+        );
+    }
+    let header = pick(
+        lang,
+        "证照联办 · 双随机抽查公示",
+        "Lianban · random inspections",
+    );
+    document_under(lang, header, &p.name, &body, STYLE)
+}
