@@ -434,3 +434,25 @@ pub async fn withdraw_owed(
     };
     post(&url, &body, lang, NO_HEADER).await
 }
+
+/// The administrator: the inspection plans, newest first.
+pub async fn plans(lang: Lang) -> Result<Vec<shared::supervision::InspectionPlan>, ApiError> {
+    get(shared::api::paths::STAFF_PLANS, lang, None).await
+}
+
+/// The administrator makes an inspection plan (published at once with its commitment).
+pub async fn make_plan(
+    body: &shared::supervision::NewInspectionPlan,
+    lang: Lang,
+) -> Result<shared::supervision::InspectionPlan, ApiError> {
+    post(shared::api::paths::STAFF_PLANS, body, lang, NO_HEADER).await
+}
+
+/// The administrator draws a plan (once).
+pub async fn draw_plan(
+    id: i64,
+    lang: Lang,
+) -> Result<shared::supervision::InspectionPlan, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_PLAN_DRAW, &[&id.to_string()]);
+    post(&url, &(), lang, NO_HEADER).await
+}

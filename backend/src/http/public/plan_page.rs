@@ -114,12 +114,10 @@ pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) 
             "<section><h2>{title}</h2><p class=\"m\">{count}</p><table><thead><tr><th>{e}</th><th>{c}</th><th>{i}</th></tr></thead>\
 <tbody>{rows}</tbody></table><nav>{nav}</nav></section>",
             title = pick(lang, "抽取结果", "Drawn"),
-            count = format_args!(
-                "{} {} · {} {page}/{pages}",
-                drawn.len(),
-                pick(lang, "户", "enterprises"),
-                pick(lang, "页", "page")
-            ),
+            count = match lang {
+                Lang::Zh => format!("{} 户 · 第 {page}/{pages} 页", drawn.len()),
+                Lang::En => format!("{} enterprises · page {page}/{pages}", drawn.len()),
+            },
             e = pick(lang, "检查对象", "Enterprise"),
             c = pick(lang, "风险等级", "Risk class"),
             i = pick(lang, "执法检查人员", "Inspectors"),

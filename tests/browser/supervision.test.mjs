@@ -1,0 +1,61 @@
+// 双随机 in Chromium: the administrator publishes an inspection plan from the console (a
+// refusal first, under its field), sees it published with its seed commitment, draws it, and
+// the plan's public page — server-rendered, no script — shows the seed and the drawn
+// enterprise with its inspectors. On a desktop and on a phone-sized screen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
+import { signedIn, licensedRestaurant } from './setup.mjs';
+
+const app = serverAndBrowser();
+
+test('the administrator publishes and draws an inspection plan; anyone sees the result', async () => {
+  app.server.staff('root', 'admin');
+  await licensedRestaurant(app.server);
+  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'reviewer', 'samr');
+
+  for (const [size, viewport] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
+    const admin = await signedIn(app, 'root', viewport);
+    // The refusal of a plan without a department is an expected 422 in the console.
+    admin.errors.length = 0;
+    const page = admin.page;
+    await page.goto(`${app.server.base}/staff/admin`);
+    const panel = page.locator('.plans-panel');
+    await panel.getByRole('heading', { name: '双随机抽查计划' }).waitFor();
+    const planName = `第四季度餐饮双随机抽查（${size}）`;
+    await panel.getByLabel('计划名称').fill(planName);
+    await panel.getByRole('button', { name: '公示计划' }).click();
+    await panel.locator('#plan-departments-error').waitFor();
+    await panel.getByLabel('市场监督管理局', { exact: false }).check();
+    await panel.locator('#ratio-B').fill('100');
+    await panel.getByRole('button', { name: '公示计划' }).click();
+    await panel.getByText(`已公示：${planName}`).waitFor();
+    const row = panel.locator('tr', { hasText: planName });
+    await row.getByText('已公示，待抽取').waitFor();
+    assert.match(await row.locator('td.code').innerText(), /^[0-9a-f]{16}…$/);
+    assert.deepEqual(await accessibilityProblems(page), []);
+    await shot(page, `${size}-staff-plans`);
+    await row.getByRole('button', { name: '抽取' }).click();
+    await row.getByText('已抽取：1').waitFor();
+
+    // The public page, as anyone opens it.
+    const visitor = await app.browser.newContext({ ...viewport, locale: 'zh-CN' });
+    const pub = await visitor.newPage();
+    const href = await row.getByRole('link', { name: planName }).getAttribute('href');
+    const res = await pub.goto(`${app.server.base}${href}`);
+    assert.equal(res.status(), 200);
+    await pub.getByRole('heading', { name: planName }).waitFor();
+    await pub.getByText('随机种子', { exact: true }).waitFor();
+    const table = pub.locator('table');
+    await table.getByText('睢县老张家常菜馆').waitFor();
+    const inspectors = await table.locator('tbody td').nth(2).innerText();
+    const names = inspectors.split('：')[1].split('、').sort();
+    assert.deepEqual(names, ['samr2', 'samr3'], 'the approving reviewer is not drawn');
+    assert.equal(await pub.locator('script').count(), 0);
+    assert.deepEqual(await accessibilityProblems(pub), []);
+    await shot(pub, `${size}-plan-public`);
+    await visitor.close();
+    assert.deepEqual(admin.errors.filter((e) => !e.includes('422')), []);
+    await admin.context.close();
+  }
+});
