@@ -119,9 +119,15 @@ fn plan_form(
         .collect();
     let per_department = RwSignal::new("2".to_string());
     let errors: Errors = RwSignal::new(BTreeMap::new());
+    // One plan per click: the button waits for the answer.
+    let busy = RwSignal::new(false);
     let ratios_now = ratios.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         let number = |s: String| s.trim().parse::<u32>().unwrap_or(u32::MAX);
         let body = NewInspectionPlan {
             name: name.get_untracked(),
@@ -136,7 +142,9 @@ fn plan_form(
             per_department: number(per_department.get_untracked()),
         };
         leptos::task::spawn_local(async move {
-            match api::make_plan(&body, lang_untracked()).await {
+            let made = api::make_plan(&body, lang_untracked()).await;
+            busy.set(false);
+            match made {
                 Ok(p) => {
                     errors.set(BTreeMap::new());
                     name.set(String::new());
@@ -196,7 +204,7 @@ fn plan_form(
                     on:input=move |ev| per_department.set(event_target_value(&ev)) />
                 {under(errors, "per_department")}
             </div>
-            <button type="submit" class="button primary">{tr(l, "公示计划", "Publish the plan")}</button>
+            <button type="submit" class="button primary" prop:disabled=move || busy.get()>{tr(l, "公示计划", "Publish the plan")}</button>
         </form>
     }
     .into_any()
