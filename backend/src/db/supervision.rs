@@ -20,22 +20,21 @@ pub struct ObjectRow {
 }
 
 /// The objects database: every enterprise holding a valid permit, with whether it or its
-/// legal representative is on the dishonesty list, by id.
+/// legal representative is on the dishonesty list (looked up by the list's key), by id.
 pub async fn objects(db: &Db) -> sqlx::Result<Vec<ObjectRow>> {
-    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT e.id, e.name, e.address, e.uscc, a.legal_rep_id, p.department
+    let rows: Vec<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT e.id, e.name, e.address, e.uscc, a.legal_rep_id, p.department,
+                CASE WHEN EXISTS (SELECT 1 FROM dishonesty_list d
+                    WHERE (d.kind = 'uscc' AND d.value = e.uscc)
+                       OR (d.kind = 'id_number' AND d.value = a.legal_rep_id)) THEN 1 ELSE 0 END
          FROM enterprises e JOIN applications a ON a.id = e.application_id
          JOIN permits p ON p.enterprise_id = e.id AND p.state = 'valid'
          ORDER BY e.id, p.department",
     )
     .fetch_all(&db.pool)
     .await?;
-    let listed: Vec<(String, String)> = sqlx::query_as("SELECT kind, value FROM dishonesty_list")
-        .fetch_all(&db.pool)
-        .await?;
-    let is_listed = |kind: &str, value: &str| listed.iter().any(|(k, v)| k == kind && v == value);
     let mut out: Vec<ObjectRow> = Vec::new();
-    for (id, name, address, uscc, legal_rep_id, department) in rows {
+    for (id, name, address, uscc, legal_rep_id, department, listed) in rows {
         match out.last_mut() {
             Some(o) if o.id == id => {
                 if !o.departments.split(',').any(|d| d == department) {
@@ -43,7 +42,7 @@ pub async fn objects(db: &Db) -> sqlx::Result<Vec<ObjectRow>> {
                 }
             }
             _ => out.push(ObjectRow {
-                listed: is_listed("uscc", &uscc) || is_listed("id_number", &legal_rep_id),
+                listed: listed == 1,
                 id,
                 name,
                 address,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use shared::api::BundleSummary;
-use shared::catalogue::Catalogue;
+use shared::catalogue::BundleView;
 use shared::form::Answers;
 
 use crate::domain::application::sha256_hex;
@@ -39,26 +39,25 @@ pub struct Published {
 }
 
 impl Published {
-    pub fn of(c: &Catalogue) -> anyhow::Result<Published> {
-        let mut views = HashMap::new();
-        for b in &c.bundles {
-            if let Some(view) = c.bundle_view(&b.id) {
-                views.insert(b.id.clone(), Document::of(&view)?);
-            }
+    /// The documents of `views`, every bundle's view in catalogue order.
+    pub fn of(views: &[BundleView]) -> anyhow::Result<Published> {
+        let mut documents = HashMap::new();
+        for view in views {
+            documents.insert(view.bundle.id.clone(), Document::of(view)?);
         }
         Ok(Published {
-            bundles: Document::of(&summaries(c))?,
-            views,
+            bundles: Document::of(&summaries(views))?,
+            views: documents,
         })
     }
 }
 
 /// What the list of bundles says of each: its items and add-ons by name, how many departments,
 /// the promised days.
-pub fn summaries(c: &Catalogue) -> Vec<BundleSummary> {
-    c.bundles
+pub fn summaries(views: &[BundleView]) -> Vec<BundleSummary> {
+    views
         .iter()
-        .filter_map(|b| c.bundle_view(&b.id))
+        .cloned()
         .map(|v| {
             let cart = v.resolve(&Answers::new());
             let name = |id: &String| v.item(id).map(|i| i.name.clone());

@@ -71,11 +71,15 @@ impl Ctx {
     pub fn new(db: Db, catalogue: Catalogue) -> anyhow::Result<Ctx> {
         let calendar =
             Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
-        let published = Arc::new(catalogue::Published::of(&catalogue)?);
-        let views = catalogue
+        let merged: Vec<shared::catalogue::BundleView> = catalogue
             .bundles
             .iter()
-            .filter_map(|b| Some((b.id.clone(), catalogue.bundle_view(&b.id)?)))
+            .filter_map(|b| catalogue.bundle_view(&b.id))
+            .collect();
+        let published = Arc::new(catalogue::Published::of(&merged)?);
+        let views = merged
+            .into_iter()
+            .map(|v| (v.bundle.id.clone(), v))
             .collect();
         Ok(Ctx {
             filings: Arc::new(filings::queue(db.clone())),

@@ -5,7 +5,7 @@
 use html_escape::encode_text as esc;
 use shared::Lang;
 use shared::catalogue::Catalogue;
-use shared::supervision::InspectionPlan;
+use shared::supervision::{DrawnObject, InspectionPlan};
 
 use super::page::{Page, document_under, pick};
 use crate::domain::clock::county_minute;
@@ -18,12 +18,6 @@ padding:6px 4px;text-align:left;vertical-align:top}nav a{margin-right:12px}";
 
 /// Plan `p`'s page `page` (from 1).
 pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) -> Page {
-    let department = |id: &str| {
-        catalogue
-            .department(id)
-            .map(|d| d.name.get(lang).to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
     let state = match (&p.seed, p.drawn_at) {
         (Some(_), Some(at)) => format!(
             "{} {}",
@@ -32,33 +26,6 @@ pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) 
         ),
         _ => pick(lang, "已公示，待抽取", "Published, not drawn yet").to_string(),
     };
-    let field = |label: &str, value: &str| {
-        format!("<dt>{label}</dt><dd class=\"code\">{}</dd>", esc(value))
-    };
-    let mut facts = String::new();
-    facts += &format!(
-        "<dt>{}</dt><dd>{}</dd>",
-        pick(lang, "公示时间", "Published"),
-        county_minute(p.created_at)
-    );
-    facts += &format!(
-        "<dt>{}</dt><dd>{}</dd>",
-        pick(lang, "检查对象库 / 执法检查人员库", "Objects / inspectors"),
-        format_args!("{} / {}", p.objects, p.inspectors)
-    );
-    facts += &field(pick(lang, "算法", "Algorithm"), &p.algorithm);
-    facts += &field(
-        pick(lang, "随机种子承诺值", "Seed commitment"),
-        &p.commitment,
-    );
-    facts += &field(
-        pick(lang, "冻结名单摘要", "Frozen lists' hash"),
-        &p.frozen_hash,
-    );
-    if let Some(seed) = &p.seed {
-        facts += &field(pick(lang, "随机种子", "Seed"), seed);
-    }
-    let json = format!("/api/supervision/plans/{}", p.id);
     let how = pick(
         lang,
         "抽取前公布冻结名单和种子的承诺值，抽取后公布种子：任何人可用公开数据复算抽取结果。",
@@ -66,67 +33,121 @@ pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) 
     );
     let mut body = format!(
         "<section><h1>{name}</h1><p class=\"m\">{state}</p><dl>{facts}</dl>\
-<p class=\"m\">{how} <a href=\"{json}\">{data}</a></p></section>",
+<p class=\"m\">{how} <a href=\"/api/supervision/plans/{id}\">{data}</a></p></section>",
         name = esc(&p.name),
+        facts = facts(p, lang),
+        id = p.id,
         data = pick(lang, "公示数据（JSON）", "Published data (JSON)"),
     );
     if let Some(drawn) = &p.drawn {
-        let pages = drawn.len().div_ceil(PER_PAGE).max(1);
-        let page = page.clamp(1, pages);
-        let rows: String = drawn
-            .iter()
-            .skip((page - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .map(|o| {
-                let inspectors: Vec<String> = o
-                    .departments
-                    .iter()
-                    .map(|d| {
-                        let names: Vec<&str> =
-                            d.inspectors.iter().map(|i| i.name.as_str()).collect();
-                        let (colon, comma) = (pick(lang, "：", ": "), pick(lang, "、", ", "));
-                        format!("{}{colon}{}", department(&d.department), names.join(comma))
-                    })
-                    .collect();
-                format!(
-                    "<tr><td>{}<br><span class=\"m\">{}</span></td><td>{}</td><td>{}</td></tr>",
-                    esc(&o.name),
-                    esc(&o.address),
-                    esc(&o.class),
-                    esc(&inspectors.join(pick(lang, "；", "; ")))
-                )
-            })
-            .collect();
-        let link = |n: usize, text: &str| {
-            format!(
-                "<a href=\"/supervision/plans/{}?page={n}\">{text}</a>",
-                p.id
-            )
-        };
-        let mut nav = String::new();
-        if page > 1 {
-            nav += &link(page - 1, pick(lang, "上一页", "Previous"));
-        }
-        if page < pages {
-            nav += &link(page + 1, pick(lang, "下一页", "Next"));
-        }
-        body += &format!(
-            "<section><h2>{title}</h2><p class=\"m\">{count}</p><table><thead><tr><th>{e}</th><th>{c}</th><th>{i}</th></tr></thead>\
-<tbody>{rows}</tbody></table><nav>{nav}</nav></section>",
-            title = pick(lang, "抽取结果", "Drawn"),
-            count = match lang {
-                Lang::Zh => format!("{} 户 · 第 {page}/{pages} 页", drawn.len()),
-                Lang::En => format!("{} enterprises · page {page}/{pages}", drawn.len()),
-            },
-            e = pick(lang, "检查对象", "Enterprise"),
-            c = pick(lang, "风险等级", "Risk class"),
-            i = pick(lang, "执法检查人员", "Inspectors"),
-        );
+        body += &drawn_section(p.id, drawn, catalogue, page, lang);
     }
+    document(lang, &p.name, &body)
+}
+
+/// The page for an unknown plan.
+pub fn not_found(lang: Lang) -> Page {
+    let title = pick(lang, "没有这个抽查计划", "No such inspection plan");
+    document(lang, title, &format!("<section><h1>{title}</h1></section>"))
+}
+
+fn document(lang: Lang, title: &str, body: &str) -> Page {
     let header = pick(
         lang,
         "证照联办 · 双随机抽查公示",
         "Lianban · random inspections",
     );
-    document_under(lang, header, &p.name, &body, STYLE)
+    document_under(lang, header, title, body, STYLE)
+}
+
+/// When it was published, what was frozen, the commitment, and the seed once drawn.
+fn facts(p: &InspectionPlan, lang: Lang) -> String {
+    let plain = |label: &str, value: &str| format!("<dt>{label}</dt><dd>{value}</dd>");
+    let code = |label: &str, value: &str| {
+        format!("<dt>{label}</dt><dd class=\"code\">{}</dd>", esc(value))
+    };
+    let mut facts = plain(
+        pick(lang, "公示时间", "Published"),
+        &county_minute(p.created_at),
+    );
+    facts += &plain(
+        pick(lang, "检查对象库 / 执法检查人员库", "Objects / inspectors"),
+        &format!("{} / {}", p.objects, p.inspectors),
+    );
+    facts += &code(pick(lang, "算法", "Algorithm"), &p.algorithm);
+    facts += &code(
+        pick(lang, "随机种子承诺值", "Seed commitment"),
+        &p.commitment,
+    );
+    facts += &code(
+        pick(lang, "冻结名单摘要", "Frozen lists' hash"),
+        &p.frozen_hash,
+    );
+    if let Some(seed) = &p.seed {
+        facts += &code(pick(lang, "随机种子", "Seed"), seed);
+    }
+    facts
+}
+
+/// The drawn enterprises of page `page` (clamped to the pages there are), with the links on.
+fn drawn_section(
+    plan: i64,
+    drawn: &[DrawnObject],
+    catalogue: &Catalogue,
+    page: usize,
+    lang: Lang,
+) -> String {
+    let pages = drawn.len().div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows: String = drawn
+        .iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(|o| row(o, catalogue, lang))
+        .collect();
+    let link =
+        |n: usize, text: &str| format!("<a href=\"/supervision/plans/{plan}?page={n}\">{text}</a>");
+    let mut nav = String::new();
+    if page > 1 {
+        nav += &link(page - 1, pick(lang, "上一页", "Previous"));
+    }
+    if page < pages {
+        nav += &link(page + 1, pick(lang, "下一页", "Next"));
+    }
+    format!(
+        "<section><h2>{title}</h2><p class=\"m\">{count}</p><table><thead><tr><th>{e}</th><th>{c}</th><th>{i}</th></tr></thead>\
+<tbody>{rows}</tbody></table><nav>{nav}</nav></section>",
+        title = pick(lang, "抽取结果", "Drawn"),
+        count = match lang {
+            Lang::Zh => format!("{} 户 · 第 {page}/{pages} 页", drawn.len()),
+            Lang::En => format!("{} enterprises · page {page}/{pages}", drawn.len()),
+        },
+        e = pick(lang, "检查对象", "Enterprise"),
+        c = pick(lang, "风险等级", "Risk class"),
+        i = pick(lang, "执法检查人员", "Inspectors"),
+    )
+}
+
+/// One drawn enterprise: name and address, class, each department's inspectors by name.
+fn row(o: &DrawnObject, catalogue: &Catalogue, lang: Lang) -> String {
+    let (colon, comma) = (pick(lang, "：", ": "), pick(lang, "、", ", "));
+    let inspectors: Vec<String> = o
+        .departments
+        .iter()
+        .map(|d| {
+            let department = catalogue
+                .department(&d.department)
+                .map(|x| x.name.get(lang).to_string())
+                .unwrap_or_else(|| d.department.clone());
+            let names: Vec<&str> = d.inspectors.iter().map(|i| i.name.as_str()).collect();
+            format!("{department}{colon}{}", names.join(comma))
+        })
+        .collect();
+    format!(
+        "<tr><td>{}<br><span class=\"m\">{}</span></td><td>{}</td><td>{}</td></tr>",
+        esc(&o.name),
+        esc(&o.address),
+        esc(&o.class),
+        esc(&inspectors.join(pick(lang, "；", "; ")))
+    )
 }

@@ -48,17 +48,10 @@ pub async fn page(
             let body = plan_page::plan(&plan, &ctx.catalogue, q.page.unwrap_or(1), lang);
             Ok(page::html(StatusCode::OK, body))
         }
-        Err(crate::service::Error::Refused(crate::domain::Error::NotFound(_))) => {
-            let title = page::pick(lang, "没有这个抽查计划", "No such inspection plan");
-            let body = format!("<section><h1>{title}</h1></section>");
-            let header = page::pick(
-                lang,
-                "证照联办 · 双随机抽查公示",
-                "Lianban · random inspections",
-            );
-            let doc = page::document_under(lang, header, title, &body, "");
-            Ok(page::html(StatusCode::NOT_FOUND, doc))
-        }
+        Err(crate::service::Error::Refused(crate::domain::Error::NotFound(_))) => Ok(page::html(
+            StatusCode::NOT_FOUND,
+            plan_page::not_found(lang),
+        )),
         Err(e) => Err(e.into()),
     }
 }
