@@ -47,6 +47,11 @@ pub fn load(dir: &Path) -> anyhow::Result<Catalogue> {
             .collect();
         anyhow::bail!("the catalogue is broken:\n  {}", lines.join("\n  "));
     }
+    if all.risk_classes.is_empty() {
+        anyhow::bail!(
+            "the catalogue is broken: no risk_classes (every enterprise needs a risk class)"
+        );
+    }
     Ok(all)
 }
 

@@ -56,6 +56,11 @@ pub mod paths {
     /// Inspection plans (双随机): made and drawn by the administrator.
     pub const STAFF_PLANS: &str = "/api/staff/supervision/plans";
     pub const STAFF_PLAN_DRAW: &str = "/api/staff/supervision/plans/{id}/draw";
+    /// The inspection objects database: enterprises, risk classes, credit records.
+    pub const STAFF_OBJECTS: &str = "/api/staff/supervision/objects";
+    /// Follow-ups of approvals by commitment (告知承诺事后核查), a department's own.
+    pub const STAFF_FOLLOW_UPS: &str = "/api/staff/follow-ups";
+    pub const STAFF_FOLLOW_UP: &str = "/api/staff/follow-ups/{id}";
     /// A plan as published (一公开): anyone recomputes its draw from it.
     pub const PLAN: &str = "/api/supervision/plans/{id}";
     /// Its public page (server-rendered HTML).

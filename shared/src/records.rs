@@ -154,6 +154,10 @@ pub struct CreditCheck {
     /// Those found on the list.
     #[serde(default)]
     pub listed: Vec<ListedParty>,
+    /// Those a credit record bars from the commitment path (a false commitment): `source`
+    /// names the record and the last day of the bar.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub barred: Vec<ListedParty>,
 }
 
 /// A party found on the dishonesty list.

@@ -76,3 +76,73 @@ pub struct DrawnInspector {
     pub id: i64,
     pub name: String,
 }
+
+/// The follow-up of an approval by commitment (告知承诺事后核查), as its department sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUp {
+    pub id: i64,
+    /// The application's number.
+    pub application: String,
+    /// The item approved by commitment, and its name.
+    pub item: String,
+    pub item_name: crate::Text,
+    pub department: String,
+    pub business_name: String,
+    /// The permit it made, when issued (with the business licence).
+    pub permit: Option<i64>,
+    pub certificate: Option<String>,
+    /// The day the check is due (YYYY-MM-DD).
+    pub due_on: String,
+    /// Working days past due today, for an open follow-up that is late.
+    pub overdue_days: Option<u32>,
+    /// `open`, `fulfilled` or `false_commitment`.
+    pub state: String,
+    pub note: Option<String>,
+    pub done_by: Option<String>,
+    pub done_on: Option<String>,
+}
+
+/// `POST /api/staff/follow-ups/{id}`: what the check found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpFinding {
+    /// `fulfilled`, or `false_commitment` (revokes the permit, writes a credit record).
+    pub outcome: String,
+    /// The facts found; required for a false commitment.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A credit record (信用记录).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditRecord {
+    pub id: i64,
+    pub kind: String,
+    pub kind_name: crate::Text,
+    pub detail: String,
+    pub recorded_on: String,
+    /// The last day it bars approval by commitment, if it does.
+    pub bars_until: Option<String>,
+}
+
+/// An inspection object (检查对象): an enterprise holding a valid permit, its risk class and
+/// why, and its credit records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupervisedObject {
+    pub id: i64,
+    pub name: String,
+    pub uscc: String,
+    pub address: String,
+    /// Departments of its valid permits.
+    pub departments: Vec<String>,
+    /// `A` (lowest risk) … `D`.
+    pub class: String,
+    /// The rule that gave the class (`catalogue/credit.toml`).
+    pub class_reason: crate::Text,
+    /// On the imported dishonesty list (it or its legal representative).
+    pub listed: bool,
+    pub records: Vec<CreditRecord>,
+}

@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Applicant, StaffClient, TestApp, item, pdf, restaurant};
+use crate::helpers::{
+    Applicant, StaffClient, TestApp, item, pdf, restaurant, restaurant_by_commitment,
+};
 
 crate::on_both_databases!(
     every_route_answers_each_kind_of_caller_as_the_policy_says,
@@ -509,6 +511,28 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "GET",
+            p::STAFF_OBJECTS,
+            p::STAFF_OBJECTS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        row(
+            "GET",
+            p::STAFF_FOLLOW_UPS,
+            p::STAFF_FOLLOW_UPS.into(),
+            None,
+            [401, 401, 403, 200, 200, 200],
+        ),
+        // Reviewers record findings; no such follow-up for them (404).
+        row(
+            "POST",
+            p::STAFF_FOLLOW_UP,
+            "/api/staff/follow-ups/999999".into(),
+            Some(json!({"outcome": "fulfilled"})),
+            [401, 401, 403, 404, 404, 403],
+        ),
+        row(
+            "GET",
             p::PLAN,
             "/api/supervision/plans/999999".into(),
             None,
@@ -637,10 +661,7 @@ async fn a_reviewer_sees_only_their_departments_history_and_never_the_archive(ap
         .import_list("kind,value,name,source\n", "text/csv")
         .await;
     assert_eq!(status, 200);
-    let mut body = restaurant();
-    body["answers"]["commitment.chosen@food_business_permit"] = json!(true);
-    body["answers"]["commitment.signatory@food_business_permit"] = json!("张三");
-    body["answers"]["commitment.signed_on@food_business_permit"] = json!("2026-11-28");
+    let mut body = restaurant_by_commitment();
     let (id, token) = app.draft("restaurant").await;
     let base = format!("/api/drafts/{id}");
     app.upload(&base, &token, "layout_plan", "平面图.pdf", &pdf(900, 5))

@@ -7,7 +7,8 @@ use backend::service::audit::verify_chain as verify_audit;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    PASSWORD, StaffClient, TestApp, every_material, item, restaurant, restaurant_with,
+    PASSWORD, StaffClient, TestApp, every_material, item, restaurant, restaurant_by_commitment,
+    restaurant_with,
 };
 
 crate::on_both_databases!(
@@ -324,9 +325,7 @@ async fn approval_by_commitment_needs_the_list_and_a_clean_record(app: &TestApp)
         app.reviewer("samr").await,
         app.admin().await,
     );
-    let mut body = restaurant_with("commitment.chosen@food_business_permit", json!(true));
-    body["answers"]["commitment.signatory@food_business_permit"] = json!("张三");
-    body["answers"]["commitment.signed_on@food_business_permit"] = json!("2026-11-28");
+    let body = restaurant_by_commitment();
     let number = app.file(&body).await.number;
     let accepted = clerk.accept(&number).await;
     let food = item(&accepted, "food_business_permit").clone();

@@ -5,14 +5,16 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, restaurant};
+use crate::helpers::{TestApp, item, restaurant, restaurant_by_commitment};
 use crate::on_both_databases;
 
 on_both_databases!(
     a_draw_is_committed_to_before_and_recomputed_by_anyone_after,
     a_plan_is_checked_and_drawn_once,
+    a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars_the_path,
 );
 
 /// `n` restaurants filed, accepted and every item approved: enterprises with valid permits.
@@ -235,4 +237,242 @@ async fn a_plan_is_checked_and_drawn_once(app: &TestApp) {
     assert_eq!(drawn["drawn"][0]["departments"][0]["inspectors"], json!([]));
     let (status, _) = admin.post(&draw, json!({})).await;
     assert_eq!(status, 409, "drawn once");
+}
+
+/// A restaurant whose food permit is approved by commitment (follow-up due 2099-03-01) and
+/// every other item plainly, the licence first: (number, food item id, the staff view).
+async fn licensed_by_commitment(app: &TestApp) -> (String, Value) {
+    let body = restaurant_by_commitment();
+    let number = app.file(&body).await.number;
+    let accepted = app.clerk().await.accept(&number).await;
+    let mut items: Vec<Value> = accepted["items"].as_array().expect("items").clone();
+    items.sort_by_key(|i| i["item"] != "business_registration");
+    for i in &items {
+        let reviewer = app.reviewer(i["department"].as_str().expect("dept")).await;
+        let decision = if i["item"] == "food_business_permit" {
+            json!({"action": "approve_by_commitment", "certificate": "JY-C1", "follow_up_on": "2099-03-01"})
+        } else {
+            json!({"action": "approve", "certificate": "X-0001"})
+        };
+        let (status, body) = reviewer.review(i, decision).await;
+        assert_eq!(status, 200, "{}: {body}", i["item"]);
+    }
+    let view = app.admin().await.application(&number).await;
+    (number, view)
+}
+
+async fn a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars_the_path(
+    app: &TestApp,
+) {
+    let admin = app.admin().await;
+    let clean = "kind,value,name,source\nuscc,91350200776049653A,某公司,法院\n";
+    let (status, _) = admin.import_list(clean, "text/csv").await;
+    assert_eq!(status, 200);
+    let (first, _) = licensed_by_commitment(app).await;
+    let (second, view) = licensed_by_commitment(app).await;
+
+    // Each approval by commitment owes a follow-up, its department's alone to see.
+    let samr = app.reviewer("samr").await;
+    let (status, list) = samr.get("/api/staff/follow-ups").await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().expect("list").clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    for f in &list {
+        assert_eq!(f["state"], "open");
+        assert_eq!(f["due_on"], "2099-03-01");
+        assert_eq!(f["item"], "food_business_permit");
+        assert_eq!(f["certificate"], "JY-C1");
+        assert!(f["overdue_days"].is_null(), "{f}");
+    }
+    let other = app.reviewer("tax").await;
+    let (status, none) = other.get("/api/staff/follow-ups").await;
+    assert_eq!((status, none), (StatusCode::OK, json!([])));
+    let (status, all) = admin.get("/api/staff/follow-ups").await;
+    assert_eq!(
+        (status, all.as_array().map(Vec::len)),
+        (StatusCode::OK, Some(2))
+    );
+    let of = |number: &str| {
+        list.iter()
+            .find(|f| f["application"] == number)
+            .expect("follow-up")["id"]
+            .as_i64()
+            .expect("id")
+    };
+    let (fulfilled, falsified) = (of(&first), of(&second));
+    let path = |id: i64| format!("/api/staff/follow-ups/{id}");
+    let (status, _) = other
+        .post(&path(fulfilled), json!({"outcome": "fulfilled"}))
+        .await;
+    assert_eq!(
+        status, 404,
+        "another department's follow-up does not exist for it"
+    );
+    let (status, _) = admin
+        .post(&path(fulfilled), json!({"outcome": "fulfilled"}))
+        .await;
+    assert_eq!(status, 403);
+
+    // Past its day, the background check flags it on the record; the list counts the days.
+    sqlx::query("UPDATE follow_ups SET due_on = '2026-01-05' WHERE id = $1")
+        .bind(fulfilled)
+        .execute(&app.db.pool)
+        .await
+        .expect("backdate");
+    let flagged = backend::service::follow_ups::flag_overdue(&app.state.ctx)
+        .await
+        .expect("flag");
+    assert_eq!(flagged, 1);
+    let again = backend::service::follow_ups::flag_overdue(&app.state.ctx)
+        .await
+        .expect("flag");
+    assert_eq!(again, 0, "flagged once");
+    let log = backend::db::audit::history(&app.db, "follow_ups")
+        .await
+        .expect("history");
+    assert_eq!(log.len(), 1);
+    assert!(log[0].after_state.contains(&fulfilled.to_string()));
+    let (_, list) = samr.get("/api/staff/follow-ups").await;
+    let late = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|f| f["id"] == fulfilled)
+        .expect("late one")
+        .clone();
+    assert!(late["overdue_days"].as_u64().expect("days") > 200, "{late}");
+    assert_eq!(list[0]["id"], fulfilled, "the most overdue first");
+
+    // Fulfilled: a record of it, the enterprise in class A.
+    let (status, done) = samr
+        .post(
+            &path(fulfilled),
+            json!({"outcome": "fulfilled", "note": "现场核查与承诺一致"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["state"], "fulfilled");
+    assert!(done["overdue_days"].is_null());
+
+    // False: the facts are required; then the permit is revoked at once on the public page.
+    let (status, err) = samr
+        .post(&path(falsified), json!({"outcome": "false_commitment"}))
+        .await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["note"].is_array(), "{err}");
+    let (status, err) = samr
+        .post(&path(falsified), json!({"outcome": "passed", "note": "x"}))
+        .await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["outcome"].is_array(), "{err}");
+    let facts = "现场未设置专间，与承诺不符";
+    let (status, done) = samr
+        .post(
+            &path(falsified),
+            json!({"outcome": "false_commitment", "note": facts}),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["state"], "false_commitment");
+    assert_eq!(done["note"], facts);
+    let (status, _) = samr
+        .post(&path(falsified), json!({"outcome": "fulfilled"}))
+        .await;
+    assert_eq!(status, 409, "found once");
+    let url = view["licence"]["verify_url"].as_str().expect("url");
+    let verify = url.trim_start_matches("http://127.0.0.1:8080");
+    let (_, _, html) = app.get(verify, None).await;
+    let html = html.as_str().expect("html");
+    assert!(
+        html.contains("已撤销"),
+        "the verify page shows the revocation"
+    );
+    assert!(html.contains("告知承诺不实"), "and why");
+    let permit =
+        backend::db::enterprises::permit(&app.db, done["permit"].as_i64().expect("permit"))
+            .await
+            .expect("query")
+            .expect("permit");
+    assert_eq!(permit.state.as_str(), "revoked");
+
+    // The objects database: the first enterprise in A, the second in D with its barring record.
+    let (status, objects) = admin.get("/api/staff/supervision/objects").await;
+    assert_eq!(status, 200, "{objects}");
+    let objects = objects.as_array().expect("objects");
+    assert_eq!(objects.len(), 2, "{objects:?}");
+    assert_eq!(objects[0]["class"], "A", "{}", objects[0]);
+    assert_eq!(objects[0]["records"][0]["kind"], "commitment_fulfilled");
+    assert_eq!(objects[1]["class"], "D", "{}", objects[1]);
+    let record = &objects[1]["records"][0];
+    assert_eq!(record["kind"], "false_commitment");
+    assert_eq!(record["detail"], facts);
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
+        .date();
+    let until = shared::date::format_iso_date(today + time::Duration::days(1094));
+    assert_eq!(record["bars_until"], until.as_str());
+    let (status, _) = samr.get("/api/staff/supervision/objects").await;
+    assert_eq!(status, 403);
+    // A plan made now freezes those classes.
+    let ratios = json!([{"class": "D", "percent": 100}]);
+    let (status, plan) = admin
+        .post("/api/staff/supervision/plans", plan_body(ratios))
+        .await;
+    assert_eq!(status, 201, "{plan}");
+    let frozen: Value =
+        serde_json::from_str(plan["frozen"].as_str().expect("frozen")).expect("json");
+    let classes: Vec<&str> = frozen["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .map(|o| o["class"].as_str().expect("class"))
+        .collect();
+    assert_eq!(classes, ["A", "D"]);
+
+    // The legal representative is barred from the commitment path: refused, on the record.
+    let mut body = restaurant_by_commitment();
+    body["answers"]["business.name"] = json!("睢县老张第二家菜馆");
+    let third = app.file(&body).await.number;
+    let accepted = app.clerk().await.accept(&third).await;
+    let food = item(&accepted, "food_business_permit").clone();
+    let commit = json!({"action": "approve_by_commitment", "certificate": "JY-C3",
+        "before_licence": true, "follow_up_on": "2099-03-01"});
+    let (status, err) = samr.review(&food, commit).await;
+    assert_eq!(status, 409, "{err}");
+    assert!(
+        err["message"].as_str().expect("msg").contains("不实承诺"),
+        "{err}"
+    );
+    let history = backend::db::audit::history(&app.db, &format!("item {}", food["id"]))
+        .await
+        .expect("history");
+    let check = history
+        .iter()
+        .find(|r| r.action == "credit.check")
+        .expect("check recorded");
+    assert!(check.after_state.contains(&until), "{}", check.after_state);
+    // The full review stays open to them.
+    let (status, plain) = samr
+        .review(
+            &food,
+            json!({"action": "approve", "certificate": "JY-C3", "before_licence": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{plain}");
+    // Every step on the record, the chain intact.
+    for (action, n) in [
+        ("follow_up.record", 2),
+        ("credit.record", 2),
+        ("follow_up.overdue", 1),
+    ] {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count");
+        assert_eq!(count, n, "{action}");
+    }
+    backend::service::audit::verify_chain(&app.db)
+        .await
+        .expect("chain intact");
 }

@@ -54,3 +54,89 @@ pub async fn lookup(db: &Db, kind: &str, value: &str) -> sqlx::Result<Option<(St
         .fetch_optional(&db.pool)
         .await
 }
+
+/// A credit record (信用记录) to write.
+pub struct NewRecord<'a> {
+    pub enterprise_id: Option<i64>,
+    pub uscc: Option<&'a str>,
+    pub legal_rep_id: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub detail: &'a str,
+    pub source: &'a str,
+    pub recorded_on: &'a str,
+    pub bars_until: Option<&'a str>,
+    pub recorded_by: &'a str,
+}
+
+/// A credit record as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecordRow {
+    pub id: i64,
+    pub enterprise_id: Option<i64>,
+    pub kind: String,
+    pub detail: String,
+    pub recorded_on: String,
+    pub bars_until: Option<String>,
+}
+
+/// Writes a record; its id.
+pub async fn insert_record(
+    tx: &mut Transaction<'_, Any>,
+    r: &NewRecord<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO credit_records (enterprise_id, uscc, legal_rep_id, name, kind, detail,
+             source, recorded_on, bars_until, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(r.enterprise_id)
+    .bind(r.uscc)
+    .bind(r.legal_rep_id)
+    .bind(r.name)
+    .bind(r.kind)
+    .bind(r.detail)
+    .bind(r.source)
+    .bind(r.recorded_on)
+    .bind(r.bars_until)
+    .bind(r.recorded_by)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The records of enterprises (every one with an enterprise), by enterprise then date.
+pub async fn records_of_enterprises(db: &Db) -> sqlx::Result<Vec<RecordRow>> {
+    sqlx::query_as(
+        "SELECT id, enterprise_id, kind, detail, recorded_on, bars_until FROM credit_records
+         WHERE enterprise_id IS NOT NULL ORDER BY enterprise_id, recorded_on, id",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The record barring a party from the commitment path on `today`, if any: the one whose bar
+/// runs longest. `kind` is `uscc` or `id_number` (the legal representative).
+pub async fn barring(
+    db: &Db,
+    kind: &str,
+    value: &str,
+    today: &str,
+) -> sqlx::Result<Option<(String, String, String)>> {
+    let column = if kind == "uscc" {
+        "uscc"
+    } else {
+        "legal_rep_id"
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT name, kind, bars_until FROM credit_records
+         WHERE {column} = $1 AND bars_until IS NOT NULL AND bars_until >= $2
+         ORDER BY bars_until DESC LIMIT 1"
+    )))
+    .bind(value)
+    .bind(today)
+    .fetch_optional(&db.pool)
+    .await
+}

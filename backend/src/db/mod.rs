@@ -7,6 +7,7 @@ pub mod audit;
 pub mod credit;
 pub mod demo;
 pub mod enterprises;
+pub mod follow_ups;
 pub mod holder_requests;
 pub mod idempotency;
 pub mod items;

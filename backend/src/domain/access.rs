@@ -34,8 +34,12 @@ pub enum Act {
     ManageStaff,
     /// See the background jobs and try a given-up one again.
     ManageJobs,
-    /// Make and draw inspection plans (双随机).
+    /// Make and draw inspection plans (双随机), see the inspection objects database.
     PlanInspections,
+    /// See commitment follow-ups (a reviewer their department's).
+    SeeFollowUps,
+    /// Record what a follow-up found (the department's inspectors; reviewers stand in).
+    RecordFollowUp,
 }
 
 impl Act {
@@ -44,7 +48,8 @@ impl Act {
         match self {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
             Act::DecideIntake => &[Role::Clerk],
-            Act::Review => &[Role::Reviewer],
+            Act::Review | Act::RecordFollowUp => &[Role::Reviewer],
+            Act::SeeFollowUps => &[Role::Reviewer, Role::Admin],
             Act::ImportDishonestyList
             | Act::ManageStaff
             | Act::ManageJobs
@@ -120,6 +125,11 @@ impl<'a> Access<'a> {
             Role::Reviewer => Some(self.staff.department.as_deref().unwrap_or("")),
             _ => None,
         }
+    }
+
+    /// The department whose records alone a reviewer sees (`None`: every department's).
+    pub fn only_department(&self) -> Option<&str> {
+        self.reviewer()
     }
 
     /// 403 unless the staff member's role may do `act`.

@@ -31,21 +31,30 @@ pub fn parties(answers: &Answers) -> Vec<(&'static str, String)> {
     out
 }
 
-/// The check's record; refused (after it is recorded) if anyone is listed.
+/// The check's record; refused (after it is recorded) if anyone is listed or barred by a
+/// credit record.
 pub fn verdict(check: &CreditCheck) -> Result<(), Error> {
-    if check.listed.is_empty() {
-        Ok(())
-    } else {
+    if !check.listed.is_empty() {
         Err(Conflict::Dishonest.into())
+    } else if !check.barred.is_empty() {
+        Err(Conflict::CommitmentBarred.into())
+    } else {
+        Ok(())
     }
 }
 
-/// The record of a check against the list imported at `imported_at`.
-pub fn check(imported_at: String, checked: usize, listed: Vec<ListedParty>) -> CreditCheck {
+/// The record of a check against the list imported at `imported_at` and the credit records.
+pub fn check(
+    imported_at: String,
+    checked: usize,
+    listed: Vec<ListedParty>,
+    barred: Vec<ListedParty>,
+) -> CreditCheck {
     CreditCheck {
         list_imported_at: imported_at,
         checked,
         listed,
+        barred,
     }
 }
 
@@ -117,14 +126,21 @@ mod tests {
             parties(&answers),
             [("id_number", "11010519491231002X".to_string())]
         );
-        let clean = check("2026-12-01T00:00:00Z".into(), 1, vec![]);
+        let clean = check("2026-12-01T00:00:00Z".into(), 1, vec![], vec![]);
         assert_eq!(verdict(&clean), Ok(()));
         let listed = ListedParty {
             kind: "id_number".into(),
             name: "张某".into(),
             source: "法院".into(),
         };
-        let dirty = check("2026-12-01T00:00:00Z".into(), 1, vec![listed]);
+        let dirty = check(
+            "2026-12-01T00:00:00Z".into(),
+            1,
+            vec![listed.clone()],
+            vec![],
+        );
         assert_eq!(verdict(&dirty), Err(Conflict::Dishonest.into()));
+        let barred = check("2026-12-01T00:00:00Z".into(), 1, vec![], vec![listed]);
+        assert_eq!(verdict(&barred), Err(Conflict::CommitmentBarred.into()));
     }
 }

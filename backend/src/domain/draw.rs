@@ -87,7 +87,7 @@ pub fn check(rules: &Rules) -> Result<(), Refusal> {
     let classes_ok = rules
         .ratios
         .iter()
-        .all(|(c, r)| CLASSES.contains(&c.as_str()) && *r <= 100);
+        .all(|(c, r)| shared::catalogue::RISK_CLASSES.contains(&c.as_str()) && *r <= 100);
     if !classes_ok {
         return Err(Refusal::BadRatio);
     }
@@ -95,16 +95,6 @@ pub fn check(rules: &Rules) -> Result<(), Refusal> {
         return Err(Refusal::BadPerDepartment);
     }
     Ok(())
-}
-
-/// The risk classes, lowest risk first.
-pub const CLASSES: [&str; 4] = ["A", "B", "C", "D"];
-
-/// An object's risk class from what is on the record: `D` for an enterprise that is, or whose
-/// legal representative is, on the dishonesty list; `B` (ordinary) otherwise. Classes A and C
-/// come with the credit records of inspections and commitments kept (not recorded yet).
-pub fn risk_class(listed: bool) -> &'static str {
-    if listed { "D" } else { "B" }
 }
 
 /// The published commitment to `seed`: anyone can check the revealed seed against it.

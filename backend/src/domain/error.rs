@@ -65,6 +65,8 @@ pub enum Missing {
     View,
     /// An inspection plan.
     Plan,
+    /// A commitment follow-up (another department's does not exist for one).
+    FollowUp,
 }
 
 /// Which credential is missing or not live.
@@ -102,6 +104,10 @@ pub enum Conflict {
     DraftSubmitted,
     /// An inspection plan is drawn once.
     PlanDrawn,
+    /// A follow-up's finding is recorded once.
+    FollowUpDone,
+    /// A credit record (a false commitment) bars the commitment path until a day.
+    CommitmentBarred,
     DraftClosed,
     Archived,
     NotOwed,
@@ -175,6 +181,10 @@ pub enum Invalid {
     PlanDepartments,
     PlanRatios,
     PlanPerDepartment,
+    /// A follow-up's outcome: `fulfilled` or `false_commitment`.
+    FollowUpOutcome,
+    /// A false commitment is recorded with the facts found.
+    FollowUpNote,
     /// The checklist names a material on paper that is not asked of this applicant.
     PaperMaterials,
     /// The checklist: these materials are neither uploaded, nor received on paper, nor
@@ -229,6 +239,8 @@ impl Invalid {
             Invalid::PlanDepartments => "departments",
             Invalid::PlanRatios => "ratios",
             Invalid::PlanPerDepartment => "per_department",
+            Invalid::FollowUpOutcome => "outcome",
+            Invalid::FollowUpNote => "note",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::NamedFields => "fields",
             Invalid::NamedMaterials => "materials",

@@ -15,6 +15,8 @@ pub enum Job {
     Cleanup,
     /// Sign the audit log's head.
     AuditCheckpoint,
+    /// Flag the commitment follow-ups past their day (`follow_up`).
+    FollowUpsOverdue,
 }
 
 impl Job {
@@ -24,6 +26,7 @@ impl Job {
             Job::Archive { .. } => "archive",
             Job::Cleanup => "cleanup",
             Job::AuditCheckpoint => "audit_checkpoint",
+            Job::FollowUpsOverdue => "follow_ups_overdue",
         }
     }
 
@@ -39,7 +42,11 @@ impl Job {
 }
 
 /// The periodic jobs and how often each runs, in seconds.
-pub const PERIODIC: [(Job, i64); 2] = [(Job::Cleanup, 3600), (Job::AuditCheckpoint, 600)];
+pub const PERIODIC: [(Job, i64); 3] = [
+    (Job::Cleanup, 3600),
+    (Job::AuditCheckpoint, 600),
+    (Job::FollowUpsOverdue, 3600),
+];
 
 /// The slot of a periodic run at `now`: every instance computes the same one, so the run is
 /// queued once however many instances try.

@@ -12,6 +12,7 @@ pub mod correction;
 pub mod credit;
 pub mod draw;
 pub mod error;
+pub mod follow_up;
 pub mod history;
 pub mod idempotency;
 pub mod intake;
@@ -23,6 +24,7 @@ pub mod permit;
 pub mod records;
 pub mod retention;
 pub mod review;
+pub mod risk;
 pub mod uploads;
 pub mod worklist;
 

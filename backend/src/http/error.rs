@@ -97,6 +97,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::Job => ("没有这个后台任务", "No such job"),
         Missing::View => ("没有这个视图", "No such view"),
         Missing::Plan => ("没有这个抽查计划", "No such inspection plan"),
+        Missing::FollowUp => ("没有这项事后核查", "No such follow-up"),
     };
     t(l, zh, en)
 }
@@ -124,6 +125,8 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::NoArchiveYet => ("尚有事项未办结，档案尚未生成", "Not every item is decided: no archive yet"),
         Conflict::DraftSubmitted => ("此草稿已提交过", "This draft was submitted already"),
         Conflict::PlanDrawn => ("此计划已抽取，结果不可更改", "This plan was drawn already; its result stands"),
+        Conflict::FollowUpDone => ("这项事后核查已经记录过结果", "This follow-up's finding is recorded already"),
+        Conflict::CommitmentBarred => ("申请人或其法定代表人曾作出不实承诺，在限制期内不适用告知承诺，请按一般程序审查", "A false commitment is on the credit record: no commitment path until the bar ends, review in full"),
         Conflict::DraftClosed => ("此草稿已提交为申请，不能再修改", "This draft was submitted: it cannot change any more"),
         Conflict::Archived => ("申请已全部办结并归档，不再接收材料", "Every item is decided and archived: no more materials"),
         Conflict::NotOwed => ("这项材料不在待补交之列", "This material is not owed"),
@@ -198,6 +201,8 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
         Invalid::PlanName => ("计划名称 1–100 个字", "A plan's name has 1–100 characters"),
+        Invalid::FollowUpOutcome => ("请选择核查结论：履行承诺或承诺不实", "Choose the finding: commitment fulfilled or false"),
+        Invalid::FollowUpNote => ("认定承诺不实须写明核查发现的事实（不超过 2000 字）", "A false commitment needs the facts found (2000 characters at most)"),
         Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
         Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),
         Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员", "1–5 inspectors per department and object"),

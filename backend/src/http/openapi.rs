@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 use crate::http::applicant::{applications, drafts, requests, uploads};
 use crate::http::public::{bundles, supervision as public_supervision, verify};
 use crate::http::staff::{
-    accounts, backoffice, credit, files, jobs, licence, requests as staff_requests, review,
-    sessions, supervision, worklist,
+    accounts, backoffice, credit, files, follow_ups, jobs, licence, requests as staff_requests,
+    review, sessions, supervision, worklist,
 };
 
 #[derive(OpenApi)]
@@ -24,12 +24,13 @@ use crate::http::staff::{
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
         worklist::delete_view, supervision::list, supervision::create, supervision::draw,
+        supervision::objects, follow_ups::list, follow_ups::record,
         public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
          (name = "staff", description = "The back office: login, intake, department review (session cookie)"),
-         (name = "supervision", description = "Inspection plans (双随机、一公开): made, drawn and published so anyone can recompute the draw"),
+         (name = "supervision", description = "Supervision after approval: inspection plans (双随机、一公开) made, drawn and published so anyone can recompute the draw; the objects database with risk classes; follow-ups of approvals by commitment"),
          (name = "licence", description = "The public licence: its verify page, QR codes, signed document, the seal's keys and the audit log's checkpoints"))
 )]
 pub struct ApiDoc;

@@ -5,14 +5,14 @@
 use serde_json::json;
 use shared::records::{CreditCheck, ListedParty};
 
-use super::{Ctx, Result, now_and_today};
+use super::{Ctx, Result, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
 use crate::domain::clock::rfc3339;
-use crate::domain::credit;
 use crate::domain::error::Conflict;
 use crate::domain::records::{Actor, Application, Item, StaffMember};
+use crate::domain::{credit, risk};
 
 /// Replaces the list with the CSV `text` (`None`: what was sent is not CSV). Every line is
 /// checked first: one bad line and nothing changes. Returns how many entries it now has.
@@ -49,7 +49,8 @@ pub async fn check(
         .await?
         .ok_or(Conflict::ListNotImported)?;
     let parties = credit::parties(&app.answers);
-    let mut listed = Vec::new();
+    let today = views::today_text();
+    let (mut listed, mut barred) = (Vec::new(), Vec::new());
     for (kind, value) in &parties {
         if let Some((name, source)) = db::credit::lookup(&ctx.db, kind, value).await? {
             listed.push(ListedParty {
@@ -58,8 +59,21 @@ pub async fn check(
                 source,
             });
         }
+        if let Some((name, record, until)) =
+            db::credit::barring(&ctx.db, kind, value, &today).await?
+        {
+            let record = ctx
+                .catalogue
+                .credit_kind(&record)
+                .map_or(record.clone(), |k| k.name.zh.clone());
+            barred.push(ListedParty {
+                kind: (*kind).into(),
+                name,
+                source: format!("信用记录：{record}，{until} 前不适用告知承诺"),
+            });
+        }
     }
-    let result = credit::check(rfc3339(imported_at), parties.len(), listed);
+    let result = credit::check(rfc3339(imported_at), parties.len(), listed, barred);
     let actor = Actor::Staff(staff);
     let after = serde_json::to_value(&result).map_err(anyhow::Error::from)?;
     let subject = item.subject();
@@ -68,4 +82,52 @@ pub async fn check(
     audit::record(&ctx.db, &entry, now).await?;
     credit::verdict(&result)?;
     Ok(result)
+}
+
+/// A credit record (信用记录) about `party`, written in `tx` with its audit entry: what the
+/// catalogue says of its kind decides whether it bars the commitment path, and until when.
+pub async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ctx: &Ctx,
+    actor: &Actor<'_>,
+    party: &Party<'_>,
+    (kind, detail, source): (&str, &str, &str),
+) -> Result<i64> {
+    let (now, today) = now_and_today();
+    let credit_kind = ctx
+        .catalogue
+        .credit_kind(kind)
+        .ok_or_else(|| anyhow::anyhow!("credit kind {kind} is not in the catalogue"))?;
+    let bars_until = risk::bars_until(credit_kind, today).map(shared::date::format_iso_date);
+    let (recorded_on, recorded_by) = (shared::date::format_iso_date(today), actor.names().0);
+    let new = db::credit::NewRecord {
+        enterprise_id: party.enterprise_id,
+        uscc: party.uscc,
+        legal_rep_id: party.legal_rep_id,
+        name: party.name,
+        kind,
+        detail,
+        source,
+        recorded_on: &recorded_on,
+        bars_until: bars_until.as_deref(),
+        recorded_by,
+    };
+    let id = db::credit::insert_record(tx, &new, now).await?;
+    let after = json!({
+        "kind": kind, "detail": detail, "source": source, "bars_until": bars_until,
+        "enterprise": party.enterprise_id,
+    });
+    let subject = format!("credit_record {id}");
+    let entry = Entry::by(actor, "credit.record", &subject, json!(null), after);
+    audit::append(tx, &entry, now).await?;
+    Ok(id)
+}
+
+/// Whom a credit record is about: the enterprise (when it has its licence) and its legal
+/// representative.
+pub struct Party<'a> {
+    pub enterprise_id: Option<i64>,
+    pub uscc: Option<&'a str>,
+    pub legal_rep_id: &'a str,
+    pub name: &'a str,
 }

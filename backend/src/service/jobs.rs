@@ -77,6 +77,9 @@ async fn execute(ctx: &Ctx, job: &Job) -> Result<()> {
         Job::AuditCheckpoint => {
             checkpoints::checkpoint(ctx, now_unix()).await?;
         }
+        Job::FollowUpsOverdue => {
+            super::follow_ups::flag_overdue(ctx).await?;
+        }
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod cleanup;
 pub mod credit;
 pub mod demo;
 pub mod filings;
+pub mod follow_ups;
 pub mod group_commit;
 pub mod history;
 pub mod holder;

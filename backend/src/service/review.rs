@@ -1,7 +1,8 @@
 //! A department's review (并联审批): an action on one of its items, a joint inspection (单改综)
 //! for several items of one application, and recording it once for all. An approval makes a
 //! permit of the enterprise — the business registration's brings the enterprise into being —
-//! in the approval's own transaction; the last decision queues the archive's filing.
+//! in the approval's own transaction, and an approval by commitment its follow-up; the last
+//! decision queues the archive's filing.
 
 use serde_json::json;
 use shared::staff::{JointInspectionRequest, ReviewRequest, StaffApplication, StaffItem};
@@ -123,6 +124,17 @@ async fn decide(
     if let (true, Some(id)) = (approved, enterprise_id) {
         licence::attach_approved(&mut tx, id, &[(item, &change.decision)], &today_text, now)
             .await?;
+    }
+    // An approval by commitment owes its follow-up (事后核查), due on the day set.
+    if let (true, Some(due_on)) = (approved, change.decision.follow_up_on.as_deref()) {
+        let f = db::follow_ups::NewFollowUp {
+            sub_application_id: item.id,
+            application_id: app.id,
+            department: &item.department,
+            item: &item.item,
+            due_on,
+        };
+        db::follow_ups::insert(&mut tx, &f, now).await?;
     }
     let (actor, subject) = (Actor::Staff(staff), item.subject());
     let action = format!("review.{}", req.action.as_str());

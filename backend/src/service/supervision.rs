@@ -2,10 +2,13 @@
 //! databases are frozen and published with a commitment to a secret seed — then draws it, which
 //! reveals the seed; anyone recomputes the draw from the published plan (`domain::draw`).
 
+use std::collections::HashMap;
+
 use rand::RngCore;
 use serde_json::json;
 use shared::supervision::{
-    DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan,
+    CreditRecord, DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan,
+    SupervisedObject,
 };
 
 use super::{Ctx, Result, now_and_today};
@@ -17,6 +20,7 @@ use crate::domain::application::sha256_hex;
 use crate::domain::draw::{self, Frozen, Inspector, Object, Refusal, Rules};
 use crate::domain::error::{Conflict, Invalid, Missing};
 use crate::domain::records::{Actor, StaffMember};
+use crate::domain::risk::{self, Fact};
 
 fn refusal(r: Refusal) -> Invalid {
     match r {
@@ -52,12 +56,12 @@ pub async fn create(
         per_department: req.per_department as usize,
     };
     draw::check(&rules).map_err(refusal)?;
-    let objects = db::supervision::objects(&ctx.db)
+    let objects = classified(ctx)
         .await?
         .into_iter()
         .map(|o| Object {
-            class: draw::risk_class(o.listed).to_string(),
-            departments: o.departments.split(',').map(str::to_string).collect(),
+            class: o.class,
+            departments: o.departments,
             id: o.id,
             name: o.name,
             address: o.address,
@@ -135,6 +139,69 @@ pub async fn draw(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<InspectionP
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     public(ctx, id).await
+}
+
+/// The inspection objects database, for the administrator.
+pub async fn objects(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<SupervisedObject>> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    classified(ctx).await
+}
+
+/// Every enterprise holding a valid permit with its credit records and the risk class they
+/// make today (`domain::risk`, by the catalogue's rules), by id.
+async fn classified(ctx: &Ctx) -> Result<Vec<SupervisedObject>> {
+    let (_, today) = now_and_today();
+    let mut records: HashMap<i64, Vec<db::credit::RecordRow>> = HashMap::new();
+    for r in db::credit::records_of_enterprises(&ctx.db).await? {
+        if let Some(e) = r.enterprise_id {
+            records.entry(e).or_default().push(r);
+        }
+    }
+    let mut out = Vec::new();
+    for o in db::supervision::objects(&ctx.db).await? {
+        let mine = records.remove(&o.id).unwrap_or_default();
+        let mut facts: Vec<Fact> = mine
+            .iter()
+            .filter_map(|r| {
+                let on = shared::date::parse_iso_date(&r.recorded_on)?;
+                Some(Fact {
+                    kind: r.kind.clone(),
+                    on,
+                })
+            })
+            .collect();
+        if o.listed {
+            facts.push(Fact {
+                kind: risk::LISTED.into(),
+                on: today,
+            });
+        }
+        let rule = risk::class(&ctx.catalogue.risk_classes, &facts, today)
+            .ok_or_else(|| anyhow::anyhow!("no risk class rule holds (the last must hold)"))?;
+        let kind_name = |k: &str| ctx.catalogue.credit_kind(k).map(|k| k.name.clone());
+        out.push(SupervisedObject {
+            class: rule.class.clone(),
+            class_reason: rule.reason.clone(),
+            departments: o.departments.split(',').map(str::to_string).collect(),
+            records: mine
+                .into_iter()
+                .map(|r| CreditRecord {
+                    kind_name: kind_name(&r.kind).unwrap_or_default(),
+                    id: r.id,
+                    kind: r.kind,
+                    detail: r.detail,
+                    recorded_on: r.recorded_on,
+                    bars_until: r.bars_until,
+                })
+                .collect(),
+            id: o.id,
+            name: o.name,
+            uscc: o.uscc,
+            address: o.address,
+            listed: o.listed,
+        });
+    }
+    Ok(out)
 }
 
 /// Every plan as published, newest first.

@@ -123,6 +123,57 @@ pub struct Rule {
     pub reason: Text,
 }
 
+/// A kind of credit record (信用记录): a false commitment, a failed inspection, a rectification,
+/// a commitment fulfilled; `dishonesty_list` stands for being on the imported list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreditKind {
+    pub id: String,
+    pub name: Text,
+    /// Days a record of this kind bars approval by commitment (告知承诺) for the enterprise and
+    /// its legal representative, from the day it is recorded; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bars_commitment_days: Option<u32>,
+}
+
+/// One rule of the risk classes (信用风险分类): an enterprise is of `class` when at least one
+/// condition of `any` holds (or `any` is empty) and none of `none`. Rules are tried in order;
+/// the first that holds gives the class, so the last one has no conditions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RiskRule {
+    /// `A` (lowest risk) … `D` (highest).
+    pub class: String,
+    /// Why, in words.
+    pub reason: Text,
+    #[serde(default)]
+    pub any: Vec<CreditCondition>,
+    #[serde(default)]
+    pub none: Vec<CreditCondition>,
+}
+
+/// At least `at_least` records of `kind`, recorded within the last `within_days` days (ever,
+/// when absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreditCondition {
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<u32>,
+    #[serde(default = "one")]
+    pub at_least: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The risk classes, lowest risk first.
+pub const RISK_CLASSES: [&str; 4] = ["A", "B", "C", "D"];
+
 /// The whole catalogue. Unknown keys are refused, so a misspelt key in a data file stops the
 /// server instead of being silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -145,6 +196,12 @@ pub struct Catalogue {
     /// The official working-day arrangement, a year an entry.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::YearArrangement>,
+    /// The kinds of credit record.
+    #[serde(default)]
+    pub credit_kinds: Vec<CreditKind>,
+    /// How credit records make an enterprise's risk class, in order.
+    #[serde(default)]
+    pub risk_classes: Vec<RiskRule>,
 }
 
 /// A broken reference or duplicate in the catalogue, naming the entry and the problem.
@@ -187,6 +244,9 @@ impl Catalogue {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+    pub fn credit_kind(&self, id: &str) -> Option<&CreditKind> {
+        self.credit_kinds.iter().find(|k| k.id == id)
+    }
 
     /// Adds the entries of one data file to the catalogue.
     pub fn extend(&mut self, part: Catalogue) {
@@ -198,6 +258,8 @@ impl Catalogue {
         self.bundles.extend(part.bundles);
         self.rules.extend(part.rules);
         self.calendar.extend(part.calendar);
+        self.credit_kinds.extend(part.credit_kinds);
+        self.risk_classes.extend(part.risk_classes);
     }
 
     /// Every entry as (kind, id), e.g. `("item", "seal_filing")`: how errors name an entry.
@@ -212,6 +274,10 @@ impl Catalogue {
         let items = self.items.iter().map(|i| ("item", i.id.as_str()));
         let bundles = self.bundles.iter().map(|b| ("bundle", b.id.as_str()));
         let rules = self.rules.iter().map(|r| ("rule", r.id.as_str()));
+        let kinds = self
+            .credit_kinds
+            .iter()
+            .map(|k| ("credit_kind", k.id.as_str()));
         departments
             .chain(sections)
             .chain(fields)
@@ -219,6 +285,7 @@ impl Catalogue {
             .chain(items)
             .chain(bundles)
             .chain(rules)
+            .chain(kinds)
     }
 
     /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
@@ -340,6 +407,28 @@ impl Catalogue {
                     ),
                     Some(_) => {}
                 }
+            }
+        }
+        for (n, r) in self.risk_classes.iter().enumerate() {
+            let entry = format!("risk_class {} (rule {})", r.class, n + 1);
+            if !RISK_CLASSES.contains(&r.class.as_str()) {
+                err(entry.clone(), "the class is one of A, B, C, D".into());
+            }
+            for c in r.any.iter().chain(&r.none) {
+                if self.credit_kind(&c.kind).is_none() {
+                    err(entry.clone(), format!("unknown credit kind `{}`", c.kind));
+                }
+                if c.at_least == 0 {
+                    err(entry.clone(), "`at_least` is 1 or more".into());
+                }
+            }
+            let last = n + 1 == self.risk_classes.len();
+            let open = r.any.is_empty() && r.none.is_empty();
+            if last && !open {
+                err(
+                    entry,
+                    "the last rule has no conditions: every enterprise gets a class".into(),
+                );
             }
         }
         errors

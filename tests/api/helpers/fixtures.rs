@@ -43,6 +43,15 @@ pub fn restaurant_with(key: &str, value: Value) -> Value {
     body
 }
 
+/// The restaurant application choosing approval by commitment (告知承诺) for its food permit,
+/// the commitment signed.
+pub fn restaurant_by_commitment() -> Value {
+    let mut body = restaurant_with("commitment.chosen@food_business_permit", json!(true));
+    body["answers"]["commitment.signatory@food_business_permit"] = json!("张三");
+    body["answers"]["commitment.signed_on@food_business_permit"] = json!("2026-11-28");
+    body
+}
+
 /// A small but whole PDF of `len` bytes (`seed` makes different contents).
 pub fn pdf(len: usize, seed: u8) -> Vec<u8> {
     let mut b = b"%PDF-1.7\n".to_vec();

@@ -6,7 +6,7 @@ mod clients;
 mod fixtures;
 
 pub use clients::{Applicant, PASSWORD, StaffClient, every_material, item};
-pub use fixtures::{pdf, restaurant, restaurant_with};
+pub use fixtures::{pdf, restaurant, restaurant_by_commitment, restaurant_with};
 
 use axum::Router;
 use axum::body::Body;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod backoffice;
 pub mod credit;
 pub mod files;
+pub mod follow_ups;
 pub mod jobs;
 pub mod licence;
 pub mod requests;

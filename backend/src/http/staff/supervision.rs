@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use shared::error::ErrorBody;
-use shared::supervision::{InspectionPlan, NewInspectionPlan};
+use shared::supervision::{InspectionPlan, NewInspectionPlan, SupervisedObject};
 
 use crate::http::error::AppError;
 use crate::http::extract::{Json, Staff};
@@ -47,4 +47,16 @@ pub async fn draw(
     Path(id): Path<i64>,
 ) -> Result<Json<InspectionPlan>, AppError> {
     Ok(Json(supervision::draw(&ctx, &s.staff, id).await?))
+}
+
+/// The inspection objects database: every enterprise holding a valid permit, its risk class
+/// (and the rule that gave it) and its credit records.
+#[utoipa::path(get, path = "/api/staff/supervision/objects", tag = "supervision",
+    responses((status = 200, body = [SupervisedObject]), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn objects(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+) -> Result<Json<Vec<SupervisedObject>>, AppError> {
+    Ok(Json(supervision::objects(&ctx, &s.staff).await?))
 }
