@@ -331,6 +331,8 @@ mod tests {
                 reason: Text::default(),
             }],
             calendar: vec![],
+            credit_kinds: vec![],
+            risk_classes: vec![],
         }
     }
 
