@@ -456,3 +456,23 @@ pub async fn draw_plan(
     let url = shared::api::path(shared::api::paths::STAFF_PLAN_DRAW, &[&id.to_string()]);
     post(&url, &(), lang, NO_HEADER).await
 }
+
+/// A reviewer's follow-ups of approvals by commitment (an administrator's: every one).
+pub async fn follow_ups(lang: Lang) -> Result<Vec<shared::supervision::FollowUp>, ApiError> {
+    get(shared::api::paths::STAFF_FOLLOW_UPS, lang, None).await
+}
+
+/// Records what a follow-up found (once).
+pub async fn record_follow_up(
+    id: i64,
+    body: &shared::supervision::FollowUpFinding,
+    lang: Lang,
+) -> Result<shared::supervision::FollowUp, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_FOLLOW_UP, &[&id.to_string()]);
+    post(&url, body, lang, NO_HEADER).await
+}
+
+/// The administrator: the inspection objects database.
+pub async fn objects(lang: Lang) -> Result<Vec<shared::supervision::SupervisedObject>, ApiError> {
+    get(shared::api::paths::STAFF_OBJECTS, lang, None).await
+}

@@ -1,8 +1,10 @@
 //! The administrator's console (its own wasm: `src/bin/admin.rs`, served at `/staff/admin`):
-//! staff accounts, the background jobs, the dishonesty list and the inspection plans. The back office's session: one
+//! staff accounts, the background jobs, the dishonesty list, the inspection objects with their
+//! risk classes and the inspection plans. The back office's session: one
 //! logs in at `/staff`. The same wasm serves the set-password page (`/staff/password`).
 
 mod accounts;
+mod objects;
 mod password;
 mod plans;
 
@@ -28,6 +30,7 @@ pub fn AdminHome() -> impl IntoView {
                 {accounts::accounts_panel(l)}
                 {import_form(l)}
                 {jobs_panel(l)}
+                {objects::objects_panel(l)}
                 {plans::plans_panel(l)}
             }
             .into_any(),

@@ -1,0 +1,70 @@
+//! The inspection objects database (检查对象库) for the administrator: every enterprise holding a
+//! valid permit, its risk class A–D with the rule that gave it (`catalogue/credit.toml`), and
+//! its credit records. The plans' draw ratios are per class.
+
+use leptos::prelude::*;
+use shared::Lang;
+use shared::supervision::SupervisedObject;
+
+use crate::api;
+use crate::i18n::{lang_untracked, tr};
+use crate::pages::{failed, fetch, loading};
+
+fn row(o: SupervisedObject, l: Lang) -> impl IntoView {
+    let records = o
+        .records
+        .iter()
+        .map(|r| {
+            let bar = r
+                .bars_until
+                .as_deref()
+                .map(|d| format!(" · {}{d}", tr(l, "不适用告知承诺至 ", "no commitment path until ")))
+                .unwrap_or_default();
+            let detail = if r.detail.is_empty() { String::new() } else { format!(" · {}", r.detail) };
+            view! { <li>{format!("{} {}{detail}{bar}", r.recorded_on, r.kind_name.get(l))}</li> }
+        })
+        .collect_view();
+    let listed = o.listed.then(|| tr(l, " · 在失信名单上", " · on the dishonesty list"));
+    view! {
+        <tr data-object=o.id>
+            <td>{o.name}<br /><span class="muted">{o.uscc}</span></td>
+            <td>{o.departments.join("、")}</td>
+            <td><span class=format!("class class-{}", o.class)>{o.class.clone()}</span>" "
+                <span class="muted">{o.class_reason.get(l).to_string()}{listed}</span></td>
+            <td><ul class="records">{records}</ul></td>
+        </tr>
+    }
+}
+
+pub fn objects_panel(l: Lang) -> AnyView {
+    let objects = fetch(|| api::objects(lang_untracked()));
+    let body = move || match objects.get() {
+        None => loading(l),
+        Some(Err(e)) => failed(e),
+        Some(Ok(list)) if list.is_empty() => view! {
+            <p class="muted">{tr(l, "还没有持有效许可的企业", "No enterprise holds a valid permit yet")}</p>
+        }
+        .into_any(),
+        Some(Ok(list)) => view! {
+            <div class="table-wrap"><table class="objects">
+                <thead><tr>
+                    <th scope="col">{tr(l, "企业", "Enterprise")}</th>
+                    <th scope="col">{tr(l, "许可部门", "Permits of")}</th>
+                    <th scope="col">{tr(l, "风险分类", "Risk class")}</th>
+                    <th scope="col">{tr(l, "信用记录", "Credit records")}</th>
+                </tr></thead>
+                <tbody>{list.into_iter().map(|o| row(o, l)).collect_view()}</tbody>
+            </table></div>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="panel objects-panel">
+            <h2>{tr(l, "检查对象库（信用风险分类）", "Inspection objects (risk classes)")}</h2>
+            <p class="muted">{tr(l, "A 类风险最低、D 类最高；分类由信用记录按规则计算，抽查计划按分类设定比例。",
+                "A is the lowest risk, D the highest; the class comes from the credit records by rule, and plans draw a share per class.")}</p>
+            {body}
+        </section>
+    }
+    .into_any()
+}
