@@ -136,8 +136,9 @@ pub struct SupervisedObject {
     pub name: String,
     pub uscc: String,
     pub address: String,
-    /// Departments of its valid permits.
+    /// Departments of its valid permits (ids), and their names.
     pub departments: Vec<String>,
+    pub department_names: Vec<crate::Text>,
     /// `A` (lowest risk) … `D`.
     pub class: String,
     /// The rule that gave the class (`catalogue/credit.toml`).

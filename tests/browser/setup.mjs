@@ -76,3 +76,47 @@ export async function approveAll(server, number) {
     assert.equal(res.status, 200, `${item.item}: ${await res.text()}`);
   }
 }
+
+/** Sets up, through the API, a restaurant named `name` (its legal representative's ID number
+ * `idNumber`) whose food permit is approved by
+ * commitment (告知承诺, follow-up due 2099-03-01) after its business licence, every other item
+ * plainly; the dishonesty list is imported (empty) first. Returns the licence. Makes the
+ * accounts `root`, `clerk` and one reviewer per department. */
+export async function committedRestaurant(server, name, idNumber) {
+  const base = server.base;
+  const json = (cookie) => ({ 'content-type': 'application/json', cookie });
+  server.staff('root', 'admin');
+  server.staff('clerk', 'clerk');
+  const root = await apiLogin(base, 'root');
+  const listed = await fetch(`${base}/api/staff/dishonesty-list`, { method: 'POST', headers: { 'content-type': 'text/csv', cookie: root }, body: 'kind,value,name,source\n' });
+  assert.equal(listed.status, 200);
+  const answers = {
+    'business.name': name, 'business.form': 'individual', 'business.scope': ['catering'],
+    'business.capital': 10, 'business.employees': 0, 'plans.investment': 20,
+    'legal_rep.name': '王五', 'legal_rep.id_number': idNumber, 'legal_rep.phone': '13800138000',
+    'premises.address': '睢县城关镇北湖路 90 号', 'premises.area': 120, 'premises.tenure': 'owned',
+    'food.categories': ['hot_food'], 'food.safety_manager': '李四', 'food.manager_phone': '13900139000',
+    'seal.kinds': ['official'], 'tax.invoice_kind': 'e_ordinary', 'declaration.truthful': true,
+    'commitment.chosen@food_business_permit': true, 'commitment.signatory@food_business_permit': '王五',
+    'commitment.signed_on@food_business_permit': '2026-11-28',
+  };
+  const res = await fetch(`${base}/api/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bundle: 'restaurant', answers }) });
+  assert.equal(res.status, 201, await res.clone().text());
+  const filed = await res.json();
+  const clerk = await apiLogin(base, 'clerk');
+  const path = `${base}/api/staff/applications/${filed.number}`;
+  const before = await (await fetch(path, { headers: json(clerk) })).json();
+  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk), body: JSON.stringify({ decision: 'accept', version: before.version, paper_materials: before.materials.map((m) => m.id) }) })).json();
+  const items = [...accepted.items].sort((a, b) => (b.item === 'business_registration') - (a.item === 'business_registration'));
+  for (const item of items) {
+    server.staff(item.department, 'reviewer', item.department);
+    const cookie = await apiLogin(base, item.department);
+    const body = item.item === 'food_business_permit'
+      ? { action: 'approve_by_commitment', version: item.version, certificate: 'JY-C0001', follow_up_on: '2099-03-01' }
+      : { action: 'approve', version: item.version, certificate: `${item.department.toUpperCase()}-0001` };
+    const done = await fetch(`${base}/api/staff/items/${item.id}/review`, { method: 'POST', headers: json(cookie), body: JSON.stringify(body) });
+    assert.equal(done.status, 200, `${item.item}: ${await done.text()}`);
+  }
+  const view = await (await fetch(path, { headers: json(clerk) })).json();
+  return view.licence;
+}

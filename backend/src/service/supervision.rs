@@ -179,10 +179,16 @@ async fn classified(ctx: &Ctx) -> Result<Vec<SupervisedObject>> {
         let rule = risk::class(&ctx.catalogue.risk_classes, &facts, today)
             .ok_or_else(|| anyhow::anyhow!("no risk class rule holds (the last must hold)"))?;
         let kind_name = |k: &str| ctx.catalogue.credit_kind(k).map(|k| k.name.clone());
+        let departments: Vec<String> = o.departments.split(',').map(str::to_string).collect();
+        let department_names = departments
+            .iter()
+            .filter_map(|d| ctx.catalogue.department(d).map(|d| d.name.clone()))
+            .collect();
         out.push(SupervisedObject {
             class: rule.class.clone(),
             class_reason: rule.reason.clone(),
-            departments: o.departments.split(',').map(str::to_string).collect(),
+            departments,
+            department_names,
             records: mine
                 .into_iter()
                 .map(|r| CreditRecord {

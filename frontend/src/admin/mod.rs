@@ -97,6 +97,7 @@ fn job_kind(kind: &str, l: Lang) -> String {
         "archive" => tr(l, "电子档案归档", "File the archive"),
         "cleanup" => tr(l, "清理过期草稿与文件", "Clean up drafts and files"),
         "audit_checkpoint" => tr(l, "审计日志签名存证", "Sign the audit log"),
+        "follow_ups_overdue" => tr(l, "标记逾期的事后核查", "Flag overdue follow-ups"),
         other => other,
     }
     .to_string()
@@ -144,7 +145,7 @@ fn jobs_panel(l: Lang) -> AnyView {
             view! { <p class="muted">{tr(l, "暂无后台任务", "No background jobs")}</p> }.into_any()
         }
         Some(Ok(list)) => view! {
-            <div class="table-wrap"><table class="queue jobs">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr(l, "后台任务", "Background jobs")><table class="queue jobs">
                 <thead><tr>
                     <th scope="col">{tr(l, "任务", "Job")}</th>
                     <th scope="col">{tr(l, "状态", "State")}</th>
