@@ -19,7 +19,46 @@ crate::on_both_databases!(
     the_cleanup_removes_what_nobody_finished_and_keeps_every_application_file_and_archive,
     no_status_token_is_kept_in_clear_anywhere_in_the_database,
     a_rebuilt_audit_chain_is_caught_by_the_signed_checkpoints,
+    a_write_transaction_is_not_broken_by_a_write_outside_it,
 );
+
+/// A transaction that read, then writes after a statement outside any transaction wrote (a
+/// session's last use, a `lianban` command on the same file): both writes land, one after the
+/// other. (On SQLite a deferred transaction failed here with SQLITE_BUSY_SNAPSHOT, a 500 seen
+/// in the accounts journey.)
+async fn a_write_transaction_is_not_broken_by_a_write_outside_it(app: &TestApp) {
+    let insert = "INSERT INTO dishonesty_imports (imported_at, entries, actor) VALUES ($1, 0, $2)";
+    let mut tx = app.db.begin().await.expect("begin");
+    let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dishonesty_imports")
+        .fetch_one(&mut **tx)
+        .await
+        .expect("read");
+    let pool = app.db.pool.clone();
+    let outside = tokio::spawn(async move {
+        sqlx::query(insert)
+            .bind(1i64)
+            .bind("outside")
+            .execute(&pool)
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query(insert)
+        .bind(2i64)
+        .bind("inside")
+        .execute(&mut **tx)
+        .await
+        .expect("the transaction writes");
+    tx.commit().await.expect("commit");
+    outside
+        .await
+        .expect("task")
+        .expect("the write outside waits its turn");
+    let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dishonesty_imports")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(after, before + 2);
+}
 
 /// Behind the county's reverse proxy (127.0.0.1) every applicant arrives from the proxy's
 /// address; the limits must still count each client by the address the proxy forwarded — and a

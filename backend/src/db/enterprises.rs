@@ -224,17 +224,6 @@ pub async fn permit(db: &Db, id: i64) -> sqlx::Result<Option<Permit>> {
     Ok(row.map(Permit::from))
 }
 
-/// The permit an item (sub-application) made, once issued.
-pub async fn permit_of_item(db: &Db, sub_application_id: i64) -> sqlx::Result<Option<Permit>> {
-    let row: Option<PermitRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PERMIT} FROM permits WHERE sub_application_id = $1"
-    )))
-    .bind(sub_application_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(Permit::from))
-}
-
 /// Sets a permit's state (and reason), and marks its enterprise changed.
 pub async fn set_state(
     tx: &mut Transaction<'_, Any>,

@@ -8,7 +8,11 @@ use crate::domain::follow_up::{FollowUp, state};
 
 const COLUMNS: &str = "f.id, f.sub_application_id, f.application_id, a.number, f.department, \
      f.item, f.due_on, f.state, f.overdue_since, f.note, f.done_by, f.done_on, a.business_name, \
-     a.legal_rep_id";
+     a.legal_rep_id, p.id AS permit_id, p.certificate";
+
+/// The follow-ups with their application and, once issued, their permit.
+const FROM: &str = "follow_ups f JOIN applications a ON a.id = f.application_id \
+     LEFT JOIN permits p ON p.sub_application_id = f.sub_application_id";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -26,6 +30,8 @@ struct Row {
     done_on: Option<String>,
     business_name: String,
     legal_rep_id: String,
+    permit_id: Option<i64>,
+    certificate: Option<String>,
 }
 
 impl From<Row> for FollowUp {
@@ -45,6 +51,8 @@ impl From<Row> for FollowUp {
             done_on: r.done_on,
             business_name: r.business_name,
             legal_rep_id: r.legal_rep_id,
+            permit_id: r.permit_id,
+            certificate: r.certificate,
         }
     }
 }
@@ -85,7 +93,7 @@ pub async fn insert(
 /// first, then the done ones, the latest first; at most `limit`.
 pub async fn list(db: &Db, department: Option<&str>, limit: i64) -> sqlx::Result<Vec<FollowUp>> {
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM follow_ups f JOIN applications a ON a.id = f.application_id
+        "SELECT {COLUMNS} FROM {FROM}
          WHERE ($1 IS NULL OR f.department = $1)
          ORDER BY CASE WHEN f.state = 'open' THEN 0 ELSE 1 END,
                   CASE WHEN f.state = 'open' THEN f.due_on ELSE '' END,
@@ -101,8 +109,7 @@ pub async fn list(db: &Db, department: Option<&str>, limit: i64) -> sqlx::Result
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<FollowUp>> {
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM follow_ups f JOIN applications a ON a.id = f.application_id
-         WHERE f.id = $1"
+        "SELECT {COLUMNS} FROM {FROM} WHERE f.id = $1"
     )))
     .bind(id)
     .fetch_optional(&db.pool)

@@ -121,15 +121,21 @@ impl Db {
     }
 
     /// Begins a write transaction (on SQLite, when it is this one's turn to write).
+    ///
+    /// SQLite's transaction takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one
+    /// reads from a snapshot and asks for the lock at its first write; if anything wrote in
+    /// between (a statement outside a transaction: a session's last use, a login attempt, a
+    /// `lianban` command on the same file) the upgrade fails at once with SQLITE_BUSY_SNAPSHOT
+    /// (517) — no waiting helps — and the request was a 500.
     pub async fn begin(&self) -> sqlx::Result<Tx> {
-        let turn = match self.dialect {
-            Dialect::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Dialect::Postgres => None,
+        let (turn, tx) = match self.dialect {
+            Dialect::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                (Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Dialect::Postgres => (None, self.pool.begin().await?),
         };
-        Ok(Tx {
-            tx: self.pool.begin().await?,
-            _turn: turn,
-        })
+        Ok(Tx { tx, _turn: turn })
     }
 }
 

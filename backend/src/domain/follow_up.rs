@@ -32,6 +32,9 @@ pub struct FollowUp {
     pub done_on: Option<String>,
     pub business_name: String,
     pub legal_rep_id: String,
+    /// The permit the approval made, once issued (with the business licence).
+    pub permit_id: Option<i64>,
+    pub certificate: Option<String>,
 }
 
 /// What the department found.
@@ -121,6 +124,8 @@ mod tests {
             done_on: None,
             business_name: "某某面馆".into(),
             legal_rep_id: "11010519491231002X".into(),
+            permit_id: None,
+            certificate: None,
         }
     }
 

@@ -15,7 +15,7 @@ use crate::domain::access::Act;
 use crate::domain::error::Missing;
 use crate::domain::follow_up::{self, FollowUp, Outcome};
 use crate::domain::permit;
-use crate::domain::records::{Actor, Permit, StaffMember};
+use crate::domain::records::{Actor, StaffMember};
 
 /// The most a list shows (open ones first).
 const LIST_LIMIT: i64 = 500;
@@ -25,15 +25,10 @@ pub async fn list(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<FollowUpView>> {
     let access = ctx.access(staff);
     access.require(Act::SeeFollowUps)?;
     let rows = db::follow_ups::list(&ctx.db, access.only_department(), LIST_LIMIT).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for f in rows {
-        let permit = db::enterprises::permit_of_item(&ctx.db, f.sub_application_id).await?;
-        out.push(view(ctx, f, permit.as_ref()));
-    }
-    Ok(out)
+    Ok(rows.into_iter().map(|f| view(ctx, f)).collect())
 }
 
-fn view(ctx: &Ctx, f: FollowUp, permit: Option<&Permit>) -> FollowUpView {
+fn view(ctx: &Ctx, f: FollowUp) -> FollowUpView {
     let (_, today) = now_and_today();
     let overdue_days = follow_up::overdue_days(&f, today, &ctx.calendar);
     let item_name = ctx
@@ -48,8 +43,8 @@ fn view(ctx: &Ctx, f: FollowUp, permit: Option<&Permit>) -> FollowUpView {
         item_name,
         department: f.department,
         business_name: f.business_name,
-        permit: permit.map(|p| p.id),
-        certificate: permit.map(|p| p.certificate.clone()),
+        permit: f.permit_id,
+        certificate: f.certificate,
         due_on: f.due_on,
         overdue_days,
         state: f.state,
@@ -75,7 +70,10 @@ pub async fn record(
         .filter(|f| access.item(&f.department))
         .ok_or(Missing::FollowUp)?;
     let (outcome, note) = follow_up::finding(&f, &req.outcome, req.note.as_deref())?;
-    let permit = db::enterprises::permit_of_item(&ctx.db, f.sub_application_id).await?;
+    let permit = match f.permit_id {
+        Some(id) => db::enterprises::permit(&ctx.db, id).await?,
+        None => None,
+    };
     let enterprise = db::enterprises::of_application(&ctx.db, f.application_id).await?;
     let (now, today) = now_and_today();
     let today_text = shared::date::format_iso_date(today);
@@ -127,8 +125,7 @@ pub async fn record(
     let f = db::follow_ups::get(&ctx.db, id)
         .await?
         .ok_or(Missing::FollowUp)?;
-    let permit = db::enterprises::permit_of_item(&ctx.db, f.sub_application_id).await?;
-    Ok(view(ctx, f, permit.as_ref()))
+    Ok(view(ctx, f))
 }
 
 /// The background check: flags the open follow-ups past their day, on the record once each.

@@ -18,13 +18,24 @@ fn row(o: SupervisedObject, l: Lang) -> impl IntoView {
             let bar = r
                 .bars_until
                 .as_deref()
-                .map(|d| format!(" · {}{d}", tr(l, "不适用告知承诺至 ", "no commitment path until ")))
+                .map(|d| {
+                    format!(
+                        " · {}{d}",
+                        tr(l, "不适用告知承诺至 ", "no commitment path until ")
+                    )
+                })
                 .unwrap_or_default();
-            let detail = if r.detail.is_empty() { String::new() } else { format!(" · {}", r.detail) };
+            let detail = if r.detail.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", r.detail)
+            };
             view! { <li>{format!("{} {}{detail}{bar}", r.recorded_on, r.kind_name.get(l))}</li> }
         })
         .collect_view();
-    let listed = o.listed.then(|| tr(l, " · 在失信名单上", " · on the dishonesty list"));
+    let listed = o
+        .listed
+        .then(|| tr(l, " · 在失信名单上", " · on the dishonesty list"));
     view! {
         <tr data-object=o.id>
             <td>{o.name}<br /><span class="muted">{o.uscc}</span></td>
@@ -38,7 +49,8 @@ fn row(o: SupervisedObject, l: Lang) -> impl IntoView {
 
 pub fn objects_panel(l: Lang) -> AnyView {
     let objects = fetch(|| api::objects(lang_untracked()));
-    let body = move || match objects.get() {
+    let body = move || {
+        match objects.get() {
         None => loading(l),
         Some(Err(e)) => failed(e),
         Some(Ok(list)) if list.is_empty() => view! {
@@ -57,6 +69,7 @@ pub fn objects_panel(l: Lang) -> AnyView {
             </table></div>
         }
         .into_any(),
+    }
     };
     view! {
         <section class="panel objects-panel">

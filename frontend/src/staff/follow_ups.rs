@@ -14,7 +14,11 @@ fn state_name(state: &str, l: Lang) -> &'static str {
     match state {
         "open" => tr(l, "待核查", "To check"),
         "fulfilled" => tr(l, "已履行承诺", "Commitment kept"),
-        _ => tr(l, "承诺不实，许可已撤销", "False commitment, permit revoked"),
+        _ => tr(
+            l,
+            "承诺不实，许可已撤销",
+            "False commitment, permit revoked",
+        ),
     }
 }
 
@@ -99,7 +103,10 @@ pub fn follow_ups(l: Lang) -> AnyView {
                 state_name(&f.state, l),
                 f.done_on.clone().unwrap_or_default(),
                 f.done_by.clone().unwrap_or_default(),
-                f.note.as_deref().map(|n| format!(" · {n}")).unwrap_or_default()
+                f.note
+                    .as_deref()
+                    .map(|n| format!(" · {n}"))
+                    .unwrap_or_default()
             )
         });
         view! { <li class="sub follow-up" data-follow-up=id data-state=f.state.clone()>
@@ -109,7 +116,8 @@ pub fn follow_ups(l: Lang) -> AnyView {
             {finding}
         </li> }
     };
-    let body = move || match list.get() {
+    let body = move || {
+        match list.get() {
         None => loading(l),
         Some(Err(e)) => failed(e),
         Some(Ok(items)) if items.is_empty() => view! {
@@ -120,6 +128,7 @@ pub fn follow_ups(l: Lang) -> AnyView {
             <ul class="subs">{items.into_iter().map(row).collect_view()}</ul>
         }
         .into_any(),
+    }
     };
     view! {
         <section class="panel follow-ups">
