@@ -58,6 +58,11 @@ pub mod paths {
     pub const STAFF_PLAN_DRAW: &str = "/api/staff/supervision/plans/{id}/draw";
     /// The inspection objects database: enterprises, risk classes, credit records.
     pub const STAFF_OBJECTS: &str = "/api/staff/supervision/objects";
+    /// The list of inspection items (随机抽查事项清单).
+    pub const STAFF_INSPECTION_ITEMS: &str = "/api/staff/supervision/items";
+    /// An inspector's tasks of drawn plans, and the result of one.
+    pub const STAFF_TASKS: &str = "/api/staff/supervision/tasks";
+    pub const STAFF_TASK: &str = "/api/staff/supervision/tasks/{id}";
     /// Follow-ups of approvals by commitment (告知承诺事后核查), a department's own.
     pub const STAFF_FOLLOW_UPS: &str = "/api/staff/follow-ups";
     pub const STAFF_FOLLOW_UP: &str = "/api/staff/follow-ups/{id}";

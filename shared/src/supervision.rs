@@ -15,6 +15,9 @@ pub struct NewInspectionPlan {
     pub ratios: Vec<ClassRatio>,
     /// Inspectors drawn per department for each object (at least two in practice).
     pub per_department: u32,
+    /// The inspection items (`catalogue/inspection.toml`) the visits cover.
+    #[serde(default)]
+    pub items: Vec<String>,
 }
 
 /// The per cent of risk class `class` (`A` lowest risk … `D` highest) drawn.
@@ -47,6 +50,9 @@ pub struct InspectionPlan {
     pub inspectors: u32,
     pub created_at: i64,
     pub drawn_at: Option<i64>,
+    /// The inspection items the visits cover, as the list had them when the plan was made.
+    #[serde(default)]
+    pub items: Vec<crate::catalogue::InspectionItem>,
 }
 
 /// One drawn object and its inspectors.
@@ -58,6 +64,11 @@ pub struct DrawnObject {
     pub address: String,
     pub class: String,
     pub departments: Vec<DrawnInspectors>,
+    /// The visit's result once recorded (一公开; `result_label` in words) and its day.
+    #[serde(default)]
+    pub result: Option<String>,
+    #[serde(default)]
+    pub recorded_on: Option<String>,
 }
 
 /// The inspectors drawn from one department (fewer than asked when it has no more free of
@@ -146,4 +157,61 @@ pub struct SupervisedObject {
     /// On the imported dishonesty list (it or its legal representative).
     pub listed: bool,
     pub records: Vec<CreditRecord>,
+}
+
+/// The results an inspection records.
+pub const RESULTS: [&str; 4] = ["passed", "rectify", "failed", "not_found"];
+
+/// A result in words, as the public reads it.
+pub fn result_label(result: &str, lang: crate::Lang) -> &'static str {
+    let (zh, en) = match result {
+        "passed" => ("未发现问题", "No problem found"),
+        "rectify" => ("发现问题，已责令整改", "Problems found, ordered to rectify"),
+        "failed" => ("不合格", "Failed"),
+        "not_found" => ("经营场所查无下落", "Not found at the address"),
+        _ => ("", ""),
+    };
+    if lang == crate::Lang::Zh { zh } else { en }
+}
+
+/// An inspection task (检查任务): one visit of a drawn plan to one enterprise by the
+/// inspectors drawn for it, with the checklists of the plan's items; its result once recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionTask {
+    pub id: i64,
+    pub plan: i64,
+    pub plan_name: String,
+    pub enterprise: String,
+    pub uscc: String,
+    pub address: String,
+    /// The licence's verify page: scanning the QR at the premises opens it.
+    pub verify_url: String,
+    pub inspectors: Vec<DrawnInspector>,
+    pub items: Vec<crate::catalogue::InspectionItem>,
+    /// `open` or `recorded`.
+    pub state: String,
+    pub result: Option<String>,
+    pub rectify_by: Option<String>,
+    pub note: Option<String>,
+    /// One per checklist line of `items`, in order: the line holds.
+    pub checks: Vec<bool>,
+    pub recorded_by: Option<String>,
+    pub recorded_on: Option<String>,
+}
+
+/// `POST /api/staff/inspections/{id}`: what the visit found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionFinding {
+    /// `passed`, `rectify` (with `rectify_by`), `failed` (with the facts in `note`) or
+    /// `not_found`.
+    pub result: String,
+    #[serde(default)]
+    pub rectify_by: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// One per checklist line of the task's items, in order.
+    #[serde(default)]
+    pub checks: Vec<bool>,
 }

@@ -518,6 +518,28 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "GET",
+            p::STAFF_INSPECTION_ITEMS,
+            p::STAFF_INSPECTION_ITEMS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        // An inspector's own tasks (reviewers stand in for inspectors).
+        row(
+            "GET",
+            p::STAFF_TASKS,
+            p::STAFF_TASKS.into(),
+            None,
+            [401, 401, 403, 200, 200, 403],
+        ),
+        row(
+            "POST",
+            p::STAFF_TASK,
+            "/api/staff/supervision/tasks/999999".into(),
+            Some(json!({"result": "passed", "checks": []})),
+            [401, 401, 403, 404, 404, 403],
+        ),
+        row(
+            "GET",
             p::STAFF_FOLLOW_UPS,
             p::STAFF_FOLLOW_UPS.into(),
             None,

@@ -15,6 +15,7 @@ on_both_databases!(
     a_draw_is_committed_to_before_and_recomputed_by_anyone_after,
     a_plan_is_checked_and_drawn_once,
     a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars_the_path,
+    a_drawn_plan_becomes_tasks_whose_results_are_published_at_once,
 );
 
 /// `n` restaurants filed, accepted and every item approved: enterprises with valid permits.
@@ -475,4 +476,145 @@ async fn a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars
     backend::service::audit::verify_chain(&app.db)
         .await
         .expect("chain intact");
+}
+
+async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &TestApp) {
+    licensed(app, 2).await;
+    for name in ["samr2", "samr3"] {
+        app.account(name, "reviewer", Some("samr")).await;
+    }
+    let admin = app.admin().await;
+    let (status, items) = admin.get("/api/staff/supervision/items").await;
+    assert_eq!(status, 200);
+    assert!(items.as_array().expect("items").len() >= 4, "{items}");
+    let plan = |items: Value| {
+        let mut body = plan_body(json!([{"class": "B", "percent": 100}]));
+        body["items"] = items;
+        body
+    };
+    // Items: known ones, of the departments taking part.
+    for bad in [json!(["nope"]), json!(["fire_safety_conditions"])] {
+        let (status, err) = admin.post("/api/staff/supervision/plans", plan(bad)).await;
+        assert_eq!(status, 422, "{err}");
+        assert!(err["field_errors"]["items"].is_array(), "{err}");
+    }
+    let chosen = json!(["food_business_conditions", "licence_display"]);
+    let (status, made) = admin
+        .post("/api/staff/supervision/plans", plan(chosen))
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_i64().expect("id");
+    let names: Vec<&str> = made["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(names, ["food_business_conditions", "licence_display"]);
+    let (status, _) = admin
+        .post(
+            &format!("/api/staff/supervision/plans/{id}/draw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Each drawn enterprise is one task for its drawn inspectors, and theirs alone.
+    let (samr2, samr3, samr) = (
+        app.staff("samr2", "reviewer", Some("samr")).await,
+        app.staff("samr3", "reviewer", Some("samr")).await,
+        app.reviewer("samr").await,
+    );
+    let (status, tasks) = samr2.get("/api/staff/supervision/tasks").await;
+    assert_eq!(status, 200, "{tasks}");
+    let tasks = tasks.as_array().expect("tasks").clone();
+    assert_eq!(tasks.len(), 2);
+    let lines: usize = tasks[0]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["checklist"].as_array().expect("lines").len())
+        .sum();
+    assert_eq!(lines, 6);
+    let inspectors: Vec<&str> = tasks[0]["inspectors"]
+        .as_array()
+        .expect("inspectors")
+        .iter()
+        .map(|i| i["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(inspectors, ["samr2", "samr3"]);
+    let (_, none) = samr.get("/api/staff/supervision/tasks").await;
+    assert_eq!(none, json!([]), "the approving reviewer was not drawn");
+    let path = |t: &Value| format!("/api/staff/supervision/tasks/{}", t["id"]);
+    let passed = json!({"result": "passed", "checks": [true, true, true, true, true, true]});
+    let (status, _) = samr.post(&path(&tasks[0]), passed.clone()).await;
+    assert_eq!(status, 404, "not their task");
+    let (status, _) = admin.post(&path(&tasks[0]), passed.clone()).await;
+    assert_eq!(status, 403);
+
+    let (status, err) = samr2
+        .post(
+            &path(&tasks[0]),
+            json!({"result": "passed", "checks": [true]}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["checks"].is_array(), "{err}");
+    let (status, done) = samr2.post(&path(&tasks[0]), passed.clone()).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(
+        (done["state"].as_str(), done["result"].as_str()),
+        (Some("recorded"), Some("passed"))
+    );
+    let (status, _) = samr3.post(&path(&tasks[0]), passed).await;
+    assert_eq!(status, 409, "recorded once, by either inspector");
+
+    let failed = json!({"result": "failed", "checks": [true, false, true, true, true, true]});
+    let (status, err) = samr3.post(&path(&tasks[1]), failed.clone()).await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["note"].is_array(), "{err}");
+    let mut failed = failed;
+    failed["note"] = json!("两名从业人员无有效健康证明");
+    let (status, done) = samr3.post(&path(&tasks[1]), failed).await;
+    assert_eq!(status, 200, "{done}");
+
+    // Published at once: the plan (JSON and page) and the failed enterprise's verify page.
+    let (_, _, public) = app.get(&format!("/api/supervision/plans/{id}"), None).await;
+    let results: Vec<Option<&str>> = public["drawn"]
+        .as_array()
+        .expect("drawn")
+        .iter()
+        .map(|d| d["result"].as_str())
+        .collect();
+    assert_eq!(results.len(), 2);
+    assert!(results.contains(&Some("passed")) && results.contains(&Some("failed")));
+    let (_, _, page) = app.get(&format!("/supervision/plans/{id}"), None).await;
+    let page = page.as_str().expect("html");
+    for shown in ["未发现问题", "不合格", "食品经营许可条件保持情况", "重点"]
+    {
+        assert!(page.contains(shown), "{shown}");
+    }
+    let verify = done["verify_url"]
+        .as_str()
+        .expect("url")
+        .trim_start_matches("http://127.0.0.1:8080")
+        .to_string();
+    let (_, _, html) = app.get(&verify, None).await;
+    let html = html.as_str().expect("html");
+    assert!(
+        html.contains("抽查检查结果") && html.contains("不合格"),
+        "on the verify page"
+    );
+
+    // The failure is on the credit record: that enterprise is in class C now.
+    let (_, objects) = admin.get("/api/staff/supervision/objects").await;
+    let failed_one = tasks[1]["uscc"].as_str().expect("uscc");
+    let object = objects
+        .as_array()
+        .expect("objects")
+        .iter()
+        .find(|o| o["uscc"] == failed_one)
+        .expect("object");
+    assert_eq!(object["class"], "C", "{object}");
+    assert_eq!(object["records"][0]["kind"], "inspection_failed");
 }

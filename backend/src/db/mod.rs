@@ -10,6 +10,7 @@ pub mod enterprises;
 pub mod follow_ups;
 pub mod holder_requests;
 pub mod idempotency;
+pub mod inspection_tasks;
 pub mod items;
 pub mod jobs;
 pub mod materials;

@@ -92,10 +92,12 @@ pub struct PlanRow {
     pub created_by: String,
     pub created_at: i64,
     pub drawn_at: Option<i64>,
+    /// The inspection items covered, as the list had them (JSON).
+    pub items: String,
 }
 
-const PLAN: &str =
-    "id, name, frozen, frozen_hash, commitment, seed, drawn, created_by, created_at, drawn_at";
+const PLAN: &str = "id, name, frozen, frozen_hash, commitment, seed, drawn, created_by, \
+     created_at, drawn_at, items";
 
 pub struct NewPlan<'a> {
     pub name: &'a str,
@@ -104,13 +106,15 @@ pub struct NewPlan<'a> {
     pub commitment: &'a str,
     pub seed: &'a str,
     pub created_by: &'a str,
+    pub items: &'a str,
     pub now: i64,
 }
 
 pub async fn insert(tx: &mut Transaction<'_, Any>, p: &NewPlan<'_>) -> sqlx::Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO inspection_plans (name, frozen, frozen_hash, commitment, seed, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO inspection_plans (name, frozen, frozen_hash, commitment, seed, created_by,
+             created_at, items)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(p.name)
     .bind(p.frozen)
@@ -119,6 +123,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, p: &NewPlan<'_>) -> sqlx::Res
     .bind(p.seed)
     .bind(p.created_by)
     .bind(p.now)
+    .bind(p.items)
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)

@@ -40,6 +40,8 @@ pub enum Act {
     SeeFollowUps,
     /// Record what a follow-up found (the department's inspectors; reviewers stand in).
     RecordFollowUp,
+    /// See one's own inspection tasks (双随机) and record their results.
+    Inspect,
 }
 
 impl Act {
@@ -48,7 +50,7 @@ impl Act {
         match self {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
             Act::DecideIntake => &[Role::Clerk],
-            Act::Review | Act::RecordFollowUp => &[Role::Reviewer],
+            Act::Review | Act::RecordFollowUp | Act::Inspect => &[Role::Reviewer],
             Act::SeeFollowUps => &[Role::Reviewer, Role::Admin],
             Act::ImportDishonestyList
             | Act::ManageStaff

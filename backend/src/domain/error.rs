@@ -67,6 +67,8 @@ pub enum Missing {
     Plan,
     /// A commitment follow-up (another department's does not exist for one).
     FollowUp,
+    /// An inspection task (one not one's own does not exist for one).
+    Task,
 }
 
 /// Which credential is missing or not live.
@@ -108,6 +110,8 @@ pub enum Conflict {
     FollowUpDone,
     /// A credit record (a false commitment) bars the commitment path until a day.
     CommitmentBarred,
+    /// An inspection task's result is recorded once.
+    TaskRecorded,
     DraftClosed,
     Archived,
     NotOwed,
@@ -185,6 +189,16 @@ pub enum Invalid {
     FollowUpOutcome,
     /// A false commitment is recorded with the facts found.
     FollowUpNote,
+    /// An inspection task's result: one of `shared::supervision::RESULTS`.
+    TaskResult,
+    /// Every checklist line answered (none when the enterprise was not found).
+    TaskChecks,
+    /// A rectification's deadline, after today.
+    RectifyBy,
+    /// A failure or a rectification needs the facts found.
+    TaskNote,
+    /// A plan's inspection items: known, of the plan's departments.
+    PlanItems,
     /// The checklist names a material on paper that is not asked of this applicant.
     PaperMaterials,
     /// The checklist: these materials are neither uploaded, nor received on paper, nor
@@ -240,7 +254,11 @@ impl Invalid {
             Invalid::PlanRatios => "ratios",
             Invalid::PlanPerDepartment => "per_department",
             Invalid::FollowUpOutcome => "outcome",
-            Invalid::FollowUpNote => "note",
+            Invalid::FollowUpNote | Invalid::TaskNote => "note",
+            Invalid::TaskResult => "result",
+            Invalid::TaskChecks => "checks",
+            Invalid::RectifyBy => "rectify_by",
+            Invalid::PlanItems => "items",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::NamedFields => "fields",
             Invalid::NamedMaterials => "materials",

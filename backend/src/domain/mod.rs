@@ -15,6 +15,7 @@ pub mod error;
 pub mod follow_up;
 pub mod history;
 pub mod idempotency;
+pub mod inspection_task;
 pub mod intake;
 pub mod jobs;
 pub mod licence;

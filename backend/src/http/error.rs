@@ -98,6 +98,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::View => ("没有这个视图", "No such view"),
         Missing::Plan => ("没有这个抽查计划", "No such inspection plan"),
         Missing::FollowUp => ("没有这项事后核查", "No such follow-up"),
+        Missing::Task => ("没有这项检查任务", "No such inspection task"),
     };
     t(l, zh, en)
 }
@@ -126,6 +127,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::DraftSubmitted => ("此草稿已提交过", "This draft was submitted already"),
         Conflict::PlanDrawn => ("此计划已抽取，结果不可更改", "This plan was drawn already; its result stands"),
         Conflict::FollowUpDone => ("这项事后核查已经记录过结果", "This follow-up's finding is recorded already"),
+        Conflict::TaskRecorded => ("这项检查任务已经记录过结果", "This inspection's result is recorded already"),
         Conflict::CommitmentBarred => ("申请人或其法定代表人曾作出不实承诺，在限制期内不适用告知承诺，请按一般程序审查", "A false commitment is on the credit record: no commitment path until the bar ends, review in full"),
         Conflict::DraftClosed => ("此草稿已提交为申请，不能再修改", "This draft was submitted: it cannot change any more"),
         Conflict::Archived => ("申请已全部办结并归档，不再接收材料", "Every item is decided and archived: no more materials"),
@@ -203,6 +205,11 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::PlanName => ("计划名称 1–100 个字", "A plan's name has 1–100 characters"),
         Invalid::FollowUpOutcome => ("请选择核查结论：履行承诺或承诺不实", "Choose the finding: commitment fulfilled or false"),
         Invalid::FollowUpNote => ("认定承诺不实须写明核查发现的事实（不超过 2000 字）", "A false commitment needs the facts found (2000 characters at most)"),
+        Invalid::TaskResult => ("请选择检查结果", "Choose the result"),
+        Invalid::TaskChecks => ("请逐项填写检查清单", "Answer every line of the checklist"),
+        Invalid::RectifyBy => ("请填写整改期限（晚于今天）", "Give the day to rectify by (after today)"),
+        Invalid::TaskNote => ("责令整改或不合格须写明发现的问题（不超过 2000 字）", "Write the problems found (2000 characters at most)"),
+        Invalid::PlanItems => ("请选择参与部门负责的检查事项", "Choose inspection items of the departments taking part"),
         Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
         Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),
         Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员", "1–5 inspectors per department and object"),

@@ -27,8 +27,8 @@ use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, verify};
 use self::staff::{
-    accounts, backoffice, credit, files, follow_ups, jobs, licence, requests as holder, review,
-    sessions, supervision, worklist,
+    accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence,
+    requests as holder, review, sessions, supervision, worklist,
 };
 
 /// One route of the API.
@@ -156,6 +156,9 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_PLANS, post(supervision::create)),
         route(M::POST, p::STAFF_PLAN_DRAW, post(supervision::draw)),
         route(M::GET, p::STAFF_OBJECTS, get(supervision::objects)),
+        route(M::GET, p::STAFF_INSPECTION_ITEMS, get(supervision::items)),
+        route(M::GET, p::STAFF_TASKS, get(inspection_tasks::list)),
+        route(M::POST, p::STAFF_TASK, post(inspection_tasks::record)),
         route(M::GET, p::STAFF_FOLLOW_UPS, get(follow_ups::list)),
         route(M::POST, p::STAFF_FOLLOW_UP, post(follow_ups::record)),
         route(

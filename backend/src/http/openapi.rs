@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 use crate::http::applicant::{applications, drafts, requests, uploads};
 use crate::http::public::{bundles, supervision as public_supervision, verify};
 use crate::http::staff::{
-    accounts, backoffice, credit, files, follow_ups, jobs, licence, requests as staff_requests,
-    review, sessions, supervision, worklist,
+    accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence,
+    requests as staff_requests, review, sessions, supervision, worklist,
 };
 
 #[derive(OpenApi)]
@@ -24,7 +24,8 @@ use crate::http::staff::{
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
         worklist::delete_view, supervision::list, supervision::create, supervision::draw,
-        supervision::objects, follow_ups::list, follow_ups::record,
+        supervision::objects, supervision::items, follow_ups::list, follow_ups::record,
+        inspection_tasks::list, inspection_tasks::record,
         public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),

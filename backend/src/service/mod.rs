@@ -16,6 +16,7 @@ pub mod follow_ups;
 pub mod group_commit;
 pub mod history;
 pub mod holder;
+pub mod inspection_tasks;
 pub mod jobs;
 pub mod licence;
 pub mod materials;

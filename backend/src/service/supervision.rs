@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rand::RngCore;
 use serde_json::json;
+use shared::catalogue::InspectionItem;
 use shared::supervision::{
     CreditRecord, DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan,
     SupervisedObject,
@@ -56,6 +57,7 @@ pub async fn create(
         per_department: req.per_department as usize,
     };
     draw::check(&rules).map_err(refusal)?;
+    let items = plan_items(ctx, &req.items, &rules.departments)?;
     let objects = classified(ctx)
         .await?
         .into_iter()
@@ -89,6 +91,7 @@ pub async fn create(
     rand::rng().fill_bytes(&mut seed);
     let seed: String = seed.iter().map(|b| format!("{b:02x}")).collect();
     let (now, _) = now_and_today();
+    let items_text = serde_json::to_string(&items).map_err(anyhow::Error::from)?;
     let new = db::supervision::NewPlan {
         name,
         frozen: &frozen_text,
@@ -96,6 +99,7 @@ pub async fn create(
         commitment: &draw::commitment(&seed),
         seed: &seed,
         created_by: &staff.username,
+        items: &items_text,
         now,
     };
     let mut tx = ctx.db.begin().await?;
@@ -115,7 +119,28 @@ pub async fn create(
     public(ctx, id).await
 }
 
-/// Draws a plan, once: reveals the seed and records the drawn objects and inspectors.
+/// The inspection items a plan names, as the list has them now: each known and of one of the
+/// plan's departments, none twice.
+fn plan_items(ctx: &Ctx, ids: &[String], departments: &[String]) -> Result<Vec<InspectionItem>> {
+    let mut items: Vec<InspectionItem> = Vec::new();
+    for id in ids {
+        let item = ctx
+            .catalogue
+            .inspection_item(id)
+            .filter(|i| {
+                ctx.catalogue
+                    .item(&i.permit)
+                    .is_some_and(|p| departments.contains(&p.department))
+            })
+            .filter(|i| !items.iter().any(|x| x.id == i.id))
+            .ok_or(Invalid::PlanItems)?;
+        items.push(item.clone());
+    }
+    Ok(items)
+}
+
+/// Draws a plan, once: reveals the seed and records the drawn objects and inspectors, and
+/// makes one inspection task per drawn enterprise for its inspectors.
 pub async fn draw(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<InspectionPlan> {
     ctx.access(staff).require(Act::PlanInspections)?;
     let row = db::supervision::plan(&ctx.db, id)
@@ -132,6 +157,14 @@ pub async fn draw(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<InspectionP
     if !db::supervision::set_drawn(&mut tx, id, &text, now).await? {
         return Err(Conflict::PlanDrawn.into());
     }
+    for d in &drawn {
+        let inspectors: Vec<(i64, String)> = d
+            .inspectors
+            .iter()
+            .flat_map(|(dept, ids)| ids.iter().map(move |i| (*i, dept.clone())))
+            .collect();
+        db::inspection_tasks::insert(&mut tx, id, d.object, &inspectors, now).await?;
+    }
     let subject = format!("inspection_plan {id}");
     let actor = Actor::Staff(staff);
     let after = json!({ "seed": row.seed, "drawn": drawn.len() });
@@ -139,6 +172,12 @@ pub async fn draw(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<InspectionP
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     public(ctx, id).await
+}
+
+/// The list of inspection items, for the administrator making a plan.
+pub fn items(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionItem>> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    Ok(ctx.catalogue.inspection_items.clone())
 }
 
 /// The inspection objects database, for the administrator.
@@ -214,7 +253,21 @@ async fn classified(ctx: &Ctx) -> Result<Vec<SupervisedObject>> {
 pub async fn plans(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionPlan>> {
     ctx.access(staff).require(Act::PlanInspections)?;
     let rows = db::supervision::plans(&ctx.db).await?;
-    rows.into_iter().map(published).collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let results = results_of(ctx, row.id).await?;
+        out.push(published(row, &results)?);
+    }
+    Ok(out)
+}
+
+/// The recorded results of a plan's visits, by enterprise: (result, day recorded).
+async fn results_of(ctx: &Ctx, plan_id: i64) -> Result<HashMap<i64, (String, String)>> {
+    let rows = db::inspection_tasks::recorded(&ctx.db, Some(plan_id), None).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|t| Some((t.enterprise_id, (t.result?, t.recorded_on?))))
+        .collect())
 }
 
 /// A plan as anyone may see it: the seed only once drawn.
@@ -222,10 +275,13 @@ pub async fn public(ctx: &Ctx, id: i64) -> Result<InspectionPlan> {
     let row = db::supervision::plan(&ctx.db, id)
         .await?
         .ok_or(Missing::Plan)?;
-    published(row)
+    let results = results_of(ctx, id).await?;
+    published(row, &results)
 }
 
-fn published(row: PlanRow) -> Result<InspectionPlan> {
+fn published(row: PlanRow, results: &HashMap<i64, (String, String)>) -> Result<InspectionPlan> {
+    let items: Vec<InspectionItem> =
+        serde_json::from_str(&row.items).map_err(anyhow::Error::from)?;
     let frozen: Frozen = serde_json::from_str(&row.frozen).map_err(anyhow::Error::from)?;
     let drawn: Option<Vec<draw::Drawn>> = match &row.drawn {
         Some(text) => Some(serde_json::from_str(text).map_err(anyhow::Error::from)?),
@@ -256,6 +312,8 @@ fn published(row: PlanRow) -> Result<InspectionPlan> {
                                 .collect(),
                         })
                         .collect(),
+                    result: results.get(&d.object).map(|r| r.0.clone()),
+                    recorded_on: results.get(&d.object).map(|r| r.1.clone()),
                 })
             })
             .collect()
@@ -274,5 +332,6 @@ fn published(row: PlanRow) -> Result<InspectionPlan> {
         drawn,
         created_at: row.created_at,
         drawn_at: row.drawn_at,
+        items,
     })
 }

@@ -333,6 +333,7 @@ mod tests {
             calendar: vec![],
             credit_kinds: vec![],
             risk_classes: vec![],
+            inspection_items: vec![],
         }
     }
 

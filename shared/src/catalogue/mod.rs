@@ -12,6 +12,6 @@ pub use cart::{AskedField, Cart, MergedMaterial};
 pub use guide::{BundleGuide, ItemDue, ReformFigures};
 pub use merge::BundleView;
 pub use model::{
-    Addon, Bundle, Catalogue, CatalogueError, CreditCondition, CreditKind, Department, Item,
-    Material, RISK_CLASSES, RiskRule, Rule, Section,
+    Addon, Bundle, Catalogue, CatalogueError, CreditCondition, CreditKind, Department,
+    InspectionItem, Item, Material, RISK_CLASSES, RiskRule, Rule, Section,
 };

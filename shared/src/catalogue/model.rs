@@ -171,6 +171,22 @@ fn one() -> u32 {
     1
 }
 
+/// An item of the inspection list (随机抽查事项清单): what is checked of holders of a permit type,
+/// its legal basis, the inspector's checklist, and whether it is a key item (重点) or general.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InspectionItem {
+    pub id: String,
+    /// The catalogue item (permit type) whose holders it checks.
+    pub permit: String,
+    /// `key` (重点) or `general` (一般).
+    pub level: String,
+    pub name: Text,
+    pub basis: Text,
+    pub checklist: Vec<Text>,
+}
+
 /// The risk classes, lowest risk first.
 pub const RISK_CLASSES: [&str; 4] = ["A", "B", "C", "D"];
 
@@ -202,6 +218,9 @@ pub struct Catalogue {
     /// How credit records make an enterprise's risk class, in order.
     #[serde(default)]
     pub risk_classes: Vec<RiskRule>,
+    /// The list of inspection items.
+    #[serde(default)]
+    pub inspection_items: Vec<InspectionItem>,
 }
 
 /// A broken reference or duplicate in the catalogue, naming the entry and the problem.
@@ -247,6 +266,9 @@ impl Catalogue {
     pub fn credit_kind(&self, id: &str) -> Option<&CreditKind> {
         self.credit_kinds.iter().find(|k| k.id == id)
     }
+    pub fn inspection_item(&self, id: &str) -> Option<&InspectionItem> {
+        self.inspection_items.iter().find(|i| i.id == id)
+    }
 
     /// Adds the entries of one data file to the catalogue.
     pub fn extend(&mut self, part: Catalogue) {
@@ -260,6 +282,7 @@ impl Catalogue {
         self.calendar.extend(part.calendar);
         self.credit_kinds.extend(part.credit_kinds);
         self.risk_classes.extend(part.risk_classes);
+        self.inspection_items.extend(part.inspection_items);
     }
 
     /// Every entry as (kind, id), e.g. `("item", "seal_filing")`: how errors name an entry.
@@ -278,6 +301,10 @@ impl Catalogue {
             .credit_kinds
             .iter()
             .map(|k| ("credit_kind", k.id.as_str()));
+        let checks = self
+            .inspection_items
+            .iter()
+            .map(|i| ("inspection_item", i.id.as_str()));
         departments
             .chain(sections)
             .chain(fields)
@@ -286,6 +313,7 @@ impl Catalogue {
             .chain(bundles)
             .chain(rules)
             .chain(kinds)
+            .chain(checks)
     }
 
     /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
@@ -407,6 +435,18 @@ impl Catalogue {
                     ),
                     Some(_) => {}
                 }
+            }
+        }
+        for i in &self.inspection_items {
+            let entry = format!("inspection_item {}", i.id);
+            if self.item(&i.permit).is_none() {
+                err(entry.clone(), format!("unknown permit item `{}`", i.permit));
+            }
+            if i.level != "key" && i.level != "general" {
+                err(entry.clone(), "the level is `key` or `general`".into());
+            }
+            if i.checklist.is_empty() {
+                err(entry, "a checklist needs at least one line".into());
             }
         }
         for (n, r) in self.risk_classes.iter().enumerate() {

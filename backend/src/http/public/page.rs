@@ -195,6 +195,37 @@ fn history(changes: &[LicenceChangeRecord], lang: Lang) -> String {
     )
 }
 
+/// The published results of 双随机 inspections of the enterprise (一公开): (plan, result,
+/// rectify by, day recorded), as a section; nothing when there are none.
+pub fn inspections(results: &[(String, String, Option<String>, String)], lang: Lang) -> String {
+    if results.is_empty() {
+        return String::new();
+    }
+    let t = |zh, en| pick(lang, zh, en);
+    let items: String = results
+        .iter()
+        .map(|(plan, result, rectify_by, on)| {
+            let by = rectify_by
+                .as_deref()
+                .map(|d| format!("{}{}", t("，整改期限 ", ", rectify by "), esc(d)))
+                .unwrap_or_default();
+            format!(
+                "<li>{}{by}<br><span class=\"m\">{} · {}</span></li>",
+                esc(shared::supervision::result_label(result, lang)),
+                esc(on),
+                esc(plan)
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"inspections\"><h2>{}</h2><ul>{items}</ul></section>",
+        t(
+            "抽查检查结果（双随机、一公开）",
+            "Random inspection results"
+        )
+    )
+}
+
 /// The licence page's body: facts, every permit, the changes, the live-data line.
 pub fn licence(
     e: &Enterprise,

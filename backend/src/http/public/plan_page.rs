@@ -39,10 +39,37 @@ pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) 
         id = p.id,
         data = pick(lang, "公示数据（JSON）", "Published data (JSON)"),
     );
+    body += &items_section(p, lang);
     if let Some(drawn) = &p.drawn {
         body += &drawn_section(p.id, drawn, catalogue, page, lang);
     }
     document(lang, &p.name, &body)
+}
+
+/// The inspection items the visits cover (一单): name, key or general, legal basis.
+fn items_section(p: &InspectionPlan, lang: Lang) -> String {
+    if p.items.is_empty() {
+        return String::new();
+    }
+    let items: String = p
+        .items
+        .iter()
+        .map(|i| {
+            let level = match i.level.as_str() {
+                "key" => pick(lang, "重点", "key"),
+                _ => pick(lang, "一般", "general"),
+            };
+            format!(
+                "<li>{} <span class=\"m\">（{level}）{}</span></li>",
+                esc(i.name.get(lang)),
+                esc(i.basis.get(lang))
+            )
+        })
+        .collect();
+    format!(
+        "<section><h2>{}</h2><ul>{items}</ul></section>",
+        pick(lang, "检查事项", "Inspection items")
+    )
 }
 
 /// The page for an unknown plan.
@@ -117,7 +144,11 @@ fn drawn_section(
     format!(
         "<section><h2>{title}</h2><p class=\"m\">{count}</p><table><thead><tr><th>{e}</th><th>{c}</th><th>{i}</th></tr></thead>\
 <tbody>{rows}</tbody></table><nav>{nav}</nav></section>",
-        title = pick(lang, "抽取结果", "Drawn"),
+        title = pick(
+            lang,
+            "抽取结果与检查结果",
+            "Drawn, and what the visits found"
+        ),
         count = match lang {
             Lang::Zh => format!("{} 户 · 第 {page}/{pages} 页", drawn.len()),
             Lang::En => format!("{} enterprises · page {page}/{pages}", drawn.len()),
@@ -143,8 +174,19 @@ fn row(o: &DrawnObject, catalogue: &Catalogue, lang: Lang) -> String {
             format!("{department}{colon}{}", names.join(comma))
         })
         .collect();
+    let result = match (&o.result, &o.recorded_on) {
+        (Some(r), Some(on)) => format!(
+            "<br><strong>{}</strong> <span class=\"m\">{}</span>",
+            esc(shared::supervision::result_label(r, lang)),
+            esc(on)
+        ),
+        _ => format!(
+            "<br><span class=\"m\">{}</span>",
+            pick(lang, "待检查", "Not inspected yet")
+        ),
+    };
     format!(
-        "<tr><td>{}<br><span class=\"m\">{}</span></td><td>{}</td><td>{}</td></tr>",
+        "<tr><td>{}<br><span class=\"m\">{}</span></td><td>{}</td><td>{}{result}</td></tr>",
         esc(&o.name),
         esc(&o.address),
         esc(&o.class),

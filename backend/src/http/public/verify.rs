@@ -13,7 +13,7 @@ use super::page::{self, html};
 use crate::http::error::AppError;
 use crate::http::extract::ReqLang;
 use crate::service::licence::{self, Public};
-use crate::service::{Ctx, views};
+use crate::service::{Ctx, inspection_tasks, views};
 
 fn not_found(lang: Lang) -> Response {
     html(StatusCode::NOT_FOUND, page::not_found(lang))
@@ -58,9 +58,11 @@ pub async fn page(
     let Some(l) = licence::public(&ctx, &token).await? else {
         return Ok(not_found(lang));
     };
+    let results = inspection_tasks::published_of(&ctx, l.enterprise.id).await?;
+    let extra = page::inspections(&results, lang);
     Ok(html(
         StatusCode::OK,
-        licence_page(&ctx, &l, lang, "", "").await?,
+        licence_page(&ctx, &l, lang, &extra, "").await?,
     ))
 }
 

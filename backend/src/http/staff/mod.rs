@@ -7,6 +7,7 @@ pub mod backoffice;
 pub mod credit;
 pub mod files;
 pub mod follow_ups;
+pub mod inspection_tasks;
 pub mod jobs;
 pub mod licence;
 pub mod requests;

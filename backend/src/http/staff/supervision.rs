@@ -2,6 +2,7 @@
 //! committed to, published at once), draw it (the seed revealed), list them.
 
 use axum::extract::{Path, State};
+use shared::catalogue::InspectionItem;
 use shared::error::ErrorBody;
 use shared::supervision::{InspectionPlan, NewInspectionPlan, SupervisedObject};
 
@@ -59,4 +60,16 @@ pub async fn objects(
     Staff(s): Staff,
 ) -> Result<Json<Vec<SupervisedObject>>, AppError> {
     Ok(Json(supervision::objects(&ctx, &s.staff).await?))
+}
+
+/// The list of inspection items (随机抽查事项清单): per permit type what is checked, its legal
+/// basis, key or general, and the checklist.
+#[utoipa::path(get, path = "/api/staff/supervision/items", tag = "supervision",
+    responses((status = 200, body = [InspectionItem]), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn items(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+) -> Result<Json<Vec<InspectionItem>>, AppError> {
+    Ok(Json(supervision::items(&ctx, &s.staff)?))
 }

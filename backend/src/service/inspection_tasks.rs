@@ -1,0 +1,145 @@
+//! Inspection tasks of drawn plans (双随机): an inspector's own tasks, the result of a visit —
+//! recorded once, published at once (一公开) on the plan's page and the enterprise's verify
+//! page; a failure writes a credit record (`catalogue/credit.toml`).
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use shared::catalogue::InspectionItem;
+use shared::supervision::{DrawnInspector, InspectionFinding, InspectionTask};
+
+use super::credit::{self, Party};
+use super::{Ctx, Result, now_and_today};
+use crate::db;
+use crate::db::audit::{self, Entry};
+use crate::db::inspection_tasks::TaskRow;
+use crate::domain::access::Act;
+use crate::domain::error::{Conflict, Missing};
+use crate::domain::inspection_task;
+use crate::domain::records::{Actor, StaffMember};
+
+/// The tasks of the staff member as an inspector: open ones first.
+pub async fn mine(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionTask>> {
+    ctx.access(staff).require(Act::Inspect)?;
+    let rows = db::inspection_tasks::of_inspector(&ctx.db, staff.id).await?;
+    views(ctx, rows).await
+}
+
+async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut inspectors: HashMap<i64, Vec<DrawnInspector>> = HashMap::new();
+    for (task, id, name) in db::inspection_tasks::inspectors(&ctx.db, &ids).await? {
+        inspectors
+            .entry(task)
+            .or_default()
+            .push(DrawnInspector { id, name });
+    }
+    rows.into_iter()
+        .map(|t| {
+            let items: Vec<InspectionItem> =
+                serde_json::from_str(&t.items).map_err(anyhow::Error::from)?;
+            let checks: Vec<bool> = match &t.checks {
+                Some(text) => serde_json::from_str(text).map_err(anyhow::Error::from)?,
+                None => Vec::new(),
+            };
+            Ok(InspectionTask {
+                inspectors: inspectors.remove(&t.id).unwrap_or_default(),
+                verify_url: ctx.verify_url(&t.verify_token),
+                id: t.id,
+                plan: t.plan_id,
+                plan_name: t.plan_name,
+                enterprise: t.enterprise,
+                uscc: t.uscc,
+                address: t.address,
+                items,
+                state: t.state,
+                result: t.result,
+                rectify_by: t.rectify_by,
+                note: t.note,
+                checks,
+                recorded_by: t.recorded_by,
+                recorded_on: t.recorded_on,
+            })
+        })
+        .collect()
+}
+
+/// Records a visit's result, once, by one of its inspectors (for anyone else the task does
+/// not exist): published at once; a failure writes a credit record, in the same transaction.
+pub async fn record(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    id: i64,
+    req: &InspectionFinding,
+) -> Result<InspectionTask> {
+    ctx.access(staff).require(Act::Inspect)?;
+    let task = db::inspection_tasks::get(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Task)?;
+    let own = db::inspection_tasks::inspectors(&ctx.db, &[id]).await?;
+    if !own.iter().any(|(_, staff_id, _)| *staff_id == staff.id) {
+        return Err(Missing::Task.into());
+    }
+    let items: Vec<InspectionItem> =
+        serde_json::from_str(&task.items).map_err(anyhow::Error::from)?;
+    let lines = items.iter().map(|i| i.checklist.len()).sum();
+    let (now, today) = now_and_today();
+    let checked = inspection_task::finding(&task.state, lines, req, today)?;
+    let on = shared::date::format_iso_date(today);
+    let checks = serde_json::to_string(&checked.checks).map_err(anyhow::Error::from)?;
+    let finding = db::inspection_tasks::Finding {
+        result: checked.result,
+        rectify_by: checked.rectify_by.as_deref(),
+        checks: &checks,
+        note: checked.note.as_deref(),
+        by: &staff.username,
+        on: &on,
+    };
+    let actor = Actor::Staff(staff);
+    let mut tx = ctx.db.begin().await?;
+    if !db::inspection_tasks::record(&mut tx, id, &finding, now).await? {
+        return Err(Conflict::TaskRecorded.into());
+    }
+    let subject = format!("inspection_task {id}");
+    let after = json!({
+        "result": checked.result, "rectify_by": checked.rectify_by, "note": checked.note,
+        "checks": checked.checks, "plan": task.plan_id, "enterprise": task.enterprise_id,
+    });
+    let entry = Entry::by(
+        &actor,
+        "inspection_task.record",
+        &subject,
+        json!(null),
+        after,
+    );
+    audit::append(&mut tx, &entry, now).await?;
+    if let Some(kind) = inspection_task::credit_kind(checked.result) {
+        let party = Party {
+            enterprise_id: Some(task.enterprise_id),
+            uscc: Some(&task.uscc),
+            legal_rep_id: &task.legal_rep_id,
+            name: &task.enterprise,
+        };
+        let detail = checked.note.clone().unwrap_or_default();
+        credit::record(&mut tx, ctx, &actor, &party, (kind, &detail, &subject)).await?;
+    }
+    tx.commit().await?;
+    let row = db::inspection_tasks::get(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Task)?;
+    let mut one = views(ctx, vec![row]).await?;
+    one.pop().ok_or_else(|| Missing::Task.into())
+}
+
+/// The published results about an enterprise (一公开 on its verify page): (plan name, result,
+/// rectify by, day recorded), in the order recorded.
+pub async fn published_of(
+    ctx: &Ctx,
+    enterprise_id: i64,
+) -> Result<Vec<(String, String, Option<String>, String)>> {
+    let rows = db::inspection_tasks::recorded(&ctx.db, None, Some(enterprise_id)).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|t| Some((t.plan_name, t.result?, t.rectify_by, t.recorded_on?)))
+        .collect())
+}
