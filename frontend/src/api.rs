@@ -476,3 +476,27 @@ pub async fn record_follow_up(
 pub async fn objects(lang: Lang) -> Result<Vec<shared::supervision::SupervisedObject>, ApiError> {
     get(shared::api::paths::STAFF_OBJECTS, lang, None).await
 }
+
+/// The administrator: the list of inspection items.
+pub async fn inspection_items(
+    lang: Lang,
+) -> Result<Vec<shared::catalogue::InspectionItem>, ApiError> {
+    get(shared::api::paths::STAFF_INSPECTION_ITEMS, lang, None).await
+}
+
+/// An inspector's tasks of drawn plans.
+pub async fn inspection_tasks(
+    lang: Lang,
+) -> Result<Vec<shared::supervision::InspectionTask>, ApiError> {
+    get(shared::api::paths::STAFF_TASKS, lang, None).await
+}
+
+/// Records a visit's result (once).
+pub async fn record_task(
+    id: i64,
+    body: &shared::supervision::InspectionFinding,
+    lang: Lang,
+) -> Result<shared::supervision::InspectionTask, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_TASK, &[&id.to_string()]);
+    post(&url, body, lang, NO_HEADER).await
+}

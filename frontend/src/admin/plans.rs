@@ -33,6 +33,7 @@ pub fn plans_panel(l: Lang) -> AnyView {
         async move { api::plans(lang_untracked()).await }
     });
     let departments = fetch(|| async { api::accounts(lang_untracked()).await });
+    let items = fetch(|| api::inspection_items(lang_untracked()));
     let said = RwSignal::new(None::<String>);
     let draw = move |id: i64| {
         leptos::task::spawn_local(async move {
@@ -70,10 +71,10 @@ pub fn plans_panel(l: Lang) -> AnyView {
         }
         .into_any(),
     };
-    let form = move || match departments.get() {
-        None => loading(l),
-        Some(Err(e)) => failed(e),
-        Some(Ok(a)) => plan_form(l, a.departments, refreshes, said),
+    let form = move || match (departments.get(), items.get()) {
+        (None, _) | (_, None) => loading(l),
+        (Some(Err(e)), _) | (_, Some(Err(e))) => failed(e),
+        (Some(Ok(a)), Some(Ok(items))) => plan_form(l, (a.departments, items), refreshes, said),
     };
     view! {
         <section class="panel plans-panel">
@@ -105,14 +106,20 @@ fn row(p: InspectionPlan, l: Lang, draw: impl Fn(i64) + Copy + 'static) -> impl 
     </tr> }
 }
 
+type Lists = (
+    Vec<shared::catalogue::Department>,
+    Vec<shared::catalogue::InspectionItem>,
+);
+
 fn plan_form(
     l: Lang,
-    departments: Vec<shared::catalogue::Department>,
+    (departments, items): Lists,
     refreshes: RwSignal<u32>,
     said: RwSignal<Option<String>>,
 ) -> AnyView {
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
+    let checked = RwSignal::new(Vec::<String>::new());
     let ratios: Vec<(&'static str, RwSignal<String>)> = CLASSES
         .iter()
         .map(|(c, r)| (*c, RwSignal::new(r.to_string())))
@@ -140,6 +147,7 @@ fn plan_form(
                 })
                 .collect(),
             per_department: number(per_department.get_untracked()),
+            items: checked.get_untracked(),
         };
         leptos::task::spawn_local(async move {
             let made = api::make_plan(&body, lang_untracked()).await;
@@ -163,8 +171,8 @@ fn plan_form(
             }
         });
     };
-    let toggle = move |id: String, on: bool| {
-        chosen.update(|c| {
+    let toggle = move |list: RwSignal<Vec<String>>, id: String, on: bool| {
+        list.update(|c| {
             c.retain(|d| *d != id);
             if on {
                 c.push(id);
@@ -184,10 +192,21 @@ fn plan_form(
                 {departments.into_iter().map(|d| {
                     let id = d.id.clone();
                     view! { <label class="check"><input type="checkbox" value=d.id.clone()
-                        on:change=move |ev| toggle(id.clone(), event_target_checked(&ev)) />
+                        on:change=move |ev| toggle(chosen, id.clone(), event_target_checked(&ev)) />
                         {format!(" {}", d.name.get(l))}</label> }
                 }).collect_view()}
                 {under(errors, "departments")}
+            </fieldset>
+            <fieldset class="field">
+                <legend class="label">{tr(l, "检查事项（随机抽查事项清单）", "Inspection items (the list)")}</legend>
+                {items.into_iter().map(|i| {
+                    let id = i.id.clone();
+                    let level = if i.level == "key" { tr(l, "重点", "key") } else { tr(l, "一般", "general") };
+                    view! { <label class="check"><input type="checkbox" value=i.id.clone()
+                        on:change=move |ev| toggle(checked, id.clone(), event_target_checked(&ev)) />
+                        {format!(" {}（{level}）", i.name.get(l))}</label> }
+                }).collect_view()}
+                {under(errors, "items")}
             </fieldset>
             <fieldset class="field">
                 <legend class="label">{tr(l, "各风险等级抽查比例（%）", "Share drawn per risk class (%)")}</legend>

@@ -1,12 +1,13 @@
 //! The back office (its own wasm: `src/bin/staff.rs`, served at `/staff`): login, then the
-//! staff member's work — the worklist, a department's follow-ups of approvals by commitment and
-//! holder requests, the counter's filing —
+//! staff member's work — the worklist, an inspector's random inspection tasks, a department's
+//! follow-ups of approvals by commitment and holder requests, the counter's filing —
 //! and one application with the actions the role allows. Every rule is the server's; these
 //! pages offer only what the state machine allows. (The administrator's console is an app of
 //! its own: `admin`.)
 
 mod application;
 mod follow_ups;
+mod inspection_tasks;
 mod worklist;
 
 pub use application::StaffApplicationPage;
@@ -100,7 +101,10 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
                 <a class="button" href="/">{tr(l, "选择套餐并代为填写", "Choose a bundle and fill it in")}</a>
             </section>
         }.into_any(),
-        Role::Reviewer => view! { {list} {follow_ups::follow_ups(l)} {holder_requests(l)} }.into_any(),
+        Role::Reviewer => view! {
+            {list} {inspection_tasks::inspection_tasks(l)} {follow_ups::follow_ups(l)} {holder_requests(l)}
+        }
+        .into_any(),
         Role::Admin => view! {
             {list}
             <section class="panel">

@@ -1,0 +1,148 @@
+//! An inspector's tasks of drawn plans (双随机): the enterprise to visit, the fellow inspectors,
+//! the licence's verify page (scanning its QR at the premises opens the same), the checklists of
+//! the plan's items; the result recorded once and published at once.
+
+use leptos::prelude::*;
+use shared::Lang;
+use shared::supervision::{InspectionFinding, InspectionTask, RESULTS, result_label};
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::i18n::{lang_untracked, tr};
+use crate::pages::{failed, fetch, loading};
+
+fn element<T: JsCast>(id: &str) -> Option<T> {
+    document().get_element_by_id(id)?.dyn_into::<T>().ok()
+}
+
+/// What the form of task `id` with `lines` checklist lines holds now.
+fn finding(id: i64, lines: usize) -> InspectionFinding {
+    let value = |suffix: &str| {
+        let key = format!("task-{id}-{suffix}");
+        element::<web_sys::HtmlInputElement>(&key)
+            .map(|e| e.value())
+            .or_else(|| element::<web_sys::HtmlSelectElement>(&key).map(|e| e.value()))
+            .or_else(|| element::<web_sys::HtmlTextAreaElement>(&key).map(|e| e.value()))
+            .filter(|v| !v.trim().is_empty())
+    };
+    let result = value("result").unwrap_or_default();
+    let checks = if result == "not_found" {
+        Vec::new()
+    } else {
+        (0..lines)
+            .map(|n| {
+                element::<web_sys::HtmlInputElement>(&format!("task-{id}-check-{n}"))
+                    .is_some_and(|e| e.checked())
+            })
+            .collect()
+    };
+    InspectionFinding {
+        result,
+        rectify_by: value("rectify"),
+        note: value("note"),
+        checks,
+    }
+}
+
+fn open_form(t: &InspectionTask, l: Lang, record: impl Fn(i64, usize) + Copy + 'static) -> AnyView {
+    let id = t.id;
+    let mut n = 0usize;
+    let items = t
+        .items
+        .iter()
+        .map(|i| {
+            let level = if i.level == "key" { tr(l, "重点", "key") } else { tr(l, "一般", "general") };
+            let lines = i
+                .checklist
+                .iter()
+                .map(|line| {
+                    let key = format!("task-{id}-check-{n}");
+                    n += 1;
+                    view! { <label class="check"><input type="checkbox" id=key.clone() />{format!(" {}", line.get(l))}</label> }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="checklist">
+                    <legend>{format!("{}（{level}）", i.name.get(l))}</legend>
+                    {lines}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    let lines = n;
+    let key = |s: &str| format!("task-{id}-{s}");
+    view! {
+        <div class="sub-request task-form">
+            <p class="muted">{tr(l, "勾选符合要求的项目：", "Tick the lines that hold:")}</p>
+            {items}
+            <label class="label" for=key("result")>{tr(l, "检查结果", "Result")}</label>
+            <select id=key("result")>
+                <option value="">{tr(l, "请选择", "Choose")}</option>
+                {RESULTS.into_iter().map(|r| view! { <option value=r>{result_label(r, l)}</option> }).collect_view()}
+            </select>
+            <label class="label" for=key("rectify")>{tr(l, "整改期限（责令整改时填写）", "Rectify by (when ordered to rectify)")}</label>
+            <input id=key("rectify") type="date" />
+            <label class="label" for=key("note")>{tr(l, "发现的问题（责令整改、不合格时必填）", "Problems found (required to rectify or fail)")}</label>
+            <textarea id=key("note") rows="2" maxlength="2000"></textarea>
+            <div class="actions">
+                <button type="button" class="button primary" on:click=move |_| record(id, lines)>{tr(l, "提交检查结果", "Record the result")}</button>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The panel: the inspector's tasks, open ones with their form.
+pub fn inspection_tasks(l: Lang) -> AnyView {
+    let refreshes = RwSignal::new(0u32);
+    let list = fetch(move || {
+        refreshes.track();
+        api::inspection_tasks(lang_untracked())
+    });
+    let error = RwSignal::new(None::<String>);
+    let record = move |id: i64, lines: usize| {
+        let body = finding(id, lines);
+        leptos::task::spawn_local(async move {
+            match api::record_task(id, &body, lang_untracked()).await {
+                Ok(_) => {
+                    error.set(None);
+                    refreshes.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e.body.first_message())),
+            }
+        });
+    };
+    let row = move |t: InspectionTask| {
+        let names: Vec<&str> = t.inspectors.iter().map(|i| i.name.as_str()).collect();
+        let who = format!("{}{}", tr(l, "检查人员：", "Inspectors: "), names.join(tr(l, "、", ", ")));
+        let done = t.result.as_deref().map(|r| {
+            let by = t.rectify_by.as_deref().map(|d| format!("{}{d}", tr(l, "，整改期限 ", ", rectify by "))).unwrap_or_default();
+            format!("{}{by} · {} {}", result_label(r, l), t.recorded_on.clone().unwrap_or_default(), t.recorded_by.clone().unwrap_or_default())
+        });
+        let form = (t.state == "open").then(|| open_form(&t, l, record));
+        view! { <li class="sub task" data-task=t.id data-state=t.state.clone()>
+            <span class="sub-name">{t.enterprise.clone()}</span>
+            <span class="sub-dept">{format!("{} · {}", t.address, t.plan_name)}</span>
+            <span class="sub-note">{who}" · "<a href=t.verify_url.clone()>{tr(l, "执照核验页", "Licence page")}</a></span>
+            {done.map(|d| view! { <span class="sub-note result">{d}</span> })}
+            {form}
+        </li> }
+    };
+    let body = move || match list.get() {
+        None => loading(l),
+        Some(Err(e)) => failed(e),
+        Some(Ok(tasks)) if tasks.is_empty() => view! {
+            <p class="muted">{tr(l, "暂无抽查检查任务", "No inspection tasks")}</p>
+        }
+        .into_any(),
+        Some(Ok(tasks)) => view! { <ul class="subs">{tasks.into_iter().map(row).collect_view()}</ul> }.into_any(),
+    };
+    view! {
+        <section class="panel inspection-tasks">
+            <h2>{tr(l, "双随机抽查检查任务", "Random inspection tasks")}</h2>
+            {body}
+            <p class="error" role="alert">{move || error.get()}</p>
+        </section>
+    }
+    .into_any()
+}

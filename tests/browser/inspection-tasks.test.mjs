@@ -1,0 +1,66 @@
+// 双随机 after the draw, in Chromium: a drawn inspector finds the task on their desk with the
+// plan's checklist, is told a rectification needs its deadline, records it; the result is
+// published at once on the plan's public page and on the licence's verify page. On a desktop
+// and on a phone-sized screen (a plan each).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
+import { signedIn, licensedRestaurant, apiLogin } from './setup.mjs';
+
+const app = serverAndBrowser();
+
+test('a drawn inspector records a visit; the result is public at once', async () => {
+  const { licence } = await licensedRestaurant(app.server);
+  app.server.staff('root', 'admin');
+  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'reviewer', 'samr');
+  const root = await apiLogin(app.server.base, 'root');
+  const json = { 'content-type': 'application/json', cookie: root };
+  const inTwoWeeks = new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10);
+
+  for (const [size, viewport] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
+    const planName = `营业执照公示专项抽查（${size}）`;
+    const body = { name: planName, departments: ['samr'], ratios: [{ class: 'B', percent: 100 }], per_department: 2, items: ['licence_display'] };
+    const made = await (await fetch(`${app.server.base}/api/staff/supervision/plans`, { method: 'POST', headers: json, body: JSON.stringify(body) })).json();
+    const drawn = await fetch(`${app.server.base}/api/staff/supervision/plans/${made.id}/draw`, { method: 'POST', headers: json, body: '{}' });
+    assert.equal(drawn.status, 200);
+
+    const inspector = await signedIn(app, 'samr2', viewport);
+    inspector.errors.length = 0;
+    const page = inspector.page;
+    const panel = page.locator('.inspection-tasks');
+    await panel.getByRole('heading', { name: '双随机抽查检查任务' }).waitFor();
+    const task = panel.locator('li.task[data-state="open"]', { hasText: planName });
+    await task.getByText('检查人员：samr2、samr3').waitFor();
+    await task.getByRole('group', { name: '营业执照公示和登记事项（一般）' }).waitFor();
+    assert.deepEqual(await accessibilityProblems(page), []);
+    await shot(page, `${size}-inspection-task`);
+
+    await task.getByLabel('营业执照置于住所或经营场所醒目位置').check();
+    await task.getByLabel('检查结果').selectOption({ label: '发现问题，已责令整改' });
+    await task.getByLabel('发现的问题', { exact: false }).fill('实际经营地址与登记住所不一致');
+    await task.getByRole('button', { name: '提交检查结果' }).click();
+    await panel.getByRole('alert').getByText('请填写整改期限', { exact: false }).waitFor();
+    await task.getByLabel('整改期限', { exact: false }).fill(inTwoWeeks);
+    await task.getByRole('button', { name: '提交检查结果' }).click();
+    const done = panel.locator('li.task[data-state="recorded"]', { hasText: planName });
+    await done.getByText(`发现问题，已责令整改，整改期限 ${inTwoWeeks}`, { exact: false }).waitFor();
+    assert.equal(await done.getByRole('button').count(), 0, 'recorded once');
+    assert.deepEqual(inspector.errors.filter((e) => !e.includes('422')), []);
+
+    // Published at once (一公开): the plan's page and the licence's verify page.
+    const visitor = await app.browser.newContext({ ...viewport, locale: 'zh-CN' });
+    const pub = await visitor.newPage();
+    await pub.goto(`${app.server.base}/supervision/plans/${made.id}`);
+    await pub.getByText('发现问题，已责令整改').waitFor();
+    await pub.getByText('营业执照公示和登记事项', { exact: false }).waitFor();
+    assert.deepEqual(await accessibilityProblems(pub), []);
+    await pub.goto(licence.verify_url);
+    const results = pub.locator('section.inspections');
+    await results.getByRole('heading', { name: '抽查检查结果（双随机、一公开）' }).waitFor();
+    await results.getByText(planName, { exact: false }).waitFor();
+    assert.deepEqual(await accessibilityProblems(pub), []);
+    await shot(pub, `${size}-verify-inspections`);
+    await visitor.close();
+    await inspector.context.close();
+  }
+});
