@@ -114,10 +114,23 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
     };
     let row = move |t: InspectionTask| {
         let names: Vec<&str> = t.inspectors.iter().map(|i| i.name.as_str()).collect();
-        let who = format!("{}{}", tr(l, "检查人员：", "Inspectors: "), names.join(tr(l, "、", ", ")));
+        let who = format!(
+            "{}{}",
+            tr(l, "检查人员：", "Inspectors: "),
+            names.join(tr(l, "、", ", "))
+        );
         let done = t.result.as_deref().map(|r| {
-            let by = t.rectify_by.as_deref().map(|d| format!("{}{d}", tr(l, "，整改期限 ", ", rectify by "))).unwrap_or_default();
-            format!("{}{by} · {} {}", result_label(r, l), t.recorded_on.clone().unwrap_or_default(), t.recorded_by.clone().unwrap_or_default())
+            let by = t
+                .rectify_by
+                .as_deref()
+                .map(|d| format!("{}{d}", tr(l, "，整改期限 ", ", rectify by ")))
+                .unwrap_or_default();
+            format!(
+                "{}{by} · {} {}",
+                result_label(r, l),
+                t.recorded_on.clone().unwrap_or_default(),
+                t.recorded_by.clone().unwrap_or_default()
+            )
         });
         let form = (t.state == "open").then(|| open_form(&t, l, record));
         view! { <li class="sub task" data-task=t.id data-state=t.state.clone()>
@@ -135,7 +148,9 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
             <p class="muted">{tr(l, "暂无抽查检查任务", "No inspection tasks")}</p>
         }
         .into_any(),
-        Some(Ok(tasks)) => view! { <ul class="subs">{tasks.into_iter().map(row).collect_view()}</ul> }.into_any(),
+        Some(Ok(tasks)) => {
+            view! { <ul class="subs">{tasks.into_iter().map(row).collect_view()}</ul> }.into_any()
+        }
     };
     view! {
         <section class="panel inspection-tasks">
