@@ -29,10 +29,14 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             username,
             role,
             department,
+            certificate,
             name,
             catalogue_dir,
             db,
-        }) => add_staff(username, role, department, name, catalogue_dir, db.database_url).await,
+        }) => {
+            let placement = (role, department, certificate);
+            add_staff(username, placement, name, catalogue_dir, db.database_url).await
+        }
         Command::Archive(ArchiveCommand::Verify {
             file,
             keys,
@@ -163,8 +167,7 @@ fn verify_archive(
 
 async fn add_staff(
     username: String,
-    role: String,
-    department: Option<String>,
+    (role, department, certificate): (String, Option<String>, Option<String>),
     name: Option<String>,
     catalogue_dir: std::path::PathBuf,
     database_url: String,
@@ -183,6 +186,7 @@ async fn add_staff(
         username: &username,
         role: &role,
         department: department.as_deref(),
+        certificate: certificate.as_deref(),
         display_name: name.as_deref(),
         password: &password,
     };

@@ -141,12 +141,15 @@ pub enum StaffCommand {
     /// read from standard input (one line) or from `LIANBAN_STAFF_PASSWORD`.
     Add {
         username: String,
-        /// `clerk`, `reviewer` or `admin`.
+        /// `clerk`, `reviewer`, `inspector` or `admin`.
         #[arg(long)]
         role: String,
-        /// A reviewer's department id (see `catalogue/departments.toml`).
+        /// A reviewer's or inspector's department id (see `catalogue/departments.toml`).
         #[arg(long)]
         department: Option<String>,
+        /// An inspector's certificate number (执法证号).
+        #[arg(long)]
+        certificate: Option<String>,
         /// The name shown in the back office (default: the username).
         #[arg(long)]
         name: Option<String>,

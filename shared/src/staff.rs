@@ -19,17 +19,26 @@ pub enum Role {
     Reviewer,
     /// The bureau's administrator: staff accounts, lists, reads everything.
     Admin,
+    /// An inspector (执法检查人员) of one department, with a certificate number: the inspectors
+    /// database of 双随机 draws, the department's follow-ups; no application is theirs to see.
+    Inspector,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Clerk, Role::Reviewer, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Clerk, Role::Reviewer, Role::Inspector, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Clerk => "clerk",
             Role::Reviewer => "reviewer",
             Role::Admin => "admin",
+            Role::Inspector => "inspector",
         }
+    }
+
+    /// A role that belongs to one department.
+    pub fn has_department(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Inspector)
     }
 
     pub fn parse(s: &str) -> Option<Role> {
@@ -342,6 +351,9 @@ pub struct StaffAccount {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// An inspector's certificate number (执法证号).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
     /// A deactivated account cannot log in; its sessions ended when it was deactivated.
     pub active: bool,
     /// Sessions neither expired nor ended.
@@ -366,11 +378,14 @@ pub struct Accounts {
 pub struct NewStaffAccount {
     pub username: String,
     pub display_name: String,
-    /// `clerk`, `reviewer` or `admin`.
+    /// `clerk`, `reviewer`, `inspector` or `admin`.
     pub role: String,
-    /// A reviewer's department id (none for the others).
+    /// A reviewer's or inspector's department id (none for the others).
     #[serde(default)]
     pub department: Option<String>,
+    /// An inspector's certificate number (执法证号; none for the others).
+    #[serde(default)]
+    pub certificate: Option<String>,
 }
 
 /// `PUT /api/staff/accounts/{username}`: the account's name, placement and standing as they
@@ -379,10 +394,12 @@ pub struct NewStaffAccount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountChange {
     pub display_name: String,
-    /// `clerk`, `reviewer` or `admin`.
+    /// `clerk`, `reviewer`, `inspector` or `admin`.
     pub role: String,
     #[serde(default)]
     pub department: Option<String>,
+    #[serde(default)]
+    pub certificate: Option<String>,
     pub active: bool,
 }
 

@@ -80,12 +80,16 @@ pub struct DrawnInspectors {
     pub inspectors: Vec<DrawnInspector>,
 }
 
-/// An inspector as published: their staff number and name, never their login name.
+/// An inspector as published: their staff number, name and certificate number, never their
+/// login name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawnInspector {
     pub id: i64,
     pub name: String,
+    /// Their certificate number (执法证号).
+    #[serde(default)]
+    pub certificate: String,
 }
 
 /// The follow-up of an approval by commitment (告知承诺事后核查), as its department sees it.

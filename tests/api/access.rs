@@ -523,20 +523,20 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             [401, 401, 403, 403, 403, 200],
         ),
-        // An inspector's own tasks (reviewers stand in for inspectors).
+        // An inspector's own tasks: no one else's (tests/api/supervision.rs signs inspectors in).
         row(
             "GET",
             p::STAFF_TASKS,
             p::STAFF_TASKS.into(),
             None,
-            [401, 401, 403, 200, 200, 403],
+            [401, 401, 403, 403, 403, 403],
         ),
         row(
             "POST",
             p::STAFF_TASK,
             "/api/staff/supervision/tasks/999999".into(),
             Some(json!({"result": "passed", "checks": []})),
-            [401, 401, 403, 404, 404, 403],
+            [401, 401, 403, 403, 403, 403],
         ),
         row(
             "GET",

@@ -16,6 +16,7 @@ on_both_databases!(
     a_plan_is_checked_and_drawn_once,
     a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars_the_path,
     a_drawn_plan_becomes_tasks_whose_results_are_published_at_once,
+    an_inspector_has_a_certificate_and_sees_no_application,
 );
 
 /// `n` restaurants filed, accepted and every item approved: enterprises with valid permits.
@@ -56,9 +57,10 @@ fn plan_body(ratios: Value) -> Value {
 
 async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &TestApp) {
     licensed(app, 3).await;
-    // Two more market-regulation inspectors; `samr` approved every permit: a conflict.
+    // Two market-regulation inspectors, and `samr`, who approved every permit, moved from
+    // review to inspection: a conflict with every enterprise. A reviewer is no inspector.
     for name in ["samr2", "samr3"] {
-        app.account(name, "reviewer", Some("samr")).await;
+        app.account(name, "inspector", Some("samr")).await;
     }
     let mut free = Vec::new();
     for name in ["samr2", "samr3"] {
@@ -67,7 +69,15 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
             .expect("query");
         free.push(row.expect("account").id);
     }
+    app.account("samr_desk", "reviewer", Some("samr")).await;
     let admin = app.admin().await;
+    let moved = json!({"display_name": "samr", "role": "inspector", "department": "samr",
+        "certificate": "豫市监执 0001", "active": true});
+    let (status, body) = admin
+        .call("PUT", "/api/staff/accounts/samr", Some(moved))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["certificate"], "豫市监执 0001");
     let ratios = json!([{"class": "B", "percent": 50}, {"class": "D", "percent": 100}]);
     let (status, made) = admin
         .post("/api/staff/supervision/plans", plan_body(ratios))
@@ -148,6 +158,10 @@ async fn a_draw_is_committed_to_before_and_recomputed_by_anyone_after(app: &Test
     assert!(
         inspector["id"].is_i64() && inspector.get("username").is_none(),
         "{inspector}"
+    );
+    assert_eq!(
+        inspector["certificate"], "豫市监执 0001",
+        "with their certificate number"
     );
     // A seed that is not the committed one is caught.
     let mut forged = after.clone();
@@ -234,7 +248,7 @@ async fn a_plan_is_checked_and_drawn_once(app: &TestApp) {
     let (status, drawn) = admin.post(&draw, json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(drawn["drawn"][0]["class"], "D", "{drawn}");
-    // The conflicted `samr` is the only market-regulation inspector: none is drawn.
+    // No market-regulation inspector at all (a reviewer is none): nobody is drawn to go.
     assert_eq!(drawn["drawn"][0]["departments"][0]["inspectors"], json!([]));
     let (status, _) = admin.post(&draw, json!({})).await;
     assert_eq!(status, 409, "drawn once");
@@ -481,7 +495,7 @@ async fn a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars
 async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &TestApp) {
     licensed(app, 2).await;
     for name in ["samr2", "samr3"] {
-        app.account(name, "reviewer", Some("samr")).await;
+        app.account(name, "inspector", Some("samr")).await;
     }
     let admin = app.admin().await;
     let (status, items) = admin.get("/api/staff/supervision/items").await;
@@ -520,10 +534,11 @@ async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &Te
     assert_eq!(status, 200);
 
     // Each drawn enterprise is one task for its drawn inspectors, and theirs alone.
-    let (samr2, samr3, samr) = (
-        app.staff("samr2", "reviewer", Some("samr")).await,
-        app.staff("samr3", "reviewer", Some("samr")).await,
+    let (samr2, samr3, samr, late) = (
+        app.staff("samr2", "inspector", Some("samr")).await,
+        app.staff("samr3", "inspector", Some("samr")).await,
         app.reviewer("samr").await,
+        app.staff("samr4", "inspector", Some("samr")).await,
     );
     let (status, tasks) = samr2.get("/api/staff/supervision/tasks").await;
     assert_eq!(status, 200, "{tasks}");
@@ -543,14 +558,23 @@ async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &Te
         .map(|i| i["name"].as_str().expect("name"))
         .collect();
     assert_eq!(inspectors, ["samr2", "samr3"]);
-    let (_, none) = samr.get("/api/staff/supervision/tasks").await;
-    assert_eq!(none, json!([]), "the approving reviewer was not drawn");
+    let (_, none) = late.get("/api/staff/supervision/tasks").await;
+    assert_eq!(
+        none,
+        json!([]),
+        "an inspector added after the draw was not drawn"
+    );
     let path = |t: &Value| format!("/api/staff/supervision/tasks/{}", t["id"]);
     let passed = json!({"result": "passed", "checks": [true, true, true, true, true, true]});
-    let (status, _) = samr.post(&path(&tasks[0]), passed.clone()).await;
+    let (status, _) = late.post(&path(&tasks[0]), passed.clone()).await;
     assert_eq!(status, 404, "not their task");
-    let (status, _) = admin.post(&path(&tasks[0]), passed.clone()).await;
-    assert_eq!(status, 403);
+    for other in [&samr, &admin] {
+        let (status, _) = other.post(&path(&tasks[0]), passed.clone()).await;
+        assert_eq!(
+            status, 403,
+            "a reviewer or an administrator is no inspector"
+        );
+    }
 
     let (status, err) = samr2
         .post(
@@ -617,4 +641,45 @@ async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &Te
         .expect("object");
     assert_eq!(object["class"], "C", "{object}");
     assert_eq!(object["records"][0]["kind"], "inspection_failed");
+}
+
+async fn an_inspector_has_a_certificate_and_sees_no_application(app: &TestApp) {
+    let admin = app.admin().await;
+    let new = |certificate: Value| {
+        json!({"username": "li.jian", "display_name": "李检", "role": "inspector",
+            "department": "samr", "certificate": certificate})
+    };
+    let (status, err) = admin.post("/api/staff/accounts", new(json!(null))).await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["certificate"].is_array(), "{err}");
+    let (status, made) = admin
+        .post("/api/staff/accounts", new(json!("豫市监执 0412")))
+        .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made["account"]["certificate"], "豫市监执 0412");
+    let reviewer = json!({"username": "wang", "display_name": "王", "role": "reviewer",
+        "department": "samr", "certificate": "1"});
+    let (status, err) = admin.post("/api/staff/accounts", reviewer).await;
+    assert_eq!(status, 422, "only inspectors have one: {err}");
+
+    // Their work is supervision's: no application, worklist, file or review is theirs.
+    let (_, accepted) = app.accepted_restaurant().await;
+    let number = accepted["number"].as_str().expect("number");
+    let inspector = app.staff("insp", "inspector", Some("samr")).await;
+    for path in [
+        format!("/api/staff/applications/{number}"),
+        format!("/api/staff/applications/{number}/history"),
+        "/api/staff/worklist".to_string(),
+        "/api/staff/requests".to_string(),
+    ] {
+        let (status, _) = inspector.get(&path).await;
+        assert_eq!(status, 403, "{path}");
+    }
+    let food = item(&accepted, "food_business_permit");
+    let (status, _) = inspector.review(food, json!({"action": "approve"})).await;
+    assert_eq!(status, 403);
+    let (status, list) = inspector.get("/api/staff/follow-ups").await;
+    assert_eq!((status, list), (StatusCode::OK, json!([])));
+    let (status, tasks) = inspector.get("/api/staff/supervision/tasks").await;
+    assert_eq!((status, tasks), (StatusCode::OK, json!([])));
 }

@@ -100,6 +100,18 @@ test('the administrator adds, moves and deactivates an account; its holder sets 
   await holder.getByRole('button', { name: '设置密码' }).click();
   await holder.getByText('此链接已使用').waitFor();
 
+  // An inspector (执法检查人员): a department and a certificate number, refused without one.
+  await form.getByLabel('用户名（登录用）').fill('li.jian');
+  await form.getByLabel('姓名').fill('李检');
+  await form.getByLabel('角色').selectOption('inspector');
+  await form.getByLabel('所属部门').selectOption({ label: '睢县市场监督管理局' });
+  await form.getByRole('button', { name: '新增并生成设置密码链接' }).click();
+  await form.getByText('执法检查人员须填写执法证号', { exact: false }).waitFor();
+  await form.getByLabel('执法证号').fill('豫市监执 0412');
+  await form.getByRole('button', { name: '新增并生成设置密码链接' }).click();
+  const inspector = panel.locator('tr[data-account="li.jian"]');
+  await inspector.getByText('执法检查 · 睢县市场监督管理局 · 豫市监执 0412', { exact: false }).waitFor();
+
   // On a phone, the console's accounts fit and pass axe.
   const small = await signedIn(app, 'root', viewports.phone);
   await small.page.goto(`${app.server.base}/staff/admin`);

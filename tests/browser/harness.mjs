@@ -60,11 +60,13 @@ export async function startServer() {
   return {
     base,
     /** Creates a staff account with `lianban staff add` on the server's database (once per
-     * username: later calls for the same name keep the first account). */
+     * username: later calls for the same name keep the first account); an inspector gets the
+     * certificate number `执法证 {username}`. */
     staff(username, role, department) {
       if (created.has(username)) return;
       created.add(username);
-      const args = ['staff', 'add', username, '--role', role, ...(department ? ['--department', department] : [])];
+      const args = ['staff', 'add', username, '--role', role, ...(department ? ['--department', department] : []),
+        ...(role === 'inspector' ? ['--certificate', `执法证 ${username}`] : [])];
       const out = spawnSync(bin, args, {
         cwd: root,
         env: { ...process.env, DATABASE_URL: databaseUrl, LIANBAN_STAFF_PASSWORD: STAFF_PASSWORD, RUST_LOG: 'warn' },

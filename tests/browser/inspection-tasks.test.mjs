@@ -12,7 +12,7 @@ const app = serverAndBrowser();
 test('a drawn inspector records a visit; the result is public at once', async () => {
   const { licence } = await licensedRestaurant(app.server);
   app.server.staff('root', 'admin');
-  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'reviewer', 'samr');
+  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'inspector', 'samr');
   const root = await apiLogin(app.server.base, 'root');
   const json = { 'content-type': 'application/json', cookie: root };
   const inTwoWeeks = new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10);

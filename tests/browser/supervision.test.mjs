@@ -12,7 +12,7 @@ const app = serverAndBrowser();
 test('the administrator publishes and draws an inspection plan; anyone sees the result', async () => {
   app.server.staff('root', 'admin');
   await licensedRestaurant(app.server);
-  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'reviewer', 'samr');
+  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'inspector', 'samr');
 
   for (const [size, viewport] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
     const admin = await signedIn(app, 'root', viewport);
@@ -50,7 +50,7 @@ test('the administrator publishes and draws an inspection plan; anyone sees the 
     await table.getByText('睢县老张家常菜馆').waitFor();
     const inspectors = (await table.locator('tbody td').nth(2).innerText()).split('\n')[0];
     const names = inspectors.split('：')[1].split('、').sort();
-    assert.deepEqual(names, ['samr2', 'samr3'], 'the approving reviewer is not drawn');
+    assert.deepEqual(names, ['samr2', 'samr3'], 'the inspectors, not the reviewer who approved');
     assert.equal(await pub.locator('script').count(), 0);
     assert.deepEqual(await accessibilityProblems(pub), []);
     await shot(pub, `${size}-plan-public`);

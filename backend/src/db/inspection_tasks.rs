@@ -106,14 +106,18 @@ pub async fn recorded(
     .await
 }
 
-/// Each task's inspectors: (task id, staff id, name), by task.
-pub async fn inspectors(db: &Db, task_ids: &[i64]) -> sqlx::Result<Vec<(i64, i64, String)>> {
+/// Each task's inspectors: (task id, staff id, name, certificate number), by task.
+pub async fn inspectors(
+    db: &Db,
+    task_ids: &[i64],
+) -> sqlx::Result<Vec<(i64, i64, String, String)>> {
     if task_ids.is_empty() {
         return Ok(Vec::new());
     }
     let list: Vec<String> = task_ids.iter().map(i64::to_string).collect();
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT i.task_id, s.id, s.display_name FROM inspection_task_inspectors i
+        "SELECT i.task_id, s.id, s.display_name, COALESCE(s.certificate, '')
+         FROM inspection_task_inspectors i
          JOIN staff s ON s.id = i.staff_id WHERE i.task_id IN ({}) ORDER BY i.task_id, s.id",
         list.join(", ")
     )))

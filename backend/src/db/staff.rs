@@ -16,6 +16,7 @@ pub struct StaffRow {
     pub department: Option<String>,
     pub password_hash: String,
     pub active: i64,
+    pub certificate: Option<String>,
 }
 
 impl StaffRow {
@@ -31,21 +32,23 @@ impl StaffRow {
     }
 }
 
-const COLUMNS: &str =
-    "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active";
+const COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active, \
+     s.certificate";
 
 pub struct NewStaff<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
     pub role: &'a str,
     pub department: Option<&'a str>,
+    pub certificate: Option<&'a str>,
     pub password_hash: &'a str,
 }
 
 pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sqlx::Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO staff (username, display_name, role, department, password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO staff (username, display_name, role, department, password_hash, created_at,
+             certificate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(s.username)
     .bind(s.display_name)
@@ -53,6 +56,7 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sql
     .bind(s.department)
     .bind(s.password_hash)
     .bind(now)
+    .bind(s.certificate)
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -194,6 +198,7 @@ pub struct AccountRow {
     pub display_name: String,
     pub role: String,
     pub department: Option<String>,
+    pub certificate: Option<String>,
     pub active: i64,
     /// Sessions neither expired nor revoked at the time asked.
     pub live_sessions: i64,
@@ -204,7 +209,7 @@ pub struct AccountRow {
 /// Every account, by username, with its live sessions at `now` and its last login.
 pub async fn accounts(db: &Db, now: i64) -> sqlx::Result<Vec<AccountRow>> {
     sqlx::query_as(
-        "SELECT s.id, s.username, s.display_name, s.role, s.department, s.active,
+        "SELECT s.id, s.username, s.display_name, s.role, s.department, s.certificate, s.active,
                 (SELECT COUNT(*) FROM sessions x
                   WHERE x.staff_id = s.id AND x.revoked_at IS NULL AND x.expires_at > $1)
                   AS live_sessions,
@@ -243,18 +248,21 @@ pub struct Placement<'a> {
     pub display_name: &'a str,
     pub role: &'a str,
     pub department: Option<&'a str>,
+    pub certificate: Option<&'a str>,
     pub active: bool,
 }
 
 pub async fn update(conn: &mut AnyConnection, id: i64, p: &Placement<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE staff SET display_name = $2, role = $3, department = $4, active = $5 WHERE id = $1",
+        "UPDATE staff SET display_name = $2, role = $3, department = $4, active = $5,
+             certificate = $6 WHERE id = $1",
     )
     .bind(id)
     .bind(p.display_name)
     .bind(p.role)
     .bind(p.department)
     .bind(i64::from(p.active))
+    .bind(p.certificate)
     .execute(conn)
     .await?;
     Ok(())

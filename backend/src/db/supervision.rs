@@ -55,11 +55,12 @@ pub async fn objects(db: &Db) -> sqlx::Result<Vec<ObjectRow>> {
     Ok(out)
 }
 
-/// The inspectors database: the departments' active reviewers (id, name, department), by id.
-pub async fn inspectors(db: &Db) -> sqlx::Result<Vec<(i64, String, String)>> {
+/// The inspectors database: the departments' active inspectors (id, name, department,
+/// certificate number), by id.
+pub async fn inspectors(db: &Db) -> sqlx::Result<Vec<(i64, String, String, String)>> {
     sqlx::query_as(
-        "SELECT id, display_name, department FROM staff
-         WHERE role = 'reviewer' AND active = 1 AND department IS NOT NULL ORDER BY id",
+        "SELECT id, display_name, department, COALESCE(certificate, '') FROM staff
+         WHERE role = 'inspector' AND active = 1 AND department IS NOT NULL ORDER BY id",
     )
     .fetch_all(&db.pool)
     .await

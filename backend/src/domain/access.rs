@@ -38,10 +38,12 @@ pub enum Act {
     PlanInspections,
     /// See commitment follow-ups (a reviewer their department's).
     SeeFollowUps,
-    /// Record what a follow-up found (the department's inspectors; reviewers stand in).
+    /// Record what a follow-up found (the department's inspectors, or its reviewers).
     RecordFollowUp,
     /// See one's own inspection tasks (双随机) and record their results.
     Inspect,
+    /// See applications at all (the worklist, an application, its files): not inspectors.
+    SeeApplications,
 }
 
 impl Act {
@@ -50,8 +52,11 @@ impl Act {
         match self {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
             Act::DecideIntake => &[Role::Clerk],
-            Act::Review | Act::RecordFollowUp | Act::Inspect => &[Role::Reviewer],
-            Act::SeeFollowUps => &[Role::Reviewer, Role::Admin],
+            Act::Review => &[Role::Reviewer],
+            Act::RecordFollowUp => &[Role::Reviewer, Role::Inspector],
+            Act::SeeFollowUps => &[Role::Reviewer, Role::Inspector, Role::Admin],
+            Act::Inspect => &[Role::Inspector],
+            Act::SeeApplications => &[Role::Clerk, Role::Reviewer, Role::Admin],
             Act::ImportDishonestyList
             | Act::ManageStaff
             | Act::ManageJobs
@@ -122,16 +127,31 @@ impl<'a> Access<'a> {
         Access { staff, catalogue }
     }
 
+    /// The department whose items alone the staff member sees (`None`: every department's).
+    /// An inspector sees no application at all (their work is supervision's): no department
+    /// matches the empty one.
     fn reviewer(&self) -> Option<&str> {
         match self.staff.role {
             Role::Reviewer => Some(self.staff.department.as_deref().unwrap_or("")),
+            Role::Inspector => Some(""),
             _ => None,
         }
     }
 
-    /// The department whose records alone a reviewer sees (`None`: every department's).
+    /// The department whose supervision records (follow-ups) alone a reviewer or an inspector
+    /// sees (`None`: every department's).
     pub fn only_department(&self) -> Option<&str> {
-        self.reviewer()
+        match self.staff.role {
+            Role::Reviewer | Role::Inspector => {
+                Some(self.staff.department.as_deref().unwrap_or(""))
+            }
+            _ => None,
+        }
+    }
+
+    /// A supervision record of `department` (a follow-up): see `only_department`.
+    pub fn of_department(&self, department: &str) -> bool {
+        self.only_department().is_none_or(|d| d == department)
     }
 
     /// 403 unless the staff member's role may do `act`.

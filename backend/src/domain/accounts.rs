@@ -28,23 +28,33 @@ pub fn display_name(s: &str) -> Result<&str, Invalid> {
         .ok_or(Invalid::DisplayName)
 }
 
-/// A role and department that fit together: a reviewer belongs to one department of the
-/// catalogue, the window's clerk and the administrator to none.
+/// What a placement is: the role, its department and an inspector's certificate number.
+pub type Placement = (Role, Option<String>, Option<String>);
+
+/// A role, department and certificate number that fit together: a reviewer and an inspector
+/// belong to one department of the catalogue, the window's clerk and the administrator to none;
+/// an inspector holds a certificate number (执法证号, 1–40 characters), no one else has one.
 pub fn placement(
     role: &str,
     department: Option<&str>,
+    certificate: Option<&str>,
     catalogue: &Catalogue,
-) -> Result<(Role, Option<String>), Invalid> {
+) -> Result<Placement, Invalid> {
     let role = Role::parse(role).ok_or(Invalid::Role)?;
     let department = department.map(str::trim).filter(|d| !d.is_empty());
-    match (role, department) {
-        (Role::Reviewer, Some(d)) if catalogue.department(d).is_some() => {
-            Ok((role, Some(d.to_string())))
-        }
-        (Role::Reviewer, _) => Err(Invalid::Department),
-        (_, Some(_)) => Err(Invalid::Department),
-        (_, None) => Ok((role, None)),
-    }
+    let department = match (role.has_department(), department) {
+        (true, Some(d)) if catalogue.department(d).is_some() => Some(d.to_string()),
+        (true, _) | (false, Some(_)) => return Err(Invalid::Department),
+        (false, None) => None,
+    };
+    let certificate = certificate.map(str::trim).filter(|c| !c.is_empty());
+    let fits = |c: &str| c.chars().count() <= 40 && !c.chars().any(char::is_control);
+    let certificate = match (role, certificate) {
+        (Role::Inspector, Some(c)) if fits(c) => Some(c.to_string()),
+        (Role::Inspector, _) | (_, Some(_)) => return Err(Invalid::StaffCertificate),
+        (_, None) => None,
+    };
+    Ok((role, department, certificate))
 }
 
 /// A password staff choose themselves (see `password::acceptable`).
@@ -110,28 +120,51 @@ mod tests {
     }
 
     #[test]
-    fn a_reviewer_has_a_department_of_the_catalogue_and_no_one_else_has_one() {
+    fn reviewers_and_inspectors_have_a_department_and_inspectors_a_certificate() {
         let c = catalogue();
+        let place = |role, d, cert| placement(role, d, cert, &c);
         assert_eq!(
-            placement("reviewer", Some("samr"), &c),
-            Ok((Role::Reviewer, Some("samr".into())))
+            place("reviewer", Some("samr"), None),
+            Ok((Role::Reviewer, Some("samr".into()), None))
         );
-        assert_eq!(placement("reviewer", None, &c), Err(Invalid::Department));
+        assert_eq!(place("reviewer", None, None), Err(Invalid::Department));
+        assert_eq!(place("reviewer", Some(" "), None), Err(Invalid::Department));
         assert_eq!(
-            placement("reviewer", Some(" "), &c),
+            place("reviewer", Some("nasa"), None),
             Err(Invalid::Department)
         );
+        assert_eq!(place("clerk", Some("samr"), None), Err(Invalid::Department));
         assert_eq!(
-            placement("reviewer", Some("nasa"), &c),
-            Err(Invalid::Department)
+            place("clerk", Some(""), None),
+            Ok((Role::Clerk, None, None))
+        );
+        assert_eq!(place("admin", None, None), Ok((Role::Admin, None, None)));
+        assert_eq!(place("root", None, None), Err(Invalid::Role));
+        assert_eq!(
+            place("inspector", Some("samr"), Some(" 豫市监执 0412 ")),
+            Ok((
+                Role::Inspector,
+                Some("samr".into()),
+                Some("豫市监执 0412".into())
+            ))
         );
         assert_eq!(
-            placement("clerk", Some("samr"), &c),
+            place("inspector", Some("samr"), None),
+            Err(Invalid::StaffCertificate)
+        );
+        assert_eq!(
+            place("inspector", None, Some("1")),
             Err(Invalid::Department)
         );
-        assert_eq!(placement("clerk", Some(""), &c), Ok((Role::Clerk, None)));
-        assert_eq!(placement("admin", None, &c), Ok((Role::Admin, None)));
-        assert_eq!(placement("root", None, &c), Err(Invalid::Role));
+        let long = "9".repeat(41);
+        assert_eq!(
+            place("inspector", Some("samr"), Some(&long)),
+            Err(Invalid::StaffCertificate)
+        );
+        assert_eq!(
+            place("reviewer", Some("samr"), Some("1")),
+            Err(Invalid::StaffCertificate)
+        );
     }
 
     #[test]

@@ -42,12 +42,15 @@ pub struct Object {
     pub departments: Vec<String>,
 }
 
-/// An inspector: a staff member's number (never their login name), name and department.
+/// An inspector: a staff member's number (never their login name), name, department and
+/// certificate number (执法证号, published as inspection notices carry it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspector {
     pub id: i64,
     pub name: String,
     pub department: String,
+    #[serde(default)]
+    pub certificate: String,
 }
 
 /// Everything the draw reads, frozen and published before the seed is revealed.
@@ -177,6 +180,7 @@ mod tests {
             id,
             name: format!("检查员{id}"),
             department: department.into(),
+            certificate: format!("执法证{id}"),
         }
     }
 

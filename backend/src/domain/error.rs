@@ -217,6 +217,8 @@ pub enum Invalid {
     DisplayName,
     Role,
     Department,
+    /// An inspector's certificate number: required of inspectors, of no one else.
+    StaffCertificate,
     Password,
     /// A set-password link that is unknown, used, replaced or expired.
     PasswordLink,
@@ -268,6 +270,7 @@ impl Invalid {
             Invalid::DisplayName => "display_name",
             Invalid::Role => "role",
             Invalid::Department => "department",
+            Invalid::StaffCertificate => "certificate",
             Invalid::Password => "password",
             Invalid::PasswordLink => "token",
         }

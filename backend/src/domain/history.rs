@@ -48,10 +48,11 @@ impl<'a> Who<'a> {
                 department,
             } => {
                 let post = match (role, department.and_then(|d| catalogue.department(d))) {
-                    (Role::Reviewer, Some(d)) => d.name.clone(),
+                    (Role::Reviewer | Role::Inspector, Some(d)) => d.name.clone(),
                     (Role::Clerk, _) => Text::new("综合窗口", "Intake window"),
                     (Role::Admin, _) => Text::new("管理员", "Administrator"),
                     (Role::Reviewer, None) => Text::new("审查人员", "Reviewer"),
+                    (Role::Inspector, None) => Text::new("执法检查人员", "Inspector"),
                 };
                 Text {
                     zh: format!("{} {name}", post.zh),

@@ -220,8 +220,9 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NamedMaterials => ("只能点名本申请的材料", "Only materials of this application can be named"),
         Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
         Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
-        Invalid::Role => ("请选择角色：综合窗口、部门审查员或管理员", "Choose a role: window clerk, reviewer or administrator"),
-        Invalid::Department => ("审查员须选择所属部门；综合窗口和管理员不属于部门", "A reviewer belongs to a department; a clerk or an administrator to none"),
+        Invalid::Role => ("请选择角色：综合窗口、部门审查员、执法检查人员或管理员", "Choose a role: window clerk, reviewer, inspector or administrator"),
+        Invalid::Department => ("审查员和执法检查人员须选择所属部门；综合窗口和管理员不属于部门", "A reviewer or an inspector belongs to a department; a clerk or an administrator to none"),
+        Invalid::StaffCertificate => ("执法检查人员须填写执法证号（不超过 40 字）；其他角色不填", "An inspector has a certificate number (40 characters at most); no one else has one"),
         Invalid::Password => ("密码长度为 12 到 128 个字符", "A password has 12 to 128 characters"),
         Invalid::PasswordLink => ("此链接已使用、已被新链接取代或已过期，请向管理员索取新链接", "This link was used, replaced or has expired: ask the administrator for a new one"),
     };

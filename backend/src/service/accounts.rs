@@ -26,6 +26,7 @@ pub struct NewAccount<'a> {
     pub username: &'a str,
     pub role: &'a str,
     pub department: Option<&'a str>,
+    pub certificate: Option<&'a str>,
     pub display_name: Option<&'a str>,
     pub password: &'a str,
 }
@@ -35,16 +36,25 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     let words = |i: Invalid| anyhow::anyhow!("{}: not acceptable", i.field());
     let username = accounts::username(a.username).map_err(words)?;
     let display_name = accounts::display_name(a.display_name.unwrap_or(username)).map_err(words)?;
-    let (role, department) = accounts::placement(a.role, a.department, catalogue).map_err(|i| {
-        match (i, a.department) {
-            (Invalid::Role, _) => anyhow::anyhow!("role must be clerk, reviewer or admin"),
+    let (role, department, certificate) =
+        accounts::placement(a.role, a.department, a.certificate, catalogue).map_err(|i| match (
+            i,
+            a.department,
+        ) {
+            (Invalid::Role, _) => {
+                anyhow::anyhow!("role must be clerk, reviewer, inspector or admin")
+            }
+            (Invalid::StaffCertificate, _) => anyhow::anyhow!(
+                "an inspector needs --certificate (40 characters at most); no one else has one"
+            ),
             (_, Some(d)) if catalogue.department(d).is_none() => {
                 anyhow::anyhow!("no department `{d}` in the catalogue")
             }
-            (_, Some(_)) => anyhow::anyhow!("only reviewers belong to a department"),
-            (_, None) => anyhow::anyhow!("a reviewer needs --department"),
-        }
-    })?;
+            (_, Some(_)) => {
+                anyhow::anyhow!("only reviewers and inspectors belong to a department")
+            }
+            (_, None) => anyhow::anyhow!("a reviewer or an inspector needs --department"),
+        })?;
     accounts::new_password(a.password)
         .map_err(|_| anyhow::anyhow!("a password has 12 to 128 characters"))?;
     if db_staff::by_username(db, username).await?.is_some() {
@@ -53,7 +63,9 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     let hash = password::hash(a.password)?;
     let now = now_unix();
     let subject = format!("staff {username}");
-    let after = json!({ "role": role.as_str(), "department": department });
+    let after = json!({
+        "role": role.as_str(), "department": department, "certificate": certificate,
+    });
     let entry = Entry::by(&Actor::Cli, "staff.add", &subject, json!(null), after);
     let mut tx = db.begin().await?;
     db_staff::insert(
@@ -63,6 +75,7 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
             display_name,
             role: role.as_str(),
             department: department.as_deref(),
+            certificate: certificate.as_deref(),
             password_hash: &hash,
         },
         now,
@@ -79,6 +92,7 @@ fn account(row: db_staff::AccountRow) -> Option<StaffAccount> {
         username: row.username,
         display_name: row.display_name,
         department: row.department,
+        certificate: row.certificate,
         active: row.active == 1,
         live_sessions: row.live_sessions,
         last_login: row.last_login.map(rfc3339),
@@ -126,8 +140,12 @@ pub async fn create(ctx: &Ctx, staff: &StaffMember, req: &NewStaffAccount) -> Re
     ctx.access(staff).require(Act::ManageStaff)?;
     let username = accounts::username(&req.username)?;
     let display_name = accounts::display_name(&req.display_name)?;
-    let (role, department) =
-        accounts::placement(&req.role, req.department.as_deref(), &ctx.catalogue)?;
+    let (role, department, certificate) = accounts::placement(
+        &req.role,
+        req.department.as_deref(),
+        req.certificate.as_deref(),
+        &ctx.catalogue,
+    )?;
     // Until its holder sets one, the password is a random secret no one knows.
     let unknown = new_token();
     let hash = sessions::hashing(ctx, move || password::hash(&unknown)).await??;
@@ -136,6 +154,7 @@ pub async fn create(ctx: &Ctx, staff: &StaffMember, req: &NewStaffAccount) -> Re
     let actor = Actor::Staff(staff);
     let after = json!({
         "display_name": display_name, "role": role.as_str(), "department": department,
+        "certificate": certificate,
     });
     let entry = Entry::by(&actor, "staff.add", &subject, json!(null), after);
     let mut tx = ctx.db.begin().await?;
@@ -147,6 +166,7 @@ pub async fn create(ctx: &Ctx, staff: &StaffMember, req: &NewStaffAccount) -> Re
         display_name,
         role: role.as_str(),
         department: department.as_deref(),
+        certificate: certificate.as_deref(),
         password_hash: &hash,
     };
     let id = db_staff::insert(&mut tx, &new, now).await?;
@@ -171,8 +191,12 @@ pub async fn change(
 ) -> Result<StaffAccount> {
     ctx.access(staff).require(Act::ManageStaff)?;
     let display_name = accounts::display_name(&req.display_name)?;
-    let (role, department) =
-        accounts::placement(&req.role, req.department.as_deref(), &ctx.catalogue)?;
+    let (role, department, certificate) = accounts::placement(
+        &req.role,
+        req.department.as_deref(),
+        req.certificate.as_deref(),
+        &ctx.catalogue,
+    )?;
     let now = now_unix();
     let mut tx = ctx.db.begin().await?;
     let row = db_staff::by_username_in(&mut tx, username)
@@ -195,6 +219,7 @@ pub async fn change(
         display_name,
         role: role.as_str(),
         department: department.as_deref(),
+        certificate: certificate.as_deref(),
         active: req.active,
     };
     db_staff::update(&mut tx, row.id, &placement).await?;
@@ -207,11 +232,11 @@ pub async fn change(
     let actor = Actor::Staff(staff);
     let was = json!({
         "display_name": row.display_name, "role": row.role, "department": row.department,
-        "active": row.active == 1,
+        "certificate": row.certificate, "active": row.active == 1,
     });
     let is = json!({
         "display_name": display_name, "role": role.as_str(), "department": department,
-        "active": req.active, "sessions_ended": ended,
+        "certificate": certificate, "active": req.active, "sessions_ended": ended,
     });
     let entry = Entry::by(&actor, "staff.change", &subject, was, is);
     audit::append(&mut tx, &entry, now).await?;

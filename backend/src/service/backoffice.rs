@@ -22,6 +22,7 @@ pub async fn load(
     access: &Access<'_>,
     number: &str,
 ) -> Result<(Application, Vec<Item>)> {
+    access.require(Act::SeeApplications)?;
     let app = db::applications::application(&ctx.db, number)
         .await?
         .ok_or(Missing::Application)?;

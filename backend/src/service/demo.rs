@@ -100,6 +100,7 @@ async fn account(
             username,
             role: role.as_str(),
             department,
+            certificate: None,
             display_name: None,
             password: &password,
         };

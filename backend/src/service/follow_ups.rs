@@ -67,7 +67,7 @@ pub async fn record(
     access.require(Act::RecordFollowUp)?;
     let f = db::follow_ups::get(&ctx.db, id)
         .await?
-        .filter(|f| access.item(&f.department))
+        .filter(|f| access.of_department(&f.department))
         .ok_or(Missing::FollowUp)?;
     let (outcome, note) = follow_up::finding(&f, &req.outcome, req.note.as_deref())?;
     let permit = match f.permit_id {

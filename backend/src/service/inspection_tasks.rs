@@ -28,11 +28,13 @@ pub async fn mine(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionTask>>
 async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut inspectors: HashMap<i64, Vec<DrawnInspector>> = HashMap::new();
-    for (task, id, name) in db::inspection_tasks::inspectors(&ctx.db, &ids).await? {
-        inspectors
-            .entry(task)
-            .or_default()
-            .push(DrawnInspector { id, name });
+    for (task, id, name, certificate) in db::inspection_tasks::inspectors(&ctx.db, &ids).await? {
+        let one = DrawnInspector {
+            id,
+            name,
+            certificate,
+        };
+        inspectors.entry(task).or_default().push(one);
     }
     rows.into_iter()
         .map(|t| {
@@ -77,7 +79,7 @@ pub async fn record(
         .await?
         .ok_or(Missing::Task)?;
     let own = db::inspection_tasks::inspectors(&ctx.db, &[id]).await?;
-    if !own.iter().any(|(_, staff_id, _)| *staff_id == staff.id) {
+    if !own.iter().any(|(_, staff_id, _, _)| *staff_id == staff.id) {
         return Err(Missing::Task.into());
     }
     let items: Vec<InspectionItem> =

@@ -14,6 +14,7 @@ use super::{Ctx, Result, applications, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::db::materials::NewUpload as NewRow;
+use crate::domain::access::Act;
 use crate::domain::application::{hash_token, new_token};
 use crate::domain::clock::now_unix;
 use crate::domain::error::{Conflict, Error, Invalid, Missing};
@@ -309,6 +310,7 @@ pub struct Read {
 /// A finished file of an application, for a staff member the access policy lets read its
 /// material (anyone else: 404). `inline`: a preview. Every read is on the record.
 pub async fn staff_read(ctx: &Ctx, staff: &StaffMember, id: &str, inline: bool) -> Result<Read> {
+    ctx.access(staff).require(Act::SeeApplications)?;
     let up = db::materials::upload(&ctx.db, id)
         .await?
         .filter(|u| u.complete)

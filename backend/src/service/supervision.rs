@@ -72,11 +72,12 @@ pub async fn create(
     let inspectors = db::supervision::inspectors(&ctx.db)
         .await?
         .into_iter()
-        .filter(|(_, _, d)| rules.departments.contains(d))
-        .map(|(id, name, department)| Inspector {
+        .filter(|(_, _, d, _)| rules.departments.contains(d))
+        .map(|(id, name, department, certificate)| Inspector {
             id,
             name,
             department,
+            certificate,
         })
         .collect();
     let frozen = Frozen {
@@ -308,6 +309,7 @@ fn published(row: PlanRow, results: &HashMap<i64, (String, String)>) -> Result<I
                                 .map(|i| DrawnInspector {
                                     id: i.id,
                                     name: i.name.clone(),
+                                    certificate: i.certificate.clone(),
                                 })
                                 .collect(),
                         })

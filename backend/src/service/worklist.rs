@@ -11,6 +11,7 @@ use super::{Ctx, Result, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::db::worklist::Days;
+use crate::domain::access::Act;
 use crate::domain::clock::{county_start, rfc3339};
 use crate::domain::error::{Invalid, Missing};
 use crate::domain::records::{Actor, Application, IntakeStatus, Item, StaffMember};
@@ -18,6 +19,7 @@ use crate::domain::worklist::{self as rules, Cursor, Query, Sort};
 
 /// One page of the worklist for `staff`.
 pub async fn page(ctx: &Ctx, staff: &StaffMember, q: &Query) -> Result<Page> {
+    ctx.access(staff).require(Act::SeeApplications)?;
     let f = rules::filter(q, staff)?;
     let (_, today) = now_and_today();
     let days = Days {

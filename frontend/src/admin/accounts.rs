@@ -59,18 +59,19 @@ fn department_name(departments: &[Department], id: &Option<String>, l: Lang) -> 
         .unwrap_or_default()
 }
 
-/// A role and, for a reviewer, a department: the two choices of both forms.
+/// A role and, for a reviewer or an inspector, a department, and for an inspector the
+/// certificate number: the choices of both forms.
 fn placement(
     l: Lang,
     prefix: &'static str,
     role: RwSignal<String>,
-    department: RwSignal<String>,
+    (department, certificate): (RwSignal<String>, RwSignal<String>),
     departments: Vec<Department>,
     errors: Errors,
 ) -> impl IntoView {
-    let (role_id, dept_id) = match prefix {
-        "new" => ("new-role", "new-department"),
-        _ => ("edit-role", "edit-department"),
+    let (role_id, dept_id, cert_id) = match prefix {
+        "new" => ("new-role", "new-department", "new-certificate"),
+        _ => ("edit-role", "edit-department", "edit-certificate"),
     };
     view! {
         <div class="field">
@@ -83,7 +84,7 @@ fn placement(
             </select>
             {under(errors, "role", role_id)}
         </div>
-        <div class="field" hidden=move || role.get() != "reviewer">
+        <div class="field" hidden=move || !has_department(&role.get())>
             <label class="label" for=dept_id>{tr(l, "所属部门", "Department")}</label>
             <select id=dept_id prop:value=move || department.get()
                 on:change=move |ev| department.set(event_target_value(&ev))>
@@ -95,11 +96,25 @@ fn placement(
             </select>
             {under(errors, "department", dept_id)}
         </div>
+        <div class="field" hidden=move || role.get() != "inspector">
+            <label class="label" for=cert_id>{tr(l, "执法证号", "Certificate number")}</label>
+            <input id=cert_id type="text" autocomplete="off" prop:value=move || certificate.get()
+                on:input=move |ev| certificate.set(event_target_value(&ev)) />
+            {under(errors, "certificate", cert_id)}
+        </div>
     }
 }
 
+fn has_department(role: &str) -> bool {
+    role == "reviewer" || role == "inspector"
+}
+
 fn department_of(role: &str, department: String) -> Option<String> {
-    (role == "reviewer" && !department.is_empty()).then_some(department)
+    (has_department(role) && !department.is_empty()).then_some(department)
+}
+
+fn certificate_of(role: &str, certificate: String) -> Option<String> {
+    (role == "inspector" && !certificate.trim().is_empty()).then_some(certificate)
 }
 
 pub fn accounts_panel(l: Lang) -> AnyView {
@@ -200,7 +215,8 @@ pub fn accounts_panel(l: Lang) -> AnyView {
                         view! { <tr data-account=a.username.clone() data-active=a.active.to_string()>
                             <td>{a.username.clone()}</td>
                             <td>{a.display_name.clone()}</td>
-                            <td>{role_name(a.role, l)}{(!dept.is_empty()).then(|| format!(" · {dept}"))}</td>
+                            <td>{role_name(a.role, l)}{(!dept.is_empty()).then(|| format!(" · {dept}"))}
+                                {a.certificate.clone().map(|c| format!(" · {c}"))}</td>
                             <td>{if a.active {
                                 view! { <span class="badge ok">{tr(l, "在用", "Active")}</span> }.into_any()
                             } else {
@@ -250,6 +266,7 @@ fn add_form(
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("clerk".to_string());
     let department = RwSignal::new(String::new());
+    let certificate = RwSignal::new(String::new());
     let errors: Errors = RwSignal::new(BTreeMap::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -258,6 +275,7 @@ fn add_form(
             username: username.get_untracked(),
             display_name: name.get_untracked(),
             department: department_of(&role_now, department.get_untracked()),
+            certificate: certificate_of(&role_now, certificate.get_untracked()),
             role: role_now,
         };
         leptos::task::spawn_local(async move {
@@ -290,7 +308,7 @@ fn add_form(
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 {under(errors, "display_name", "new-name")}
             </div>
-            {placement(l, "new", role, department, departments, errors)}
+            {placement(l, "new", role, (department, certificate), departments, errors)}
             <button type="submit" class="button primary">{tr(l, "新增并生成设置密码链接", "Add, and make the set-password link")}</button>
         </form>
     }
@@ -308,6 +326,7 @@ fn edit_form(
     let name = RwSignal::new(a.display_name.clone());
     let role = RwSignal::new(a.role.as_str().to_string());
     let department = RwSignal::new(a.department.clone().unwrap_or_default());
+    let certificate = RwSignal::new(a.certificate.clone().unwrap_or_default());
     let active = RwSignal::new(a.active);
     let errors: Errors = RwSignal::new(BTreeMap::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -316,6 +335,7 @@ fn edit_form(
         let body = AccountChange {
             display_name: name.get_untracked(),
             department: department_of(&role_now, department.get_untracked()),
+            certificate: certificate_of(&role_now, certificate.get_untracked()),
             role: role_now,
             active: active.get_untracked(),
         };
@@ -347,7 +367,7 @@ fn edit_form(
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 {under(errors, "display_name", "edit-name")}
             </div>
-            {placement(l, "edit", role, department, departments, errors)}
+            {placement(l, "edit", role, (department, certificate), departments, errors)}
             <label class="check"><input type="checkbox" id="edit-active" prop:checked=move || active.get()
                 on:change=move |ev| active.set(event_target_checked(&ev)) />
                 {tr(l, " 在用（取消勾选即停用，并立即结束其全部会话）", " Active (untick to deactivate; every session ends at once)")}</label>

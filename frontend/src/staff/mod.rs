@@ -1,6 +1,6 @@
 //! The back office (its own wasm: `src/bin/staff.rs`, served at `/staff`): login, then the
-//! staff member's work — the worklist, an inspector's random inspection tasks, a department's
-//! follow-ups of approvals by commitment and holder requests, the counter's filing —
+//! staff member's work — the worklist, a department's follow-ups of approvals by commitment and
+//! holder requests, an inspector's random inspection tasks, the counter's filing —
 //! and one application with the actions the role allows. Every rule is the server's; these
 //! pages offer only what the state machine allows. (The administrator's console is an app of
 //! its own: `admin`.)
@@ -24,6 +24,7 @@ pub fn role_name(r: Role, l: Lang) -> &'static str {
     match r {
         Role::Clerk => tr(l, "综合窗口", "Intake window"),
         Role::Reviewer => tr(l, "部门审查", "Department reviewer"),
+        Role::Inspector => tr(l, "执法检查", "Inspector"),
         Role::Admin => tr(l, "管理员", "Administrator"),
     }
 }
@@ -90,10 +91,10 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
             crate::route::go("/staff");
         });
     };
-    let list = worklist::worklist(&p, l);
+    let list = move |p: &StaffProfile| worklist::worklist(p, l);
     let work = match p.role {
         Role::Clerk => view! {
-            {list}
+            {list(&p)}
             <section class="panel">
                 <h2>{tr(l, "窗口代办", "Counter filing")}</h2>
                 <p>{tr(l, "为到窗口办事的申请人填写同一张综合表单；提交后将回执打印交给申请人。",
@@ -101,12 +102,10 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
                 <a class="button" href="/">{tr(l, "选择套餐并代为填写", "Choose a bundle and fill it in")}</a>
             </section>
         }.into_any(),
-        Role::Reviewer => view! {
-            {list} {inspection_tasks::inspection_tasks(l)} {follow_ups::follow_ups(l)} {holder_requests(l)}
-        }
-        .into_any(),
+        Role::Reviewer => view! { {list(&p)} {follow_ups::follow_ups(l)} {holder_requests(l)} }.into_any(),
+        Role::Inspector => view! { {inspection_tasks::inspection_tasks(l)} {follow_ups::follow_ups(l)} }.into_any(),
         Role::Admin => view! {
-            {list}
+            {list(&p)}
             <section class="panel">
                 <h2>{tr(l, "管理控制台", "Administration")}</h2>
                 <p>{tr(l, "后台任务、失信名单导入。", "Background jobs, the dishonesty list.")}</p>

@@ -63,7 +63,8 @@ pub fn pdf(len: usize, seed: u8) -> Vec<u8> {
 }
 
 impl TestApp {
-    /// Creates a staff account (as `lianban staff add` does) unless it exists.
+    /// Creates a staff account (as `lianban staff add` does) unless it exists; an inspector
+    /// gets the certificate number `执法证 {username}`.
     pub async fn account(&self, username: &str, role: &str, department: Option<&str>) {
         let known = backend::db::staff::by_username(&self.db, username)
             .await
@@ -73,10 +74,12 @@ impl TestApp {
         }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
         let catalogue = backend::catalogue::load(&dir).expect("catalogue");
+        let certificate = (role == "inspector").then(|| format!("执法证 {username}"));
         let new = backend::service::accounts::NewAccount {
             username,
             role,
             department,
+            certificate: certificate.as_deref(),
             display_name: None,
             password: PASSWORD,
         };
