@@ -35,7 +35,19 @@ pub fn app(state: AppState) -> Router {
         let admin_app = ServeFile::new(dir.join("ad/index.html")).precompressed_br();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br();
         let files = ServeDir::new(dir).precompressed_br().fallback(index);
+        // The service worker is looked at again on every visit (a new one takes over at once).
+        let worker = Router::new()
+            .route_service("/sw.js", ServeFile::new(dir.join("sw.js")))
+            .layer(axum::middleware::map_response(
+                |mut res: Response| async move {
+                    let again = axum::http::HeaderValue::from_static("no-cache");
+                    res.headers_mut()
+                        .insert(axum::http::header::CACHE_CONTROL, again);
+                    res
+                },
+            ));
         let apps = Router::new()
+            .merge(worker)
             .route_service("/receipt/{*rest}", status_app.clone())
             .route_service("/status/{*rest}", status_app)
             .route_service("/staff/admin", admin_app.clone())

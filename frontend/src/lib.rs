@@ -15,6 +15,7 @@ pub mod app;
 pub mod components;
 pub mod draft;
 pub mod i18n;
+pub mod offline;
 pub mod pages;
 pub mod route;
 pub mod scan;

@@ -5,24 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
-import { signedIn, licensedRestaurant, apiLogin } from './setup.mjs';
+import { signedIn, licensedRestaurant, drawnPlan } from './setup.mjs';
 
 const app = serverAndBrowser();
 
 test('a drawn inspector records a visit; the result is public at once', async () => {
   const { licence } = await licensedRestaurant(app.server);
-  app.server.staff('root', 'admin');
-  for (const name of ['samr2', 'samr3']) app.server.staff(name, 'inspector', 'samr');
-  const root = await apiLogin(app.server.base, 'root');
-  const json = { 'content-type': 'application/json', cookie: root };
   const inTwoWeeks = new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10);
 
   for (const [size, viewport] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
     const planName = `营业执照公示专项抽查（${size}）`;
-    const body = { name: planName, departments: ['samr'], ratios: [{ class: 'B', percent: 100 }], per_department: 2, items: ['licence_display'] };
-    const made = await (await fetch(`${app.server.base}/api/staff/supervision/plans`, { method: 'POST', headers: json, body: JSON.stringify(body) })).json();
-    const drawn = await fetch(`${app.server.base}/api/staff/supervision/plans/${made.id}/draw`, { method: 'POST', headers: json, body: '{}' });
-    assert.equal(drawn.status, 200);
+    const made = await drawnPlan(app.server, planName, ['licence_display']);
 
     const inspector = await signedIn(app, 'samr2', viewport);
     inspector.errors.length = 0;

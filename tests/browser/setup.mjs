@@ -120,3 +120,19 @@ export async function committedRestaurant(server, name, idNumber) {
   const view = await (await fetch(path, { headers: json(clerk) })).json();
   return view.licence;
 }
+
+/** Makes and draws, through the API, a market-regulation plan named `name` covering the
+ * inspection items `items`, every class-B enterprise drawn with two inspectors (the accounts
+ * `root`, `samr2` and `samr3` are made). Returns the plan as drawn. */
+export async function drawnPlan(server, name, items) {
+  server.staff('root', 'admin');
+  for (const inspector of ['samr2', 'samr3']) server.staff(inspector, 'inspector', 'samr');
+  const json = { 'content-type': 'application/json', cookie: await apiLogin(server.base, 'root') };
+  const body = { name, departments: ['samr'], ratios: [{ class: 'B', percent: 100 }], per_department: 2, items };
+  const made = await fetch(`${server.base}/api/staff/supervision/plans`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+  assert.equal(made.status, 201, await made.clone().text());
+  const { id } = await made.json();
+  const drawn = await fetch(`${server.base}/api/staff/supervision/plans/${id}/draw`, { method: 'POST', headers: json, body: '{}' });
+  assert.equal(drawn.status, 200);
+  return drawn.json();
+}

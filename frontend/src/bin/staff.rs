@@ -16,5 +16,6 @@ fn page(route: Route) -> AnyView {
 }
 
 fn main() {
+    frontend::offline::register();
     leptos::mount::mount_to_body(|| view! { <App page=page /> });
 }

@@ -1,15 +1,16 @@
 //! An inspector's tasks of drawn plans (双随机): the enterprise to visit, the fellow inspectors,
 //! the licence's verify page (scanning its QR at the premises opens the same), the checklists of
-//! the plan's items; the result recorded once and published at once.
+//! the plan's items; the result recorded once and published at once — or, without a signal,
+//! kept on the device and sent when the signal is back (`offline`).
 
 use leptos::prelude::*;
 use shared::Lang;
 use shared::supervision::{InspectionFinding, InspectionTask, RESULTS, result_label};
 use wasm_bindgen::JsCast;
 
-use crate::api;
 use crate::i18n::{lang_untracked, tr};
 use crate::pages::{failed, fetch, loading};
+use crate::{api, offline};
 
 fn element<T: JsCast>(id: &str) -> Option<T> {
     document().get_element_by_id(id)?.dyn_into::<T>().ok()
@@ -92,7 +93,30 @@ fn open_form(t: &InspectionTask, l: Lang, record: impl Fn(i64, usize) + Copy + '
     .into_any()
 }
 
-/// The panel: the inspector's tasks, open ones with their form.
+/// Sends the results waiting in the outbox; stops at the first that finds no signal. A result
+/// the server has already (409) is done; one it refuses is dropped with its message (the task
+/// stays open, its form shown again).
+async fn flush(error: RwSignal<Option<String>>, refreshes: RwSignal<u32>) {
+    let waiting = offline::waiting();
+    if waiting.is_empty() {
+        return;
+    }
+    for (id, body) in waiting {
+        match api::record_task(id, &body, lang_untracked()).await {
+            Err(e) if e.status == 0 => break,
+            Ok(_) => offline::sent(id),
+            Err(e) if e.status == 409 => offline::sent(id),
+            Err(e) => {
+                offline::sent(id);
+                error.set(Some(e.body.first_message()));
+            }
+        }
+    }
+    refreshes.update(|n| *n += 1);
+}
+
+/// The panel: the inspector's tasks, open ones with their form; without a signal a result
+/// waits on the device and is sent when the signal is back.
 pub fn inspection_tasks(l: Lang) -> AnyView {
     let refreshes = RwSignal::new(0u32);
     let list = fetch(move || {
@@ -100,12 +124,29 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
         api::inspection_tasks(lang_untracked())
     });
     let error = RwSignal::new(None::<String>);
+    let said = RwSignal::new(None::<&'static str>);
+    leptos::task::spawn_local(flush(error, refreshes));
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        said.set(None);
+        leptos::task::spawn_local(flush(error, refreshes));
+    });
+    on_cleanup(move || online.remove());
     let record = move |id: i64, lines: usize| {
         let body = finding(id, lines);
         leptos::task::spawn_local(async move {
             match api::record_task(id, &body, lang_untracked()).await {
                 Ok(_) => {
                     error.set(None);
+                    refreshes.update(|n| *n += 1);
+                }
+                Err(e) if e.status == 0 => {
+                    offline::keep(id, &body);
+                    error.set(None);
+                    said.set(Some(tr(
+                        l,
+                        "网络不可用：检查结果已保存在本机，恢复联网后自动提交。",
+                        "No signal: the result is kept on this device and sent when the signal is back.",
+                    )));
                     refreshes.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e.body.first_message())),
@@ -132,12 +173,17 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
                 t.recorded_by.clone().unwrap_or_default()
             )
         });
-        let form = (t.state == "open").then(|| open_form(&t, l, record));
+        let waiting = t.state == "open" && offline::waiting().contains_key(&t.id);
+        let form = (t.state == "open" && !waiting).then(|| open_form(&t, l, record));
+        let waiting = waiting.then(|| view! {
+            <span class="sub-note result">{tr(l, "检查结果已保存在本机，待联网提交", "Result kept on this device, to be sent")}</span>
+        });
         view! { <li class="sub task" data-task=t.id data-state=t.state.clone()>
             <span class="sub-name">{t.enterprise.clone()}</span>
             <span class="sub-dept">{format!("{} · {}", t.address, t.plan_name)}</span>
             <span class="sub-note">{who}" · "<a href=t.verify_url.clone()>{tr(l, "执照核验页", "Licence page")}</a></span>
             {done.map(|d| view! { <span class="sub-note result">{d}</span> })}
+            {waiting}
             {form}
         </li> }
     };
@@ -156,6 +202,7 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
         <section class="panel inspection-tasks">
             <h2>{tr(l, "双随机抽查检查任务", "Random inspection tasks")}</h2>
             {body}
+            <p role="status" class="muted">{move || said.get()}</p>
             <p class="error" role="alert">{move || error.get()}</p>
         </section>
     }

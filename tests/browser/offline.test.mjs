@@ -1,0 +1,63 @@
+// The inspector's phone without a signal, in Chromium: the desk and the scan page, once opened
+// online, open again offline (the service worker keeps them and the inspector's tasks); a
+// result recorded offline waits on the device and is sent when the signal is back — once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
+import { signedIn, licensedRestaurant, drawnPlan } from './setup.mjs';
+
+const app = serverAndBrowser();
+
+test('an inspector records a visit with no signal; it is sent, once, when the signal is back', async () => {
+  await licensedRestaurant(app.server);
+  const planName = '无信号现场检查演练';
+  const plan = await drawnPlan(app.server, planName, ['licence_display']);
+
+  const inspector = await signedIn(app, 'samr2', viewports.phone);
+  const { page, context } = inspector;
+  // Online first: the service worker installs and takes the page; the next load goes through it.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.reload();
+  await page.locator('.inspection-tasks li.task', { hasText: planName }).waitFor();
+  await page.goto(`${app.server.base}/scan`);
+  await page.getByRole('heading', { name: '扫码核验' }).waitFor();
+  await page.goto(`${app.server.base}/staff`);
+  await page.locator('.inspection-tasks li.task', { hasText: planName }).waitFor();
+
+  await context.setOffline(true);
+  inspector.errors.length = 0;
+  await page.reload();
+  const panel = page.locator('.inspection-tasks');
+  const task = panel.locator('li.task[data-state="open"]', { hasText: planName });
+  await task.getByText('检查人员：samr2、samr3').waitFor();
+  await task.getByLabel('营业执照置于住所或经营场所醒目位置').check();
+  await task.getByLabel('实际经营地址与登记住所一致').check();
+  await task.getByLabel('检查结果').selectOption({ label: '未发现问题' });
+  await task.getByRole('button', { name: '提交检查结果' }).click();
+  await panel.getByText('网络不可用：检查结果已保存在本机', { exact: false }).waitFor();
+  await task.getByText('检查结果已保存在本机，待联网提交').waitFor();
+  assert.equal(await task.getByRole('button', { name: '提交检查结果' }).count(), 0);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await shot(page, 'phone-offline-task');
+  // The scan page opens offline too.
+  await page.goto(`${app.server.base}/scan`);
+  await page.getByRole('heading', { name: '扫码核验' }).waitFor();
+  await page.goto(`${app.server.base}/staff`);
+  await task.getByText('检查结果已保存在本机，待联网提交').waitFor();
+
+  // The signal is back: sent at once, recorded once, public.
+  await context.setOffline(false);
+  const done = panel.locator('li.task[data-state="recorded"]', { hasText: planName });
+  await done.getByText('未发现问题', { exact: false }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('lianban.outbox.tasks')), '{}');
+  const published = await (await fetch(`${app.server.base}/api/supervision/plans/${plan.id}`)).json();
+  assert.deepEqual(published.drawn.map((d) => d.result), ['passed']);
+  // A second send of the same result (a lost answer, say) changes nothing.
+  const again = await page.evaluate(async (id) => (await fetch(`/api/staff/supervision/tasks/${id}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ result: 'failed', checks: [false, false], note: 'x' }),
+  })).status, (await (await context.request.get(`${app.server.base}/api/staff/supervision/tasks`)).json())[0].id);
+  assert.equal(again, 409);
+  assert.deepEqual(inspector.errors.filter((e) => !e.includes('net::') && !e.includes('409')), []);
+  await context.close();
+});
