@@ -64,11 +64,16 @@ pub struct DrawnObject {
     pub address: String,
     pub class: String,
     pub departments: Vec<DrawnInspectors>,
-    /// The visit's result once recorded (一公开; `result_label` in words) and its day.
+    /// The visit's result once recorded (一公开; `result_label` in words) and its day, and the
+    /// re-check's of a rectification.
     #[serde(default)]
     pub result: Option<String>,
     #[serde(default)]
     pub recorded_on: Option<String>,
+    #[serde(default)]
+    pub recheck_result: Option<String>,
+    #[serde(default)]
+    pub rechecked_on: Option<String>,
 }
 
 /// The inspectors drawn from one department (fewer than asked when it has no more free of
@@ -166,6 +171,9 @@ pub struct SupervisedObject {
 /// The results an inspection records.
 pub const RESULTS: [&str; 4] = ["passed", "rectify", "failed", "not_found"];
 
+/// The results of the re-check of an order to rectify.
+pub const RECHECK_RESULTS: [&str; 2] = ["rectified", "failed"];
+
 /// A result in words, as the public reads it.
 pub fn result_label(result: &str, lang: crate::Lang) -> &'static str {
     let (zh, en) = match result {
@@ -173,6 +181,7 @@ pub fn result_label(result: &str, lang: crate::Lang) -> &'static str {
         "rectify" => ("发现问题，已责令整改", "Problems found, ordered to rectify"),
         "failed" => ("不合格", "Failed"),
         "not_found" => ("经营场所查无下落", "Not found at the address"),
+        "rectified" => ("整改到位", "Rectified"),
         _ => ("", ""),
     };
     if lang == crate::Lang::Zh { zh } else { en }
@@ -193,18 +202,28 @@ pub struct InspectionTask {
     pub verify_url: String,
     pub inspectors: Vec<DrawnInspector>,
     pub items: Vec<crate::catalogue::InspectionItem>,
-    /// `open` or `recorded`.
+    /// `open`, `rectifying` (a rectification ordered, its re-check to come) or `recorded`.
     pub state: String,
     pub result: Option<String>,
     pub rectify_by: Option<String>,
     pub note: Option<String>,
+    /// The re-check of a rectification: `rectified` or `failed`, its facts, by whom and when.
+    #[serde(default)]
+    pub recheck_result: Option<String>,
+    #[serde(default)]
+    pub recheck_note: Option<String>,
+    #[serde(default)]
+    pub rechecked_by: Option<String>,
+    #[serde(default)]
+    pub rechecked_on: Option<String>,
     /// One per checklist line of `items`, in order: the line holds.
     pub checks: Vec<bool>,
     pub recorded_by: Option<String>,
     pub recorded_on: Option<String>,
 }
 
-/// `POST /api/staff/inspections/{id}`: what the visit found.
+/// `POST /api/staff/supervision/tasks/{id}`: what the visit found — or, for a task whose
+/// visit ordered a rectification, what its re-check found (`rectified` or `failed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionFinding {

@@ -17,6 +17,7 @@ on_both_databases!(
     a_commitment_is_followed_up_and_a_false_one_revokes_the_permit_and_bars_the_path,
     a_drawn_plan_becomes_tasks_whose_results_are_published_at_once,
     an_inspector_has_a_certificate_and_sees_no_application,
+    an_order_to_rectify_is_rechecked_once_and_goes_on_the_credit_record,
 );
 
 /// `n` restaurants filed, accepted and every item approved: enterprises with valid permits.
@@ -682,4 +683,87 @@ async fn an_inspector_has_a_certificate_and_sees_no_application(app: &TestApp) {
     assert_eq!((status, list), (StatusCode::OK, json!([])));
     let (status, tasks) = inspector.get("/api/staff/supervision/tasks").await;
     assert_eq!((status, tasks), (StatusCode::OK, json!([])));
+}
+
+async fn an_order_to_rectify_is_rechecked_once_and_goes_on_the_credit_record(app: &TestApp) {
+    licensed(app, 1).await;
+    for name in ["samr2", "samr3"] {
+        app.account(name, "inspector", Some("samr")).await;
+    }
+    let admin = app.admin().await;
+    let mut body = plan_body(json!([{"class": "B", "percent": 100}]));
+    body["items"] = json!(["licence_display"]);
+    let (_, made) = admin.post("/api/staff/supervision/plans", body).await;
+    let id = made["id"].as_i64().expect("id");
+    let (status, _) = admin
+        .post(
+            &format!("/api/staff/supervision/plans/{id}/draw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (samr2, samr3) = (
+        app.staff("samr2", "inspector", Some("samr")).await,
+        app.staff("samr3", "inspector", Some("samr")).await,
+    );
+    let (_, tasks) = samr2.get("/api/staff/supervision/tasks").await;
+    let path = format!("/api/staff/supervision/tasks/{}", tasks[0]["id"]);
+    let in_two_weeks = shared::date::format_iso_date(
+        time::OffsetDateTime::now_utc().date() + time::Duration::days(14),
+    );
+    let rectify = json!({"result": "rectify", "checks": [false, true],
+        "rectify_by": in_two_weeks, "note": "营业执照未置于醒目位置"});
+    let (status, visited) = samr2.post(&path, rectify).await;
+    assert_eq!(status, 200, "{visited}");
+    assert_eq!(visited["state"], "rectifying");
+    let (_, _, public) = app.get(&format!("/api/supervision/plans/{id}"), None).await;
+    assert_eq!(public["drawn"][0]["result"], "rectify");
+    assert!(public["drawn"][0]["recheck_result"].is_null());
+
+    // The re-check, by either inspector: rectified or failed, once.
+    let (status, err) = samr3.post(&path, json!({"result": "passed"})).await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["result"].is_array(), "{err}");
+    let (status, err) = samr3.post(&path, json!({"result": "failed"})).await;
+    assert_eq!(status, 422, "a failure needs the facts: {err}");
+    let (status, done) = samr3.post(&path, json!({"result": "rectified"})).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(
+        (done["state"].as_str(), done["recheck_result"].as_str()),
+        (Some("recorded"), Some("rectified"))
+    );
+    assert_eq!(done["result"], "rectify", "the visit's result stays");
+    let (status, _) = samr2.post(&path, json!({"result": "rectified"})).await;
+    assert_eq!(status, 409);
+
+    // Published with the visit, and on the credit record.
+    let (_, _, page) = app.get(&format!("/supervision/plans/{id}"), None).await;
+    assert!(
+        page.as_str()
+            .expect("html")
+            .contains("复查：<strong>整改到位")
+    );
+    let verify = done["verify_url"]
+        .as_str()
+        .expect("url")
+        .trim_start_matches("http://127.0.0.1:8080")
+        .to_string();
+    let (_, _, html) = app.get(&verify, None).await;
+    assert!(html.as_str().expect("html").contains("复查：整改到位"));
+    let (_, objects) = admin.get("/api/staff/supervision/objects").await;
+    let kinds: Vec<&str> = objects[0]["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| r["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["rectified"]);
+    let history =
+        backend::db::audit::history(&app.db, &format!("inspection_task {}", tasks[0]["id"]))
+            .await
+            .expect("history");
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert!(
+        actions.contains(&"inspection_task.record") && actions.contains(&"inspection_task.recheck")
+    );
 }

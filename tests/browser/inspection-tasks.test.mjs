@@ -35,16 +35,25 @@ test('a drawn inspector records a visit; the result is public at once', async ()
     await panel.getByRole('alert').getByText('请填写整改期限', { exact: false }).waitFor();
     await task.getByLabel('整改期限', { exact: false }).fill(inTwoWeeks);
     await task.getByRole('button', { name: '提交检查结果' }).click();
-    const done = panel.locator('li.task[data-state="recorded"]', { hasText: planName });
-    await done.getByText(`发现问题，已责令整改，整改期限 ${inTwoWeeks}`, { exact: false }).waitFor();
-    assert.equal(await done.getByRole('button').count(), 0, 'recorded once');
-    assert.deepEqual(inspector.errors.filter((e) => !e.includes('422')), []);
+    const rectifying = panel.locator('li.task[data-state="rectifying"]', { hasText: planName });
+    await rectifying.getByText(`发现问题，已责令整改，整改期限 ${inTwoWeeks}`, { exact: false }).waitFor();
+    assert.equal(await rectifying.getByRole('button', { name: '提交检查结果' }).count(), 0, 'visited once');
 
-    // Published at once (一公开): the plan's page and the licence's verify page.
+    // The public sees the order at once; then the re-check records the rectification.
     const visitor = await app.browser.newContext({ ...viewport, locale: 'zh-CN' });
     const pub = await visitor.newPage();
     await pub.goto(`${app.server.base}/supervision/plans/${made.id}`);
     await pub.getByText('发现问题，已责令整改').waitFor();
+    await rectifying.getByLabel('复查结果').selectOption({ label: '整改到位' });
+    await rectifying.getByRole('button', { name: '提交复查结果' }).click();
+    const done = panel.locator('li.task[data-state="recorded"]', { hasText: planName });
+    await done.getByText('复查：整改到位', { exact: false }).waitFor();
+    assert.equal(await done.getByRole('button').count(), 0, 're-checked once');
+    assert.deepEqual(inspector.errors.filter((e) => !e.includes('422')), []);
+
+    // Published (一公开): the plan's page and the licence's verify page.
+    await pub.reload();
+    await pub.getByText('复查：整改到位').waitFor();
     await pub.getByText('营业执照公示和登记事项', { exact: false }).waitFor();
     assert.deepEqual(await accessibilityProblems(pub), []);
     await pub.goto(licence.verify_url);

@@ -26,11 +26,16 @@ pub struct TaskRow {
     pub note: Option<String>,
     pub recorded_by: Option<String>,
     pub recorded_on: Option<String>,
+    pub recheck_result: Option<String>,
+    pub recheck_note: Option<String>,
+    pub rechecked_by: Option<String>,
+    pub rechecked_on: Option<String>,
 }
 
 const TASK: &str = "t.id, t.plan_id, p.name AS plan_name, p.items, t.enterprise_id, \
      e.name AS enterprise, e.uscc, e.address, a.legal_rep_id, e.verify_token, t.state, t.result, \
-     t.rectify_by, t.checks, t.note, t.recorded_by, t.recorded_on";
+     t.rectify_by, t.checks, t.note, t.recorded_by, t.recorded_on, t.recheck_result, \
+     t.recheck_note, t.rechecked_by, t.rechecked_on";
 
 const FROM: &str = "inspection_tasks t JOIN inspection_plans p ON p.id = t.plan_id \
      JOIN enterprises e ON e.id = t.enterprise_id JOIN applications a ON a.id = e.application_id";
@@ -88,7 +93,7 @@ pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<TaskRow>> {
     .await
 }
 
-/// The recorded tasks of a plan (published) or of an enterprise, by id.
+/// The visited tasks (recorded, or rectifying) of a plan (published) or of an enterprise, by id.
 pub async fn recorded(
     db: &Db,
     plan_id: Option<i64>,
@@ -96,7 +101,7 @@ pub async fn recorded(
 ) -> sqlx::Result<Vec<TaskRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {TASK} FROM {FROM}
-         WHERE t.state = 'recorded' AND ($1 IS NULL OR t.plan_id = $1)
+         WHERE t.state <> 'open' AND ($1 IS NULL OR t.plan_id = $1)
            AND ($2 IS NULL OR t.enterprise_id = $2)
          ORDER BY t.id"
     )))
@@ -125,7 +130,7 @@ pub async fn inspectors(
     .await
 }
 
-/// A recorded result.
+/// A recorded result: the visit's, or the re-check's.
 pub struct Finding<'a> {
     pub result: &'a str,
     pub rectify_by: Option<&'a str>,
@@ -133,9 +138,11 @@ pub struct Finding<'a> {
     pub note: Option<&'a str>,
     pub by: &'a str,
     pub on: &'a str,
+    /// The task's state afterwards.
+    pub state_after: &'a str,
 }
 
-/// Records an open task's result; false when recorded already (nothing changes).
+/// Records an open task's visit; false when visited already (nothing changes).
 pub async fn record(
     tx: &mut Transaction<'_, Any>,
     id: i64,
@@ -143,7 +150,7 @@ pub async fn record(
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE inspection_tasks SET state = 'recorded', result = $2, rectify_by = $3,
+        "UPDATE inspection_tasks SET state = $9, result = $2, rectify_by = $3,
              checks = $4, note = $5, recorded_by = $6, recorded_on = $7, updated_at = $8
          WHERE id = $1 AND state = 'open'",
     )
@@ -154,6 +161,31 @@ pub async fn record(
     .bind(f.note)
     .bind(f.by)
     .bind(f.on)
+    .bind(now)
+    .bind(f.state_after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the re-check of a rectifying task; false when it is not rectifying (any more).
+pub async fn recheck(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    f: &Finding<'_>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE inspection_tasks SET state = $6, recheck_result = $2, recheck_note = $3,
+             rechecked_by = $4, rechecked_on = $5, updated_at = $7
+         WHERE id = $1 AND state = 'rectifying'",
+    )
+    .bind(id)
+    .bind(f.result)
+    .bind(f.note)
+    .bind(f.by)
+    .bind(f.on)
+    .bind(f.state_after)
     .bind(now)
     .execute(&mut **tx)
     .await?;

@@ -1,11 +1,23 @@
 //! The result of a 双随机 inspection visit: which results there are, what each needs (a
 //! rectification its deadline, a failure or a rectification the facts, every checklist line
-//! answered unless the enterprise was not found), and which credit record a result writes.
+//! answered unless the enterprise was not found), the re-check of an order to rectify by its day
+//! (整改到位, or a failure), and which credit record each writes.
+//!
+//! A task is `open` until visited; then `recorded`, or `rectifying` when the visit ordered a
+//! rectification by a day (always for `rectify`, for `failed` when a day is given) — until the
+//! re-check records `rectified` or `failed`.
 
-use shared::supervision::{InspectionFinding, RESULTS};
+use shared::supervision::{InspectionFinding, RECHECK_RESULTS, RESULTS};
 use time::Date;
 
 use super::error::{Conflict, Error, Invalid, message};
+
+/// The states of a task.
+pub mod state {
+    pub const OPEN: &str = "open";
+    pub const RECTIFYING: &str = "rectifying";
+    pub const RECORDED: &str = "recorded";
+}
 
 /// A checked result, ready to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,19 +26,43 @@ pub struct Checked {
     pub rectify_by: Option<String>,
     pub note: Option<String>,
     pub checks: Vec<bool>,
+    /// Whether this is the re-check of a rectification (else the visit).
+    pub recheck: bool,
+    /// The task's state afterwards.
+    pub state_after: &'static str,
 }
 
 /// Checks what an inspector sends for a task in `state` whose items have `lines` checklist
-/// lines in all.
+/// lines in all: the visit's result for an open task, the re-check's for a rectifying one.
 pub fn finding(
     state: &str,
     lines: usize,
     req: &InspectionFinding,
     today: Date,
 ) -> Result<Checked, Error> {
-    if state != "open" {
-        return Err(Conflict::TaskRecorded.into());
+    let note = note(req)?;
+    match state {
+        state::OPEN => visit(lines, req, note, today),
+        state::RECTIFYING => recheck(req, note),
+        _ => Err(Conflict::TaskRecorded.into()),
     }
+}
+
+fn note(req: &InspectionFinding) -> Result<Option<String>, Error> {
+    let written = req.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let note = message(req.note.as_deref());
+    if written && note.is_none() {
+        return Err(Invalid::NoteTooLong.into());
+    }
+    Ok(note.map(str::to_string))
+}
+
+fn visit(
+    lines: usize,
+    req: &InspectionFinding,
+    note: Option<String>,
+    today: Date,
+) -> Result<Checked, Error> {
     let result = RESULTS
         .into_iter()
         .find(|r| *r == req.result)
@@ -35,37 +71,58 @@ pub fn finding(
     if !(answered || (result == "not_found" && req.checks.is_empty())) {
         return Err(Invalid::TaskChecks.into());
     }
-    let written = req.note.as_deref().is_some_and(|n| !n.trim().is_empty());
-    let note = message(req.note.as_deref());
-    if written && note.is_none() {
-        return Err(Invalid::NoteTooLong.into());
-    }
     if matches!(result, "rectify" | "failed") && note.is_none() {
         return Err(Invalid::TaskNote.into());
     }
-    let rectify_by = match result {
-        "rectify" => {
-            let day = req
-                .rectify_by
-                .as_deref()
-                .and_then(shared::date::parse_iso_date)
-                .filter(|d| *d > today)
-                .ok_or(Invalid::RectifyBy)?;
-            Some(shared::date::format_iso_date(day))
-        }
+    let day = req
+        .rectify_by
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| shared::date::parse_iso_date(d).filter(|d| *d > today));
+    let rectify_by = match (result, day) {
+        ("rectify" | "failed", Some(Some(d))) => Some(shared::date::format_iso_date(d)),
+        ("rectify", _) | ("failed", Some(None)) => return Err(Invalid::RectifyBy.into()),
         _ => None,
     };
     Ok(Checked {
         result,
+        state_after: if rectify_by.is_some() {
+            state::RECTIFYING
+        } else {
+            state::RECORDED
+        },
         rectify_by,
-        note: note.map(str::to_string),
+        note,
         checks: req.checks.clone(),
+        recheck: false,
+    })
+}
+
+fn recheck(req: &InspectionFinding, note: Option<String>) -> Result<Checked, Error> {
+    let result = RECHECK_RESULTS
+        .into_iter()
+        .find(|r| *r == req.result)
+        .ok_or(Invalid::TaskResult)?;
+    if result == "failed" && note.is_none() {
+        return Err(Invalid::TaskNote.into());
+    }
+    Ok(Checked {
+        result,
+        rectify_by: None,
+        note,
+        checks: req.checks.clone(),
+        recheck: true,
+        state_after: state::RECORDED,
     })
 }
 
 /// The credit record a result writes (`catalogue/credit.toml`), if any.
 pub fn credit_kind(result: &str) -> Option<&'static str> {
-    (result == "failed").then_some("inspection_failed")
+    match result {
+        "failed" => Some("inspection_failed"),
+        "rectified" => Some("rectified"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -114,11 +171,46 @@ mod tests {
             finding("open", 2, &rectify, today),
             Err(Invalid::TaskNote.into())
         );
+        assert_eq!(ok.state_after, state::RECTIFYING);
         assert_eq!(
             finding("recorded", 2, &req("passed", vec![true, true]), today),
             Err(Conflict::TaskRecorded.into())
         );
         assert_eq!(credit_kind("failed"), Some("inspection_failed"));
         assert_eq!(credit_kind("rectify"), None);
+    }
+
+    #[test]
+    fn an_order_to_rectify_is_rechecked_once() {
+        let today = shared::date::parse_iso_date("2026-12-04").expect("day");
+        // A failure without a day is final; with one, it waits for the re-check too.
+        let mut failed = req("failed", vec![false, true]);
+        failed.note = Some("无健康证明".into());
+        let final_one = finding("open", 2, &failed, today).expect("ok");
+        assert_eq!(final_one.state_after, state::RECORDED);
+        failed.rectify_by = Some("2026-12-20".into());
+        let waits = finding("open", 2, &failed, today).expect("ok");
+        assert_eq!(waits.state_after, state::RECTIFYING);
+        failed.rectify_by = Some("2026-12-01".into());
+        assert_eq!(
+            finding("open", 2, &failed, today),
+            Err(Invalid::RectifyBy.into())
+        );
+        // The re-check: rectified or failed (with the facts), nothing else.
+        assert_eq!(
+            finding("rectifying", 2, &req("passed", vec![]), today),
+            Err(Invalid::TaskResult.into())
+        );
+        assert_eq!(
+            finding("rectifying", 2, &req("failed", vec![]), today),
+            Err(Invalid::TaskNote.into())
+        );
+        let done = finding("rectifying", 2, &req("rectified", vec![]), today).expect("ok");
+        assert!(done.recheck);
+        assert_eq!(
+            (done.result, done.state_after),
+            ("rectified", state::RECORDED)
+        );
+        assert_eq!(credit_kind("rectified"), Some("rectified"));
     }
 }

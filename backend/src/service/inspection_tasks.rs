@@ -61,13 +61,19 @@ async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
                 checks,
                 recorded_by: t.recorded_by,
                 recorded_on: t.recorded_on,
+                recheck_result: t.recheck_result,
+                recheck_note: t.recheck_note,
+                rechecked_by: t.rechecked_by,
+                rechecked_on: t.rechecked_on,
             })
         })
         .collect()
 }
 
 /// Records a visit's result, once, by one of its inspectors (for anyone else the task does
-/// not exist): published at once; a failure writes a credit record, in the same transaction.
+/// not exist) — or, for a task whose visit ordered a rectification, its re-check, once:
+/// published at once; a failure or a rectification writes a credit record, in the same
+/// transaction.
 pub async fn record(
     ctx: &Ctx,
     staff: &StaffMember,
@@ -96,22 +102,33 @@ pub async fn record(
         note: checked.note.as_deref(),
         by: &staff.username,
         on: &on,
+        state_after: checked.state_after,
     };
     let actor = Actor::Staff(staff);
     let mut tx = ctx.db.begin().await?;
-    if !db::inspection_tasks::record(&mut tx, id, &finding, now).await? {
+    let written = if checked.recheck {
+        db::inspection_tasks::recheck(&mut tx, id, &finding, now).await?
+    } else {
+        db::inspection_tasks::record(&mut tx, id, &finding, now).await?
+    };
+    if !written {
         return Err(Conflict::TaskRecorded.into());
     }
     let subject = format!("inspection_task {id}");
     let after = json!({
         "result": checked.result, "rectify_by": checked.rectify_by, "note": checked.note,
         "checks": checked.checks, "plan": task.plan_id, "enterprise": task.enterprise_id,
+        "state": checked.state_after,
     });
+    let action = match checked.recheck {
+        true => "inspection_task.recheck",
+        false => "inspection_task.record",
+    };
     let entry = Entry::by(
         &actor,
-        "inspection_task.record",
+        action,
         &subject,
-        json!(null),
+        json!({ "state": task.state }),
         after,
     );
     audit::append(&mut tx, &entry, now).await?;
@@ -133,15 +150,31 @@ pub async fn record(
     one.pop().ok_or_else(|| Missing::Task.into())
 }
 
-/// The published results about an enterprise (一公开 on its verify page): (plan name, result,
-/// rectify by, day recorded), in the order recorded.
-pub async fn published_of(
-    ctx: &Ctx,
-    enterprise_id: i64,
-) -> Result<Vec<(String, String, Option<String>, String)>> {
+/// A visit's result as the public reads it (一公开): the plan, the result with the day to
+/// rectify by, and the re-check's result once made.
+pub struct Published {
+    pub plan_name: String,
+    pub result: String,
+    pub rectify_by: Option<String>,
+    pub recorded_on: String,
+    pub recheck_result: Option<String>,
+    pub rechecked_on: Option<String>,
+}
+
+/// The published results about an enterprise (on its verify page), in the order visited.
+pub async fn published_of(ctx: &Ctx, enterprise_id: i64) -> Result<Vec<Published>> {
     let rows = db::inspection_tasks::recorded(&ctx.db, None, Some(enterprise_id)).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|t| Some((t.plan_name, t.result?, t.rectify_by, t.recorded_on?)))
+        .filter_map(|t| {
+            Some(Published {
+                plan_name: t.plan_name,
+                result: t.result?,
+                rectify_by: t.rectify_by,
+                recorded_on: t.recorded_on?,
+                recheck_result: t.recheck_result,
+                rechecked_on: t.rechecked_on,
+            })
+        })
         .collect())
 }

@@ -262,13 +262,13 @@ pub async fn plans(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionPlan>
     Ok(out)
 }
 
-/// The recorded results of a plan's visits, by enterprise: (result, day recorded).
-async fn results_of(ctx: &Ctx, plan_id: i64) -> Result<HashMap<i64, (String, String)>> {
+/// The results of a plan's visits, by enterprise.
+async fn results_of(
+    ctx: &Ctx,
+    plan_id: i64,
+) -> Result<HashMap<i64, db::inspection_tasks::TaskRow>> {
     let rows = db::inspection_tasks::recorded(&ctx.db, Some(plan_id), None).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|t| Some((t.enterprise_id, (t.result?, t.recorded_on?))))
-        .collect())
+    Ok(rows.into_iter().map(|t| (t.enterprise_id, t)).collect())
 }
 
 /// A plan as anyone may see it: the seed only once drawn.
@@ -280,7 +280,10 @@ pub async fn public(ctx: &Ctx, id: i64) -> Result<InspectionPlan> {
     published(row, &results)
 }
 
-fn published(row: PlanRow, results: &HashMap<i64, (String, String)>) -> Result<InspectionPlan> {
+fn published(
+    row: PlanRow,
+    results: &HashMap<i64, db::inspection_tasks::TaskRow>,
+) -> Result<InspectionPlan> {
     let items: Vec<InspectionItem> =
         serde_json::from_str(&row.items).map_err(anyhow::Error::from)?;
     let frozen: Frozen = serde_json::from_str(&row.frozen).map_err(anyhow::Error::from)?;
@@ -314,8 +317,12 @@ fn published(row: PlanRow, results: &HashMap<i64, (String, String)>) -> Result<I
                                 .collect(),
                         })
                         .collect(),
-                    result: results.get(&d.object).map(|r| r.0.clone()),
-                    recorded_on: results.get(&d.object).map(|r| r.1.clone()),
+                    result: results.get(&d.object).and_then(|t| t.result.clone()),
+                    recorded_on: results.get(&d.object).and_then(|t| t.recorded_on.clone()),
+                    recheck_result: results
+                        .get(&d.object)
+                        .and_then(|t| t.recheck_result.clone()),
+                    rechecked_on: results.get(&d.object).and_then(|t| t.rechecked_on.clone()),
                 })
             })
             .collect()

@@ -93,6 +93,32 @@ fn open_form(t: &InspectionTask, l: Lang, record: impl Fn(i64, usize) + Copy + '
     .into_any()
 }
 
+/// The re-check of a rectification the visit ordered: rectified, or failed with the facts.
+fn recheck_form(
+    t: &InspectionTask,
+    l: Lang,
+    record: impl Fn(i64, usize) + Copy + 'static,
+) -> AnyView {
+    let id = t.id;
+    let key = |s: &str| format!("task-{id}-{s}");
+    view! {
+        <div class="sub-request task-form">
+            <label class="label" for=key("result")>{tr(l, "复查结果", "Re-check result")}</label>
+            <select id=key("result")>
+                <option value="">{tr(l, "请选择", "Choose")}</option>
+                <option value="rectified">{result_label("rectified", l)}</option>
+                <option value="failed">{tr(l, "未按期整改，不合格", "Not rectified in time: failed")}</option>
+            </select>
+            <label class="label" for=key("note")>{tr(l, "复查情况（不合格时必填）", "What the re-check found (required to fail)")}</label>
+            <textarea id=key("note") rows="2" maxlength="2000"></textarea>
+            <div class="actions">
+                <button type="button" class="button primary" on:click=move |_| record(id, 0)>{tr(l, "提交复查结果", "Record the re-check")}</button>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
 /// Sends the results waiting in the outbox; stops at the first that finds no signal. A result
 /// the server has already (409) is done; one it refuses is dropped with its message (the task
 /// stays open, its form shown again).
@@ -173,8 +199,22 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
                 t.recorded_by.clone().unwrap_or_default()
             )
         });
-        let waiting = t.state == "open" && offline::waiting().contains_key(&t.id);
-        let form = (t.state == "open" && !waiting).then(|| open_form(&t, l, record));
+        let recheck = match (&t.recheck_result, &t.rechecked_on) {
+            (Some(r), Some(on)) => Some(format!(
+                "{}{} · {on} {}",
+                tr(l, "复查：", "Re-check: "),
+                result_label(r, l),
+                t.rechecked_by.clone().unwrap_or_default()
+            )),
+            _ => None,
+        };
+        let open = matches!(t.state.as_str(), "open" | "rectifying");
+        let waiting = open && offline::waiting().contains_key(&t.id);
+        let form = match (t.state.as_str(), waiting) {
+            ("open", false) => Some(open_form(&t, l, record)),
+            ("rectifying", false) => Some(recheck_form(&t, l, record)),
+            _ => None,
+        };
         let waiting = waiting.then(|| view! {
             <span class="sub-note result">{tr(l, "检查结果已保存在本机，待联网提交", "Result kept on this device, to be sent")}</span>
         });
@@ -183,6 +223,7 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
             <span class="sub-dept">{format!("{} · {}", t.address, t.plan_name)}</span>
             <span class="sub-note">{who}" · "<a href=t.verify_url.clone()>{tr(l, "执照核验页", "Licence page")}</a></span>
             {done.map(|d| view! { <span class="sub-note result">{d}</span> })}
+            {recheck.map(|d| view! { <span class="sub-note result">{d}</span> })}
             {waiting}
             {form}
         </li> }

@@ -12,6 +12,7 @@ use shared::catalogue::Catalogue;
 use crate::domain::clock::county_minute;
 use crate::domain::permit::mask_name;
 use crate::domain::records::{Enterprise, LicenceChangeRecord, Permit};
+use crate::service::inspection_tasks::Published;
 
 const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1b1f24;background:#f4f6f9}\
 header{background:#0b5cad;color:#fff;padding:12px 16px}main{max-width:720px;margin:0 auto;padding:12px}\
@@ -195,25 +196,35 @@ fn history(changes: &[LicenceChangeRecord], lang: Lang) -> String {
     )
 }
 
-/// The published results of 双随机 inspections of the enterprise (一公开): (plan, result,
-/// rectify by, day recorded), as a section; nothing when there are none.
-pub fn inspections(results: &[(String, String, Option<String>, String)], lang: Lang) -> String {
+/// The published results of 双随机 inspections of the enterprise (一公开), as a section;
+/// nothing when there are none.
+pub fn inspections(results: &[Published], lang: Lang) -> String {
     if results.is_empty() {
         return String::new();
     }
     let t = |zh, en| pick(lang, zh, en);
     let items: String = results
         .iter()
-        .map(|(plan, result, rectify_by, on)| {
-            let by = rectify_by
+        .map(|r| {
+            let by = r
+                .rectify_by
                 .as_deref()
                 .map(|d| format!("{}{}", t("，整改期限 ", ", rectify by "), esc(d)))
                 .unwrap_or_default();
+            let recheck = match (&r.recheck_result, &r.rechecked_on) {
+                (Some(result), Some(on)) => format!(
+                    "<br>{}{} <span class=\"m\">{}</span>",
+                    t("复查：", "Re-check: "),
+                    esc(shared::supervision::result_label(result, lang)),
+                    esc(on)
+                ),
+                _ => String::new(),
+            };
             format!(
-                "<li>{}{by}<br><span class=\"m\">{} · {}</span></li>",
-                esc(shared::supervision::result_label(result, lang)),
-                esc(on),
-                esc(plan)
+                "<li>{}{by}{recheck}<br><span class=\"m\">{} · {}</span></li>",
+                esc(shared::supervision::result_label(&r.result, lang)),
+                esc(&r.recorded_on),
+                esc(&r.plan_name)
             )
         })
         .collect();

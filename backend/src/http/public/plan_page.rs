@@ -174,9 +174,18 @@ fn row(o: &DrawnObject, catalogue: &Catalogue, lang: Lang) -> String {
             format!("{department}{colon}{}", names.join(comma))
         })
         .collect();
+    let recheck = match (&o.recheck_result, &o.rechecked_on) {
+        (Some(r), Some(on)) => format!(
+            "<br>{}<strong>{}</strong> <span class=\"m\">{}</span>",
+            pick(lang, "复查：", "Re-check: "),
+            esc(shared::supervision::result_label(r, lang)),
+            esc(on)
+        ),
+        _ => String::new(),
+    };
     let result = match (&o.result, &o.recorded_on) {
         (Some(r), Some(on)) => format!(
-            "<br><strong>{}</strong> <span class=\"m\">{}</span>",
+            "<br><strong>{}</strong> <span class=\"m\">{}</span>{recheck}",
             esc(shared::supervision::result_label(r, lang)),
             esc(on)
         ),
