@@ -18,6 +18,28 @@ pub struct NewInspectionPlan {
     /// The inspection items (`catalogue/inspection.toml`) the visits cover.
     #[serde(default)]
     pub items: Vec<String>,
+    /// Which enterprises take part (all holding a permit of the departments, when empty).
+    #[serde(default)]
+    pub filters: PlanFilters,
+}
+
+/// Which enterprises a plan takes: of these industries (the bundle they applied with) and
+/// holding a permit of these types (catalogue items); an empty list does not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanFilters {
+    #[serde(default)]
+    pub industries: Vec<String>,
+    #[serde(default)]
+    pub permits: Vec<String>,
+}
+
+impl PlanFilters {
+    /// Whether an enterprise of `industry` holding `permits` takes part.
+    pub fn admits(&self, industry: &str, permits: &[String]) -> bool {
+        (self.industries.is_empty() || self.industries.iter().any(|i| i == industry))
+            && (self.permits.is_empty() || self.permits.iter().any(|p| permits.contains(p)))
+    }
 }
 
 /// The per cent of risk class `class` (`A` lowest risk … `D` highest) drawn.
@@ -53,6 +75,9 @@ pub struct InspectionPlan {
     /// The inspection items the visits cover, as the list had them when the plan was made.
     #[serde(default)]
     pub items: Vec<crate::catalogue::InspectionItem>,
+    /// Which enterprises it took (the frozen objects are those).
+    #[serde(default)]
+    pub filters: PlanFilters,
 }
 
 /// One drawn object and its inspectors.
@@ -156,6 +181,10 @@ pub struct SupervisedObject {
     pub name: String,
     pub uscc: String,
     pub address: String,
+    /// Its industry: the bundle it applied with.
+    pub industry: String,
+    /// The types (catalogue items) of its valid permits.
+    pub permits: Vec<String>,
     /// Departments of its valid permits (ids), and their names.
     pub departments: Vec<String>,
     pub department_names: Vec<crate::Text>,

@@ -513,6 +513,31 @@ async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &Te
         assert_eq!(status, 422, "{err}");
         assert!(err["field_errors"]["items"].is_array(), "{err}");
     }
+    // Filters: known industries and permit types; the frozen objects are those they admit.
+    let mut filtered = plan(json!([]));
+    filtered["filters"] = json!({"industries": ["bakery"]});
+    let (status, err) = admin.post("/api/staff/supervision/plans", filtered).await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["filters"].is_array(), "{err}");
+    for (filters, objects) in [
+        (json!({"industries": ["pharmacy"]}), 0),
+        (
+            json!({"industries": ["restaurant"], "permits": ["food_business_permit"]}),
+            2,
+        ),
+        (json!({"permits": ["drug_retail_permit"]}), 0),
+    ] {
+        let mut body = plan(json!([]));
+        body["filters"] = filters.clone();
+        let (status, made) = admin.post("/api/staff/supervision/plans", body).await;
+        assert_eq!(status, 201, "{made}");
+        assert_eq!(made["objects"], objects, "{filters}");
+        let asked = filters.get("industries").cloned().unwrap_or(json!([]));
+        assert_eq!(
+            made["filters"]["industries"], asked,
+            "published with the plan"
+        );
+    }
     let chosen = json!(["food_business_conditions", "licence_display"]);
     let (status, made) = admin
         .post("/api/staff/supervision/plans", plan(chosen))

@@ -6,8 +6,9 @@ use sqlx::{Any, Transaction};
 use super::Db;
 
 /// An enterprise with a valid permit: id, name, address, its legal representative's ID number
-/// and credit code, the departments of its valid permits (comma-joined, sorted), whether it or
-/// its legal representative is on the dishonesty list.
+/// and credit code, its industry (the bundle it applied with), the departments and the items
+/// of its valid permits (sorted, once each), whether it or its legal representative is on the
+/// dishonesty list.
 #[derive(Debug, Clone)]
 pub struct ObjectRow {
     pub id: i64,
@@ -15,41 +16,59 @@ pub struct ObjectRow {
     pub address: String,
     pub uscc: String,
     pub legal_rep_id: String,
-    pub departments: String,
+    pub industry: String,
+    pub departments: Vec<String>,
+    pub permits: Vec<String>,
     pub listed: bool,
 }
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
 
 /// The objects database: every enterprise holding a valid permit, with whether it or its
 /// legal representative is on the dishonesty list (looked up by the list's key), by id.
 pub async fn objects(db: &Db) -> sqlx::Result<Vec<ObjectRow>> {
-    let rows: Vec<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT e.id, e.name, e.address, e.uscc, a.legal_rep_id, p.department,
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT e.id, e.name, e.address, e.uscc, a.legal_rep_id, a.bundle, p.department, p.item,
                 CASE WHEN EXISTS (SELECT 1 FROM dishonesty_list d
                     WHERE (d.kind = 'uscc' AND d.value = e.uscc)
                        OR (d.kind = 'id_number' AND d.value = a.legal_rep_id)) THEN 1 ELSE 0 END
          FROM enterprises e JOIN applications a ON a.id = e.application_id
          JOIN permits p ON p.enterprise_id = e.id AND p.state = 'valid'
-         ORDER BY e.id, p.department",
+         ORDER BY e.id, p.department, p.item",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut out: Vec<ObjectRow> = Vec::new();
-    for (id, name, address, uscc, legal_rep_id, department, listed) in rows {
-        match out.last_mut() {
-            Some(o) if o.id == id => {
-                if !o.departments.split(',').any(|d| d == department) {
-                    o.departments = format!("{},{department}", o.departments);
-                }
-            }
-            _ => out.push(ObjectRow {
+    for (id, name, address, uscc, legal_rep_id, industry, department, item, listed) in rows {
+        if out.last().is_none_or(|o| o.id != id) {
+            out.push(ObjectRow {
                 listed: listed == 1,
                 id,
                 name,
                 address,
                 uscc,
                 legal_rep_id,
-                departments: department,
-            }),
+                industry,
+                departments: Vec::new(),
+                permits: Vec::new(),
+            });
+        }
+        let Some(o) = out.last_mut() else { continue };
+        if !o.departments.contains(&department) {
+            o.departments.push(department);
+        }
+        if !o.permits.contains(&item) {
+            o.permits.push(item);
         }
     }
     Ok(out)
@@ -95,10 +114,12 @@ pub struct PlanRow {
     pub drawn_at: Option<i64>,
     /// The inspection items covered, as the list had them (JSON).
     pub items: String,
+    /// Which enterprises it took (JSON `PlanFilters`).
+    pub filters: String,
 }
 
 const PLAN: &str = "id, name, frozen, frozen_hash, commitment, seed, drawn, created_by, \
-     created_at, drawn_at, items";
+     created_at, drawn_at, items, filters";
 
 pub struct NewPlan<'a> {
     pub name: &'a str,
@@ -108,14 +129,15 @@ pub struct NewPlan<'a> {
     pub seed: &'a str,
     pub created_by: &'a str,
     pub items: &'a str,
+    pub filters: &'a str,
     pub now: i64,
 }
 
 pub async fn insert(tx: &mut Transaction<'_, Any>, p: &NewPlan<'_>) -> sqlx::Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO inspection_plans (name, frozen, frozen_hash, commitment, seed, created_by,
-             created_at, items)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             created_at, items, filters)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(p.name)
     .bind(p.frozen)
@@ -125,6 +147,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, p: &NewPlan<'_>) -> sqlx::Res
     .bind(p.created_by)
     .bind(p.now)
     .bind(p.items)
+    .bind(p.filters)
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)

@@ -199,6 +199,8 @@ pub enum Invalid {
     TaskNote,
     /// A plan's inspection items: known, of the plan's departments.
     PlanItems,
+    /// A plan's filters: known industries (bundles) and permit types (items).
+    PlanFilters,
     /// The checklist names a material on paper that is not asked of this applicant.
     PaperMaterials,
     /// The checklist: these materials are neither uploaded, nor received on paper, nor
@@ -261,6 +263,7 @@ impl Invalid {
             Invalid::TaskChecks => "checks",
             Invalid::RectifyBy => "rectify_by",
             Invalid::PlanItems => "items",
+            Invalid::PlanFilters => "filters",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::NamedFields => "fields",
             Invalid::NamedMaterials => "materials",

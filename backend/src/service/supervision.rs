@@ -9,7 +9,7 @@ use serde_json::json;
 use shared::catalogue::InspectionItem;
 use shared::supervision::{
     CreditRecord, DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan,
-    SupervisedObject,
+    PlanFilters, SupervisedObject,
 };
 
 use super::{Ctx, Result, now_and_today};
@@ -58,9 +58,11 @@ pub async fn create(
     };
     draw::check(&rules).map_err(refusal)?;
     let items = plan_items(ctx, &req.items, &rules.departments)?;
+    let filters = plan_filters(ctx, &req.filters)?;
     let objects = classified(ctx)
         .await?
         .into_iter()
+        .filter(|o| filters.admits(&o.industry, &o.permits))
         .map(|o| Object {
             class: o.class,
             departments: o.departments,
@@ -93,6 +95,7 @@ pub async fn create(
     let seed: String = seed.iter().map(|b| format!("{b:02x}")).collect();
     let (now, _) = now_and_today();
     let items_text = serde_json::to_string(&items).map_err(anyhow::Error::from)?;
+    let filters_text = serde_json::to_string(&filters).map_err(anyhow::Error::from)?;
     let new = db::supervision::NewPlan {
         name,
         frozen: &frozen_text,
@@ -101,6 +104,7 @@ pub async fn create(
         seed: &seed,
         created_by: &staff.username,
         items: &items_text,
+        filters: &filters_text,
         now,
     };
     let mut tx = ctx.db.begin().await?;
@@ -118,6 +122,19 @@ pub async fn create(
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     public(ctx, id).await
+}
+
+/// A plan's filters, checked: known industries (bundles) and permit types (items).
+fn plan_filters(ctx: &Ctx, f: &PlanFilters) -> Result<PlanFilters> {
+    let known = f
+        .industries
+        .iter()
+        .all(|b| ctx.catalogue.bundle(b).is_some())
+        && f.permits.iter().all(|i| ctx.catalogue.item(i).is_some());
+    if !known {
+        return Err(Invalid::PlanFilters.into());
+    }
+    Ok(f.clone())
 }
 
 /// The inspection items a plan names, as the list has them now: each known and of one of the
@@ -219,7 +236,7 @@ async fn classified(ctx: &Ctx) -> Result<Vec<SupervisedObject>> {
         let rule = risk::class(&ctx.catalogue.risk_classes, &facts, today)
             .ok_or_else(|| anyhow::anyhow!("no risk class rule holds (the last must hold)"))?;
         let kind_name = |k: &str| ctx.catalogue.credit_kind(k).map(|k| k.name.clone());
-        let departments: Vec<String> = o.departments.split(',').map(str::to_string).collect();
+        let departments = o.departments;
         let department_names = departments
             .iter()
             .filter_map(|d| ctx.catalogue.department(d).map(|d| d.name.clone()))
@@ -244,6 +261,8 @@ async fn classified(ctx: &Ctx) -> Result<Vec<SupervisedObject>> {
             name: o.name,
             uscc: o.uscc,
             address: o.address,
+            industry: o.industry,
+            permits: o.permits,
             listed: o.listed,
         });
     }
@@ -286,6 +305,7 @@ fn published(
 ) -> Result<InspectionPlan> {
     let items: Vec<InspectionItem> =
         serde_json::from_str(&row.items).map_err(anyhow::Error::from)?;
+    let filters: PlanFilters = serde_json::from_str(&row.filters).map_err(anyhow::Error::from)?;
     let frozen: Frozen = serde_json::from_str(&row.frozen).map_err(anyhow::Error::from)?;
     let drawn: Option<Vec<draw::Drawn>> = match &row.drawn {
         Some(text) => Some(serde_json::from_str(text).map_err(anyhow::Error::from)?),
@@ -342,5 +362,6 @@ fn published(
         created_at: row.created_at,
         drawn_at: row.drawn_at,
         items,
+        filters,
     })
 }

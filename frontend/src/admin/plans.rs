@@ -34,6 +34,7 @@ pub fn plans_panel(l: Lang) -> AnyView {
     });
     let departments = fetch(|| async { api::accounts(lang_untracked()).await });
     let items = fetch(|| api::inspection_items(lang_untracked()));
+    let industries = fetch(|| api::bundles(lang_untracked()));
     let said = RwSignal::new(None::<String>);
     let draw = move |id: i64| {
         leptos::task::spawn_local(async move {
@@ -71,10 +72,12 @@ pub fn plans_panel(l: Lang) -> AnyView {
         }
         .into_any(),
     };
-    let form = move || match (departments.get(), items.get()) {
-        (None, _) | (_, None) => loading(l),
-        (Some(Err(e)), _) | (_, Some(Err(e))) => failed(e),
-        (Some(Ok(a)), Some(Ok(items))) => plan_form(l, (a.departments, items), refreshes, said),
+    let form = move || match (departments.get(), items.get(), industries.get()) {
+        (None, _, _) | (_, None, _) | (_, _, None) => loading(l),
+        (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => failed(e),
+        (Some(Ok(a)), Some(Ok(items)), Some(Ok(bundles))) => {
+            plan_form(l, (a.departments, items, bundles), refreshes, said)
+        }
     };
     view! {
         <section class="panel plans-panel">
@@ -109,17 +112,19 @@ fn row(p: InspectionPlan, l: Lang, draw: impl Fn(i64) + Copy + 'static) -> impl 
 type Lists = (
     Vec<shared::catalogue::Department>,
     Vec<shared::catalogue::InspectionItem>,
+    Vec<shared::api::BundleSummary>,
 );
 
 fn plan_form(
     l: Lang,
-    (departments, items): Lists,
+    (departments, items, bundles): Lists,
     refreshes: RwSignal<u32>,
     said: RwSignal<Option<String>>,
 ) -> AnyView {
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
     let checked = RwSignal::new(Vec::<String>::new());
+    let industries = RwSignal::new(Vec::<String>::new());
     let ratios: Vec<(&'static str, RwSignal<String>)> = CLASSES
         .iter()
         .map(|(c, r)| (*c, RwSignal::new(r.to_string())))
@@ -148,6 +153,10 @@ fn plan_form(
                 .collect(),
             per_department: number(per_department.get_untracked()),
             items: checked.get_untracked(),
+            filters: shared::supervision::PlanFilters {
+                industries: industries.get_untracked(),
+                permits: Vec::new(),
+            },
         };
         leptos::task::spawn_local(async move {
             let made = api::make_plan(&body, lang_untracked()).await;
@@ -196,6 +205,16 @@ fn plan_form(
                         {format!(" {}", d.name.get(l))}</label> }
                 }).collect_view()}
                 {under(errors, "departments")}
+            </fieldset>
+            <fieldset class="field">
+                <legend class="label">{tr(l, "行业（不选即全部）", "Industries (none: all)")}</legend>
+                {bundles.into_iter().map(|b| {
+                    let id = b.id.clone();
+                    view! { <label class="check"><input type="checkbox" value=b.id.clone()
+                        on:change=move |ev| toggle(industries, id.clone(), event_target_checked(&ev)) />
+                        {format!(" {}", b.name.get(l))}</label> }
+                }).collect_view()}
+                {under(errors, "filters")}
             </fieldset>
             <fieldset class="field">
                 <legend class="label">{tr(l, "检查事项（随机抽查事项清单）", "Inspection items (the list)")}</legend>

@@ -35,7 +35,7 @@ pub fn plan(p: &InspectionPlan, catalogue: &Catalogue, page: usize, lang: Lang) 
         "<section><h1>{name}</h1><p class=\"m\">{state}</p><dl>{facts}</dl>\
 <p class=\"m\">{how} <a href=\"/api/supervision/plans/{id}\">{data}</a></p></section>",
         name = esc(&p.name),
-        facts = facts(p, lang),
+        facts = facts(p, catalogue, lang),
         id = p.id,
         data = pick(lang, "公示数据（JSON）", "Published data (JSON)"),
     );
@@ -88,7 +88,7 @@ fn document(lang: Lang, title: &str, body: &str) -> Page {
 }
 
 /// When it was published, what was frozen, the commitment, and the seed once drawn.
-fn facts(p: &InspectionPlan, lang: Lang) -> String {
+fn facts(p: &InspectionPlan, catalogue: &Catalogue, lang: Lang) -> String {
     let plain = |label: &str, value: &str| format!("<dt>{label}</dt><dd>{value}</dd>");
     let code = |label: &str, value: &str| {
         format!("<dt>{label}</dt><dd class=\"code\">{}</dd>", esc(value))
@@ -97,6 +97,28 @@ fn facts(p: &InspectionPlan, lang: Lang) -> String {
         pick(lang, "公示时间", "Published"),
         &county_minute(p.created_at),
     );
+    let sep = pick(lang, "、", ", ");
+    let names = |list: &[String], name: &dyn Fn(&str) -> Option<String>| {
+        let named: Vec<String> = list
+            .iter()
+            .map(|i| name(i).unwrap_or_else(|| i.clone()))
+            .collect();
+        esc(&named.join(sep)).to_string()
+    };
+    if !p.filters.industries.is_empty() {
+        let bundle = |b: &str| catalogue.bundle(b).map(|b| b.name.get(lang).to_string());
+        facts += &plain(
+            pick(lang, "行业", "Industries"),
+            &names(&p.filters.industries, &bundle),
+        );
+    }
+    if !p.filters.permits.is_empty() {
+        let item = |i: &str| catalogue.item(i).map(|i| i.name.get(lang).to_string());
+        facts += &plain(
+            pick(lang, "许可类型", "Permit types"),
+            &names(&p.filters.permits, &item),
+        );
+    }
     facts += &plain(
         pick(lang, "检查对象库 / 执法检查人员库", "Objects / inspectors"),
         &format!("{} / {}", p.objects, p.inspectors),
