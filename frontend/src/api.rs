@@ -500,3 +500,16 @@ pub async fn record_task(
     let url = shared::api::path(shared::api::paths::STAFF_TASK, &[&id.to_string()]);
     post(&url, body, lang, NO_HEADER).await
 }
+
+/// The administrator: the recorded conflicts of interest.
+pub async fn conflicts(lang: Lang) -> Result<Vec<shared::supervision::DeclaredConflict>, ApiError> {
+    get(shared::api::paths::STAFF_CONFLICTS, lang, None).await
+}
+
+/// The administrator records a conflict of interest.
+pub async fn declare_conflict(
+    body: &shared::supervision::NewConflict,
+    lang: Lang,
+) -> Result<Vec<shared::supervision::DeclaredConflict>, ApiError> {
+    post(shared::api::paths::STAFF_CONFLICTS, body, lang, NO_HEADER).await
+}

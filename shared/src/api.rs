@@ -58,6 +58,8 @@ pub mod paths {
     pub const STAFF_PLAN_DRAW: &str = "/api/staff/supervision/plans/{id}/draw";
     /// The inspection objects database: enterprises, risk classes, credit records.
     pub const STAFF_OBJECTS: &str = "/api/staff/supervision/objects";
+    /// Conflicts of interest the bureau records (inspector ↔ enterprise).
+    pub const STAFF_CONFLICTS: &str = "/api/staff/supervision/conflicts";
     /// The list of inspection items (随机抽查事项清单).
     pub const STAFF_INSPECTION_ITEMS: &str = "/api/staff/supervision/items";
     /// An inspector's tasks of drawn plans, and the result of one.

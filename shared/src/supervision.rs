@@ -267,3 +267,28 @@ pub struct InspectionFinding {
     #[serde(default)]
     pub checks: Vec<bool>,
 }
+
+/// `POST /api/staff/supervision/conflicts`: a relation between an inspector and an enterprise
+/// (a relative, a former employer…) that keeps the inspector from being drawn for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewConflict {
+    /// The inspector's username.
+    pub inspector: String,
+    /// The enterprise's unified social credit code.
+    pub uscc: String,
+    pub reason: String,
+}
+
+/// A recorded relation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeclaredConflict {
+    pub inspector: String,
+    pub inspector_name: String,
+    pub enterprise: String,
+    pub uscc: String,
+    pub reason: String,
+    /// RFC 3339.
+    pub declared_at: String,
+}

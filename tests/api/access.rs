@@ -518,6 +518,21 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "GET",
+            p::STAFF_CONFLICTS,
+            p::STAFF_CONFLICTS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        // No such inspector: the role is asked first.
+        row(
+            "POST",
+            p::STAFF_CONFLICTS,
+            p::STAFF_CONFLICTS.into(),
+            Some(json!({"inspector": "nobody", "uscc": "x", "reason": "亲属"})),
+            [401, 401, 403, 403, 403, 422],
+        ),
+        row(
+            "GET",
             p::STAFF_INSPECTION_ITEMS,
             p::STAFF_INSPECTION_ITEMS.into(),
             None,

@@ -18,6 +18,7 @@ on_both_databases!(
     a_drawn_plan_becomes_tasks_whose_results_are_published_at_once,
     an_inspector_has_a_certificate_and_sees_no_application,
     an_order_to_rectify_is_rechecked_once_and_goes_on_the_credit_record,
+    a_recorded_relation_keeps_an_inspector_from_that_enterprise,
 );
 
 /// `n` restaurants filed, accepted and every item approved: enterprises with valid permits.
@@ -790,5 +791,77 @@ async fn an_order_to_rectify_is_rechecked_once_and_goes_on_the_credit_record(app
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
     assert!(
         actions.contains(&"inspection_task.record") && actions.contains(&"inspection_task.recheck")
+    );
+}
+
+async fn a_recorded_relation_keeps_an_inspector_from_that_enterprise(app: &TestApp) {
+    licensed(app, 2).await;
+    for name in ["samr2", "samr3", "samr4"] {
+        app.account(name, "inspector", Some("samr")).await;
+    }
+    let admin = app.admin().await;
+    let (_, objects) = admin.get("/api/staff/supervision/objects").await;
+    let (first, second) = (&objects[0], &objects[1]);
+    let declare = |inspector: &str, uscc: &Value| json!({"inspector": inspector, "uscc": uscc, "reason": "检查人员的配偶是该店经营者"});
+    for (bad, field) in [
+        (declare("samr", &first["uscc"]), "inspector"),
+        (declare("samr2", &json!("91350200776049653A")), "uscc"),
+    ] {
+        let (status, err) = admin.post("/api/staff/supervision/conflicts", bad).await;
+        assert_eq!(status, 422, "{err}");
+        assert!(err["field_errors"][field].is_array(), "{err}");
+    }
+    let (status, list) = admin
+        .post(
+            "/api/staff/supervision/conflicts",
+            declare("samr2", &first["uscc"]),
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list[0]["inspector"], "samr2");
+    assert_eq!(list[0]["uscc"], first["uscc"]);
+    let (_, again) = admin
+        .post(
+            "/api/staff/supervision/conflicts",
+            declare("samr2", &first["uscc"]),
+        )
+        .await;
+    assert_eq!(again.as_array().map(Vec::len), Some(1), "recorded once");
+
+    // Three inspectors asked for each: the related one is never drawn for that enterprise.
+    let mut body = plan_body(json!([{"class": "B", "percent": 100}]));
+    body["per_department"] = json!(3);
+    let (_, made) = admin.post("/api/staff/supervision/plans", body).await;
+    let (_, drawn) = admin
+        .post(
+            &format!("/api/staff/supervision/plans/{}/draw", made["id"]),
+            json!({}),
+        )
+        .await;
+    let names = |o: &Value| -> Vec<String> {
+        let mut v: Vec<String> = o["departments"][0]["inspectors"]
+            .as_array()
+            .expect("inspectors")
+            .iter()
+            .map(|i| i["name"].as_str().expect("name").to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let of = |o: &Value| {
+        drawn["drawn"]
+            .as_array()
+            .expect("drawn")
+            .iter()
+            .find(|d| d["object"] == o["id"])
+            .expect("drawn")
+            .clone()
+    };
+    assert_eq!(names(&of(first)), ["samr3", "samr4"]);
+    assert_eq!(names(&of(second)), ["samr2", "samr3", "samr4"]);
+    assert_eq!(
+        recomputed(&drawn).as_array().map(Vec::len),
+        Some(2),
+        "still re-checkable"
     );
 }

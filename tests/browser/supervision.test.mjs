@@ -11,7 +11,7 @@ const app = serverAndBrowser();
 
 test('the administrator publishes and draws an inspection plan; anyone sees the result', async () => {
   app.server.staff('root', 'admin');
-  await licensedRestaurant(app.server);
+  const { licence } = await licensedRestaurant(app.server);
   for (const name of ['samr2', 'samr3']) app.server.staff(name, 'inspector', 'samr');
 
   for (const [size, viewport] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
@@ -58,4 +58,16 @@ test('the administrator publishes and draws an inspection plan; anyone sees the 
     assert.deepEqual(admin.errors.filter((e) => !e.includes('422')), []);
     await admin.context.close();
   }
+
+  // A relation the bureau records keeps an inspector from that enterprise in later plans.
+  const admin = await signedIn(app, 'root', viewports.phone);
+  await admin.page.goto(`${app.server.base}/staff/admin`);
+  const form = admin.page.locator('form.conflict-form');
+  await form.getByLabel('检查人员用户名').fill('samr2');
+  await form.getByLabel('企业统一社会信用代码').fill(licence.uscc);
+  await form.getByLabel('关系说明').fill('配偶在该店任职');
+  await form.getByRole('button', { name: '登记回避' }).click();
+  await admin.page.locator('ul.conflicts').getByText(`samr2（samr2）— 睢县老张家常菜馆（${licence.uscc}）：配偶在该店任职`).waitFor();
+  assert.deepEqual(await accessibilityProblems(admin.page), []);
+  await admin.context.close();
 });

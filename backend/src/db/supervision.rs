@@ -86,14 +86,52 @@ pub async fn inspectors(db: &Db) -> sqlx::Result<Vec<(i64, String, String, Strin
 }
 
 /// Conflicts of interest on the record: (enterprise id, staff id) of everyone who approved one
-/// of the enterprise's permits.
+/// of the enterprise's permits, and of every relation the bureau recorded.
 pub async fn conflicts(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
     sqlx::query_as(
-        "SELECT DISTINCT p.enterprise_id, s.id FROM permits p
+        "SELECT p.enterprise_id, s.id FROM permits p
          JOIN audit_log l ON l.subject = 'item ' || CAST(p.sub_application_id AS TEXT)
          JOIN staff s ON s.username = l.actor
          WHERE l.action LIKE 'review.approve%'
-         ORDER BY p.enterprise_id, s.id",
+         UNION
+         SELECT enterprise_id, staff_id FROM declared_conflicts
+         ORDER BY 1, 2",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Records a relation between inspector `staff_id` and an enterprise; false when recorded
+/// already (the first reason stands).
+pub async fn declare(
+    tx: &mut Transaction<'_, Any>,
+    (staff_id, enterprise_id): (i64, i64),
+    reason: &str,
+    by: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO declared_conflicts (staff_id, enterprise_id, reason, declared_by, declared_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (staff_id, enterprise_id) DO NOTHING",
+    )
+    .bind(staff_id)
+    .bind(enterprise_id)
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every recorded relation: (inspector's username, name, enterprise, credit code, reason,
+/// when), the newest first.
+pub async fn declared(db: &Db) -> sqlx::Result<Vec<(String, String, String, String, String, i64)>> {
+    sqlx::query_as(
+        "SELECT s.username, s.display_name, e.name, e.uscc, d.reason, d.declared_at
+         FROM declared_conflicts d JOIN staff s ON s.id = d.staff_id
+         JOIN enterprises e ON e.id = d.enterprise_id
+         ORDER BY d.declared_at DESC, s.username",
     )
     .fetch_all(&db.pool)
     .await

@@ -201,6 +201,9 @@ pub enum Invalid {
     PlanItems,
     /// A plan's filters: known industries (bundles) and permit types (items).
     PlanFilters,
+    /// A recorded conflict names an active inspector, an enterprise with a licence.
+    ConflictInspector,
+    ConflictEnterprise,
     /// The checklist names a material on paper that is not asked of this applicant.
     PaperMaterials,
     /// The checklist: these materials are neither uploaded, nor received on paper, nor
@@ -264,6 +267,8 @@ impl Invalid {
             Invalid::RectifyBy => "rectify_by",
             Invalid::PlanItems => "items",
             Invalid::PlanFilters => "filters",
+            Invalid::ConflictInspector => "inspector",
+            Invalid::ConflictEnterprise => "uscc",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::NamedFields => "fields",
             Invalid::NamedMaterials => "materials",

@@ -211,6 +211,8 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::TaskNote => ("责令整改或不合格须写明发现的问题（不超过 2000 字）", "Write the problems found (2000 characters at most)"),
         Invalid::PlanItems => ("请选择参与部门负责的检查事项", "Choose inspection items of the departments taking part"),
         Invalid::PlanFilters => ("筛选的行业或许可类型不存在", "No such industry or permit type"),
+        Invalid::ConflictInspector => ("请选择一位在用的执法检查人员", "Choose an active inspector"),
+        Invalid::ConflictEnterprise => ("没有持此统一社会信用代码的执照", "No licence holds this credit code"),
         Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
         Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),
         Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员", "1–5 inspectors per department and object"),

@@ -157,6 +157,8 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_PLAN_DRAW, post(supervision::draw)),
         route(M::GET, p::STAFF_OBJECTS, get(supervision::objects)),
         route(M::GET, p::STAFF_INSPECTION_ITEMS, get(supervision::items)),
+        route(M::GET, p::STAFF_CONFLICTS, get(supervision::conflicts)),
+        route(M::POST, p::STAFF_CONFLICTS, post(supervision::declare)),
         route(M::GET, p::STAFF_TASKS, get(inspection_tasks::list)),
         route(M::POST, p::STAFF_TASK, post(inspection_tasks::record)),
         route(M::GET, p::STAFF_FOLLOW_UPS, get(follow_ups::list)),

@@ -24,7 +24,7 @@ use crate::http::staff::{
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,
         worklist::delete_view, supervision::list, supervision::create, supervision::draw,
-        supervision::objects, supervision::items, follow_ups::list, follow_ups::record,
+        supervision::objects, supervision::items, supervision::conflicts, supervision::declare, follow_ups::list, follow_ups::record,
         inspection_tasks::list, inspection_tasks::record,
         public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use rand::RngCore;
 use serde_json::json;
 use shared::catalogue::InspectionItem;
+use shared::staff::Role;
 use shared::supervision::{
-    CreditRecord, DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan, NewInspectionPlan,
-    PlanFilters, SupervisedObject,
+    CreditRecord, DeclaredConflict, DrawnInspector, DrawnInspectors, DrawnObject, InspectionPlan,
+    NewConflict, NewInspectionPlan, PlanFilters, SupervisedObject,
 };
 
 use super::{Ctx, Result, now_and_today};
@@ -190,6 +191,56 @@ pub async fn draw(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<InspectionP
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     public(ctx, id).await
+}
+
+/// The administrator records a relation between an inspector and an enterprise (a relative, a
+/// former employer…): every plan made afterwards freezes it among the conflicts, so the
+/// inspector is never drawn for that enterprise. On the record; the first reason stands.
+pub async fn declare_conflict(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    req: &NewConflict,
+) -> Result<Vec<DeclaredConflict>> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    let inspector = db::staff::by_username(&ctx.db, req.inspector.trim())
+        .await?
+        .filter(|s| s.role == Role::Inspector.as_str() && s.active == 1)
+        .ok_or(Invalid::ConflictInspector)?;
+    let enterprise = db::enterprises::by_uscc(&ctx.db, req.uscc.trim())
+        .await?
+        .ok_or(Invalid::ConflictEnterprise)?;
+    let reason = crate::domain::error::message(Some(&req.reason)).ok_or(Invalid::Reason)?;
+    let (now, _) = now_and_today();
+    let actor = Actor::Staff(staff);
+    let mut tx = ctx.db.begin().await?;
+    let pair = (inspector.id, enterprise.id);
+    if db::supervision::declare(&mut tx, pair, reason, &staff.username, now).await? {
+        let subject = format!("staff {}", inspector.username);
+        let after = json!({ "enterprise": enterprise.uscc, "reason": reason });
+        let entry = Entry::by(&actor, "supervision.conflict", &subject, json!(null), after);
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    declared(ctx, staff).await
+}
+
+/// Every recorded relation, the newest first.
+pub async fn declared(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<DeclaredConflict>> {
+    ctx.access(staff).require(Act::PlanInspections)?;
+    let rows = db::supervision::declared(&ctx.db).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(inspector, inspector_name, enterprise, uscc, reason, at)| DeclaredConflict {
+                inspector,
+                inspector_name,
+                enterprise,
+                uscc,
+                reason,
+                declared_at: crate::domain::clock::rfc3339(at),
+            },
+        )
+        .collect())
 }
 
 /// The list of inspection items, for the administrator making a plan.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::supervision::SupervisedObject;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::{lang_untracked, tr};
 use crate::pages::{failed, fetch, loading};
 
@@ -77,7 +77,77 @@ pub fn objects_panel(l: Lang) -> AnyView {
             <p class="muted">{tr(l, "A 类风险最低、D 类最高；分类由信用记录按规则计算，抽查计划按分类设定比例。",
                 "A is the lowest risk, D the highest; the class comes from the credit records by rule, and plans draw a share per class.")}</p>
             {body}
+            {conflicts(l)}
         </section>
+    }
+    .into_any()
+}
+
+/// Relations that keep an inspector from an enterprise (利害关系回避): the list, and a form.
+fn conflicts(l: Lang) -> AnyView {
+    let refreshes = RwSignal::new(0u32);
+    let list = fetch(move || {
+        refreshes.track();
+        api::conflicts(lang_untracked())
+    });
+    let inspector = RwSignal::new(String::new());
+    let uscc = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let said = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = shared::supervision::NewConflict {
+            inspector: inspector.get_untracked(),
+            uscc: uscc.get_untracked(),
+            reason: reason.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::declare_conflict(&body, lang_untracked()).await {
+                Ok(_) => {
+                    reason.set(String::new());
+                    said.set(Some(tr(lang_untracked(), "已登记", "Recorded").to_string()));
+                    refreshes.update(|n| *n += 1);
+                }
+                Err(ApiError { body, .. }) => said.set(Some(body.first_message())),
+            }
+        });
+    };
+    let rows = move || {
+        match list.get() {
+        None => loading(l),
+        Some(Err(e)) => failed(e),
+        Some(Ok(v)) if v.is_empty() => {
+            view! { <p class="muted">{tr(l, "尚未登记利害关系", "No relation recorded")}</p> }.into_any()
+        }
+        Some(Ok(v)) => view! {
+            <ul class="conflicts">{v.into_iter().map(|c| view! {
+                <li>{format!("{}（{}）— {}（{}）：{}", c.inspector_name, c.inspector, c.enterprise, c.uscc, c.reason)}</li>
+            }).collect_view()}</ul>
+        }
+        .into_any(),
+    }
+    };
+    let input = |id: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <div class="field">
+                <label class="label" for=id>{label}</label>
+                <input id=id type="text" autocomplete="off" prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev)) />
+            </div>
+        }
+    };
+    view! {
+        <h3>{tr(l, "利害关系回避", "Conflicts of interest")}</h3>
+        <p class="muted">{tr(l, "登记后，此后公示的计划不会抽取该检查人员检查该企业（审批过该企业许可的人员自动回避）。",
+            "Once recorded, plans made afterwards never draw the inspector for that enterprise (whoever approved its permits is kept away by itself).")}</p>
+        {rows}
+        <form class="form conflict-form" on:submit=submit>
+            {input("conflict-inspector", tr(l, "检查人员用户名", "Inspector's username"), inspector)}
+            {input("conflict-uscc", tr(l, "企业统一社会信用代码", "Enterprise's credit code"), uscc)}
+            {input("conflict-reason", tr(l, "关系说明", "The relation"), reason)}
+            <button type="submit" class="button">{tr(l, "登记回避", "Record")}</button>
+            <p role="status">{move || said.get()}</p>
+        </form>
     }
     .into_any()
 }

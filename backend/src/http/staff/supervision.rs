@@ -4,7 +4,9 @@
 use axum::extract::{Path, State};
 use shared::catalogue::InspectionItem;
 use shared::error::ErrorBody;
-use shared::supervision::{InspectionPlan, NewInspectionPlan, SupervisedObject};
+use shared::supervision::{
+    DeclaredConflict, InspectionPlan, NewConflict, NewInspectionPlan, SupervisedObject,
+};
 
 use crate::http::error::AppError;
 use crate::http::extract::{Json, Staff};
@@ -72,4 +74,31 @@ pub async fn items(
     Staff(s): Staff,
 ) -> Result<Json<Vec<InspectionItem>>, AppError> {
     Ok(Json(supervision::items(&ctx, &s.staff)?))
+}
+
+/// The conflicts of interest the bureau recorded (inspector ↔ enterprise), newest first.
+#[utoipa::path(get, path = "/api/staff/supervision/conflicts", tag = "supervision",
+    responses((status = 200, body = [DeclaredConflict]), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn conflicts(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+) -> Result<Json<Vec<DeclaredConflict>>, AppError> {
+    Ok(Json(supervision::declared(&ctx, &s.staff).await?))
+}
+
+/// Records a relation between an inspector and an enterprise: from the next plan on, the
+/// inspector is never drawn for it. On the record; answers every recorded relation.
+#[utoipa::path(post, path = "/api/staff/supervision/conflicts", tag = "supervision",
+    request_body = NewConflict,
+    responses((status = 200, body = [DeclaredConflict]), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn declare(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Json(req): Json<NewConflict>,
+) -> Result<Json<Vec<DeclaredConflict>>, AppError> {
+    Ok(Json(
+        supervision::declare_conflict(&ctx, &s.staff, &req).await?,
+    ))
 }
