@@ -3,7 +3,8 @@
 //! browser (rqrr), and checked **offline** when it is a signed snapshot — against the bureau's
 //! public keys, fetched when online and kept on the device. Online, the live licence (itself
 //! signed) is shown beside the snapshot, with every difference marked. A plain licence QR (the
-//! live page's address) is opened as a link.
+//! live page's address) is opened as a link. When the signed-in inspector has an open 双随机 task
+//! at that licence, the page leads to it (offline too: the tasks are kept on the device).
 
 use leptos::prelude::*;
 use shared::Lang;
@@ -199,7 +200,7 @@ enum Outcome {
 /// Judges a decoded text and, for a genuine snapshot, asks for the live licence beside it.
 async fn settle(
     text: Option<String>,
-    outcome: RwSignal<Option<Outcome>>,
+    (outcome, task): (RwSignal<Option<Outcome>>, RwSignal<Option<InspectionTask>>),
     now: RwSignal<Option<LiveLicence>>,
     busy: RwSignal<bool>,
 ) {
@@ -218,17 +219,85 @@ async fn settle(
         Outcome::Checked(Verdict::Valid(p) | Verdict::Expired(p)) => Some(p.t.clone()),
         _ => None,
     };
+    let licence = match &judged {
+        Outcome::Link(url) => url.rsplit("/v/").next().map(str::to_string),
+        _ => token.clone(),
+    };
     now.set(None);
+    task.set(None);
     outcome.set(Some(judged));
     busy.set(false);
+    if let Some(t) = licence {
+        task.set(task_at(&t).await);
+    }
     if let Some(t) = token {
         now.set(live(&t, &keys).await);
     }
 }
 
+/// The inspector's open task at the licence with verify token `token`, if any: among the tasks
+/// as the desk last loaded them (kept on the device by the service worker — no request, so
+/// it works offline and asks nothing of someone not signed in).
+async fn task_at(token: &str) -> Option<InspectionTask> {
+    let tail = format!("/v/{token}");
+    kept_tasks()
+        .await?
+        .into_iter()
+        .find(|t| t.state != "recorded" && t.verify_url.ends_with(&tail))
+}
+
+/// What the scan page reads of a kept task (`shared::supervision::InspectionTask`; the rest is
+/// not read — less code in this app).
+#[derive(Clone, PartialEq, serde::Deserialize)]
+struct InspectionTask {
+    id: i64,
+    state: String,
+    verify_url: String,
+    enterprise: String,
+    plan_name: String,
+}
+
+/// `caches.match(STAFF_TASKS)`, read as the task list.
+async fn kept_tasks() -> Option<Vec<InspectionTask>> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen_futures::JsFuture;
+    let call = |target: &wasm_bindgen::JsValue, method: &str, arg: Option<&str>| {
+        let f: Function = Reflect::get(target, &method.into()).ok()?.dyn_into().ok()?;
+        let out = match arg {
+            Some(a) => f.call1(target, &a.into()),
+            None => f.call0(target),
+        };
+        out.ok()?.dyn_into::<Promise>().ok()
+    };
+    let window = web_sys::window()?;
+    let caches = Reflect::get(&window, &"caches".into())
+        .ok()
+        .filter(|c| !c.is_undefined())?;
+    let kept = call(&caches, "match", Some(shared::api::paths::STAFF_TASKS))?;
+    let response = JsFuture::from(kept)
+        .await
+        .ok()
+        .filter(|r| !r.is_undefined())?;
+    let text = JsFuture::from(call(&response, "text", None)?).await.ok()?;
+    serde_json::from_str(&text.as_string()?).ok()
+}
+
+/// Where the scan found an open task of the inspector: the plan, and the way to its form.
+fn task_panel(t: InspectionTask, l: Lang) -> AnyView {
+    view! {
+        <section class="panel scan-task" role="status">
+            <h2>{tr(l, "本企业有您的抽查检查任务", "You have an inspection task here")}</h2>
+            <p>{format!("{} · {}", t.enterprise, t.plan_name)}</p>
+            <a class="button primary" href=format!("/staff#task-{}", t.id)>{tr(l, "打开检查任务", "Open the task")}</a>
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let outcome = RwSignal::new(None::<Outcome>);
+    let task = RwSignal::new(None::<InspectionTask>);
     let now = RwSignal::new(None::<LiveLicence>);
     let busy = RwSignal::new(false);
     let scanning = RwSignal::new(false);
@@ -259,7 +328,7 @@ pub fn ScanPage() -> impl IntoView {
         stop_camera();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            settle(decode(file).await, outcome, now, busy).await;
+            settle(decode(file).await, (outcome, task), now, busy).await;
         });
     };
     let start = move |_| {
@@ -278,7 +347,12 @@ pub fn ScanPage() -> impl IntoView {
                         if let Some(text) = camera::read_frame() {
                             stop_camera();
                             busy.set(true);
-                            leptos::task::spawn_local(settle(Some(text), outcome, now, busy));
+                            leptos::task::spawn_local(settle(
+                                Some(text),
+                                (outcome, task),
+                                now,
+                                busy,
+                            ));
                         }
                     };
                     let handle =
@@ -334,6 +408,10 @@ pub fn ScanPage() -> impl IntoView {
             <video id="scan-video" class="scan-video" class:hidden=move || !scanning.get()
                 autoplay=true muted=true playsinline=true aria-hidden="true"></video>
         </section>
+        {move || {
+            let l = lang();
+            task.get().map(|t| task_panel(t, l))
+        }}
         {move || {
             let l = lang();
             outcome.get().map(|o| result(o, now.get(), l))

@@ -1,15 +1,21 @@
 // The inspector's phone without a signal, in Chromium: the desk and the scan page, once opened
-// online, open again offline (the service worker keeps them and the inspector's tasks); a
-// result recorded offline waits on the device and is sent when the signal is back — once.
+// online, open again offline (the service worker keeps them and the inspector's tasks);
+// scanning the licence's QR at the premises leads to the task; a result recorded offline waits
+// on the device and is sent when the signal is back — once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
 import { signedIn, licensedRestaurant, drawnPlan } from './setup.mjs';
 
 const app = serverAndBrowser();
 
 test('an inspector records a visit with no signal; it is sent, once, when the signal is back', async () => {
-  await licensedRestaurant(app.server);
+  const { licence } = await licensedRestaurant(app.server);
+  const qr = join(mkdtempSync(join(tmpdir(), 'lianban-offline-')), 'qr.png');
+  writeFileSync(qr, Buffer.from(await (await fetch(`${licence.verify_url}/qr.png`)).arrayBuffer()));
   const planName = '无信号现场检查演练';
   const plan = await drawnPlan(app.server, planName, ['licence_display']);
 
@@ -26,7 +32,15 @@ test('an inspector records a visit with no signal; it is sent, once, when the si
 
   await context.setOffline(true);
   inspector.errors.length = 0;
-  await page.reload();
+  // At the premises: scanning the licence's QR leads to the task, with no signal.
+  await page.goto(`${app.server.base}/scan`);
+  await page.setInputFiles('#scan-file', qr);
+  const found = page.locator('.scan-task');
+  await found.getByText(`睢县老张家常菜馆 · ${planName}`).waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await shot(page, 'phone-scan-task');
+  await found.getByRole('link', { name: '打开检查任务' }).click();
+  await page.waitForURL(/\/staff#task-\d+$/);
   const panel = page.locator('.inspection-tasks');
   const task = panel.locator('li.task[data-state="open"]', { hasText: planName });
   await task.getByText('检查人员：samr2、samr3').waitFor();

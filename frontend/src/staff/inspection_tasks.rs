@@ -218,7 +218,7 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
         let waiting = waiting.then(|| view! {
             <span class="sub-note result">{tr(l, "检查结果已保存在本机，待联网提交", "Result kept on this device, to be sent")}</span>
         });
-        view! { <li class="sub task" data-task=t.id data-state=t.state.clone()>
+        view! { <li class="sub task" id=format!("task-{}", t.id) data-task=t.id data-state=t.state.clone()>
             <span class="sub-name">{t.enterprise.clone()}</span>
             <span class="sub-dept">{format!("{} · {}", t.address, t.plan_name)}</span>
             <span class="sub-note">{who}" · "<a href=t.verify_url.clone()>{tr(l, "执照核验页", "Licence page")}</a></span>
