@@ -233,6 +233,9 @@ pub struct InspectionTask {
     pub items: Vec<crate::catalogue::InspectionItem>,
     /// `open`, `rectifying` (a rectification ordered, its re-check to come) or `recorded`.
     pub state: String,
+    /// Working days the re-check is late (its day to rectify by passed), when it is.
+    #[serde(default)]
+    pub recheck_late: Option<u32>,
     pub result: Option<String>,
     pub rectify_by: Option<String>,
     pub note: Option<String>,

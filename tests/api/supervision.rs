@@ -746,6 +746,20 @@ async fn an_order_to_rectify_is_rechecked_once_and_goes_on_the_credit_record(app
     assert_eq!(public["drawn"][0]["result"], "rectify");
     assert!(public["drawn"][0]["recheck_result"].is_null());
 
+    // Past the day to rectify by, the re-check is late, in working days.
+    let (_, listed) = samr2.get("/api/staff/supervision/tasks").await;
+    assert!(listed[0]["recheck_late"].is_null(), "not late yet");
+    sqlx::query("UPDATE inspection_tasks SET rectify_by = '2026-01-05' WHERE id = $1")
+        .bind(tasks[0]["id"].as_i64().expect("id"))
+        .execute(&app.db.pool)
+        .await
+        .expect("backdate");
+    let (_, listed) = samr2.get("/api/staff/supervision/tasks").await;
+    assert!(
+        listed[0]["recheck_late"].as_u64().expect("late") > 200,
+        "{listed}"
+    );
+
     // The re-check, by either inspector: rectified or failed, once.
     let (status, err) = samr3.post(&path, json!({"result": "passed"})).await;
     assert_eq!(status, 422);

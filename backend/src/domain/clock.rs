@@ -56,6 +56,15 @@ pub fn county_minute(unix: i64) -> String {
     )
 }
 
+/// Working days something due on `due` (the last day allowed) is late on `today`: the working
+/// days after it up to today included; `None` when not late (a weekend after a Friday due day
+/// is late by 0 working days).
+pub fn days_late(due: Date, today: Date, calendar: &Calendar) -> Option<u32> {
+    (today > due).then(|| {
+        calendar.working_days_between(due + time::Duration::DAY, today + time::Duration::DAY)
+    })
+}
+
 /// The last working day of an item's limit of `limit_days`: counted from acceptance, the
 /// working days it stood still added. `None` before acceptance, while paused, and once decided.
 pub fn due_on(item: &Item, limit_days: u32, calendar: &Calendar) -> Option<Date> {

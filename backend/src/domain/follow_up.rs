@@ -4,7 +4,7 @@
 //! commitment path (`risk`). Past its day an open follow-up is overdue, counted in working days.
 
 use shared::calendar::Calendar;
-use time::{Date, Duration};
+use time::Date;
 
 use super::error::{Conflict, Error, Invalid, message};
 
@@ -98,10 +98,9 @@ pub fn finding(
 /// done): the working days after its day up to today included.
 pub fn overdue_days(f: &FollowUp, today: Date, calendar: &Calendar) -> Option<u32> {
     let due = shared::date::parse_iso_date(&f.due_on)?;
-    if f.state != state::OPEN || today <= due {
-        return None;
-    }
-    Some(calendar.working_days_between(due + Duration::DAY, today + Duration::DAY))
+    (f.state == state::OPEN)
+        .then(|| super::clock::days_late(due, today, calendar))
+        .flatten()
 }
 
 #[cfg(test)]

@@ -116,6 +116,20 @@ fn recheck(req: &InspectionFinding, note: Option<String>) -> Result<Checked, Err
     })
 }
 
+/// Working days the re-check of a rectifying task is late on `today` (its day to rectify by
+/// passed and nothing recorded since); `None` otherwise.
+pub fn recheck_late(
+    state_now: &str,
+    rectify_by: Option<&str>,
+    today: Date,
+    calendar: &shared::calendar::Calendar,
+) -> Option<u32> {
+    let due = shared::date::parse_iso_date(rectify_by?)?;
+    (state_now == state::RECTIFYING)
+        .then(|| super::clock::days_late(due, today, calendar))
+        .flatten()
+}
+
 /// The credit record a result writes (`catalogue/credit.toml`), if any.
 pub fn credit_kind(result: &str) -> Option<&'static str> {
     match result {
@@ -212,5 +226,12 @@ mod tests {
             ("rectified", state::RECORDED)
         );
         assert_eq!(credit_kind("rectified"), Some("rectified"));
+        let calendar = shared::calendar::Calendar::new(&[]).expect("calendar");
+        let day = |s| shared::date::parse_iso_date(s).expect("day");
+        // Due Friday 2026-12-18: late from Monday, by working days.
+        let late = |state, on| recheck_late(state, Some("2026-12-18"), day(on), &calendar);
+        assert_eq!(late("rectifying", "2026-12-18"), None);
+        assert_eq!(late("rectifying", "2026-12-22"), Some(2));
+        assert_eq!(late("recorded", "2026-12-22"), None);
     }
 }

@@ -26,6 +26,7 @@ pub async fn mine(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionTask>>
 }
 
 async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
+    let (_, today) = now_and_today();
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut inspectors: HashMap<i64, Vec<DrawnInspector>> = HashMap::new();
     for (task, id, name, certificate) in db::inspection_tasks::inspectors(&ctx.db, &ids).await? {
@@ -44,7 +45,14 @@ async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
                 Some(text) => serde_json::from_str(text).map_err(anyhow::Error::from)?,
                 None => Vec::new(),
             };
+            let late = inspection_task::recheck_late(
+                &t.state,
+                t.rectify_by.as_deref(),
+                today,
+                &ctx.calendar,
+            );
             Ok(InspectionTask {
+                recheck_late: late,
                 inspectors: inspectors.remove(&t.id).unwrap_or_default(),
                 verify_url: ctx.verify_url(&t.verify_token),
                 id: t.id,

@@ -224,6 +224,9 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
             <span class="sub-note">{who}" · "<a href=t.verify_url.clone()>{tr(l, "执照核验页", "Licence page")}</a></span>
             {done.map(|d| view! { <span class="sub-note result">{d}</span> })}
             {recheck.map(|d| view! { <span class="sub-note result">{d}</span> })}
+            {t.recheck_late.map(|days| view! {
+                <span class="deadline overdue">{format!("{}{days}{}", tr(l, "复查已逾期 ", "Re-check overdue by "), tr(l, " 个工作日", " working days"))}</span>
+            })}
             {waiting}
             {form}
         </li> }
