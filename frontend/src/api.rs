@@ -513,3 +513,21 @@ pub async fn declare_conflict(
 ) -> Result<Vec<shared::supervision::DeclaredConflict>, ApiError> {
     post(shared::api::paths::STAFF_CONFLICTS, body, lang, NO_HEADER).await
 }
+
+/// One of a task's inspectors adds a photo (JPEG bytes) of the visit.
+pub async fn add_task_photo(
+    id: i64,
+    jpeg: &[u8],
+    lang: Lang,
+) -> Result<shared::supervision::InspectionTask, ApiError> {
+    let url = shared::api::path(shared::api::paths::STAFF_TASK_PHOTOS, &[&id.to_string()]);
+    let res = Request::post(&url)
+        .header("Accept-Language", lang.tag())
+        .header("Content-Type", "image/jpeg")
+        .body(js_sys::Uint8Array::from(jpeg))
+        .map_err(|e| network(lang, e))?
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    decode(res, lang).await
+}

@@ -65,6 +65,9 @@ pub mod paths {
     /// An inspector's tasks of drawn plans, and the result of one.
     pub const STAFF_TASKS: &str = "/api/staff/supervision/tasks";
     pub const STAFF_TASK: &str = "/api/staff/supervision/tasks/{id}";
+    /// A visit's photos: taken (raw JPEG or PNG body) and read.
+    pub const STAFF_TASK_PHOTOS: &str = "/api/staff/supervision/tasks/{id}/photos";
+    pub const STAFF_TASK_PHOTO: &str = "/api/staff/supervision/tasks/{id}/photos/{sha256}";
     /// Follow-ups of approvals by commitment (告知承诺事后核查), a department's own.
     pub const STAFF_FOLLOW_UPS: &str = "/api/staff/follow-ups";
     pub const STAFF_FOLLOW_UP: &str = "/api/staff/follow-ups/{id}";

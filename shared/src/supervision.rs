@@ -250,6 +250,10 @@ pub struct InspectionTask {
     pub rechecked_on: Option<String>,
     /// One per checklist line of `items`, in order: the line holds.
     pub checks: Vec<bool>,
+    /// The visit's photos (SHA-256 of each), staff-only:
+    /// `GET /api/staff/supervision/tasks/{id}/photos/{sha256}`.
+    #[serde(default)]
+    pub photos: Vec<String>,
     pub recorded_by: Option<String>,
     pub recorded_on: Option<String>,
 }

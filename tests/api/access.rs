@@ -554,6 +554,21 @@ fn rows(w: &World) -> Vec<Row> {
             [401, 401, 403, 403, 403, 403],
         ),
         row(
+            "POST",
+            p::STAFF_TASK_PHOTOS,
+            "/api/staff/supervision/tasks/999999/photos".into(),
+            Some(json!({})),
+            [401, 401, 403, 403, 403, 403],
+        ),
+        // Administrators read any photo (there is none); inspectors their tasks' only.
+        row(
+            "GET",
+            p::STAFF_TASK_PHOTO,
+            "/api/staff/supervision/tasks/999999/photos/abc".into(),
+            None,
+            [401, 401, 403, 403, 403, 404],
+        ),
+        row(
             "GET",
             p::STAFF_FOLLOW_UPS,
             p::STAFF_FOLLOW_UPS.into(),

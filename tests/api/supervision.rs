@@ -603,6 +603,68 @@ async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &Te
         );
     }
 
+    // Photos of the visit: JPEG or PNG, kept once by their hash, for the task's inspectors and
+    // the administrators only.
+    let photos = format!("{}/photos", path(&tasks[0]));
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[7u8; 300]].concat();
+    let cookie = |c: &crate::helpers::StaffClient| c.cookie.clone();
+    for _ in 0..2 {
+        let (status, _, task) = app
+            .post_raw(
+                &photos,
+                "image/png",
+                png.clone(),
+                &[("cookie", &cookie(&samr2))],
+            )
+            .await;
+        assert_eq!(status, 200, "{task}");
+        assert_eq!(
+            task["photos"].as_array().map(Vec::len),
+            Some(1),
+            "kept once"
+        );
+    }
+    let (status, _, err) = app
+        .post_raw(
+            &photos,
+            "image/png",
+            b"%PDF-1.7 x".to_vec(),
+            &[("cookie", &cookie(&samr2))],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(err["field_errors"]["photo"].is_array(), "{err}");
+    let (status, _, _) = app
+        .post_raw(
+            &photos,
+            "image/png",
+            png.clone(),
+            &[("cookie", &cookie(&late))],
+        )
+        .await;
+    assert_eq!(status, 404, "not their task");
+    let sha: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&png))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let one = format!("{photos}/{sha}");
+    for (who, expected) in [(&samr2, 200), (&admin, 200), (&late, 404), (&samr, 403)] {
+        let req = axum::http::Request::get(&one)
+            .header("cookie", &who.cookie)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), expected, "{}", who.username);
+        if expected == 200 {
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .expect("bytes");
+            assert_eq!(body.as_ref(), png.as_slice());
+        }
+    }
+
     let (status, err) = samr2
         .post(
             &path(&tasks[0]),
@@ -619,6 +681,15 @@ async fn a_drawn_plan_becomes_tasks_whose_results_are_published_at_once(app: &Te
     );
     let (status, _) = samr3.post(&path(&tasks[0]), passed).await;
     assert_eq!(status, 409, "recorded once, by either inspector");
+    let (status, _, _) = app
+        .post_raw(
+            &photos,
+            "image/png",
+            png.clone(),
+            &[("cookie", &cookie(&samr2))],
+        )
+        .await;
+    assert_eq!(status, 409, "no photo joins a closed task");
 
     let failed = json!({"result": "failed", "checks": [true, false, true, true, true, true]});
     let (status, err) = samr3.post(&path(&tasks[1]), failed.clone()).await;

@@ -1,13 +1,13 @@
 // The inspector's phone without a signal, in Chromium: the desk and the scan page, once opened
 // online, open again offline (the service worker keeps them and the inspector's tasks);
-// scanning the licence's QR at the premises leads to the task; a result recorded offline waits
-// on the device and is sent when the signal is back — once.
+// scanning the licence's QR at the premises leads to the task; a result recorded offline with a
+// photo waits on the device and is sent when the signal is back — once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
+import { serverAndBrowser, viewports, shot, accessibilityProblems, root } from './harness.mjs';
 import { signedIn, licensedRestaurant, drawnPlan } from './setup.mjs';
 
 const app = serverAndBrowser();
@@ -47,6 +47,8 @@ test('an inspector records a visit with no signal; it is sent, once, when the si
   await task.getByLabel('营业执照置于住所或经营场所醒目位置').check();
   await task.getByLabel('实际经营地址与登记住所一致').check();
   await task.getByLabel('检查结果').selectOption({ label: '未发现问题' });
+  // A photo of the premises (a 780 × 1688 PNG: sent as a JPEG scaled to 1280 pixels).
+  await task.getByLabel('现场照片', { exact: false }).setInputFiles(join(root, 'docs/screenshots/phone-verify.png'));
   await task.getByRole('button', { name: '提交检查结果' }).click();
   await panel.getByText('网络不可用：检查结果已保存在本机', { exact: false }).waitFor();
   await task.getByText('检查结果已保存在本机，待联网提交').waitFor();
@@ -64,8 +66,15 @@ test('an inspector records a visit with no signal; it is sent, once, when the si
   const done = panel.locator('li.task[data-state="recorded"]', { hasText: planName });
   await done.getByText('未发现问题', { exact: false }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('lianban.outbox.tasks')), '{}');
+  await done.getByText('现场照片 1 张').waitFor();
   const published = await (await fetch(`${app.server.base}/api/supervision/plans/${plan.id}`)).json();
   assert.deepEqual(published.drawn.map((d) => d.result), ['passed']);
+  // The photo arrived whole: a JPEG, readable by the task's inspector.
+  const [mine] = await (await context.request.get(`${app.server.base}/api/staff/supervision/tasks`)).json();
+  assert.equal(mine.photos.length, 1);
+  const photo = await context.request.get(`${app.server.base}/api/staff/supervision/tasks/${mine.id}/photos/${mine.photos[0]}`);
+  assert.equal(photo.headers()['content-type'], 'image/jpeg');
+  assert.deepEqual([...(await photo.body()).subarray(0, 3)], [0xff, 0xd8, 0xff]);
   // A second send of the same result (a lost answer, say) changes nothing.
   const again = await page.evaluate(async (id) => (await fetch(`/api/staff/supervision/tasks/${id}`, {
     method: 'POST', headers: { 'content-type': 'application/json' },

@@ -191,3 +191,53 @@ pub async fn recheck(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Keeps a photo of task `task_id` (its contents already in the store); false when the task
+/// holds it already.
+pub async fn add_photo(
+    tx: &mut Transaction<'_, Any>,
+    task_id: i64,
+    (sha256, content_type, size): (&str, &str, i64),
+    by: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO task_photos (task_id, sha256, content_type, size, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, sha256) DO NOTHING",
+    )
+    .bind(task_id)
+    .bind(sha256)
+    .bind(content_type)
+    .bind(size)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The photos of the tasks `task_ids`: (task id, SHA-256), in the order taken.
+pub async fn photos(db: &Db, task_ids: &[i64]) -> sqlx::Result<Vec<(i64, String)>> {
+    if task_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = task_ids.iter().map(i64::to_string).collect();
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT task_id, sha256 FROM task_photos WHERE task_id IN ({})
+         ORDER BY task_id, uploaded_at, sha256",
+        list.join(", ")
+    )))
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A photo's content type, if task `task_id` holds it.
+pub async fn photo(db: &Db, task_id: i64, sha256: &str) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT content_type FROM task_photos WHERE task_id = $1 AND sha256 = $2")
+            .bind(task_id)
+            .bind(sha256)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(t,)| t))
+}

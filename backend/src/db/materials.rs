@@ -369,7 +369,8 @@ pub async fn forget_content(
     let done = sqlx::query(
         "DELETE FROM blobs WHERE sha256 = $1 AND created_at < $2
            AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = $1)
-           AND NOT EXISTS (SELECT 1 FROM archives a WHERE a.sha256 = $1)",
+           AND NOT EXISTS (SELECT 1 FROM archives a WHERE a.sha256 = $1)
+           AND NOT EXISTS (SELECT 1 FROM task_photos p WHERE p.sha256 = $1)",
     )
     .bind(sha256)
     .bind(before)

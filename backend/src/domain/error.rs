@@ -201,6 +201,8 @@ pub enum Invalid {
     PlanItems,
     /// A plan's filters: known industries (bundles) and permit types (items).
     PlanFilters,
+    /// A visit's photo: JPEG or PNG, ten at most.
+    TaskPhoto,
     /// A recorded conflict names an active inspector, an enterprise with a licence.
     ConflictInspector,
     ConflictEnterprise,
@@ -268,6 +270,7 @@ impl Invalid {
             Invalid::PlanItems => "items",
             Invalid::PlanFilters => "filters",
             Invalid::ConflictInspector => "inspector",
+            Invalid::TaskPhoto => "photo",
             Invalid::ConflictEnterprise => "uscc",
             Invalid::PaperMaterials | Invalid::MaterialsMissing(_) => "paper_materials",
             Invalid::NamedFields => "fields",

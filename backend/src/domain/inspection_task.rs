@@ -7,6 +7,7 @@
 //! rectification by a day (always for `rectify`, for `failed` when a day is given) — until the
 //! re-check records `rectified` or `failed`.
 
+use shared::files::FileKind;
 use shared::supervision::{InspectionFinding, RECHECK_RESULTS, RESULTS};
 use time::Date;
 
@@ -130,6 +131,24 @@ pub fn recheck_late(
         .flatten()
 }
 
+/// Photos a task may hold.
+pub const MAX_PHOTOS: usize = 10;
+
+/// Whether a photo may join a task in `state` that holds `held` photos: JPEG or PNG by its
+/// bytes, while the task is not closed, ten at most.
+pub fn photo(state_now: &str, bytes: &[u8], held: usize) -> Result<FileKind, Error> {
+    if state_now == state::RECORDED {
+        return Err(Conflict::TaskRecorded.into());
+    }
+    let kind = shared::files::sniff(&bytes[..bytes.len().min(16)])
+        .filter(|k| matches!(k, FileKind::Jpeg | FileKind::Png))
+        .ok_or(Invalid::TaskPhoto)?;
+    if held >= MAX_PHOTOS {
+        return Err(Invalid::TaskPhoto.into());
+    }
+    Ok(kind)
+}
+
 /// The credit record a result writes (`catalogue/credit.toml`), if any.
 pub fn credit_kind(result: &str) -> Option<&'static str> {
     match result {
@@ -233,5 +252,24 @@ mod tests {
         assert_eq!(late("rectifying", "2026-12-18"), None);
         assert_eq!(late("rectifying", "2026-12-22"), Some(2));
         assert_eq!(late("recorded", "2026-12-22"), None);
+    }
+
+    #[test]
+    fn a_photo_is_a_jpeg_or_png_of_a_task_not_closed() {
+        let png = b"\x89PNG\r\n\x1a\n0000000000";
+        assert_eq!(photo("open", png, 0), Ok(FileKind::Png));
+        assert_eq!(
+            photo("rectifying", b"\xff\xd8\xff\xe0", 9),
+            Ok(FileKind::Jpeg)
+        );
+        assert_eq!(
+            photo("open", b"%PDF-1.7", 0),
+            Err(Invalid::TaskPhoto.into())
+        );
+        assert_eq!(photo("open", png, 10), Err(Invalid::TaskPhoto.into()));
+        assert_eq!(
+            photo("recorded", png, 0),
+            Err(Conflict::TaskRecorded.into())
+        );
     }
 }

@@ -212,6 +212,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::PlanItems => ("请选择参与部门负责的检查事项", "Choose inspection items of the departments taking part"),
         Invalid::PlanFilters => ("筛选的行业或许可类型不存在", "No such industry or permit type"),
         Invalid::ConflictInspector => ("请选择一位在用的执法检查人员", "Choose an active inspector"),
+        Invalid::TaskPhoto => ("现场照片须为 JPEG 或 PNG（不超过 1 MB），每项任务最多 10 张", "A photo is a JPEG or PNG (1 MB at most), ten per task at most"),
         Invalid::ConflictEnterprise => ("没有持此统一社会信用代码的执照", "No licence holds this credit code"),
         Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
         Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),

@@ -161,6 +161,12 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_CONFLICTS, post(supervision::declare)),
         route(M::GET, p::STAFF_TASKS, get(inspection_tasks::list)),
         route(M::POST, p::STAFF_TASK, post(inspection_tasks::record)),
+        route(
+            M::POST,
+            p::STAFF_TASK_PHOTOS,
+            post(inspection_tasks::add_photo),
+        ),
+        route(M::GET, p::STAFF_TASK_PHOTO, get(inspection_tasks::photo)),
         route(M::GET, p::STAFF_FOLLOW_UPS, get(follow_ups::list)),
         route(M::POST, p::STAFF_FOLLOW_UP, post(follow_ups::record)),
         route(

@@ -28,6 +28,10 @@ pub async fn mine(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<InspectionTask>>
 async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
     let (_, today) = now_and_today();
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut photos: HashMap<i64, Vec<String>> = HashMap::new();
+    for (task, sha) in db::inspection_tasks::photos(&ctx.db, &ids).await? {
+        photos.entry(task).or_default().push(sha);
+    }
     let mut inspectors: HashMap<i64, Vec<DrawnInspector>> = HashMap::new();
     for (task, id, name, certificate) in db::inspection_tasks::inspectors(&ctx.db, &ids).await? {
         let one = DrawnInspector {
@@ -52,6 +56,7 @@ async fn views(ctx: &Ctx, rows: Vec<TaskRow>) -> Result<Vec<InspectionTask>> {
                 &ctx.calendar,
             );
             Ok(InspectionTask {
+                photos: photos.remove(&t.id).unwrap_or_default(),
                 recheck_late: late,
                 inspectors: inspectors.remove(&t.id).unwrap_or_default(),
                 verify_url: ctx.verify_url(&t.verify_token),
@@ -89,13 +94,7 @@ pub async fn record(
     req: &InspectionFinding,
 ) -> Result<InspectionTask> {
     ctx.access(staff).require(Act::Inspect)?;
-    let task = db::inspection_tasks::get(&ctx.db, id)
-        .await?
-        .ok_or(Missing::Task)?;
-    let own = db::inspection_tasks::inspectors(&ctx.db, &[id]).await?;
-    if !own.iter().any(|(_, staff_id, _, _)| *staff_id == staff.id) {
-        return Err(Missing::Task.into());
-    }
+    let task = own(ctx, staff, id).await?;
     let items: Vec<InspectionItem> =
         serde_json::from_str(&task.items).map_err(anyhow::Error::from)?;
     let lines = items.iter().map(|i| i.checklist.len()).sum();
@@ -156,6 +155,75 @@ pub async fn record(
         .ok_or(Missing::Task)?;
     let mut one = views(ctx, vec![row]).await?;
     one.pop().ok_or_else(|| Missing::Task.into())
+}
+
+/// A task of the staff member's own (for anyone else it does not exist).
+async fn own(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<TaskRow> {
+    let task = db::inspection_tasks::get(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Task)?;
+    let own = db::inspection_tasks::inspectors(&ctx.db, &[id]).await?;
+    if !own.iter().any(|(_, staff_id, _, _)| *staff_id == staff.id) {
+        return Err(Missing::Task.into());
+    }
+    Ok(task)
+}
+
+/// One of the task's inspectors adds a photo of the visit (JPEG or PNG, while the task is not
+/// closed): its contents go to the store under their SHA-256, so the same photo sent again —
+/// a resend from the outbox — is kept once. On the record.
+pub async fn add_photo(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    id: i64,
+    bytes: Vec<u8>,
+) -> Result<InspectionTask> {
+    ctx.access(staff).require(Act::Inspect)?;
+    let task = own(ctx, staff, id).await?;
+    let held = db::inspection_tasks::photos(&ctx.db, &[id]).await?.len();
+    let kind = inspection_task::photo(&task.state, &bytes, held)?;
+    let size = bytes.len() as i64;
+    let sha = ctx.files.put(bytes).await?;
+    let (now, _) = now_and_today();
+    let mut tx = ctx.db.begin().await?;
+    let photo = (sha.as_str(), kind.content_type(), size);
+    if db::inspection_tasks::add_photo(&mut tx, id, photo, &staff.username, now).await? {
+        let actor = Actor::Staff(staff);
+        let subject = format!("inspection_task {id}");
+        let after = json!({ "photo": sha, "size": size });
+        let entry = Entry::by(
+            &actor,
+            "inspection_task.photo",
+            &subject,
+            json!(null),
+            after,
+        );
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    let row = db::inspection_tasks::get(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Task)?;
+    let mut one = views(ctx, vec![row]).await?;
+    one.pop().ok_or_else(|| Missing::Task.into())
+}
+
+/// A visit's photo, for the task's inspectors and the administrators: (content type, bytes).
+pub async fn photo(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    id: i64,
+    sha256: &str,
+) -> Result<(String, Vec<u8>)> {
+    let access = ctx.access(staff);
+    if access.require(Act::PlanInspections).is_err() {
+        access.require(Act::Inspect)?;
+        own(ctx, staff, id).await?;
+    }
+    let content_type = db::inspection_tasks::photo(&ctx.db, id, sha256)
+        .await?
+        .ok_or(Missing::Task)?;
+    Ok((content_type, ctx.files.get(sha256).await?))
 }
 
 /// A visit's result as the public reads it (一公开): the plan, the result with the day to

@@ -9,6 +9,7 @@ use shared::supervision::{InspectionFinding, InspectionTask, RESULTS, result_lab
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{lang_untracked, tr};
+use crate::offline::Waiting;
 use crate::pages::{failed, fetch, loading};
 use crate::{api, offline};
 
@@ -85,6 +86,8 @@ fn open_form(t: &InspectionTask, l: Lang, record: impl Fn(i64, usize) + Copy + '
             <input id=key("rectify") type="date" />
             <label class="label" for=key("note")>{tr(l, "发现的问题（责令整改、不合格时必填）", "Problems found (required to rectify or fail)")}</label>
             <textarea id=key("note") rows="2" maxlength="2000"></textarea>
+            <label class="label" for=key("photos")>{tr(l, "现场照片（可多张，自动压缩）", "Photos (several; scaled down)")}</label>
+            <input id=key("photos") type="file" accept="image/jpeg,image/png" multiple=true capture="environment" />
             <div class="actions">
                 <button type="button" class="button primary" on:click=move |_| record(id, lines)>{tr(l, "提交检查结果", "Record the result")}</button>
             </div>
@@ -119,26 +122,78 @@ fn recheck_form(
     .into_any()
 }
 
-/// Sends the results waiting in the outbox; stops at the first that finds no signal. A result
-/// the server has already (409) is done; one it refuses is dropped with its message (the task
-/// stays open, its form shown again).
+/// How sending a task's result went.
+enum Sent {
+    Done,
+    /// No signal: what is left to send.
+    Offline(Waiting),
+    /// Refused, with the server's words.
+    Refused(String),
+}
+
+/// Sends a result: its photos first (each kept once by its hash, so a resend is harmless), then
+/// what was found. A task closed already (409) means the result is in (a resend's, or a
+/// colleague's).
+async fn send(id: i64, mut w: Waiting) -> Sent {
+    let l = lang_untracked();
+    while let Some(photo) = w.photos.first().cloned() {
+        let Some(bytes) = offline::bytes_of(&photo) else {
+            w.photos.remove(0);
+            continue;
+        };
+        match api::add_task_photo(id, &bytes, l).await {
+            Ok(_) => {
+                w.photos.remove(0);
+            }
+            Err(e) if e.status == 0 => return Sent::Offline(w),
+            Err(e) if e.status == 409 => return Sent::Done,
+            Err(e) => return Sent::Refused(e.body.first_message()),
+        }
+    }
+    match api::record_task(id, &w.finding, l).await {
+        Ok(_) => Sent::Done,
+        Err(e) if e.status == 409 => Sent::Done,
+        Err(e) if e.status == 0 => Sent::Offline(w),
+        Err(e) => Sent::Refused(e.body.first_message()),
+    }
+}
+
+/// Sends the results waiting in the outbox; stops at the first that finds no signal. One the
+/// server refuses is dropped with its message (the task stays open, its form shown again).
 async fn flush(error: RwSignal<Option<String>>, refreshes: RwSignal<u32>) {
     let waiting = offline::waiting();
     if waiting.is_empty() {
         return;
     }
-    for (id, body) in waiting {
-        match api::record_task(id, &body, lang_untracked()).await {
-            Err(e) if e.status == 0 => break,
-            Ok(_) => offline::sent(id),
-            Err(e) if e.status == 409 => offline::sent(id),
-            Err(e) => {
+    for (id, w) in waiting {
+        match send(id, w).await {
+            Sent::Done => offline::sent(id),
+            Sent::Offline(left) => {
+                offline::keep(id, left);
+                break;
+            }
+            Sent::Refused(message) => {
                 offline::sent(id);
-                error.set(Some(e.body.first_message()));
+                error.set(Some(message));
             }
         }
     }
     refreshes.update(|n| *n += 1);
+}
+
+/// The photos chosen for task `id`, scaled down.
+async fn chosen_photos(id: i64) -> Vec<String> {
+    let files =
+        element::<web_sys::HtmlInputElement>(&format!("task-{id}-photos")).and_then(|i| i.files());
+    let mut out = Vec::new();
+    if let Some(files) = files {
+        for n in 0..files.length() {
+            if let Some(url) = files.get(n).map(offline::shrink) {
+                out.extend(url.await);
+            }
+        }
+    }
+    out
 }
 
 /// The panel: the inspector's tasks, open ones with their form; without a signal a result
@@ -158,15 +213,16 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
     });
     on_cleanup(move || online.remove());
     let record = move |id: i64, lines: usize| {
-        let body = finding(id, lines);
+        let finding = finding(id, lines);
         leptos::task::spawn_local(async move {
-            match api::record_task(id, &body, lang_untracked()).await {
-                Ok(_) => {
+            let photos = chosen_photos(id).await;
+            match send(id, Waiting { finding, photos }).await {
+                Sent::Done => {
                     error.set(None);
                     refreshes.update(|n| *n += 1);
                 }
-                Err(e) if e.status == 0 => {
-                    offline::keep(id, &body);
+                Sent::Offline(left) => {
+                    offline::keep(id, left);
                     error.set(None);
                     said.set(Some(tr(
                         l,
@@ -175,7 +231,7 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
                     )));
                     refreshes.update(|n| *n += 1);
                 }
-                Err(e) => error.set(Some(e.body.first_message())),
+                Sent::Refused(message) => error.set(Some(message)),
             }
         });
     };
@@ -224,6 +280,9 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
             <span class="sub-note">{who}" · "<a href=t.verify_url.clone()>{tr(l, "执照核验页", "Licence page")}</a></span>
             {done.map(|d| view! { <span class="sub-note result">{d}</span> })}
             {recheck.map(|d| view! { <span class="sub-note result">{d}</span> })}
+            {(!t.photos.is_empty()).then(|| view! {
+                <span class="sub-note">{format!("{}{}{}", tr(l, "现场照片 ", "Photos: "), t.photos.len(), tr(l, " 张", ""))}</span>
+            })}
             {t.recheck_late.map(|days| view! {
                 <span class="deadline overdue">{format!("{}{days}{}", tr(l, "复查已逾期 ", "Re-check overdue by "), tr(l, " 个工作日", " working days"))}</span>
             })}
