@@ -75,6 +75,13 @@ test('an inspector records a visit with no signal; it is sent, once, when the si
   const photo = await context.request.get(`${app.server.base}/api/staff/supervision/tasks/${mine.id}/photos/${mine.photos[0]}`);
   assert.equal(photo.headers()['content-type'], 'image/jpeg');
   assert.deepEqual([...(await photo.body()).subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  // Public at once on the licence's verify page too.
+  const visitor = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const pub = await visitor.newPage();
+  await pub.goto(licence.verify_url);
+  await pub.locator('section.inspections').getByText(planName, { exact: false }).waitFor();
+  await pub.locator('section.inspections').getByText('未发现问题').waitFor();
+  await visitor.close();
   // A second send of the same result (a lost answer, say) changes nothing.
   const again = await page.evaluate(async (id) => (await fetch(`/api/staff/supervision/tasks/${id}`, {
     method: 'POST', headers: { 'content-type': 'application/json' },

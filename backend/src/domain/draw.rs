@@ -82,7 +82,9 @@ pub enum Refusal {
     BadPerDepartment,
 }
 
-/// Checks a plan's rules: known classes, ratios 0–100, one to five inspectors each.
+/// Checks a plan's rules: known classes, ratios 0–100, one to five inspectors per department
+/// and at least two for each visit (two from one department, or one from each of a joint
+/// draw's) — an inspection is made by two officers at least.
 pub fn check(rules: &Rules) -> Result<(), Refusal> {
     if rules.departments.is_empty() {
         return Err(Refusal::NoDepartment);
@@ -94,7 +96,8 @@ pub fn check(rules: &Rules) -> Result<(), Refusal> {
     if !classes_ok {
         return Err(Refusal::BadRatio);
     }
-    if !(1..=5).contains(&rules.per_department) {
+    let per_visit = rules.per_department * rules.departments.len();
+    if !(1..=5).contains(&rules.per_department) || per_visit < 2 {
         return Err(Refusal::BadPerDepartment);
     }
     Ok(())
@@ -258,6 +261,16 @@ mod tests {
         r.ratios.pop();
         r.per_department = 0;
         assert_eq!(check(&r), Err(Refusal::BadPerDepartment));
+        r.per_department = 1;
+        assert_eq!(check(&r), Ok(()), "one from each of two departments");
+        let both = r.departments.clone();
+        r.departments.truncate(1);
+        assert_eq!(
+            check(&r),
+            Err(Refusal::BadPerDepartment),
+            "one officer alone"
+        );
+        r.departments = both;
         r.departments.clear();
         assert_eq!(check(&r), Err(Refusal::NoDepartment));
     }

@@ -216,7 +216,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::ConflictEnterprise => ("没有持此统一社会信用代码的执照", "No licence holds this credit code"),
         Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
         Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),
-        Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员", "1–5 inspectors per department and object"),
+        Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员，每户合计至少 2 名", "1–5 inspectors per department and object, two at least for each visit"),
         Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
         Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),
         Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),
