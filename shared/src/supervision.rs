@@ -181,10 +181,12 @@ pub struct SupervisedObject {
     pub name: String,
     pub uscc: String,
     pub address: String,
-    /// Its industry: the bundle it applied with.
+    /// Its industry: the bundle it applied with, and its name.
     pub industry: String,
-    /// The types (catalogue items) of its valid permits.
+    pub industry_name: crate::Text,
+    /// The types (catalogue items) of its valid permits, and their names.
     pub permits: Vec<String>,
+    pub permit_names: Vec<crate::Text>,
     /// Departments of its valid permits (ids), and their names.
     pub departments: Vec<String>,
     pub department_names: Vec<crate::Text>,

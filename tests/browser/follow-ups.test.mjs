@@ -55,6 +55,7 @@ test('a false commitment found at its follow-up revokes the permit and raises th
     const objects = admin.page.locator('.objects-panel');
     const object = objects.locator('tr', { hasText: name });
     await object.locator('.class-D').waitFor();
+    await object.getByText('开饭店', { exact: true }).waitFor();
     await object.getByText('告知承诺不实', { exact: false }).first().waitFor();
     await object.getByText('不适用告知承诺至', { exact: false }).waitFor();
     assert.deepEqual(await accessibilityProblems(admin.page), []);

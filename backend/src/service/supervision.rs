@@ -312,6 +312,16 @@ async fn classified(ctx: &Ctx) -> Result<Vec<SupervisedObject>> {
             name: o.name,
             uscc: o.uscc,
             address: o.address,
+            industry_name: ctx
+                .catalogue
+                .bundle(&o.industry)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            permit_names: o
+                .permits
+                .iter()
+                .filter_map(|i| ctx.catalogue.item(i).map(|i| i.name.clone()))
+                .collect(),
             industry: o.industry,
             permits: o.permits,
             listed: o.listed,

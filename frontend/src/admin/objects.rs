@@ -39,7 +39,8 @@ fn row(o: SupervisedObject, l: Lang) -> impl IntoView {
     view! {
         <tr data-object=o.id>
             <td>{o.name}<br /><span class="muted">{o.uscc}</span></td>
-            <td>{o.department_names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(if l == Lang::Zh { "、" } else { ", " })}</td>
+            <td><span class="industry">{o.industry_name.get(l).to_string()}</span><br />
+                <span class="muted">{o.permit_names.iter().map(|n| n.get(l)).collect::<Vec<_>>().join(if l == Lang::Zh { "、" } else { ", " })}</span></td>
             <td><span class=format!("class class-{}", o.class)>{o.class.clone()}</span>" "
                 <span class="muted">{o.class_reason.get(l).to_string()}{listed}</span></td>
             <td><ul class="records">{records}</ul></td>
@@ -61,7 +62,7 @@ pub fn objects_panel(l: Lang) -> AnyView {
             <div class="table-wrap" tabindex="0" role="region" aria-label=tr(l, "检查对象", "Inspection objects")><table class="objects">
                 <thead><tr>
                     <th scope="col">{tr(l, "企业", "Enterprise")}</th>
-                    <th scope="col">{tr(l, "许可部门", "Permits of")}</th>
+                    <th scope="col">{tr(l, "行业 / 许可", "Industry / permits")}</th>
                     <th scope="col">{tr(l, "风险分类", "Risk class")}</th>
                     <th scope="col">{tr(l, "信用记录", "Credit records")}</th>
                 </tr></thead>
