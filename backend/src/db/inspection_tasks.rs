@@ -119,12 +119,11 @@ pub async fn inspectors(
     if task_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = task_ids.iter().map(i64::to_string).collect();
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT i.task_id, s.id, s.display_name, COALESCE(s.certificate, '')
          FROM inspection_task_inspectors i
          JOIN staff s ON s.id = i.staff_id WHERE i.task_id IN ({}) ORDER BY i.task_id, s.id",
-        list.join(", ")
+        id_list(task_ids)
     )))
     .fetch_all(&db.pool)
     .await
@@ -221,11 +220,10 @@ pub async fn photos(db: &Db, task_ids: &[i64]) -> sqlx::Result<Vec<(i64, String)
     if task_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = task_ids.iter().map(i64::to_string).collect();
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT task_id, sha256 FROM task_photos WHERE task_id IN ({})
          ORDER BY task_id, uploaded_at, sha256",
-        list.join(", ")
+        id_list(task_ids)
     )))
     .fetch_all(&db.pool)
     .await
@@ -240,4 +238,10 @@ pub async fn photo(db: &Db, task_id: i64, sha256: &str) -> sqlx::Result<Option<S
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(|(t,)| t))
+}
+
+/// Ids as an SQL list (`1, 2, 3`): integers only, so nothing from a client reaches the text.
+fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    list.join(", ")
 }

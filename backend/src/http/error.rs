@@ -202,6 +202,27 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
+        Invalid::PlanName | Invalid::FollowUpOutcome | Invalid::FollowUpNote | Invalid::TaskResult | Invalid::TaskChecks | Invalid::RectifyBy | Invalid::TaskNote | Invalid::PlanItems | Invalid::PlanFilters | Invalid::ConflictInspector | Invalid::TaskPhoto | Invalid::ConflictEnterprise | Invalid::PlanDepartments | Invalid::PlanRatios | Invalid::PlanPerDepartment => return supervision(i, l),
+        Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
+        Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),
+        Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),
+        Invalid::NamedFields => ("只能点名本申请表单中的栏目", "Only fields of this application's form can be named"),
+        Invalid::NamedMaterials => ("只能点名本申请的材料", "Only materials of this application can be named"),
+        Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
+        Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
+        Invalid::Role => ("请选择角色：综合窗口、部门审查员、执法检查人员或管理员", "Choose a role: window clerk, reviewer, inspector or administrator"),
+        Invalid::Department => ("审查员和执法检查人员须选择所属部门；综合窗口和管理员不属于部门", "A reviewer or an inspector belongs to a department; a clerk or an administrator to none"),
+        Invalid::StaffCertificate => ("执法检查人员须填写执法证号（不超过 40 字）；其他角色不填", "An inspector has a certificate number (40 characters at most); no one else has one"),
+        Invalid::Password => ("密码长度为 12 到 128 个字符", "A password has 12 to 128 characters"),
+        Invalid::PasswordLink => ("此链接已使用、已被新链接取代或已过期，请向管理员索取新链接", "This link was used, replaced or has expired: ask the administrator for a new one"),
+    };
+    t(l, zh, en)
+}
+
+/// The words of supervision's refusals (plans, follow-ups, inspection tasks, conflicts).
+#[rustfmt::skip]
+fn supervision(i: &Invalid, l: Lang) -> String {
+    let (zh, en) = match i {
         Invalid::PlanName => ("计划名称 1–100 个字", "A plan's name has 1–100 characters"),
         Invalid::FollowUpOutcome => ("请选择核查结论：履行承诺或承诺不实", "Choose the finding: commitment fulfilled or false"),
         Invalid::FollowUpNote => ("认定承诺不实须写明核查发现的事实（不超过 2000 字）", "A false commitment needs the facts found (2000 characters at most)"),
@@ -217,18 +238,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::PlanDepartments => ("请从部门名录中选择参与抽查的部门，至少一个", "Choose the departments taking part from the list: one at least"),
         Invalid::PlanRatios => ("抽查比例按风险等级 A–D 填写，每级 0–100%", "Give each risk class A–D a share of 0–100%"),
         Invalid::PlanPerDepartment => ("每个部门每户抽取 1–5 名检查人员，每户合计至少 2 名", "1–5 inspectors per department and object, two at least for each visit"),
-        Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
-        Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),
-        Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),
-        Invalid::NamedFields => ("只能点名本申请表单中的栏目", "Only fields of this application's form can be named"),
-        Invalid::NamedMaterials => ("只能点名本申请的材料", "Only materials of this application can be named"),
-        Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
-        Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
-        Invalid::Role => ("请选择角色：综合窗口、部门审查员、执法检查人员或管理员", "Choose a role: window clerk, reviewer, inspector or administrator"),
-        Invalid::Department => ("审查员和执法检查人员须选择所属部门；综合窗口和管理员不属于部门", "A reviewer or an inspector belongs to a department; a clerk or an administrator to none"),
-        Invalid::StaffCertificate => ("执法检查人员须填写执法证号（不超过 40 字）；其他角色不填", "An inspector has a certificate number (40 characters at most); no one else has one"),
-        Invalid::Password => ("密码长度为 12 到 128 个字符", "A password has 12 to 128 characters"),
-        Invalid::PasswordLink => ("此链接已使用、已被新链接取代或已过期，请向管理员索取新链接", "This link was used, replaced or has expired: ask the administrator for a new one"),
+        _ => ("输入无效", "Not valid"),
     };
     t(l, zh, en)
 }
