@@ -22,10 +22,19 @@ pub enum Role {
     /// An inspector (执法检查人员) of one department, with a certificate number: the inspectors
     /// database of 双随机 draws, the department's follow-ups; no application is theirs to see.
     Inspector,
+    /// The bureau's leadership (领导): the statistics of every department, read-only; no
+    /// application, no answer, no file.
+    Leader,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Clerk, Role::Reviewer, Role::Inspector, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Clerk,
+        Role::Reviewer,
+        Role::Inspector,
+        Role::Leader,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -33,6 +42,7 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::Admin => "admin",
             Role::Inspector => "inspector",
+            Role::Leader => "leader",
         }
     }
 

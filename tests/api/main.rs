@@ -750,7 +750,11 @@ async fn the_guide_counts_working_days_through_the_national_day_week() {
     assert_eq!(guide["calendar_covers"], true);
     let f = &guide["figures"];
     assert_eq!(f["committed_days"], 5.0);
-    assert_eq!(f["statutory_sum_days"], 15.0);
+    assert_eq!(f["serial_statutory_days"], 15.0);
+    // The plan's measure: each item against its own statutory limit, averaged (措施 8).
+    assert_eq!(f["days"]["average_cut_percent"], 58);
+    assert_eq!(f["days"]["target_percent"], 85);
+    assert_eq!(f["days"]["target_met"], false);
     assert!(f["fields_merged"].as_u64() < f["fields_separate"].as_u64());
     let materials = guide["materials"].as_array().expect("materials");
     let rules = materials

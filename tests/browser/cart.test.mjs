@@ -36,6 +36,8 @@ for (const [name, options] of Object.entries(viewports)) {
       await cartIs(page, BASE);
       assert.equal(await figure(page, 'cart-departments'), '3');
       assert.equal(await figure(page, 'cart-days'), '10');
+      // The plan's measure: (83.3% + 50% + 50% + 50%) / 4 per item, floored — short of 85%.
+      assert.match(await figure(page, 'cart-cut'), /^−58%\s*未达目标$/);
       assert.deepEqual(await notNow(page), ['medical_device_filing', 'social_insurance_registration',
         'fire_safety_inspection', 'outdoor_sign_permit']);
       const materialsBefore = await figure(page, 'cart-materials');

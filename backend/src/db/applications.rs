@@ -229,13 +229,15 @@ pub async fn set_intake(
 ) -> sqlx::Result<bool> {
     let notice = serde_json::to_string(notice).unwrap_or_default();
     let done = sqlx::query(
-        "UPDATE applications SET status = $3, notice = $4, version = version + 1
+        "UPDATE applications SET status = $3, notice = $4, version = version + 1,
+             corrections = corrections + $5
          WHERE id = $1 AND version = $2",
     )
     .bind(app.id)
     .bind(app.version)
     .bind(status.as_str())
     .bind(notice)
+    .bind(i64::from(status == IntakeStatus::CorrectionRequested))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -6,7 +6,7 @@ use sqlx::{Any, Transaction};
 
 use super::Db;
 use crate::domain::records::{Decision, Inspection, Item};
-use crate::domain::review::Change;
+use crate::domain::review::{Change, Kept};
 use shared::date::{format_iso_date, parse_iso_date};
 use shared::status::SubStatus;
 
@@ -126,33 +126,40 @@ pub async fn accept_all(
     tx: &mut Transaction<'_, Any>,
     application_id: i64,
     accepted_on: time::Date,
+    tolerated: bool,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE sub_applications SET status = 'accepted', accepted_on = $2, version = version + 1, updated_at = $3
+        "UPDATE sub_applications SET status = 'accepted', accepted_on = $2, version = version + 1, updated_at = $3,
+             tolerated = $4
          WHERE application_id = $1 AND status = 'submitted'",
     )
     .bind(application_id)
     .bind(format_iso_date(accepted_on))
     .bind(now)
+    .bind(i64::from(tolerated))
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Writes an item's new state, clock, due date (for the worklist) and decision if
-/// `item.version` is still the row's; `false` if someone else changed it meanwhile.
+/// Writes an item's new state, clock, decision and what its row keeps besides (due date,
+/// measure, supplement rounds) if `item.version` is still the row's; `false` if someone else
+/// changed it meanwhile.
 pub async fn change(
     tx: &mut Transaction<'_, Any>,
     item: &Item,
     change: &Change,
-    due_on: Option<&str>,
+    kept: &Kept,
     now: i64,
 ) -> sqlx::Result<bool> {
     let decision = serde_json::to_string(&change.decision).unwrap_or_default();
+    let m = kept.measure.as_ref();
     let done = sqlx::query(
         "UPDATE sub_applications SET status = $3, paused_since = $4, paused_days = $5, decision = $6,
-             inspection_id = $7, version = version + 1, updated_at = $8, due_on = $9
+             inspection_id = $7, version = version + 1, updated_at = $8, due_on = $9,
+             decided_on = COALESCE($10, decided_on), actual_days = COALESCE($11, actual_days),
+             on_time = COALESCE($12, on_time), by_commitment = $13, rounds = rounds + $14
          WHERE id = $1 AND version = $2",
     )
     .bind(item.id)
@@ -163,7 +170,12 @@ pub async fn change(
     .bind(decision)
     .bind(change.inspection_id)
     .bind(now)
-    .bind(due_on)
+    .bind(kept.due_on.as_deref())
+    .bind(m.map(|m| format_iso_date(m.decided_on)))
+    .bind(m.map(|m| i64::from(m.actual_days)))
+    .bind(m.map(|m| i64::from(m.on_time)))
+    .bind(i64::from(change.decision.by_commitment))
+    .bind(i64::from(kept.supplement_round))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)

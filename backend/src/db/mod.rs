@@ -15,6 +15,7 @@ pub mod items;
 pub mod jobs;
 pub mod materials;
 pub mod staff;
+pub mod statistics;
 pub mod supervision;
 pub mod worklist;
 

@@ -44,6 +44,8 @@ pub enum Act {
     Inspect,
     /// See applications at all (the worklist, an application, its files): not inspectors.
     SeeApplications,
+    /// See the statistics, the dashboard and their exports: every department's.
+    SeeStatistics,
 }
 
 impl Act {
@@ -57,6 +59,7 @@ impl Act {
             Act::SeeFollowUps => &[Role::Reviewer, Role::Inspector, Role::Admin],
             Act::Inspect => &[Role::Inspector],
             Act::SeeApplications => &[Role::Clerk, Role::Reviewer, Role::Admin],
+            Act::SeeStatistics => &[Role::Leader, Role::Admin],
             Act::ImportDishonestyList
             | Act::ManageStaff
             | Act::ManageJobs

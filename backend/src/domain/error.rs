@@ -137,6 +137,8 @@ pub enum Conflict {
     OwnAccount,
     /// The last active administrator stays one.
     LastAdmin,
+    /// The service is rated once every item is decided.
+    NotAllDecided,
 }
 
 /// Which field is wrong, and how.
@@ -229,6 +231,10 @@ pub enum Invalid {
     Password,
     /// A set-password link that is unknown, used, replaced or expired.
     PasswordLink,
+    /// A filter of the statistics (`from`, `to`, `department`, `bundle`), by its name.
+    Statistics(&'static str),
+    /// A rating's score (1–5) or comment (at most 500 characters).
+    Rating(&'static str),
 }
 
 impl Invalid {
@@ -284,6 +290,7 @@ impl Invalid {
             Invalid::StaffCertificate => "certificate",
             Invalid::Password => "password",
             Invalid::PasswordLink => "token",
+            Invalid::Statistics(field) | Invalid::Rating(field) => field,
         }
     }
 }

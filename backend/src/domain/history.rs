@@ -51,6 +51,7 @@ impl<'a> Who<'a> {
                     (Role::Reviewer | Role::Inspector, Some(d)) => d.name.clone(),
                     (Role::Clerk, _) => Text::new("综合窗口", "Intake window"),
                     (Role::Admin, _) => Text::new("管理员", "Administrator"),
+                    (Role::Leader, _) => Text::new("局领导", "Leadership"),
                     (Role::Reviewer, None) => Text::new("审查人员", "Reviewer"),
                     (Role::Inspector, None) => Text::new("执法检查人员", "Inspector"),
                 };

@@ -26,6 +26,7 @@ pub mod records;
 pub mod retention;
 pub mod review;
 pub mod risk;
+pub mod statistics;
 pub mod uploads;
 pub mod worklist;
 

@@ -27,6 +27,36 @@ pub struct Change {
     pub inspection_id: Option<i64>,
 }
 
+/// What an item's row keeps besides its change: its due date (the worklist's order) and, once
+/// decided, its measure (the statistics); and whether the change is one more supplement round.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kept {
+    pub due_on: Option<String>,
+    pub measure: Option<super::statistics::Measure>,
+    pub supplement_round: bool,
+}
+
+/// What `change` adds to `item`'s row on `today`: `due_on` is its new due date; an item
+/// decided now is measured against its limit of `limit_days`.
+pub fn kept(
+    item: &Item,
+    change: &Change,
+    due_on: Option<String>,
+    limit_days: u32,
+    calendar: &Calendar,
+    today: Date,
+) -> Kept {
+    let decided_now = change.status.is_final() && !item.status.is_final();
+    Kept {
+        due_on,
+        measure: item.accepted_on.filter(|_| decided_now).map(|accepted| {
+            super::statistics::measure(accepted, today, change.paused_days, limit_days, calendar)
+        }),
+        supplement_round: change.status == SubStatus::SupplementRequested
+            && item.status != SubStatus::SupplementRequested,
+    }
+}
+
 /// What an action comes to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {

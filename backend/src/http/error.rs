@@ -146,6 +146,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::UsernameTaken => ("该用户名已被使用", "This username is taken"),
         Conflict::OwnAccount => ("不能停用自己的账号或取消自己的管理员角色，请由另一位管理员操作", "You cannot deactivate or demote your own account: another administrator must"),
         Conflict::LastAdmin => ("这是最后一位在用的管理员，请先设置另一位管理员", "This is the last active administrator: make another one first"),
+        Conflict::NotAllDecided => ("全部事项办结后才能评价", "The service can be rated once every item is decided"),
         Conflict::LicenceFirst => ("营业执照尚未核发：请先办结营业执照，或勾选“先行准予本许可”", "The business licence is not issued yet: decide it first, or tick 'approve this permit first'"),
     };
     t(l, zh, en)
@@ -202,6 +203,10 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
+        Invalid::Statistics("from" | "to") => ("请填写有效的日期（YYYY-MM-DD），起始日不晚于截止日", "Give a valid date (YYYY-MM-DD), the start no later than the end"),
+        Invalid::Statistics(_) => ("没有这个部门或套餐，请重新选择", "No such department or bundle: choose again"),
+        Invalid::Rating("score") => ("请选择 1 到 5 分", "Choose a score from 1 to 5"),
+        Invalid::Rating(_) => ("意见请不超过 500 字", "Keep the comment to 500 characters"),
         Invalid::PlanName | Invalid::FollowUpOutcome | Invalid::FollowUpNote | Invalid::TaskResult | Invalid::TaskChecks | Invalid::RectifyBy | Invalid::TaskNote | Invalid::PlanItems | Invalid::PlanFilters | Invalid::ConflictInspector | Invalid::TaskPhoto | Invalid::ConflictEnterprise | Invalid::PlanDepartments | Invalid::PlanRatios | Invalid::PlanPerDepartment => return supervision(i, l),
         Invalid::SavedView => ("视图名称 1–40 个字，每人最多保存 20 个视图", "A view's name has 1–40 characters; 20 views each at most"),
         Invalid::PaperMaterials => ("纸质件只能登记本申请需要的材料", "Only materials this application needs can be received on paper"),

@@ -205,14 +205,8 @@ pub async fn reply(
         Some(row) => {
             let change =
                 crate::domain::review::supplied_by_applicant(row, message, &ctx.calendar, today)?;
-            if !db::items::change(
-                &mut tx,
-                row,
-                &change,
-                views::due_after(ctx, row, &change).as_deref(),
-                now,
-            )
-            .await?
+            if !db::items::change(&mut tx, row, &change, &views::kept(ctx, row, &change), now)
+                .await?
             {
                 return Err(Conflict::NothingToAnswer.into());
             }

@@ -76,7 +76,9 @@ pub async fn decide_intake(
         return Err(crate::domain::Error::Stale.into());
     }
     if status == IntakeStatus::Accepted {
-        db::items::accept_all(&mut tx, app.id, today, now).await?;
+        // Accepted with materials to follow (容缺): counted in the statistics.
+        let tolerated = !notice.missing_materials.is_empty();
+        db::items::accept_all(&mut tx, app.id, today, tolerated, now).await?;
         // Each clock starts today: its due date, for the worklist.
         for item in items.iter().filter(|i| i.status == SubStatus::Submitted) {
             let accepted = Item {

@@ -22,6 +22,7 @@ pub mod licence;
 pub mod materials;
 pub mod review;
 pub mod sessions;
+pub mod statistics;
 pub mod supervision;
 pub mod views;
 pub mod worklist;

@@ -114,7 +114,7 @@ async fn decide(
         &mut tx,
         item,
         &change,
-        views::due_after(ctx, item, &change).as_deref(),
+        &views::kept(ctx, item, &change),
         now,
     )
     .await?
@@ -175,7 +175,7 @@ async fn schedule(ctx: &Ctx, staff: &StaffMember, items: &[&Item], on: time::Dat
             &mut tx,
             item,
             &change,
-            views::due_after(ctx, item, &change).as_deref(),
+            &views::kept(ctx, item, &change),
             now,
         )
         .await?
@@ -208,7 +208,7 @@ async fn record(ctx: &Ctx, staff: &StaffMember, inspection: i64, result: &str) -
             &mut tx,
             item,
             &change,
-            views::due_after(ctx, item, &change).as_deref(),
+            &views::kept(ctx, item, &change),
             now,
         )
         .await?

@@ -41,6 +41,28 @@ pub fn due_after(ctx: &Ctx, item: &Item, change: &crate::domain::review::Change)
     due(ctx, &changed)
 }
 
+/// What `item`'s row keeps once `change` is made today: its due date and, if decided now, its
+/// measure (see `domain::review::kept`).
+pub fn kept(
+    ctx: &Ctx,
+    item: &Item,
+    change: &crate::domain::review::Change,
+) -> crate::domain::review::Kept {
+    let limit = ctx
+        .catalogue
+        .item(&item.item)
+        .map_or(0, |i| i.limit_working_days());
+    let today = crate::domain::clock::county_date(crate::domain::clock::now_unix());
+    crate::domain::review::kept(
+        item,
+        change,
+        due_after(ctx, item, change),
+        limit,
+        &ctx.calendar,
+        today,
+    )
+}
+
 /// An item as staff see it; `decision`: whether they may see what its department recorded.
 pub fn staff_item(ctx: &Ctx, item: &Item, decision: bool) -> StaffItem {
     StaffItem {

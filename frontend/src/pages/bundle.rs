@@ -144,8 +144,9 @@ fn cart(v: &BundleView, c: &Cart, calendar: StoredValue<Option<Calendar>>, l: La
                     <dd>{cut(f.fields_separate.to_string(), f.fields_merged.to_string(), f.fields_cut_percent)}</dd></div>
                 <div><dt>{tr(l, "申请材料（分别申请 → 合并）", "Materials (separately → merged)")}</dt>
                     <dd id="cart-materials">{cut(f.materials_separate.to_string(), f.materials_merged.to_string(), f.materials_cut_percent)}</dd></div>
-                <div><dt>{tr(l, "时限（逐项串联法定 → 并联承诺）", "Days (statutory, one after another → promised, in parallel)")}</dt>
-                    <dd>{cut(days(f.statutory_sum_days), days(f.committed_days), f.days_cut_percent)}</dd></div>
+                <div><dt>{tr(l, "法定时限平均压减（逐项：承诺对法定，取平均；目标85%）", "Statutory limits cut on average (each item's promise against its own limit, averaged; target 85%)")}</dt>
+                    <dd id="cart-cut"><span class="cut">{format!("−{}%", f.days.average_cut_percent)}</span>
+                    {if f.days.target_met { tr(l, "达到目标", "target met") } else { tr(l, "未达目标", "target not met") }}</dd></div>
             </dl>
             {due}
         </section>

@@ -26,6 +26,7 @@ pub fn role_name(r: Role, l: Lang) -> &'static str {
         Role::Reviewer => tr(l, "部门审查", "Department reviewer"),
         Role::Inspector => tr(l, "执法检查", "Inspector"),
         Role::Admin => tr(l, "管理员", "Administrator"),
+        Role::Leader => tr(l, "局领导", "Leadership"),
     }
 }
 
@@ -104,8 +105,10 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
         }.into_any(),
         Role::Reviewer => view! { {list(&p)} {follow_ups::follow_ups(l)} {holder_requests(l)} }.into_any(),
         Role::Inspector => view! { {inspection_tasks::inspection_tasks(l)} {follow_ups::follow_ups(l)} }.into_any(),
+        Role::Leader => statistics_link(l),
         Role::Admin => view! {
             {list(&p)}
+            {statistics_link(l)}
             <section class="panel">
                 <h2>{tr(l, "管理控制台", "Administration")}</h2>
                 <p>{tr(l, "后台任务、失信名单导入。", "Background jobs, the dishonesty list.")}</p>
@@ -122,6 +125,19 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
             <button type="button" class="button" on:click=logout>{tr(l, "退出登录", "Log out")}</button>
         </section>
         {work}
+    }
+    .into_any()
+}
+
+/// The dashboard (server-rendered: charts as SVG, filters, exports, a print view).
+fn statistics_link(l: Lang) -> AnyView {
+    view! {
+        <section class="panel">
+            <h2>{tr(l, "统计看板", "Dashboard")}</h2>
+            <p>{tr(l, "各部门办件量、实际用时、按时办结率、逾期清单、企业评价；可导出 CSV、XLSX。",
+                "Volumes, actual days, on-time rates and overdue items per department, applicants' ratings; exports as CSV and XLSX.")}</p>
+            <a class="button" href="/staff/statistics">{tr(l, "打开统计看板", "Open the dashboard")}</a>
+        </section>
     }
     .into_any()
 }

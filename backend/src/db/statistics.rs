@@ -1,0 +1,187 @@
+//! What the statistics read: the items of a period counted in groups (the database adds up,
+//! the domain builds the tables), the overdue list, refusals with their reasons, and the
+//! applicants' ratings (问效于企), which are written here too.
+
+use sqlx::{Any, Transaction};
+
+use super::Db;
+use crate::domain::statistics::Tally;
+use shared::records::Decision;
+use shared::status::SubStatus;
+
+/// A period (acceptance days, both included, `YYYY-MM-DD`) and the filters; empty: any.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub from: String,
+    pub to: String,
+    pub department: String,
+    pub bundle: String,
+}
+
+/// The conditions every query here shares: `$1`–`$4` are the filter's.
+const WHERE: &str = "s.accepted_on IS NOT NULL AND s.accepted_on >= $1 AND s.accepted_on <= $2 \
+     AND ($3 = '' OR s.department = $3) AND ($4 = '' OR a.bundle = $4)";
+
+type Query<'q, O> = sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments>;
+
+/// Binds the filter's `$1`–`$4`.
+fn bind<'q, O>(q: Query<'q, O>, f: &'q Filter) -> Query<'q, O> {
+    q.bind(f.from.as_str())
+        .bind(f.to.as_str())
+        .bind(f.department.as_str())
+        .bind(f.bundle.as_str())
+}
+
+#[derive(sqlx::FromRow)]
+struct TallyRow {
+    item: String,
+    department: String,
+    bundle: String,
+    month: String,
+    status: String,
+    actual_days: Option<i64>,
+    on_time: Option<i64>,
+    overdue: i64,
+    by_commitment: i64,
+    tolerated: i64,
+    n: i64,
+    rounds: i64,
+}
+
+/// The period's items, counted in groups alike in every column of a `Tally`; overdue against
+/// `today` (`YYYY-MM-DD`).
+pub async fn tallies(db: &Db, f: &Filter, today: &str) -> sqlx::Result<Vec<Tally>> {
+    let sql = format!(
+        "SELECT s.item, s.department, a.bundle, SUBSTR(s.accepted_on, 1, 7) AS month, s.status,
+             s.actual_days, s.on_time,
+             CASE WHEN s.due_on IS NOT NULL AND s.due_on < $5 THEN 1 ELSE 0 END AS overdue,
+             s.by_commitment, s.tolerated, COUNT(*) AS n, CAST(SUM(s.rounds) AS BIGINT) AS rounds
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE {WHERE}
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+    );
+    let rows: Vec<TallyRow> = bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+        .bind(today)
+        .fetch_all(&db.pool)
+        .await?;
+    let count = |v: i64| u64::try_from(v).unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .map(|r| Tally {
+            item: r.item,
+            department: r.department,
+            bundle: r.bundle,
+            month: r.month,
+            status: SubStatus::parse(&r.status).unwrap_or(SubStatus::Accepted),
+            actual_days: r.actual_days.and_then(|d| u32::try_from(d).ok()),
+            on_time: r.on_time.map(|v| v != 0),
+            overdue: r.overdue != 0,
+            by_commitment: r.by_commitment != 0,
+            tolerated: r.tolerated != 0,
+            count: count(r.n),
+            rounds: count(r.rounds),
+        })
+        .collect())
+}
+
+/// An open item past its due date, or a refusal.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub number: String,
+    pub item: String,
+    pub department: String,
+    /// The due date (overdue) or the day decided (refusals; empty if decided before measuring).
+    pub day: String,
+    pub decision: Option<String>,
+}
+
+impl Listed {
+    /// A refusal's reason.
+    pub fn reason(&self) -> String {
+        Decision::from_stored(self.decision.as_deref())
+            .reason
+            .unwrap_or_default()
+    }
+}
+
+/// The period's open items past their due date, the longest overdue first (at most `limit`).
+pub async fn overdue(db: &Db, f: &Filter, today: &str, limit: i64) -> sqlx::Result<Vec<Listed>> {
+    let sql = format!(
+        "SELECT a.number, s.item, s.department, s.due_on AS day, s.decision
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE {WHERE} AND s.due_on IS NOT NULL AND s.due_on < $5
+         ORDER BY s.due_on, s.id LIMIT $6"
+    );
+    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+        .bind(today)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// The period's refusals, the latest first (at most `limit`).
+pub async fn refusals(db: &Db, f: &Filter, limit: i64) -> sqlx::Result<Vec<Listed>> {
+    let sql = format!(
+        "SELECT a.number, s.item, s.department, COALESCE(s.decided_on, '') AS day, s.decision
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE {WHERE} AND s.status = 'rejected'
+         ORDER BY s.decided_on DESC, s.id DESC LIMIT $5"
+    );
+    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Ratings of applications with an item in the period (and of the department, the bundle).
+const RATED: &str = "ratings r WHERE EXISTS (SELECT 1 FROM sub_applications s \
+     JOIN applications a ON a.id = s.application_id WHERE s.application_id = r.application_id AND";
+
+/// How many ratings of each score (1–5).
+pub async fn scores(db: &Db, f: &Filter) -> sqlx::Result<Vec<(i64, i64)>> {
+    let sql = format!("SELECT r.score, COUNT(*) FROM {RATED} {WHERE}) GROUP BY r.score");
+    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// The latest comments: score, Unix time, words (at most `limit`).
+pub async fn comments(db: &Db, f: &Filter, limit: i64) -> sqlx::Result<Vec<(i64, i64, String)>> {
+    let sql = format!(
+        "SELECT r.score, r.rated_at, r.comment FROM {RATED} {WHERE}) AND r.comment <> ''
+         ORDER BY r.rated_at DESC LIMIT $5"
+    );
+    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Records an application's rating, replacing an earlier one.
+pub async fn rate(
+    tx: &mut Transaction<'_, Any>,
+    application_id: i64,
+    score: u8,
+    comment: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO ratings (application_id, score, comment, rated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (application_id) DO UPDATE SET score = $2, comment = $3, rated_at = $4",
+    )
+    .bind(application_id)
+    .bind(i64::from(score))
+    .bind(comment)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An application's rating: score and comment.
+pub async fn rating(db: &Db, application_id: i64) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as("SELECT score, comment FROM ratings WHERE application_id = $1")
+        .bind(application_id)
+        .fetch_optional(&db.pool)
+        .await
+}
