@@ -16,6 +16,8 @@ pub mod paths {
     pub const APPLICATIONS: &str = "/api/applications";
     pub const APPLICATION: &str = "/api/applications/{number}";
     pub const APPLICATION_REPLY: &str = "/api/applications/{number}/reply";
+    /// 问效于企: the applicant rates the service once every item is decided.
+    pub const APPLICATION_RATING: &str = "/api/applications/{number}/rating";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
@@ -71,6 +73,14 @@ pub mod paths {
     /// Follow-ups of approvals by commitment (告知承诺事后核查), a department's own.
     pub const STAFF_FOLLOW_UPS: &str = "/api/staff/follow-ups";
     pub const STAFF_FOLLOW_UP: &str = "/api/staff/follow-ups/{id}";
+    /// The bureau's statistics (leadership, administrators), their exports (CSV, XLSX) and the
+    /// dashboard (server-rendered HTML).
+    pub const STAFF_STATISTICS: &str = "/api/staff/statistics";
+    pub const STAFF_STATISTICS_EXPORT: &str = "/api/staff/statistics/export";
+    pub const STATISTICS_PAGE: &str = "/staff/statistics";
+    /// The county's reform results, public: JSON and a server-rendered page.
+    pub const RESULTS: &str = "/api/results";
+    pub const RESULTS_PAGE: &str = "/results";
     /// A plan as published (一公开): anyone recomputes its draw from it.
     pub const PLAN: &str = "/api/supervision/plans/{id}";
     /// Its public page (server-rendered HTML).

@@ -201,6 +201,14 @@ fn rows(w: &World) -> Vec<Row> {
             Some(json!({"message": "x"})),
             owner_only(409),
         ),
+        // Rated once every item is decided: this one's are not.
+        row(
+            "POST",
+            p::APPLICATION_RATING,
+            format!("/api/applications/{n}/rating"),
+            Some(json!({"score": 5})),
+            owner_only(409),
+        ),
         row(
             "POST",
             p::APPLICATION_REQUESTS,
@@ -582,6 +590,37 @@ fn rows(w: &World) -> Vec<Row> {
             "/api/staff/follow-ups/999999".into(),
             Some(json!({"outcome": "fulfilled"})),
             [401, 401, 403, 404, 404, 403],
+        ),
+        // The statistics: leadership and administrators (no leader among the columns).
+        row(
+            "GET",
+            p::STAFF_STATISTICS,
+            p::STAFF_STATISTICS.into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        row(
+            "GET",
+            p::STAFF_STATISTICS_EXPORT,
+            "/api/staff/statistics/export?format=csv&table=items".into(),
+            None,
+            [401, 401, 403, 403, 403, 200],
+        ),
+        // The dashboard page: without a session to the login (303), a page saying no (403).
+        row(
+            "GET",
+            p::STATISTICS_PAGE,
+            p::STATISTICS_PAGE.into(),
+            None,
+            [303, 303, 403, 403, 403, 200],
+        ),
+        row("GET", p::RESULTS, p::RESULTS.into(), None, everyone(200)),
+        row(
+            "GET",
+            p::RESULTS_PAGE,
+            p::RESULTS_PAGE.into(),
+            None,
+            everyone(200),
         ),
         row(
             "GET",

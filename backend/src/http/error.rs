@@ -57,6 +57,8 @@ pub enum Request {
     TooManyRequests {
         wait_secs: u64,
     },
+    /// A query parameter with no meaning here (an export's unknown format or table).
+    BadQuery,
 }
 
 impl From<Refusal> for AppError {
@@ -326,7 +328,23 @@ fn request(r: &Request, l: Lang) -> (StatusCode, String) {
         Request::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, t(l, "不支持此请求方法", "Method not allowed")),
         Request::IdempotencyKey => (StatusCode::BAD_REQUEST, t(l, "Idempotency-Key 应为 16–255 个可见 ASCII 字符（例如随机 UUID）", "Idempotency-Key must be 16–255 visible ASCII characters (a random UUID, say)")),
         Request::UploadOffset => (StatusCode::BAD_REQUEST, t(l, "缺少 Upload-Offset（本段在文件中的起点）", "Upload-Offset (where this part starts) is required")),
+        Request::BadQuery => (StatusCode::BAD_REQUEST, t(l, "查询参数无效", "A query parameter is not valid here")),
         Request::TooManyRequests { wait_secs } => (StatusCode::TOO_MANY_REQUESTS, both(format!("请求过于频繁，请 {wait_secs} 秒后再试"), format!("Too many requests: try again in {wait_secs} s"))),
+    }
+}
+
+impl AppError {
+    /// A refusal or a bad request in words, for a page to show; `None`: a failure of the
+    /// server's own, answered as usual.
+    pub fn in_words(&self, l: Lang) -> Option<(StatusCode, String)> {
+        match self {
+            AppError::Service(service::Error::Refused(e)) => {
+                let (status, body) = refusal(e, l);
+                Some((status, body.first_message()))
+            }
+            AppError::Request(r) => Some(request(r, l)),
+            _ => None,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod public;
+pub mod report;
 pub mod staff;
 mod state;
 
@@ -25,10 +26,10 @@ use shared::api::paths as p;
 
 use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
-use self::public::{bundles, verify};
+use self::public::{bundles, results, verify};
 use self::staff::{
     accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence,
-    requests as holder, review, sessions, supervision, worklist,
+    requests as holder, review, sessions, statistics, supervision, worklist,
 };
 
 /// One route of the API.
@@ -69,6 +70,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         ),
         route(M::GET, p::APPLICATION, get(applications::status)),
         route(M::POST, p::APPLICATION_REPLY, post(applications::reply)),
+        route(M::POST, p::APPLICATION_RATING, post(applications::rate)),
         route(
             M::POST,
             p::APPLICATION_REQUESTS,
@@ -167,6 +169,11 @@ pub fn routes(state: &AppState) -> Vec<Route> {
             post(inspection_tasks::add_photo),
         ),
         route(M::GET, p::STAFF_TASK_PHOTO, get(inspection_tasks::photo)),
+        route(M::GET, p::STAFF_STATISTICS, get(statistics::get)),
+        route(M::GET, p::STAFF_STATISTICS_EXPORT, get(statistics::export)),
+        route(M::GET, p::STATISTICS_PAGE, get(statistics::dashboard)),
+        route(M::GET, p::RESULTS, get(results::get).route_layer(public())),
+        route(M::GET, p::RESULTS_PAGE, get(results::page).route_layer(public())),
         route(M::GET, p::STAFF_FOLLOW_UPS, get(follow_ups::list)),
         route(M::POST, p::STAFF_FOLLOW_UP, post(follow_ups::record)),
         route(

@@ -4,10 +4,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::applicant::{applications, drafts, requests, uploads};
-use crate::http::public::{bundles, supervision as public_supervision, verify};
+use crate::http::public::{bundles, results, supervision as public_supervision, verify};
 use crate::http::staff::{
     accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence,
-    requests as staff_requests, review, sessions, supervision, worklist,
+    requests as staff_requests, review, sessions, statistics, supervision, worklist,
 };
 
 #[derive(OpenApi)]
@@ -26,13 +26,15 @@ use crate::http::staff::{
         worklist::delete_view, supervision::list, supervision::create, supervision::draw,
         supervision::objects, supervision::items, supervision::conflicts, supervision::declare, follow_ups::list, follow_ups::record,
         inspection_tasks::list, inspection_tasks::record, inspection_tasks::add_photo,
-        inspection_tasks::photo,
+        inspection_tasks::photo, applications::rate, statistics::get, statistics::export,
+        statistics::dashboard, results::get, results::page,
         public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
          (name = "staff", description = "The back office: login, intake, department review (session cookie)"),
          (name = "supervision", description = "Supervision after approval: inspection plans (双随机、一公开) made, drawn and published so anyone can recompute the draw; the objects database with risk classes; follow-ups of approvals by commitment"),
+         (name = "statistics", description = "The bureau's own measurement by the plan's definitions: per item, department, bundle and month, the overdue list, refusals, ratings; exports; the dashboard; the public results"),
          (name = "licence", description = "The public licence: its verify page, QR codes, signed document, the seal's keys and the audit log's checkpoints"))
 )]
 pub struct ApiDoc;

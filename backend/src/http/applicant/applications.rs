@@ -108,3 +108,20 @@ pub async fn reply(
         applications::reply(&ctx, &number, token.as_deref(), &req).await?,
     ))
 }
+
+/// 问效于企: the applicant rates the service (1–5, a comment) once every item is decided; a
+/// second rating replaces the first.
+#[utoipa::path(post, path = "/api/applications/{number}/rating", tag = "applications",
+    params(("number" = String, Path)), request_body = shared::statistics::RatingRequest,
+    security(("status_token" = [])),
+    responses((status = 204), (status = 401), (status = 404),
+        (status = 409, description = "Not every item is decided yet"), (status = 422)))]
+pub async fn rate(
+    State(ctx): State<Ctx>,
+    Path(number): Path<String>,
+    token: Bearer,
+    Json(req): Json<shared::statistics::RatingRequest>,
+) -> Result<StatusCode, AppError> {
+    crate::service::statistics::rate(&ctx, &number, token.as_deref(), &req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -4,5 +4,6 @@
 pub mod bundles;
 pub mod page;
 pub mod plan_page;
+pub mod results;
 pub mod supervision;
 pub mod verify;

@@ -34,6 +34,15 @@ pub struct Page {
     pub csp: String,
 }
 
+impl Page {
+    /// Lets the page's forms send to this server (the dashboard's filters).
+    pub fn allow_forms(&mut self) {
+        self.csp = self
+            .csp
+            .replace("form-action 'none'", "form-action 'self'");
+    }
+}
+
 /// One licence page with its title, body and extra style.
 pub fn document(lang: Lang, title: &str, body: &str, extra_style: &str) -> Page {
     let header = pick(lang, "证照联办 · 营业执照核验", "Lianban · licence check");

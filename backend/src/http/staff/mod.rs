@@ -13,5 +13,6 @@ pub mod licence;
 pub mod requests;
 pub mod review;
 pub mod sessions;
+pub mod statistics;
 pub mod supervision;
 pub mod worklist;

@@ -1,0 +1,287 @@
+//! The statistics as people read them: the tables (one definition of their columns, rendered
+//! as HTML, CSV and XLSX alike), the charts (hand-written SVG, no script), and the definitions
+//! every figure is labelled with. The dashboard (`http::staff::statistics`) and the public
+//! results page (`http::public::results`) are built from these.
+
+pub mod charts;
+pub mod export;
+pub mod pages;
+
+use html_escape::encode_text as esc;
+use shared::Lang;
+use shared::catalogue::Catalogue;
+use shared::statistics::{StatRow, Statistics};
+
+use crate::http::public::page::pick;
+
+/// A cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    /// Nothing to show (no measured item).
+    Empty,
+}
+
+impl Cell {
+    fn count(n: u64) -> Cell {
+        Cell::Number(n as f64)
+    }
+    fn maybe<T: Into<f64>>(v: Option<T>) -> Cell {
+        v.map_or(Cell::Empty, |v| Cell::Number(v.into()))
+    }
+    /// As text: numbers without a useless `.0`, nothing as `—`.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            Cell::Number(n) => format!("{n}"),
+            Cell::Empty => "—".into(),
+        }
+    }
+}
+
+/// One column: its heading in both languages and its value.
+pub struct Column {
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub value: fn(&StatRow) -> Cell,
+}
+
+/// The columns of every table of rows, in order; `cuts` adds the plan's measure (items,
+/// bundles and the whole county have one; departments and months do not).
+pub fn columns(cuts: bool) -> Vec<Column> {
+    let mut c = vec![
+        Column { zh: "名称", en: "Name", value: |r| Cell::Text(r.label.clone()) },
+        Column { zh: "受理（件）", en: "Accepted", value: |r| Cell::count(r.accepted) },
+        Column { zh: "准予", en: "Approved", value: |r| Cell::count(r.approved) },
+        Column { zh: "不予许可", en: "Refused", value: |r| Cell::count(r.rejected) },
+        Column {
+            zh: "实际用时中位数（工作日）",
+            en: "Median actual days",
+            value: |r| Cell::maybe(r.median_days),
+        },
+        Column {
+            zh: "第90百分位（工作日）",
+            en: "90th percentile (days)",
+            value: |r| Cell::maybe(r.p90_days),
+        },
+        Column {
+            zh: "按时办结率（%）",
+            en: "On time (%)",
+            value: |r| Cell::maybe(r.on_time_percent),
+        },
+        Column { zh: "当前逾期", en: "Overdue now", value: |r| Cell::count(r.overdue_now) },
+        Column { zh: "告知承诺", en: "By commitment", value: |r| Cell::count(r.by_commitment) },
+        Column { zh: "容缺受理", en: "Materials to follow", value: |r| Cell::count(r.tolerated) },
+        Column { zh: "补正次数", en: "Supplement rounds", value: |r| Cell::count(r.supplement_rounds) },
+    ];
+    if cuts {
+        c.push(Column {
+            zh: "承诺压减（%）",
+            en: "Promised cut (%)",
+            value: |r| Cell::maybe(r.promised_cut_percent),
+        });
+        c.push(Column {
+            zh: "实际压减（%）",
+            en: "Measured cut (%)",
+            value: |r| Cell::maybe(r.measured_cut_percent),
+        });
+    }
+    c
+}
+
+/// The tables a statistics view has, by the name exports use.
+pub const TABLES: [&str; 6] = ["items", "departments", "bundles", "months", "overdue", "refusals"];
+
+/// A table's heading.
+pub fn title(table: &str, lang: Lang) -> &'static str {
+    match table {
+        "items" => pick(lang, "按事项", "By item"),
+        "departments" => pick(lang, "按部门", "By department"),
+        "bundles" => pick(lang, "按套餐", "By bundle"),
+        "months" => pick(lang, "按受理月份", "By month of acceptance"),
+        "overdue" => pick(lang, "逾期清单", "Overdue items"),
+        _ => pick(lang, "不予许可及理由", "Refusals and their reasons"),
+    }
+}
+
+/// A table as headings and rows of cells (`None`: no such table).
+pub fn grid(
+    s: &Statistics,
+    table: &str,
+    catalogue: &Catalogue,
+    lang: Lang,
+) -> Option<(Vec<String>, Vec<Vec<Cell>>)> {
+    let head = |h: &[(&str, &str)]| h.iter().map(|(zh, en)| pick_owned(lang, zh, en)).collect();
+    let rows = |rows: &[StatRow], cuts: bool| {
+        let cols = columns(cuts);
+        let heads = cols.iter().map(|c| pick_owned(lang, c.zh, c.en)).collect();
+        let body = rows
+            .iter()
+            .map(|r| cols.iter().map(|c| (c.value)(r)).collect())
+            .collect();
+        (heads, body)
+    };
+    let text = |s: &str| Cell::Text(s.to_string());
+    let item = |id: &str| {
+        Cell::Text(catalogue.item(id).map_or_else(|| id.to_string(), |i| i.name.get(lang).to_string()))
+    };
+    let department = |id: &str| {
+        Cell::Text(
+            catalogue
+                .department(id)
+                .map_or_else(|| id.to_string(), |d| d.name.get(lang).to_string()),
+        )
+    };
+    Some(match table {
+        "items" => rows(&s.by_item, true),
+        "departments" => rows(&s.by_department, false),
+        "bundles" => rows(&s.by_bundle, true),
+        "months" => rows(&s.by_month, false),
+        "overdue" => (
+            head(&[
+                ("申请编号", "Application"),
+                ("事项", "Item"),
+                ("部门", "Department"),
+                ("应办结日期", "Due on"),
+                ("逾期（工作日）", "Working days late"),
+            ]),
+            s.overdue
+                .iter()
+                .map(|o| {
+                    vec![
+                        text(&o.application),
+                        item(&o.item),
+                        department(&o.department),
+                        text(&o.due_on),
+                        Cell::Number(f64::from(o.days_late)),
+                    ]
+                })
+                .collect(),
+        ),
+        "refusals" => (
+            head(&[
+                ("申请编号", "Application"),
+                ("事项", "Item"),
+                ("部门", "Department"),
+                ("决定日期", "Decided on"),
+                ("理由", "Reason"),
+            ]),
+            s.refusals
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.application),
+                        item(&r.item),
+                        department(&r.department),
+                        text(&r.decided_on),
+                        text(&r.reason),
+                    ]
+                })
+                .collect(),
+        ),
+        _ => return None,
+    })
+}
+
+fn pick_owned(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::Zh { zh } else { en }.to_string()
+}
+
+/// A table as HTML, with its caption; rows beyond `limit` left to the export.
+pub fn html_table(
+    s: &Statistics,
+    table: &str,
+    catalogue: &Catalogue,
+    lang: Lang,
+    limit: usize,
+) -> String {
+    let Some((heads, rows)) = grid(s, table, catalogue, lang) else {
+        return String::new();
+    };
+    if rows.is_empty() {
+        return format!(
+            "<p class=\"m\" id=\"t-{table}\">{}</p>",
+            pick(lang, "（无）", "(none)")
+        );
+    }
+    let th: String = heads
+        .iter()
+        .map(|h| format!("<th scope=\"col\">{}</th>", esc(h)))
+        .collect();
+    let body: String = rows
+        .iter()
+        .take(limit)
+        .map(|r| {
+            let cells: String = r
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
+                    let end = if i == 0 { "th" } else { "td" };
+                    format!("<{tag}>{}</{end}>", esc(&c.text()))
+                })
+                .collect();
+            format!("<tr>{cells}</tr>")
+        })
+        .collect();
+    format!(
+        "<div class=\"w\"><table id=\"t-{table}\"><caption>{}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>",
+        title(table, lang)
+    )
+}
+
+/// What each figure means, as the plan defines it: shown under the figures, sent with the API.
+pub fn definitions(lang: Lang) -> [(&'static str, &'static str); 5] {
+    let t = |zh, en| pick(lang, zh, en);
+    [
+        (
+            t("压减率", "Cut"),
+            t(
+                "按《方案》措施8：逐项计算（法定时限−承诺或实际时限）÷法定时限，再对事项取平均；目标为平均压减85%以上。百分比一律向下取整。",
+                "As the plan's measure 8 defines it: per item, (statutory − promised or actual days) ÷ statutory days, then averaged over the items; the target is 85% or more. Percentages are always floored.",
+            ),
+        ),
+        (
+            t("实际用时", "Actual days"),
+            t(
+                "自受理次日起至作出决定之日的工作日数（按国务院公布的节假日安排，含调休上班日），扣除补正、现场核查、专家评审、检验检测等暂停计时的工作日。",
+                "Working days from the day after acceptance to the day of decision (by the State Council's holiday arrangement, make-up workdays included), less the working days the clock stood still for supplements, inspections, expert review and testing.",
+            ),
+        ),
+        (
+            t("按时办结率", "On time"),
+            t(
+                "已计量的办结事项中，实际用时不超过承诺时限的比例（向下取整）。",
+                "Of the decided items measured, the share whose actual days were within the promised limit (floored).",
+            ),
+        ),
+        (
+            t("中位数与第90百分位", "Median and 90th percentile"),
+            t(
+                "中位数：居中的值（偶数个时取中间两值的平均）；第90百分位：最近秩法，至少90%的事项不超过此值。",
+                "Median: the middle value (the mean of the two middle ones for an even count); 90th percentile by nearest rank: at least 90% of items took no longer.",
+            ),
+        ),
+        (
+            t("统计期间", "Period"),
+            t(
+                "按事项受理日期筛选；当前逾期按今天计。",
+                "Items are chosen by the day they were accepted; overdue is counted against today.",
+            ),
+        ),
+    ]
+}
+
+/// The definitions as an HTML list.
+pub fn definitions_html(lang: Lang) -> String {
+    let items: String = definitions(lang)
+        .iter()
+        .map(|(term, text)| format!("<dt>{term}</dt><dd>{text}</dd>"))
+        .collect();
+    format!(
+        "<section><h2>{}</h2><dl class=\"defs\">{items}</dl></section>",
+        pick(lang, "口径说明", "Definitions")
+    )
+}

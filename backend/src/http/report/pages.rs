@@ -1,0 +1,299 @@
+//! The two pages built from the statistics: the bureau's dashboard (filters, charts, tables,
+//! exports, a print view) and the county's public results page — both server-rendered HTML
+//! with SVG charts, no script.
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
+use shared::Lang;
+use shared::catalogue::Catalogue;
+use shared::figures::TARGET_CUT_PERCENT;
+use shared::statistics::{StatRow, Statistics};
+
+use super::{TABLES, charts, definitions_html, html_table, title};
+use crate::http::public::page::{Page, document_under, pick};
+
+/// Wider than the licence pages: tables of a dozen columns.
+const STYLE: &str = "main{max-width:1100px}.w{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:13px}\
+caption{text-align:left;font-weight:600;padding:4px 0}td,th{border-top:1px solid #d8dee6;padding:5px 6px;text-align:right;white-space:nowrap}\
+th[scope=row],thead th:first-child{text-align:left;white-space:normal}.chart{width:100%;height:auto;max-height:320px}\
+.kpi{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px}.kpi div{border:1px solid #d8dee6;border-radius:8px;padding:8px}\
+.kpi dd{font-size:1.4rem;font-weight:600;margin:0}.met{color:#1e6b34}.unmet{color:#b3261e}\
+form{display:flex;flex-wrap:wrap;gap:8px;align-items:end}label{display:flex;flex-direction:column;font-size:14px}\
+input,select,button{font:inherit;padding:6px;min-height:40px}button{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:6px 16px}\
+nav a{margin-right:12px;display:inline-block;padding:6px 0}.defs dd{margin:0 0 8px}\
+@media print{form,nav{display:none}main{max-width:none}section{break-inside:avoid}}";
+
+fn kpi(id: &str, term: &str, value: String, class: &str) -> String {
+    format!("<div><dt>{term}</dt><dd id=\"{id}\" class=\"{class}\">{}</dd></div>", esc(&value))
+}
+
+fn or_dash<T: std::fmt::Display>(v: Option<T>, unit: &str) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{v}{unit}"))
+}
+
+/// The headline figures of the whole selection.
+fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let target = |p: Option<u32>| match p {
+        Some(p) if p >= TARGET_CUT_PERCENT => "met",
+        Some(_) => "unmet",
+        None => "",
+    };
+    [
+        kpi("k-accepted", t("受理事项", "Items accepted"), o.accepted.to_string(), ""),
+        kpi("k-decided", t("已办结", "Decided"), (o.approved + o.rejected).to_string(), ""),
+        kpi("k-on-time", t("按时办结率", "On time"), or_dash(o.on_time_percent, "%"), ""),
+        kpi("k-overdue", t("当前逾期", "Overdue now"), o.overdue_now.to_string(), ""),
+        kpi("k-median", t("实际用时中位数（工作日）", "Median actual working days"), or_dash(o.median_days, ""), ""),
+        kpi(
+            "k-promised-cut",
+            t("承诺压减（目标85%）", "Promised cut (target 85%)"),
+            or_dash(o.promised_cut_percent, "%"),
+            target(o.promised_cut_percent),
+        ),
+        kpi(
+            "k-measured-cut",
+            t("实际压减（按中位数）", "Measured cut (by medians)"),
+            or_dash(o.measured_cut_percent, "%"),
+            target(o.measured_cut_percent),
+        ),
+        kpi(
+            "k-rating",
+            t("企业评价（5分制）", "Applicants' rating (of 5)"),
+            match s.ratings.average {
+                Some(a) => format!("{a:.2} ({})", s.ratings.count),
+                None => "—".into(),
+            },
+            "",
+        ),
+    ]
+    .concat()
+}
+
+fn options(selected: Option<&str>, all: &[(String, String)], any: &str) -> String {
+    let mut o = format!("<option value=\"\">{any}</option>");
+    for (id, name) in all {
+        let sel = if selected == Some(id.as_str()) { " selected" } else { "" };
+        o += &format!("<option value=\"{}\"{sel}>{}</option>", attr(id), esc(name));
+    }
+    o
+}
+
+/// The filter form and the links to exports and the print view, for the current query.
+fn controls(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let q = &s.query;
+    let departments: Vec<_> = catalogue
+        .departments
+        .iter()
+        .map(|d| (d.id.clone(), d.name.get(lang).to_string()))
+        .collect();
+    let bundles: Vec<_> = catalogue
+        .bundles
+        .iter()
+        .map(|b| (b.id.clone(), b.name.get(lang).to_string()))
+        .collect();
+    let query = query_string(s);
+    let exports: String = TABLES
+        .iter()
+        .map(|table| {
+            format!(
+                "<a href=\"/api/staff/statistics/export?format=csv&amp;table={table}&amp;{query}\" download>{} CSV</a>",
+                title(table, lang)
+            )
+        })
+        .collect();
+    format!(
+        "<form method=\"get\" action=\"/staff/statistics\">\
+<label>{from_l}<input type=\"date\" name=\"from\" value=\"{from}\"></label>\
+<label>{to_l}<input type=\"date\" name=\"to\" value=\"{to}\"></label>\
+<label>{dept_l}<select name=\"department\">{dept}</select></label>\
+<label>{bundle_l}<select name=\"bundle\">{bundle}</select></label>\
+<button type=\"submit\">{go}</button></form>\
+<nav aria-label=\"{exp_l}\"><a href=\"/api/staff/statistics/export?format=xlsx&amp;{query}\" download>{xlsx}</a>{exports}\
+<a href=\"/staff/statistics?print=1&amp;{query}\">{print}</a></nav>",
+        from_l = t("受理日期自", "Accepted from"),
+        to_l = t("至", "to"),
+        dept_l = t("部门", "Department"),
+        bundle_l = t("套餐", "Bundle"),
+        from = attr(q.from.as_deref().unwrap_or("")),
+        to = attr(q.to.as_deref().unwrap_or("")),
+        dept = options(q.department.as_deref(), &departments, t("全部部门", "All departments")),
+        bundle = options(q.bundle.as_deref(), &bundles, t("全部套餐", "All bundles")),
+        go = t("筛选", "Apply"),
+        exp_l = t("导出", "Exports"),
+        xlsx = t("全部表格 XLSX", "All tables as XLSX"),
+        print = t("打印 / 存为 PDF", "Print / save as PDF"),
+    )
+}
+
+/// The current query as `from=…&to=…&department=…&bundle=…` (escaped for an attribute).
+fn query_string(s: &Statistics) -> String {
+    let q = &s.query;
+    let enc = |v: &Option<String>| {
+        percent_encoding::utf8_percent_encode(v.as_deref().unwrap_or(""), percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+    };
+    format!(
+        "from={}&amp;to={}&amp;department={}&amp;bundle={}",
+        enc(&q.from),
+        enc(&q.to),
+        enc(&q.department),
+        enc(&q.bundle)
+    )
+}
+
+fn section(id: &str, heading: &str, body: &str) -> String {
+    format!("<section id=\"{id}\"><h2>{heading}</h2>{body}</section>")
+}
+
+/// The dashboard; `print`: the print view (no form, no links).
+pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool) -> Page {
+    let t = |zh, en| pick(lang, zh, en);
+    let period = format!(
+        "{} {} – {} · {} {}",
+        t("统计期间（受理日期）", "Period (accepted)"),
+        s.query.from.as_deref().unwrap_or(""),
+        s.query.to.as_deref().unwrap_or(""),
+        t("截至", "as of"),
+        s.today
+    );
+    let mut body = format!(
+        "<section><h1>{}</h1><p class=\"m\">{}</p>{}<dl class=\"kpi\">{}</dl></section>",
+        t("统计看板", "Dashboard"),
+        esc(&period),
+        if print { String::new() } else { controls(s, catalogue, lang) },
+        headline(&s.overall, s, lang)
+    );
+    let table = |name: &str| html_table(s, name, catalogue, lang, 200);
+    body += &section("volumes", t("办件量", "Volumes"), &format!("{}{}", charts::volumes(&s.by_month, lang), table("months")));
+    body += &section(
+        "on-time",
+        t("各部门按时办结", "On time per department"),
+        &format!("{}{}", charts::on_time(&s.by_department, lang), table("departments")),
+    );
+    body += &section(
+        "promise",
+        t("实际用时对承诺时限", "Actual days against the promise"),
+        &charts::against_promise(&s.against_promise, lang),
+    );
+    body += &section("overdue", t("逾期清单", "Overdue items"), &table("overdue"));
+    body += &section("items", t("事项", "Items"), &format!("{}{}", table("items"), table("bundles")));
+    body += &section("refusals", t("不予许可", "Refusals"), &table("refusals"));
+    body += &section("ratings", t("问效于企：企业评价", "Applicants' ratings"), &ratings(s, lang));
+    body += &definitions_html(lang);
+    let mut page = document_under(
+        lang,
+        t("证照联办 · 统计看板", "Lianban · dashboard"),
+        t("统计看板", "Dashboard"),
+        &body,
+        STYLE,
+    );
+    page.allow_forms();
+    page
+}
+
+fn ratings(s: &Statistics, lang: Lang) -> String {
+    let r = &s.ratings;
+    let scores: String = r
+        .by_score
+        .iter()
+        .map(|n| format!("<td>{n}</td>"))
+        .collect();
+    let comments: String = r
+        .comments
+        .iter()
+        .map(|c| format!("<li>{} · {}★ · {}</li>", c.rated_on, c.score, esc(&c.comment)))
+        .collect();
+    format!(
+        "<div class=\"w\"><table id=\"t-ratings\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
+<th scope=\"col\">1★</th><th scope=\"col\">2★</th><th scope=\"col\">3★</th><th scope=\"col\">4★</th><th scope=\"col\">5★</th></tr></thead>\
+<tbody><tr><th scope=\"row\">{}</th>{scores}</tr></tbody></table></div><ul>{comments}</ul>",
+        pick(lang, "评分分布", "Scores"),
+        pick(lang, "评价数", "Ratings"),
+        r.count,
+    )
+}
+
+/// The county's public results page: the reform figures per bundle, promised and measured.
+pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
+    let t = |zh, en| pick(lang, zh, en);
+    let none = StatRow::default();
+    let rows: String = catalogue
+        .bundles
+        .iter()
+        .map(|bundle| {
+            let b = s.by_bundle.iter().find(|r| r.key == bundle.id).unwrap_or(&none);
+            let promised = catalogue
+                .bundle_view(&bundle.id)
+                .map(|v| v.figures(&v.resolve(&Default::default())).days.average_cut_percent);
+            format!(
+                "<tr data-bundle=\"{}\"><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                attr(&bundle.id),
+                esc(bundle.name.get(lang)),
+                b.accepted,
+                or_dash(b.median_days, ""),
+                or_dash(b.on_time_percent, "%"),
+                or_dash(promised, "%"),
+                or_dash(b.measured_cut_percent, "%"),
+            )
+        })
+        .collect();
+    let o = &s.overall;
+    let body = format!(
+        "<section><h1>{h}</h1><p class=\"m\">{period} {from} – {to} · {asof} {today}</p>\
+<dl class=\"kpi\">{k}</dl></section>\
+<section><h2>{by}</h2><div class=\"w\"><table id=\"t-results\"><thead><tr><th scope=\"col\">{c0}</th><th scope=\"col\">{c1}</th>\
+<th scope=\"col\">{c2}</th><th scope=\"col\">{c3}</th><th scope=\"col\">{c4}</th><th scope=\"col\">{c5}</th></tr></thead>\
+<tbody>{rows}</tbody></table></div><p class=\"m\">{note}</p></section>{defs}",
+        h = t("证照联办改革成效", "Results of the joint-licensing reform"),
+        period = t("统计期间（受理日期）", "Period (accepted)"),
+        from = s.query.from.as_deref().unwrap_or(""),
+        to = s.query.to.as_deref().unwrap_or(""),
+        asof = t("截至", "as of"),
+        today = s.today,
+        k = [
+            kpi("k-accepted", t("受理事项", "Items accepted"), o.accepted.to_string(), ""),
+            kpi("k-on-time", t("按时办结率", "On time"), or_dash(o.on_time_percent, "%"), ""),
+            kpi("k-median", t("实际用时中位数（工作日）", "Median actual working days"), or_dash(o.median_days, ""), ""),
+            kpi("k-measured-cut", t("实际压减（目标85%）", "Measured cut (target 85%)"), or_dash(o.measured_cut_percent, "%"), ""),
+        ]
+        .concat(),
+        by = t("各套餐：承诺与实际", "Per bundle: promised and measured"),
+        c0 = t("套餐", "Bundle"),
+        c1 = t("受理事项", "Items accepted"),
+        c2 = t("实际用时中位数（工作日）", "Median actual days"),
+        c3 = t("按时办结率", "On time"),
+        c4 = t("承诺压减（基本事项）", "Promised cut (base items)"),
+        c5 = t("实际压减", "Measured cut"),
+        note = t(
+            "承诺压减按套餐基本事项计算；实际压减按各事项实际用时中位数计算。目标：平均压减法定时限85%以上（《方案》措施8）。",
+            "The promised cut is over each bundle's base items; the measured cut uses each item's median actual days. Target: an average cut of 85% or more of the statutory limits (the plan's measure 8).",
+        ),
+        defs = definitions_html(lang),
+    );
+    document_under(
+        lang,
+        t("证照联办 · 改革成效公开", "Lianban · public results"),
+        t("证照联办改革成效", "Reform results"),
+        &body,
+        STYLE,
+    )
+}
+
+/// The dashboard refused (a role that may not see it, a filter that is not valid).
+pub fn refused(message: &str, lang: Lang) -> Page {
+    let body = format!(
+        "<section><h1>{}</h1><p>{}</p><p><a href=\"/staff/statistics\">{}</a> · <a href=\"/staff\">{}</a></p></section>",
+        pick(lang, "统计看板", "Dashboard"),
+        esc(message),
+        pick(lang, "重新打开看板", "Open the dashboard again"),
+        pick(lang, "返回工作台", "Back to the desk"),
+    );
+    document_under(
+        lang,
+        pick(lang, "证照联办 · 统计看板", "Lianban · dashboard"),
+        pick(lang, "统计看板", "Dashboard"),
+        &body,
+        STYLE,
+    )
+}
