@@ -14,6 +14,7 @@ mod logs;
 mod materials;
 mod reference;
 mod staff;
+mod statistics;
 mod storage;
 mod supervision;
 mod worklist;

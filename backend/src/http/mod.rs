@@ -173,7 +173,11 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::STAFF_STATISTICS_EXPORT, get(statistics::export)),
         route(M::GET, p::STATISTICS_PAGE, get(statistics::dashboard)),
         route(M::GET, p::RESULTS, get(results::get).route_layer(public())),
-        route(M::GET, p::RESULTS_PAGE, get(results::page).route_layer(public())),
+        route(
+            M::GET,
+            p::RESULTS_PAGE,
+            get(results::page).route_layer(public()),
+        ),
         route(M::GET, p::STAFF_FOLLOW_UPS, get(follow_ups::list)),
         route(M::POST, p::STAFF_FOLLOW_UP, post(follow_ups::record)),
         route(

@@ -37,9 +37,7 @@ pub struct Page {
 impl Page {
     /// Lets the page's forms send to this server (the dashboard's filters).
     pub fn allow_forms(&mut self) {
-        self.csp = self
-            .csp
-            .replace("form-action 'none'", "form-action 'self'");
+        self.csp = self.csp.replace("form-action 'none'", "form-action 'self'");
     }
 }
 

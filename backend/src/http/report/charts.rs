@@ -103,7 +103,11 @@ pub fn against_promise(d: &[DaysAgainstPromise], lang: Lang) -> String {
             } else {
                 b.days_over.to_string()
             };
-            (label, b.items as f64, if b.days_over > 0 { RED } else { GREEN })
+            (
+                label,
+                b.items as f64,
+                if b.days_over > 0 { RED } else { GREEN },
+            )
         })
         .collect();
     columns(
@@ -161,8 +165,14 @@ mod tests {
         assert_eq!(nice_max(130.0), 200.0);
         assert_eq!(nice_max(4.0), 5.0);
         let d = [
-            DaysAgainstPromise { days_over: -2, items: 30 },
-            DaysAgainstPromise { days_over: 3, items: 4 },
+            DaysAgainstPromise {
+                days_over: -2,
+                items: 30,
+            },
+            DaysAgainstPromise {
+                days_over: 3,
+                items: 4,
+            },
         ];
         let svg = against_promise(&d, Lang::En);
         assert!(svg.contains("<title>-2: 30</title>") && svg.contains(GREEN));

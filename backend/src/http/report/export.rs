@@ -62,7 +62,12 @@ pub fn xlsx(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Result<Vec<u8>
         s.query.from.as_deref().unwrap_or(""),
         s.query.to.as_deref().unwrap_or("")
     );
-    about.write_string_with_format(0, 0, pick(lang, "统计期间（受理日期）", "Period (accepted)"), &bold)?;
+    about.write_string_with_format(
+        0,
+        0,
+        pick(lang, "统计期间（受理日期）", "Period (accepted)"),
+        &bold,
+    )?;
     about.write_string(0, 1, period)?;
     for (i, (term, text)) in definitions(lang).iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);

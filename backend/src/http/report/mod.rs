@@ -52,10 +52,26 @@ pub struct Column {
 /// bundles and the whole county have one; departments and months do not).
 pub fn columns(cuts: bool) -> Vec<Column> {
     let mut c = vec![
-        Column { zh: "名称", en: "Name", value: |r| Cell::Text(r.label.clone()) },
-        Column { zh: "受理（件）", en: "Accepted", value: |r| Cell::count(r.accepted) },
-        Column { zh: "准予", en: "Approved", value: |r| Cell::count(r.approved) },
-        Column { zh: "不予许可", en: "Refused", value: |r| Cell::count(r.rejected) },
+        Column {
+            zh: "名称",
+            en: "Name",
+            value: |r| Cell::Text(r.label.clone()),
+        },
+        Column {
+            zh: "受理（件）",
+            en: "Accepted",
+            value: |r| Cell::count(r.accepted),
+        },
+        Column {
+            zh: "准予",
+            en: "Approved",
+            value: |r| Cell::count(r.approved),
+        },
+        Column {
+            zh: "不予许可",
+            en: "Refused",
+            value: |r| Cell::count(r.rejected),
+        },
         Column {
             zh: "实际用时中位数（工作日）",
             en: "Median actual days",
@@ -71,10 +87,26 @@ pub fn columns(cuts: bool) -> Vec<Column> {
             en: "On time (%)",
             value: |r| Cell::maybe(r.on_time_percent),
         },
-        Column { zh: "当前逾期", en: "Overdue now", value: |r| Cell::count(r.overdue_now) },
-        Column { zh: "告知承诺", en: "By commitment", value: |r| Cell::count(r.by_commitment) },
-        Column { zh: "容缺受理", en: "Materials to follow", value: |r| Cell::count(r.tolerated) },
-        Column { zh: "补正次数", en: "Supplement rounds", value: |r| Cell::count(r.supplement_rounds) },
+        Column {
+            zh: "当前逾期",
+            en: "Overdue now",
+            value: |r| Cell::count(r.overdue_now),
+        },
+        Column {
+            zh: "告知承诺",
+            en: "By commitment",
+            value: |r| Cell::count(r.by_commitment),
+        },
+        Column {
+            zh: "容缺受理",
+            en: "Materials to follow",
+            value: |r| Cell::count(r.tolerated),
+        },
+        Column {
+            zh: "补正次数",
+            en: "Supplement rounds",
+            value: |r| Cell::count(r.supplement_rounds),
+        },
     ];
     if cuts {
         c.push(Column {
@@ -92,7 +124,14 @@ pub fn columns(cuts: bool) -> Vec<Column> {
 }
 
 /// The tables a statistics view has, by the name exports use.
-pub const TABLES: [&str; 6] = ["items", "departments", "bundles", "months", "overdue", "refusals"];
+pub const TABLES: [&str; 6] = [
+    "items",
+    "departments",
+    "bundles",
+    "months",
+    "overdue",
+    "refusals",
+];
 
 /// A table's heading.
 pub fn title(table: &str, lang: Lang) -> &'static str {
@@ -125,7 +164,11 @@ pub fn grid(
     };
     let text = |s: &str| Cell::Text(s.to_string());
     let item = |id: &str| {
-        Cell::Text(catalogue.item(id).map_or_else(|| id.to_string(), |i| i.name.get(lang).to_string()))
+        Cell::Text(
+            catalogue
+                .item(id)
+                .map_or_else(|| id.to_string(), |i| i.name.get(lang).to_string()),
+        )
     };
     let department = |id: &str| {
         Cell::Text(

@@ -23,7 +23,10 @@ nav a{margin-right:12px;display:inline-block;padding:6px 0}.defs dd{margin:0 0 8
 @media print{form,nav{display:none}main{max-width:none}section{break-inside:avoid}}";
 
 fn kpi(id: &str, term: &str, value: String, class: &str) -> String {
-    format!("<div><dt>{term}</dt><dd id=\"{id}\" class=\"{class}\">{}</dd></div>", esc(&value))
+    format!(
+        "<div><dt>{term}</dt><dd id=\"{id}\" class=\"{class}\">{}</dd></div>",
+        esc(&value)
+    )
 }
 
 fn or_dash<T: std::fmt::Display>(v: Option<T>, unit: &str) -> String {
@@ -39,11 +42,36 @@ fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
         None => "",
     };
     [
-        kpi("k-accepted", t("受理事项", "Items accepted"), o.accepted.to_string(), ""),
-        kpi("k-decided", t("已办结", "Decided"), (o.approved + o.rejected).to_string(), ""),
-        kpi("k-on-time", t("按时办结率", "On time"), or_dash(o.on_time_percent, "%"), ""),
-        kpi("k-overdue", t("当前逾期", "Overdue now"), o.overdue_now.to_string(), ""),
-        kpi("k-median", t("实际用时中位数（工作日）", "Median actual working days"), or_dash(o.median_days, ""), ""),
+        kpi(
+            "k-accepted",
+            t("受理事项", "Items accepted"),
+            o.accepted.to_string(),
+            "",
+        ),
+        kpi(
+            "k-decided",
+            t("已办结", "Decided"),
+            (o.approved + o.rejected).to_string(),
+            "",
+        ),
+        kpi(
+            "k-on-time",
+            t("按时办结率", "On time"),
+            or_dash(o.on_time_percent, "%"),
+            "",
+        ),
+        kpi(
+            "k-overdue",
+            t("当前逾期", "Overdue now"),
+            o.overdue_now.to_string(),
+            "",
+        ),
+        kpi(
+            "k-median",
+            t("实际用时中位数（工作日）", "Median actual working days"),
+            or_dash(o.median_days, ""),
+            "",
+        ),
         kpi(
             "k-promised-cut",
             t("承诺压减（目标85%）", "Promised cut (target 85%)"),
@@ -72,7 +100,11 @@ fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
 fn options(selected: Option<&str>, all: &[(String, String)], any: &str) -> String {
     let mut o = format!("<option value=\"\">{any}</option>");
     for (id, name) in all {
-        let sel = if selected == Some(id.as_str()) { " selected" } else { "" };
+        let sel = if selected == Some(id.as_str()) {
+            " selected"
+        } else {
+            ""
+        };
         o += &format!("<option value=\"{}\"{sel}>{}</option>", attr(id), esc(name));
     }
     o
@@ -117,7 +149,11 @@ fn controls(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
         bundle_l = t("套餐", "Bundle"),
         from = attr(q.from.as_deref().unwrap_or("")),
         to = attr(q.to.as_deref().unwrap_or("")),
-        dept = options(q.department.as_deref(), &departments, t("全部部门", "All departments")),
+        dept = options(
+            q.department.as_deref(),
+            &departments,
+            t("全部部门", "All departments")
+        ),
         bundle = options(q.bundle.as_deref(), &bundles, t("全部套餐", "All bundles")),
         go = t("筛选", "Apply"),
         exp_l = t("导出", "Exports"),
@@ -130,8 +166,11 @@ fn controls(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
 fn query_string(s: &Statistics) -> String {
     let q = &s.query;
     let enc = |v: &Option<String>| {
-        percent_encoding::utf8_percent_encode(v.as_deref().unwrap_or(""), percent_encoding::NON_ALPHANUMERIC)
-            .to_string()
+        percent_encoding::utf8_percent_encode(
+            v.as_deref().unwrap_or(""),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string()
     };
     format!(
         "from={}&amp;to={}&amp;department={}&amp;bundle={}",
@@ -161,15 +200,27 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
         "<section><h1>{}</h1><p class=\"m\">{}</p>{}<dl class=\"kpi\">{}</dl></section>",
         t("统计看板", "Dashboard"),
         esc(&period),
-        if print { String::new() } else { controls(s, catalogue, lang) },
+        if print {
+            String::new()
+        } else {
+            controls(s, catalogue, lang)
+        },
         headline(&s.overall, s, lang)
     );
     let table = |name: &str| html_table(s, name, catalogue, lang, 200);
-    body += &section("volumes", t("办件量", "Volumes"), &format!("{}{}", charts::volumes(&s.by_month, lang), table("months")));
+    body += &section(
+        "volumes",
+        t("办件量", "Volumes"),
+        &format!("{}{}", charts::volumes(&s.by_month, lang), table("months")),
+    );
     body += &section(
         "on-time",
         t("各部门按时办结", "On time per department"),
-        &format!("{}{}", charts::on_time(&s.by_department, lang), table("departments")),
+        &format!(
+            "{}{}",
+            charts::on_time(&s.by_department, lang),
+            table("departments")
+        ),
     );
     body += &section(
         "promise",
@@ -177,9 +228,17 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
         &charts::against_promise(&s.against_promise, lang),
     );
     body += &section("overdue", t("逾期清单", "Overdue items"), &table("overdue"));
-    body += &section("items", t("事项", "Items"), &format!("{}{}", table("items"), table("bundles")));
+    body += &section(
+        "items",
+        t("事项", "Items"),
+        &format!("{}{}", table("items"), table("bundles")),
+    );
     body += &section("refusals", t("不予许可", "Refusals"), &table("refusals"));
-    body += &section("ratings", t("问效于企：企业评价", "Applicants' ratings"), &ratings(s, lang));
+    body += &section(
+        "ratings",
+        t("问效于企：企业评价", "Applicants' ratings"),
+        &ratings(s, lang),
+    );
     body += &definitions_html(lang);
     let mut page = document_under(
         lang,
@@ -194,15 +253,18 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
 
 fn ratings(s: &Statistics, lang: Lang) -> String {
     let r = &s.ratings;
-    let scores: String = r
-        .by_score
-        .iter()
-        .map(|n| format!("<td>{n}</td>"))
-        .collect();
+    let scores: String = r.by_score.iter().map(|n| format!("<td>{n}</td>")).collect();
     let comments: String = r
         .comments
         .iter()
-        .map(|c| format!("<li>{} · {}★ · {}</li>", c.rated_on, c.score, esc(&c.comment)))
+        .map(|c| {
+            format!(
+                "<li>{} · {}★ · {}</li>",
+                c.rated_on,
+                c.score,
+                esc(&c.comment)
+            )
+        })
         .collect();
     format!(
         "<div class=\"w\"><table id=\"t-ratings\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
@@ -252,10 +314,30 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
         asof = t("截至", "as of"),
         today = s.today,
         k = [
-            kpi("k-accepted", t("受理事项", "Items accepted"), o.accepted.to_string(), ""),
-            kpi("k-on-time", t("按时办结率", "On time"), or_dash(o.on_time_percent, "%"), ""),
-            kpi("k-median", t("实际用时中位数（工作日）", "Median actual working days"), or_dash(o.median_days, ""), ""),
-            kpi("k-measured-cut", t("实际压减（目标85%）", "Measured cut (target 85%)"), or_dash(o.measured_cut_percent, "%"), ""),
+            kpi(
+                "k-accepted",
+                t("受理事项", "Items accepted"),
+                o.accepted.to_string(),
+                ""
+            ),
+            kpi(
+                "k-on-time",
+                t("按时办结率", "On time"),
+                or_dash(o.on_time_percent, "%"),
+                ""
+            ),
+            kpi(
+                "k-median",
+                t("实际用时中位数（工作日）", "Median actual working days"),
+                or_dash(o.median_days, ""),
+                ""
+            ),
+            kpi(
+                "k-measured-cut",
+                t("实际压减（目标85%）", "Measured cut (target 85%)"),
+                or_dash(o.measured_cut_percent, "%"),
+                ""
+            ),
         ]
         .concat(),
         by = t("各套餐：承诺与实际", "Per bundle: promised and measured"),

@@ -26,7 +26,9 @@ pub async fn get(
     ReqLang(lang): ReqLang,
     Query(q): Query<StatisticsQuery>,
 ) -> Result<Json<Statistics>, AppError> {
-    Ok(Json(statistics::statistics(&ctx, &s.staff, &q, lang).await?))
+    Ok(Json(
+        statistics::statistics(&ctx, &s.staff, &q, lang).await?,
+    ))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -58,7 +60,11 @@ pub async fn export(
         "csv" if crate::http::report::TABLES.contains(&table) => {
             let st = statistics::export(&ctx, &s.staff, &q.query, table, lang).await?;
             let csv = export::csv(&st, table, &ctx.catalogue, lang).ok_or(Request::BadQuery)?;
-            (csv, "text/csv; charset=utf-8", format!("lianban-{table}-{}.csv", st.today))
+            (
+                csv,
+                "text/csv; charset=utf-8",
+                format!("lianban-{table}-{}.csv", st.today),
+            )
         }
         "xlsx" => {
             let st = statistics::export(&ctx, &s.staff, &q.query, "all", lang).await?;
@@ -110,7 +116,10 @@ pub async fn dashboard(
     match statistics::statistics(&ctx, &s.staff, &q.query, lang).await {
         Ok(st) => {
             let print = q.print.as_deref() == Some("1");
-            Ok(page::html(StatusCode::OK, pages::dashboard(&st, &ctx.catalogue, lang, print)))
+            Ok(page::html(
+                StatusCode::OK,
+                pages::dashboard(&st, &ctx.catalogue, lang, print),
+            ))
         }
         Err(e) => {
             let e = AppError::from(e);
