@@ -18,6 +18,9 @@ pub mod paths {
     pub const APPLICATION_REPLY: &str = "/api/applications/{number}/reply";
     /// 问效于企: the applicant rates the service once every item is decided.
     pub const APPLICATION_RATING: &str = "/api/applications/{number}/rating";
+    /// The same from the status page's plain HTML form (the token a form field): back to the
+    /// status page, or a page saying what is wrong.
+    pub const RATING_FORM: &str = "/status/{number}/rating";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
@@ -205,6 +208,9 @@ pub struct SubApplication {
     /// The day of the on-site inspection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspection_on: Option<String>,
+    /// The expert review or testing under way (the clock stands still).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<crate::records::StagePause>,
     /// The permit's number and the last day it is valid, once approved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
@@ -302,6 +308,9 @@ pub struct ApplicationStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::holder::FiledRequest>,
     pub items: Vec<SubApplication>,
+    /// 问效于企: the applicant's rating of the service (1–5), once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
 }
 
 /// The business licence an application brought into being.

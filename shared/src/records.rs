@@ -133,6 +133,24 @@ pub struct Decision {
     /// Why the item was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Expert reviews and tests (专家评审、检验检测) the clock stood still for, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<StagePause>,
+}
+
+/// The kinds of stage the plan excludes from an item's limit, besides on-site inspection.
+pub const PAUSE_KINDS: [&str; 2] = ["expert_review", "testing"];
+
+/// One stage excluded from the clock: expert review or testing, why, from and to (`None`
+/// while it lasts), `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StagePause {
+    pub kind: String,
+    pub reason: String,
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 impl Decision {

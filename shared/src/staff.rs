@@ -143,6 +143,9 @@ pub struct ReviewRequest {
     /// With a supplement request: the fields to answer again (keys of fields the item uses).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    /// With a pause: `expert_review` (专家评审) or `testing` (检验检测); `message` the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_kind: Option<String>,
     /// An approval while the business licence is not issued yet: the reviewer's explicit
     /// choice to approve this permit first (otherwise refused, 409).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -18,6 +18,9 @@ pub enum SubStatus {
     SupplementRequested,
     /// An on-site inspection is scheduled (clock paused).
     InspectionScheduled,
+    /// Expert review or testing (专家评审、检验检测): a stage the plan excludes from the
+    /// limit (clock paused); `Decision::pauses` says which, why and since when.
+    Paused,
     Approved,
     Rejected,
 }
@@ -30,17 +33,19 @@ impl SubStatus {
             SubStatus::Accepted => "accepted",
             SubStatus::SupplementRequested => "supplement_requested",
             SubStatus::InspectionScheduled => "inspection_scheduled",
+            SubStatus::Paused => "paused",
             SubStatus::Approved => "approved",
             SubStatus::Rejected => "rejected",
         }
     }
 
     /// Every state, in the order an item moves through them.
-    pub const ALL: [SubStatus; 6] = [
+    pub const ALL: [SubStatus; 7] = [
         SubStatus::Submitted,
         SubStatus::Accepted,
         SubStatus::SupplementRequested,
         SubStatus::InspectionScheduled,
+        SubStatus::Paused,
         SubStatus::Approved,
         SubStatus::Rejected,
     ];
@@ -55,6 +60,10 @@ impl SubStatus {
             SubStatus::Accepted => ("已受理，审查中", "Accepted, under review"),
             SubStatus::SupplementRequested => ("待补正材料", "Supplement requested"),
             SubStatus::InspectionScheduled => ("待现场核查", "On-site inspection scheduled"),
+            SubStatus::Paused => (
+                "专家评审或检验检测中（不计时）",
+                "Expert review or testing (clock stopped)",
+            ),
             SubStatus::Approved => ("已办结（准予许可）", "Approved"),
             SubStatus::Rejected => ("不予许可", "Rejected"),
         };
@@ -84,10 +93,14 @@ pub enum ReviewAction {
     ApproveByCommitment,
     /// Refused, with a reason.
     Reject,
+    /// Expert review or testing begins (`pause_kind`, a reason); the clock stops.
+    Pause,
+    /// It ended; the clock runs again.
+    Resume,
 }
 
 impl ReviewAction {
-    pub const ALL: [ReviewAction; 8] = [
+    pub const ALL: [ReviewAction; 10] = [
         ReviewAction::Accept,
         ReviewAction::RequestSupplement,
         ReviewAction::Supplied,
@@ -96,6 +109,8 @@ impl ReviewAction {
         ReviewAction::Approve,
         ReviewAction::ApproveByCommitment,
         ReviewAction::Reject,
+        ReviewAction::Pause,
+        ReviewAction::Resume,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -108,6 +123,8 @@ impl ReviewAction {
             ReviewAction::Approve => "approve",
             ReviewAction::ApproveByCommitment => "approve_by_commitment",
             ReviewAction::Reject => "reject",
+            ReviewAction::Pause => "pause",
+            ReviewAction::Resume => "resume",
         }
     }
 }
@@ -125,6 +142,8 @@ impl SubStatus {
             (InspectionScheduled, A::RecordInspection) => Some(Accepted),
             (Accepted, A::Approve | A::ApproveByCommitment) => Some(Approved),
             (Accepted, A::Reject) => Some(Rejected),
+            (Accepted, A::Pause) => Some(Paused),
+            (Paused, A::Resume) => Some(Accepted),
             _ => None,
         }
     }
@@ -133,7 +152,7 @@ impl SubStatus {
     pub fn pauses_clock(self) -> bool {
         matches!(
             self,
-            SubStatus::SupplementRequested | SubStatus::InspectionScheduled
+            SubStatus::SupplementRequested | SubStatus::InspectionScheduled | SubStatus::Paused
         )
     }
 
@@ -211,7 +230,7 @@ mod tests {
         }
     }
 
-    /// Every (state, action) pair: exactly these eight are allowed, everything else refused.
+    /// Every (state, action) pair: exactly these ten are allowed, everything else refused.
     #[test]
     fn the_state_machine_allows_exactly_its_transitions() {
         use ReviewAction as A;
@@ -225,6 +244,8 @@ mod tests {
             (Accepted, A::Approve, Approved),
             (Accepted, A::ApproveByCommitment, Approved),
             (Accepted, A::Reject, Rejected),
+            (Accepted, A::Pause, Paused),
+            (Paused, A::Resume, Accepted),
         ];
         for state in SubStatus::ALL {
             for action in ReviewAction::ALL {
@@ -237,5 +258,6 @@ mod tests {
         }
         assert!(Approved.is_final() && Rejected.is_final() && !Accepted.is_final());
         assert!(SupplementRequested.pauses_clock() && InspectionScheduled.pauses_clock());
+        assert!(Paused.pauses_clock() && !Accepted.pauses_clock());
     }
 }

@@ -209,6 +209,14 @@ fn rows(w: &World) -> Vec<Row> {
             Some(json!({"score": 5})),
             owner_only(409),
         ),
+        // The form carries its token in the body: none here, so nobody is let in.
+        row(
+            "POST",
+            p::RATING_FORM,
+            format!("/status/{n}/rating"),
+            None,
+            everyone(401),
+        ),
         row(
             "POST",
             p::APPLICATION_REQUESTS,

@@ -15,6 +15,7 @@ crate::on_both_databases!(
     decided_items_are_measured_and_counted_by_the_plans_definitions,
     an_applicant_rates_the_service_once_everything_is_decided,
     the_tables_export_and_the_pages_show_them,
+    expert_review_and_testing_are_excluded_from_the_clock,
 );
 
 /// Moves application `number`'s acceptance to `on` (as if accepted then), due dates with it.
@@ -232,8 +233,45 @@ async fn an_applicant_rates_the_service_once_everything_is_decided(app: &TestApp
     let (status, body) = rate(json!(3), "").await;
     assert_eq!(status, 204, "{body}");
     // A second rating replaces the first.
-    let (status, _) = rate(json!(4), "  一窗办完，很快  ").await;
+    let (status, _) = rate(json!(2), "  慢  ").await;
     assert_eq!(status, 204);
+    assert_eq!(applicant.status().await["rating"], 2);
+    // The status page's plain form: the token in the body, back to the status page.
+    let form = |body: String| {
+        let req = Request::post(format!("/status/{}/rating", applicant.number))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept-language", "zh-CN")
+            .body(Body::from(body))
+            .expect("request");
+        app.router.clone().oneshot(req)
+    };
+    let res = form(format!("token={}&score=9&comment=", applicant.token))
+        .await
+        .expect("infallible");
+    assert_eq!(res.status(), 422);
+    let page = res.into_body().collect().await.expect("body").to_bytes();
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains("请选择 1 到 5 分"), "{page}");
+    assert!(
+        page.contains(&format!("/status/{}#t=", applicant.number)),
+        "the way back"
+    );
+    let res = form(format!("token=nope&score=5"))
+        .await
+        .expect("infallible");
+    assert_eq!(res.status(), 404);
+    let res = form(format!(
+        "token={}&score=4&comment=%E4%B8%80%E7%AA%97%E5%8A%9E%E5%AE%8C%EF%BC%8C%E5%BE%88%E5%BF%AB",
+        applicant.token
+    ))
+    .await
+    .expect("infallible");
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        shared::api::status_page(&applicant.number, &applicant.token).as_str()
+    );
+    assert_eq!(applicant.status().await["rating"], 4);
     let s = stats(&leader, "").await;
     let r = &s["ratings"];
     assert_eq!(r["count"], 1, "{r}");
@@ -365,4 +403,62 @@ async fn the_tables_export_and_the_pages_show_them(app: &TestApp) {
     assert_eq!(status, 200);
     assert_eq!(results["overdue"], json!([]));
     assert!(results["overall"]["accepted"].as_u64() >= Some(1));
+}
+
+async fn expert_review_and_testing_are_excluded_from_the_clock(app: &TestApp) {
+    let (applicant, _) = app.accepted_restaurant().await;
+    let number = applicant.number.clone();
+    accepted_on(app, &number, "2026-09-29", None).await;
+    let samr = app.reviewer("samr").await;
+    let food = item(&samr.application(&number).await, "food_business_permit").clone();
+    let testing = json!({"action": "pause", "pause_kind": "tasting", "message": "送检"});
+    let (status, body) = samr.review(&food, testing).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["field_errors"]["pause_kind"].is_array());
+    let testing = json!({"action": "pause", "pause_kind": "testing", "message": "水质送检"});
+    let (status, food) = samr.review(&food, testing).await;
+    assert_eq!(status, 200, "{food}");
+    assert_eq!(food["status"], "paused");
+    // The applicant sees why the clock stands still.
+    let s = applicant.status().await;
+    let mine = item(&s, "food_business_permit");
+    assert_eq!(mine["pause"]["kind"], "testing");
+    assert_eq!(mine["pause"]["reason"], "水质送检");
+    assert_eq!(mine["due_on"], Value::Null, "no due date while paused");
+    // As if the test had begun on Thu 8 Oct 2026: the days since do not count.
+    sqlx::query("UPDATE sub_applications SET paused_since = '2026-10-08' WHERE id = $1")
+        .bind(food["id"].as_i64())
+        .execute(&app.db.pool)
+        .await
+        .expect("backdated");
+    let food = item(&samr.application(&number).await, "food_business_permit").clone();
+    let (status, food) = samr.review(&food, json!({"action": "resume"})).await;
+    assert_eq!(status, 200, "{food}");
+    assert_eq!(food["status"], "accepted");
+    let approve = json!({"action": "approve", "certificate": "JY-2", "before_licence": true});
+    let (status, food) = samr.review(&food, approve).await;
+    assert_eq!(status, 200, "{food}");
+    // Worked: 30 Sep, then 8 Oct to today; paused: 8 Oct to the day before today.
+    let cal = &app.state.ctx.calendar;
+    let oct8 = shared::date::parse_iso_date("2026-10-08").expect("date");
+    let paused = u64::from(cal.working_days_between(oct8, today()));
+    let expected = worked_since(app, "2026-09-29") - paused;
+    let (actual, stood): (Option<i64>, i64) =
+        sqlx::query_as("SELECT actual_days, paused_days FROM sub_applications WHERE id = $1")
+            .bind(food["id"].as_i64())
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("measure");
+    assert_eq!(stood, paused as i64, "paused");
+    assert_eq!(actual, Some(expected as i64));
+    let today_counts = u64::from(cal.is_working_day(today()));
+    assert_eq!(
+        expected,
+        1 + today_counts,
+        "30 Sep, and today if it is a working day"
+    );
+    let history = &food["decision"]["pauses"][0];
+    // (The record keeps the day the pause was entered; only the clock was moved back.)
+    assert_eq!(history["from"], shared::date::format_iso_date(today()));
+    assert_eq!(history["to"], shared::date::format_iso_date(today()));
 }

@@ -233,6 +233,8 @@ pub enum Invalid {
     PasswordLink,
     /// A filter of the statistics (`from`, `to`, `department`, `bundle`), by its name.
     Statistics(&'static str),
+    /// A pause's kind: `expert_review` or `testing`.
+    PauseKind,
     /// A rating's score (1–5) or comment (at most 500 characters).
     Rating(&'static str),
 }
@@ -291,6 +293,7 @@ impl Invalid {
             Invalid::Password => "password",
             Invalid::PasswordLink => "token",
             Invalid::Statistics(field) | Invalid::Rating(field) => field,
+            Invalid::PauseKind => "pause_kind",
         }
     }
 }

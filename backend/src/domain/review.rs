@@ -185,6 +185,25 @@ pub fn plan(item: &Item, req: &ReviewRequest, f: &Facts) -> Result<Plan, Error> 
             decision.by_commitment = true;
             decision.follow_up_on = Some(shared::date::format_iso_date(follow_up));
         }
+        ReviewAction::Pause => {
+            let kind = req
+                .pause_kind
+                .as_deref()
+                .filter(|k| shared::records::PAUSE_KINDS.contains(k))
+                .ok_or(Invalid::PauseKind)?;
+            let reason = message(req.message.as_deref()).ok_or(Invalid::ReviewMessage)?;
+            decision.pauses.push(shared::records::StagePause {
+                kind: kind.into(),
+                reason: reason.into(),
+                from: shared::date::format_iso_date(f.today),
+                to: None,
+            });
+        }
+        ReviewAction::Resume => {
+            if let Some(open) = decision.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+                open.to = Some(shared::date::format_iso_date(f.today));
+            }
+        }
         ReviewAction::Supplied | ReviewAction::Accept => {}
     }
     Ok(Plan::Change(Box::new(Change {
@@ -305,6 +324,7 @@ mod tests {
             follow_up_on: None,
             insufficient: vec![],
             fields: vec![],
+            pause_kind: None,
             before_licence: false,
         }
     }
@@ -353,6 +373,48 @@ mod tests {
         req.before_licence = false;
         facts.licence_pending = false;
         assert!(plan(&item, &req, &facts).is_ok(), "the licence is issued");
+    }
+
+    #[test]
+    fn expert_review_and_testing_stop_the_clock_and_are_kept_with_their_reason() {
+        let (r, cal) = (rules(), calendar());
+        let mut f = facts(&r, &cal);
+        let accepted = item(SubStatus::Accepted);
+        let mut req = request(ReviewAction::Pause);
+        req.message = Some("送检水样".into());
+        assert_eq!(plan(&accepted, &req, &f), Err(Invalid::PauseKind.into()));
+        req.pause_kind = Some("lunch".into());
+        assert_eq!(plan(&accepted, &req, &f), Err(Invalid::PauseKind.into()));
+        req.pause_kind = Some("testing".into());
+        req.message = None;
+        assert_eq!(
+            plan(&accepted, &req, &f),
+            Err(Invalid::ReviewMessage.into())
+        );
+        req.message = Some("送检水样".into());
+        // Fri 9 Oct 2026: paused until Tue 13 Oct — Fri 9, Sat 10 (a make-up workday), Mon 12.
+        let c = change(plan(&accepted, &req, &f));
+        assert_eq!(c.status, SubStatus::Paused);
+        assert_eq!(c.paused_since, Some(date("2026-10-09")));
+        assert_eq!(c.decision.pauses.len(), 1);
+        assert_eq!(c.decision.pauses[0].kind, "testing");
+        assert_eq!(c.decision.pauses[0].to, None);
+        let paused = Item {
+            status: c.status,
+            paused_since: c.paused_since,
+            decision: c.decision,
+            ..accepted
+        };
+        f.today = date("2026-10-13");
+        let back = change(plan(&paused, &request(ReviewAction::Resume), &f));
+        assert_eq!(back.status, SubStatus::Accepted);
+        assert_eq!((back.paused_since, back.paused_days), (None, 3));
+        assert_eq!(back.decision.pauses[0].to.as_deref(), Some("2026-10-13"));
+        assert_eq!(
+            plan(&paused, &request(ReviewAction::Approve), &f),
+            Err(Conflict::ActionNotPossible.into()),
+            "nothing is decided while paused"
+        );
     }
 
     #[test]

@@ -207,6 +207,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
         Invalid::Statistics("from" | "to") => ("请填写有效的日期（YYYY-MM-DD），起始日不晚于截止日", "Give a valid date (YYYY-MM-DD), the start no later than the end"),
         Invalid::Statistics(_) => ("没有这个部门或套餐，请重新选择", "No such department or bundle: choose again"),
+        Invalid::PauseKind => ("请选择专家评审或检验检测", "Choose expert review or testing"),
         Invalid::Rating("score") => ("请选择 1 到 5 分", "Choose a score from 1 to 5"),
         Invalid::Rating(_) => ("意见请不超过 500 字", "Keep the comment to 500 characters"),
         Invalid::PlanName | Invalid::FollowUpOutcome | Invalid::FollowUpNote | Invalid::TaskResult | Invalid::TaskChecks | Invalid::RectifyBy | Invalid::TaskNote | Invalid::PlanItems | Invalid::PlanFilters | Invalid::ConflictInspector | Invalid::TaskPhoto | Invalid::ConflictEnterprise | Invalid::PlanDepartments | Invalid::PlanRatios | Invalid::PlanPerDepartment => return supervision(i, l),

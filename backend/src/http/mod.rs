@@ -71,6 +71,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::APPLICATION, get(applications::status)),
         route(M::POST, p::APPLICATION_REPLY, post(applications::reply)),
         route(M::POST, p::APPLICATION_RATING, post(applications::rate)),
+        route(M::POST, p::RATING_FORM, post(applications::rate_form)),
         route(
             M::POST,
             p::APPLICATION_REQUESTS,

@@ -192,6 +192,7 @@ pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
                     follow_up_on: None,
                     fields: Vec::new(),
                     insufficient: Vec::new(),
+                    pause_kind: None,
                     // Demonstration data decides in any order.
                     before_licence: true,
                 };

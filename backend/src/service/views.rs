@@ -242,6 +242,7 @@ fn sub_application(ctx: &Ctx, app: &Application, r: &Item) -> SubApplication {
             .inspection_on
             .clone()
             .filter(|_| when(SubStatus::InspectionScheduled)),
+        pause: d.pauses.last().cloned().filter(|_| when(SubStatus::Paused)),
         certificate: d.certificate.clone(),
         valid_until: d.valid_until.clone(),
         reason: d.reason.clone(),
@@ -307,6 +308,9 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
         requests,
         intake: app.intake,
         number: app.number,
+        rating: db::statistics::rating(&ctx.db, app.id)
+            .await?
+            .and_then(|(score, _)| u8::try_from(score).ok()),
         bundle: app.bundle,
         items,
     })

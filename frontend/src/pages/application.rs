@@ -234,6 +234,8 @@ fn view_application(
                     <span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span>
                     {line(tr(l, "承诺办结日期：", "Due by: "), &i.due_on)}
                     {line(tr(l, "现场核查日期：", "On-site inspection: "), &i.inspection_on)}
+                    {line(if i.pause.as_ref().is_some_and(|p| p.kind == "testing") { tr(l, "检验检测（不计时）：", "Testing (clock stopped): ") } else { tr(l, "专家评审（不计时）：", "Expert review (clock stopped): ") },
+                        &i.pause.as_ref().map(|p| format!("{} · {}{}", p.reason, tr(l, "自", "since "), p.from)))}
                     {line(tr(l, "许可证编号：", "Certificate: "), &i.certificate)}
                     {line(tr(l, "有效期至：", "Valid until: "), &i.valid_until)}
                     {line(tr(l, "不予许可理由：", "Reason: "), &i.reason)}
@@ -256,6 +258,7 @@ fn view_application(
             })}
             <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
+        {(s.status == shared::status::OverallStatus::Completed).then(|| rating(ctx, s.rating, l))}
         {exchanges(s, l)}
         {s.licence.is_some().then(|| super::holder::holder_panel(s, l, ctx))}
         <section class="panel link-panel">
@@ -269,4 +272,45 @@ fn view_application(
         </section>
     }
     .into_any()
+}
+
+/// 问效于企: once every item is decided, the applicant rates the service (1–5, a comment) —
+/// a plain HTML form the server answers with this page again. Static markup, written as text:
+/// no script behind it, and next to nothing in the app's size. (The number and the token are
+/// the server's own, of URL-safe characters.)
+fn rating(ctx: Replying, given: Option<u8>, l: Lang) -> AnyView {
+    let thanks = given
+        .map(|g| {
+            format!(
+                "<p class=\"success\" role=\"status\">{}{g}/5</p>",
+                tr(
+                    l,
+                    "感谢您的评价（可重新评价）：",
+                    "Thank you (you may rate again): "
+                )
+            )
+        })
+        .unwrap_or_default();
+    let html = format!(
+        "<h2>{h}</h2>{thanks}<form method=\"post\" action=\"/status/{n}/rating\">\
+<input type=\"hidden\" name=\"token\" value=\"{t}\"><label class=\"label\" for=\"rating-score\">{s}</label>\
+<select id=\"rating-score\" name=\"score\"><option>5</option><option>4</option><option>3</option><option>2</option><option>1</option></select>\
+<label class=\"label\" for=\"rating-comment\">{c}</label><textarea id=\"rating-comment\" name=\"comment\" rows=\"2\" maxlength=\"500\"></textarea>\
+<button type=\"submit\" class=\"button primary\">{b}</button></form>",
+        h = tr(l, "评价本次办理（问效于企）", "Rate the service"),
+        n = ctx.number.get_value(),
+        t = ctx.token.get_value(),
+        s = tr(
+            l,
+            "满意程度（1 很不满意，5 很满意）",
+            "How satisfied (1 not at all, 5 very)"
+        ),
+        c = tr(
+            l,
+            "意见建议（选填，500 字以内）",
+            "Comments (optional, up to 500 characters)"
+        ),
+        b = tr(l, "提交评价", "Send"),
+    );
+    view! { <section class="panel no-print" id="rating" inner_html=html></section> }.into_any()
 }

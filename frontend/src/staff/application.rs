@@ -454,7 +454,9 @@ fn items_panel(
                     with(tr(l, "核查日期：", "Inspection: "), &d.inspection_on),
                     with(tr(l, "补充要求：", "Supplement request: "), &d.supplement_request),
                     with(tr(l, "理由：", "Reason: "), &d.reason),
-                ].into_iter().flatten().collect();
+                ].into_iter().flatten().chain(d.pauses.iter().map(|p| format!("{}{} · {} – {}",
+                    if p.kind == "testing" { tr(l, "检验检测（不计时）：", "Testing (not counted): ") } else { tr(l, "专家评审（不计时）：", "Expert review (not counted): ") },
+                    p.reason, p.from, p.to.as_deref().unwrap_or("…")))).collect();
                 view! { <li class="sub" data-item=i.item.clone()>
                     <span class="sub-name">{i.name.get(l).to_string()}</span>
                     <span class="sub-dept">{Names::name(&names.departments, &i.department).to_string()}</span>
@@ -520,6 +522,7 @@ fn actions(
                 follow_up_on: None,
                 insufficient: vec![],
                 fields: vec![],
+                pause_kind: None,
                 before_licence: false,
             };
             fill(&mut body, id);
@@ -659,6 +662,28 @@ fn actions(
                         <button type="submit" class="button">{tr(l, "发送", "Send")}</button>
                     </form>
                 </details>
+            })}
+            {allowed(ReviewAction::Pause).then(|| view! {
+                <details><summary>{tr(l, "专家评审或检验检测（暂停计时）", "Expert review or testing (stop the clock)")}</summary>
+                    <form on:submit=review(ReviewAction::Pause, |b, id| {
+                        b.pause_kind = some(value_of(&format!("pkind-{id}")));
+                        b.message = some(value_of(&format!("preason-{id}")));
+                    })>
+                        <label class="label" for=format!("pkind-{id}")>{tr(l, "环节", "Stage")}</label>
+                        <select id=format!("pkind-{id}")>
+                            <option value="expert_review">{tr(l, "专家评审", "Expert review")}</option>
+                            <option value="testing">{tr(l, "检验检测", "Testing")}</option>
+                        </select>
+                        <label class="label" for=format!("preason-{id}")>{tr(l, "原因（申请人可见）", "Reason (the applicant sees it)")}</label>
+                        <textarea id=format!("preason-{id}") rows="2"></textarea>
+                        <button type="submit" class="button">{tr(l, "开始，暂停计时", "Start: stop the clock")}</button>
+                    </form>
+                </details>
+            })}
+            {allowed(ReviewAction::Resume).then(|| view! {
+                <form on:submit=review(ReviewAction::Resume, |_, _| {})>
+                    <button type="submit" class="button">{tr(l, "评审或检测结束，恢复计时", "Finished: resume the clock")}</button>
+                </form>
             })}
             {allowed(ReviewAction::Supplied).then(|| view! {
                 <form on:submit=review(ReviewAction::Supplied, |_, _| {})>

@@ -125,3 +125,51 @@ pub async fn rate(
     crate::service::statistics::rate(&ctx, &number, token.as_deref(), &req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct RatingForm {
+    /// The application's private token.
+    token: String,
+    score: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The rating sent by the status page's plain form (`application/x-www-form-urlencoded`):
+/// rated, back to the status page (303); refused, a page saying why with the way back.
+#[utoipa::path(post, path = "/status/{number}/rating", tag = "applications",
+    params(("number" = String, Path)),
+    request_body(content = RatingForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "Rated: back to the status page"),
+        (status = 401, content_type = "text/html", body = String),
+        (status = 404, content_type = "text/html", body = String),
+        (status = 409, content_type = "text/html", body = String),
+        (status = 422, content_type = "text/html", body = String)))]
+pub async fn rate_form(
+    State(ctx): State<Ctx>,
+    ReqLang(lang): ReqLang,
+    Path(number): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let form: Option<RatingForm> = serde_urlencoded::from_bytes(&body).ok();
+    let token = form.as_ref().map(|f| f.token.as_str());
+    let req = shared::statistics::RatingRequest {
+        score: form
+            .as_ref()
+            .and_then(|f| f.score.parse().ok())
+            .unwrap_or(0),
+        comment: form.as_ref().map(|f| f.comment.clone()).unwrap_or_default(),
+    };
+    let back = shared::api::status_page(&number, token.unwrap_or(""));
+    match crate::service::statistics::rate(&ctx, &number, token, &req).await {
+        Ok(()) => Ok(axum::response::Redirect::to(&back).into_response()),
+        Err(e) => {
+            let e = AppError::from(e);
+            let Some((status, message)) = e.in_words(lang) else {
+                return Err(e);
+            };
+            let page = crate::http::report::pages::refused_rating(&message, &back, lang);
+            Ok(crate::http::public::page::html(status, page))
+        }
+    }
+}

@@ -379,3 +379,21 @@ pub fn refused(message: &str, lang: Lang) -> Page {
         STYLE,
     )
 }
+
+/// A rating from the status page's form refused: why, and the way back to the status page.
+pub fn refused_rating(message: &str, back: &str, lang: Lang) -> Page {
+    let body = format!(
+        "<section><h1>{}</h1><p>{}</p><p><a href=\"{}\">{}</a></p></section>",
+        pick(lang, "评价未能提交", "The rating was not sent"),
+        esc(message),
+        attr(back),
+        pick(lang, "返回办理进度", "Back to the application's status"),
+    );
+    document_under(
+        lang,
+        pick(lang, "证照联办 · 评价", "Lianban · rating"),
+        pick(lang, "评价未能提交", "The rating was not sent"),
+        &body,
+        "",
+    )
+}
