@@ -25,3 +25,25 @@ pub async fn backdate(
     .await?;
     Ok(())
 }
+
+/// Gives decided item `id` the measure of a decision on `m.decided_on`, its clock having stood
+/// still `paused_days` working days.
+pub async fn set_measure(
+    conn: &mut AnyConnection,
+    id: i64,
+    m: &crate::domain::statistics::Measure,
+    paused_days: u32,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sub_applications SET decided_on = $2, actual_days = $3, on_time = $4, paused_days = $5
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(shared::date::format_iso_date(m.decided_on))
+    .bind(i64::from(m.actual_days))
+    .bind(i64::from(m.on_time))
+    .bind(i64::from(paused_days))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -11,12 +11,14 @@ use shared::api::CreateApplication;
 use shared::catalogue::Catalogue;
 use shared::records::IntakeStatus;
 use shared::staff::{IntakeDecision, IntakeRequest, ReviewRequest, Role};
+use shared::statistics::RatingRequest;
 use shared::status::{ReviewAction, SubStatus};
 
 use super::{Ctx, Result, accounts, applications, backoffice, review, views};
 use crate::db;
 use crate::domain::clock::county_date;
-use crate::domain::records::StaffMember;
+use crate::domain::records::{Item, StaffMember};
+use crate::domain::statistics::measure;
 
 /// What a run made.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -112,99 +114,172 @@ async fn account(
         .ok_or_else(|| anyhow::anyhow!("no account {username}").into())
 }
 
+/// Applications filed at once (on SQLite they still commit one after another).
+const CONCURRENCY: usize = 8;
+
 /// Files `n` applications spread over the last `days` days (`seed` makes a run repeatable):
-/// most accepted, most items of those decided — the older, the more — the rest still open.
+/// most accepted, most items of those decided — the older, the more — the rest still open;
+/// some items paused for expert review or testing, most decided within their limit, some
+/// late; many of the completed ones rated by their applicant.
 pub async fn seed(ctx: &Ctx, n: usize, days: u32, seed: u64) -> Result<Seeded> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    use futures_util::StreamExt;
     let clerk = account(ctx, "demo_clerk", Role::Clerk, None).await?;
     let mut reviewers = Vec::new();
     for d in &departments(&ctx.catalogue) {
         reviewers.push(account(ctx, &format!("demo_{d}"), Role::Reviewer, Some(d)).await?);
     }
+    let staff = (&clerk, reviewers.as_slice());
+    let mut runs = futures_util::stream::iter(0..n)
+        .map(|i| one(ctx, staff, i, days, seed))
+        .buffer_unordered(CONCURRENCY);
     let mut done = Seeded::default();
-    for i in 0..n {
-        let bundle = if rng.random_bool(0.6) {
-            "restaurant"
-        } else {
-            "small_shop"
-        };
-        let req = CreateApplication {
-            bundle: bundle.into(),
-            answers: answers(&mut rng, bundle, i)
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-            draft: None,
-        };
-        let filed = applications::file(ctx, &req, None, None, Lang::Zh).await?;
-        done.applications += 1;
-        let age = rng.random_range(0..days.max(1));
-        if rng.random_bool(0.85) {
-            let access = ctx.access(&clerk);
-            let (app, _) = backoffice::load(ctx, &access, &filed.number).await?;
-            // Every material brought on paper at the counter.
-            let paper = ctx
-                .view(&app.bundle)
-                .map(|v| v.resolve(&app.answers).materials)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.material.id)
-                .collect();
-            let accept = IntakeRequest {
-                decision: IntakeDecision::Accept,
-                version: app.version,
-                notice: None,
-                fields: Vec::new(),
-                materials: Vec::new(),
-                paper_materials: paper,
-                missing_materials: Vec::new(),
-                bring_by: None,
-            };
-            let view = backoffice::decide_intake(ctx, &clerk, &filed.number, &accept).await?;
-            done.accepted += 1;
-            // The older, the likelier decided; a recent one mostly still open.
-            let decide = f64::from(age) / f64::from(days.max(1));
-            for item in view
-                .items
-                .iter()
-                .filter(|i| i.status == SubStatus::Accepted)
-            {
-                if !rng.random_bool(decide.clamp(0.05, 0.95)) {
-                    continue;
-                }
-                let Some(reviewer) = reviewers
-                    .iter()
-                    .find(|r| r.department.as_deref() == Some(item.department.as_str()))
-                else {
-                    continue;
-                };
-                let action = if rng.random_bool(0.95) {
-                    ReviewAction::Approve
-                } else {
-                    ReviewAction::Reject
-                };
-                let req = ReviewRequest {
-                    action,
-                    version: item.version,
-                    message: (action == ReviewAction::Reject).then(|| "材料与实际不符".to_string()),
-                    certificate: Some(format!("DEMO-{}-{}", i, item.id)),
-                    inspection_on: None,
-                    follow_up_on: None,
-                    fields: Vec::new(),
-                    insufficient: Vec::new(),
-                    pause_kind: None,
-                    // Demonstration data decides in any order.
-                    before_licence: true,
-                };
-                // Some items cannot be decided straight away (an inspection first): left open.
-                if review::act(ctx, reviewer, item.id, &req).await.is_ok() {
-                    done.decisions += 1;
-                }
-            }
-        }
-        backdate(ctx, &filed.number, age).await?;
+    while let Some(one) = runs.next().await {
+        let one = one?;
+        done.applications += one.applications;
+        done.accepted += one.accepted;
+        done.decisions += one.decisions;
     }
     Ok(done)
+}
+
+/// Application `i` of a run: filed, perhaps accepted and decided, moved into the past.
+async fn one(
+    ctx: &Ctx,
+    (clerk, reviewers): (&StaffMember, &[StaffMember]),
+    i: usize,
+    days: u32,
+    seed: u64,
+) -> Result<Seeded> {
+    let mut rng = StdRng::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut done = Seeded::default();
+    let bundle = if rng.random_bool(0.6) {
+        "restaurant"
+    } else {
+        "small_shop"
+    };
+    let req = CreateApplication {
+        bundle: bundle.into(),
+        answers: answers(&mut rng, bundle, i)
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        draft: None,
+    };
+    let filed = applications::file(ctx, &req, None, None, Lang::Zh).await?;
+    done.applications += 1;
+    let age = rng.random_range(0..days.max(1));
+    if rng.random_bool(0.85) {
+        let access = ctx.access(clerk);
+        let (app, _) = backoffice::load(ctx, &access, &filed.number).await?;
+        // Every material brought on paper at the counter.
+        let paper = ctx
+            .view(&app.bundle)
+            .map(|v| v.resolve(&app.answers).materials)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.material.id)
+            .collect();
+        let accept = IntakeRequest {
+            decision: IntakeDecision::Accept,
+            version: app.version,
+            notice: None,
+            fields: Vec::new(),
+            materials: Vec::new(),
+            paper_materials: paper,
+            missing_materials: Vec::new(),
+            bring_by: None,
+        };
+        let view = backoffice::decide_intake(ctx, clerk, &filed.number, &accept).await?;
+        done.accepted += 1;
+        // The older, the likelier decided; a recent one mostly still open.
+        let decide = f64::from(age) / f64::from(days.max(1));
+        for item in view
+            .items
+            .iter()
+            .filter(|i| i.status == SubStatus::Accepted)
+        {
+            if !rng.random_bool(decide.clamp(0.05, 0.95)) {
+                continue;
+            }
+            let Some(reviewer) = reviewers
+                .iter()
+                .find(|r| r.department.as_deref() == Some(item.department.as_str()))
+            else {
+                continue;
+            };
+            let mut version = item.version;
+            // Now and then a test or an expert review first (its days set below).
+            if item.item != "business_registration" && rng.random_bool(0.08) {
+                for (action, kind) in [
+                    (ReviewAction::Pause, Some("testing")),
+                    (ReviewAction::Resume, None),
+                ] {
+                    let req = request(action, version, i, item.id, kind);
+                    version = review::act(ctx, reviewer, item.id, &req).await?.version;
+                }
+            }
+            let action = if rng.random_bool(0.95) {
+                ReviewAction::Approve
+            } else {
+                ReviewAction::Reject
+            };
+            let req = request(action, version, i, item.id, None);
+            // Some items cannot be decided straight away (an inspection first): left open.
+            if review::act(ctx, reviewer, item.id, &req).await.is_ok() {
+                done.decisions += 1;
+            }
+        }
+        if rng.random_bool(0.5) {
+            let rating = RatingRequest {
+                score: [5, 5, 5, 4, 4, 3, 2][rng.random_range(0..7)],
+                comment: if rng.random_bool(0.2) {
+                    [
+                        "一窗办完，很方便",
+                        "材料一次说清楚了",
+                        "等现场核查时间长了点",
+                    ][rng.random_range(0..3)]
+                    .into()
+                } else {
+                    String::new()
+                },
+            };
+            // Only an application with every item decided can be rated.
+            let token = serde_json::from_str::<shared::api::ApplicationCreated>(&filed.body)
+                .map(|c| c.token)
+                .unwrap_or_default();
+            let _ = super::statistics::rate(ctx, &filed.number, Some(&token), &rating).await;
+        }
+    }
+    backdate(ctx, &filed.number, age, &mut rng).await?;
+    Ok(done)
+}
+
+/// A staff member's request for the demonstration.
+fn request(
+    action: ReviewAction,
+    version: i64,
+    n: usize,
+    item: i64,
+    pause_kind: Option<&str>,
+) -> ReviewRequest {
+    let message = match action {
+        ReviewAction::Reject => Some("材料与实际不符".to_string()),
+        ReviewAction::Pause => Some("送检".to_string()),
+        _ => None,
+    };
+    ReviewRequest {
+        action,
+        version,
+        message,
+        certificate: Some(format!("DEMO-{n}-{item}")),
+        inspection_on: None,
+        follow_up_on: None,
+        fields: Vec::new(),
+        insufficient: Vec::new(),
+        pause_kind: pause_kind.map(str::to_string),
+        // Demonstration data decides in any order.
+        before_licence: true,
+    }
 }
 
 /// Every department the catalogue names.
@@ -212,8 +287,10 @@ fn departments(c: &Catalogue) -> Vec<String> {
     c.departments.iter().map(|d| d.id.clone()).collect()
 }
 
-/// Moves an application `days` days into the past, its open items' due dates with it.
-async fn backdate(ctx: &Ctx, number: &str, days: u32) -> Result<()> {
+/// Moves an application `days` days into the past, its open items' due dates with it, and
+/// gives each decided item the day it was decided then: mostly within its limit, some late,
+/// a paused one some working days stood still — measured as real ones are.
+async fn backdate(ctx: &Ctx, number: &str, days: u32, rng: &mut StdRng) -> Result<()> {
     if days == 0 {
         return Ok(());
     }
@@ -221,17 +298,44 @@ async fn backdate(ctx: &Ctx, number: &str, days: u32) -> Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("{number} vanished"))?;
     let seconds = i64::from(days) * 86_400;
-    let accepted_on = shared::date::format_iso_date(county_date(app.submitted_at - seconds));
+    let accepted = county_date(app.submitted_at - seconds);
+    let today = county_date(crate::domain::clock::now_unix());
     let mut tx = ctx.db.begin().await?;
+    let accepted_on = shared::date::format_iso_date(accepted);
     db::demo::backdate(&mut tx, app.id, seconds, &accepted_on).await?;
     tx.commit().await?;
-    if app.intake == IntakeStatus::Accepted {
-        let items = db::items::of_application(&ctx.db, app.id).await?;
-        let mut tx = ctx.db.begin().await?;
-        for i in items.iter().filter(|i| !i.status.is_final()) {
-            db::worklist::set_due(&mut tx, i.id, views::due(ctx, i).as_deref()).await?;
-        }
-        tx.commit().await?;
+    if app.intake != IntakeStatus::Accepted {
+        return Ok(());
     }
+    let items = db::items::of_application(&ctx.db, app.id).await?;
+    let mut tx = ctx.db.begin().await?;
+    for i in &items {
+        let limit = ctx
+            .catalogue
+            .item(&i.item)
+            .map_or(1, |c| c.limit_working_days());
+        if !i.status.is_final() {
+            let moved = Item {
+                accepted_on: Some(accepted),
+                ..i.clone()
+            };
+            db::worklist::set_due(&mut tx, i.id, views::due(ctx, &moved).as_deref()).await?;
+            continue;
+        }
+        let paused = if i.decision.pauses.is_empty() {
+            0
+        } else {
+            rng.random_range(1..=5)
+        };
+        let took = if rng.random_bool(0.85) {
+            rng.random_range(0..=limit)
+        } else {
+            limit + rng.random_range(1..=4)
+        };
+        let decided = ctx.calendar.due_date(accepted, took + paused).min(today);
+        let m = measure(accepted, decided, paused, limit, &ctx.calendar);
+        db::demo::set_measure(&mut tx, i.id, &m, paused).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
