@@ -261,8 +261,11 @@ pub fn html_table(
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
-                    let end = if i == 0 { "th" } else { "td" };
+                    let (tag, end) = match (i, c) {
+                        (0, _) => ("th scope=\"row\"", "th"),
+                        (_, Cell::Number(_) | Cell::Empty) => ("td class=\"n\"", "td"),
+                        _ => ("td", "td"),
+                    };
                     format!("<{tag}>{}</{end}>", esc(&c.text()))
                 })
                 .collect();
@@ -270,8 +273,8 @@ pub fn html_table(
         })
         .collect();
     format!(
-        "<div class=\"w\"><table id=\"t-{table}\"><caption>{}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>",
-        title(table, lang)
+        "<div class=\"w\" tabindex=\"0\" role=\"region\" aria-label=\"{t}\"><table id=\"t-{table}\"><caption>{t}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>",
+        t = title(table, lang)
     )
 }
 

@@ -13,14 +13,17 @@ use crate::http::public::page::{Page, document_under, pick};
 
 /// Wider than the licence pages: tables of a dozen columns.
 const STYLE: &str = "main{max-width:1100px}.w{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:13px}\
-caption{text-align:left;font-weight:600;padding:4px 0}td,th{border-top:1px solid #d8dee6;padding:5px 6px;text-align:right;white-space:nowrap}\
-th[scope=row],thead th:first-child{text-align:left;white-space:normal}.chart{width:100%;height:auto;max-height:320px}\
+caption{text-align:left;font-weight:600;padding:4px 0}td,th{border-top:1px solid #d8dee6;padding:5px 6px;text-align:left}td.n{text-align:right;white-space:nowrap}\
+th[scope=row]{min-width:9em}.chart{width:100%;height:auto;max-height:320px}\
 .kpi{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px}.kpi div{border:1px solid #d8dee6;border-radius:8px;padding:8px}\
 .kpi dd{font-size:1.4rem;font-weight:600;margin:0}.met{color:#1e6b34}.unmet{color:#b3261e}\
-form{display:flex;flex-wrap:wrap;gap:8px;align-items:end}label{display:flex;flex-direction:column;font-size:14px}\
+form{display:flex;flex-wrap:wrap;gap:8px;align-items:end}form div{display:flex;flex-direction:column;font-size:14px}\
 input,select,button{font:inherit;padding:6px;min-height:40px}button{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:6px 16px}\
 nav a{margin-right:12px;display:inline-block;padding:6px 0}.defs dd{margin:0 0 8px}\
 @media print{form,nav{display:none}main{max-width:none}section{break-inside:avoid}}";
+
+/// Overdue items listed on the dashboard itself.
+const OVERDUE_SHOWN: usize = 20;
 
 fn kpi(id: &str, term: &str, value: String, class: &str) -> String {
     format!(
@@ -136,10 +139,10 @@ fn controls(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
         .collect();
     format!(
         "<form method=\"get\" action=\"/staff/statistics\">\
-<label>{from_l}<input type=\"date\" name=\"from\" value=\"{from}\"></label>\
-<label>{to_l}<input type=\"date\" name=\"to\" value=\"{to}\"></label>\
-<label>{dept_l}<select name=\"department\">{dept}</select></label>\
-<label>{bundle_l}<select name=\"bundle\">{bundle}</select></label>\
+<div><label for=\"f-from\">{from_l}</label><input type=\"date\" id=\"f-from\" name=\"from\" value=\"{from}\"></div>\
+<div><label for=\"f-to\">{to_l}</label><input type=\"date\" id=\"f-to\" name=\"to\" value=\"{to}\"></div>\
+<div><label for=\"f-department\">{dept_l}</label><select id=\"f-department\" name=\"department\">{dept}</select></div>\
+<div><label for=\"f-bundle\">{bundle_l}</label><select id=\"f-bundle\" name=\"bundle\">{bundle}</select></div>\
 <button type=\"submit\">{go}</button></form>\
 <nav aria-label=\"{exp_l}\"><a href=\"/api/staff/statistics/export?format=xlsx&amp;{query}\" download>{xlsx}</a>{exports}\
 <a href=\"/staff/statistics?print=1&amp;{query}\">{print}</a></nav>",
@@ -227,7 +230,25 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
         t("实际用时对承诺时限", "Actual days against the promise"),
         &charts::against_promise(&s.against_promise, lang),
     );
-    body += &section("overdue", t("逾期清单", "Overdue items"), &table("overdue"));
+    // The longest overdue first; the whole list (up to a hundred) in the export.
+    let shown = s.overdue.len().min(OVERDUE_SHOWN);
+    let note = format!(
+        "<p class=\"m\">{} {shown} / {} {}</p>",
+        t("显示逾期最久的", "The longest overdue shown:"),
+        s.overall.overdue_now,
+        t(
+            "项；逾期清单 CSV 含前 100 项。",
+            "; the overdue list's CSV holds the first 100."
+        ),
+    );
+    body += &section(
+        "overdue",
+        t("逾期清单", "Overdue items"),
+        &format!(
+            "{}{note}",
+            html_table(s, "overdue", catalogue, lang, OVERDUE_SHOWN)
+        ),
+    );
     body += &section(
         "items",
         t("事项", "Items"),
@@ -253,7 +274,11 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
 
 fn ratings(s: &Statistics, lang: Lang) -> String {
     let r = &s.ratings;
-    let scores: String = r.by_score.iter().map(|n| format!("<td>{n}</td>")).collect();
+    let scores: String = r
+        .by_score
+        .iter()
+        .map(|n| format!("<td class=\"n\">{n}</td>"))
+        .collect();
     let comments: String = r
         .comments
         .iter()
@@ -267,9 +292,10 @@ fn ratings(s: &Statistics, lang: Lang) -> String {
         })
         .collect();
     format!(
-        "<div class=\"w\"><table id=\"t-ratings\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
+        "<div class=\"w\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table id=\"t-ratings\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
 <th scope=\"col\">1★</th><th scope=\"col\">2★</th><th scope=\"col\">3★</th><th scope=\"col\">4★</th><th scope=\"col\">5★</th></tr></thead>\
 <tbody><tr><th scope=\"row\">{}</th>{scores}</tr></tbody></table></div><ul>{comments}</ul>",
+        pick(lang, "评分分布", "Scores"),
         pick(lang, "评分分布", "Scores"),
         pick(lang, "评价数", "Ratings"),
         r.count,
@@ -289,7 +315,7 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
                 .bundle_view(&bundle.id)
                 .map(|v| v.figures(&v.resolve(&Default::default())).days.average_cut_percent);
             format!(
-                "<tr data-bundle=\"{}\"><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr data-bundle=\"{}\"><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 attr(&bundle.id),
                 esc(bundle.name.get(lang)),
                 b.accepted,
@@ -304,7 +330,7 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
     let body = format!(
         "<section><h1>{h}</h1><p class=\"m\">{period} {from} – {to} · {asof} {today}</p>\
 <dl class=\"kpi\">{k}</dl></section>\
-<section><h2>{by}</h2><div class=\"w\"><table id=\"t-results\"><thead><tr><th scope=\"col\">{c0}</th><th scope=\"col\">{c1}</th>\
+<section><h2>{by}</h2><div class=\"w\" tabindex=\"0\" role=\"region\" aria-label=\"{by}\"><table id=\"t-results\"><thead><tr><th scope=\"col\">{c0}</th><th scope=\"col\">{c1}</th>\
 <th scope=\"col\">{c2}</th><th scope=\"col\">{c3}</th><th scope=\"col\">{c4}</th><th scope=\"col\">{c5}</th></tr></thead>\
 <tbody>{rows}</tbody></table></div><p class=\"m\">{note}</p></section>{defs}",
         h = t("证照联办改革成效", "Results of the joint-licensing reform"),
