@@ -36,6 +36,17 @@ fn or_dash<T: std::fmt::Display>(v: Option<T>, unit: &str) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{v}{unit}"))
 }
 
+/// A cut against the plan's target, said in words too (not by colour alone).
+fn cut_words(p: Option<u32>, lang: Lang) -> String {
+    match p {
+        Some(p) if p >= TARGET_CUT_PERCENT => {
+            format!("{p}% · {}", pick(lang, "达到目标", "target met"))
+        }
+        Some(p) => format!("{p}% · {}", pick(lang, "未达目标", "target not met")),
+        None => "—".into(),
+    }
+}
+
 /// The headline figures of the whole selection.
 fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
     let t = |zh, en| pick(lang, zh, en);
@@ -44,6 +55,7 @@ fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
         Some(_) => "unmet",
         None => "",
     };
+    let cut = |p| cut_words(p, lang);
     [
         kpi(
             "k-accepted",
@@ -78,13 +90,13 @@ fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
         kpi(
             "k-promised-cut",
             t("承诺压减（目标85%）", "Promised cut (target 85%)"),
-            or_dash(o.promised_cut_percent, "%"),
+            cut(o.promised_cut_percent),
             target(o.promised_cut_percent),
         ),
         kpi(
             "k-measured-cut",
             t("实际压减（按中位数）", "Measured cut (by medians)"),
-            or_dash(o.measured_cut_percent, "%"),
+            cut(o.measured_cut_percent),
             target(o.measured_cut_percent),
         ),
         kpi(
