@@ -256,7 +256,7 @@ async fn an_applicant_rates_the_service_once_everything_is_decided(app: &TestApp
         page.contains(&format!("/status/{}#t=", applicant.number)),
         "the way back"
     );
-    let res = form(format!("token=nope&score=5"))
+    let res = form("token=nope&score=5".to_string())
         .await
         .expect("infallible");
     assert_eq!(res.status(), 404);

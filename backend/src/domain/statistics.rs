@@ -339,7 +339,7 @@ mod tests {
             .by_item
             .iter()
             .find(|r| r.key == "food_business_permit")
-            .unwrap();
+            .expect("food");
         assert_eq!((food.accepted, food.approved, food.measured), (6, 4, 4));
         assert_eq!(food.median_days, Some(4.0));
         assert_eq!(food.p90_days, Some(8));
@@ -348,7 +348,11 @@ mod tests {
         assert_eq!(food.promised_cut_percent, Some(50));
         assert_eq!(food.measured_cut_percent, Some(60));
         // The seal: 1 statutory day, promised 0.5 (−50%), measured 1 day (no cut).
-        let seal = t.by_item.iter().find(|r| r.key == "seal_filing").unwrap();
+        let seal = t
+            .by_item
+            .iter()
+            .find(|r| r.key == "seal_filing")
+            .expect("seal");
         assert_eq!(seal.measured_cut_percent, Some(0));
         // Overall, by the plan's measure: the average of the items' cuts.
         assert_eq!(t.overall.promised_cut_percent, Some(50));

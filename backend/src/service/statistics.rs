@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn the_default_period_is_a_year_of_whole_months() {
-        let d = |s| parse_iso_date(s).unwrap();
+        let d = |s| parse_iso_date(s).expect("date");
         assert_eq!(year_back(d("2026-12-04")), d("2026-01-01"));
         assert_eq!(year_back(d("2026-03-31")), d("2025-04-01"));
         assert_eq!(year_back(d("2026-11-01")), d("2025-12-01"));
