@@ -45,6 +45,10 @@ pub struct StatRow {
     pub tolerated: u64,
     /// Supplement requests (补正) made to these items.
     pub supplement_rounds: u64,
+    /// Bundles and the whole: correction notices the one window sent (补正告知) to the
+    /// applications with an item here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction_rounds: Option<u64>,
     /// An item's limits (working days).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statutory_days: Option<f32>,

@@ -786,6 +786,14 @@ async fn the_guide_counts_working_days_through_the_national_day_week() {
     // 10 working days from Thu 24 Sep: 28, 29, 30 Sep, 8, 9, 10 (make-up Saturday), 12–15 Oct.
     assert_eq!(guide["due_on"], "2026-10-15");
     assert_eq!(guide["figures"]["committed_days"], 10.0);
+    // With its add-ons, by the plan's measure: registration 3 → 0.5 (83.3%), five items each
+    // halved (food 10 → 5, seal, invoice, social insurance 1 → 0.5, tobacco 20 → 10):
+    // (83.3 + 5 × 50) / 6 = 55.5%, floored.
+    let days = &guide["figures"]["days"];
+    assert_eq!(days["average_cut_percent"], 55);
+    assert_eq!(days["target_met"], false);
+    assert_eq!(days["items"].as_array().map(Vec::len), Some(6));
+    assert_eq!(days["items"][0]["cut_percent"], 83);
     let (status, _, err) = app
         .get(
             "/api/bundles/restaurant/guide?premises.area=big&plans.colour=red",

@@ -100,9 +100,18 @@ async fn decided_items_are_measured_and_counted_by_the_plans_definitions(app: &T
         let (status, body) = reviewer.review(&i, action).await;
         assert_eq!(status, 200, "{id}: {body}");
     }
-    // Another application, accepted long ago and left open: overdue now.
+    // Another application, corrected once at the window, accepted long ago and left open:
+    // overdue now.
     let late = app.file(&restaurant()).await;
-    app.clerk().await.accept(&late.number).await;
+    let clerk = app.clerk().await;
+    let full = clerk.application(&late.number).await;
+    let notice = json!({"decision": "correct", "version": full["version"], "notice": "请核对地址"});
+    let intake = format!("/api/staff/applications/{}/intake", late.number);
+    let (status, body) = clerk.post(&intake, notice).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = late.reply(json!({"message": "地址无误"})).await;
+    assert_eq!(status, 200, "{body}");
+    clerk.accept(&late.number).await;
     accepted_on(app, &late.number, "2026-09-01", Some("2026-09-08")).await;
 
     let s = stats(&leader, "?from=2026-09-01&to=2026-09-30").await;
@@ -144,6 +153,8 @@ async fn decided_items_are_measured_and_counted_by_the_plans_definitions(app: &T
     );
     assert_eq!(row(&s["by_month"], "2026-09")["accepted"], 2 * items);
     assert_eq!(row(&s["by_bundle"], "restaurant")["accepted"], 2 * items);
+    assert_eq!(row(&s["by_bundle"], "restaurant")["correction_rounds"], 1);
+    assert_eq!(o["correction_rounds"], 1);
     assert_eq!(row(&s["by_department"], "psb")["accepted"], 2);
     // The plan's measure for the whole selection: the promised one by the catalogue.
     assert!(o["promised_cut_percent"].as_u64() > Some(0));

@@ -84,6 +84,19 @@ pub async fn tallies(db: &Db, f: &Filter, today: &str) -> sqlx::Result<Vec<Tally
         .collect())
 }
 
+/// Per bundle, the correction notices the window sent to the applications with an item in the
+/// period: (bundle, notices).
+pub async fn corrections(db: &Db, f: &Filter) -> sqlx::Result<Vec<(String, i64)>> {
+    let sql = format!(
+        "SELECT a.bundle, CAST(SUM(a.corrections) AS BIGINT) FROM applications a
+         WHERE EXISTS (SELECT 1 FROM sub_applications s WHERE s.application_id = a.id AND {WHERE})
+         GROUP BY a.bundle"
+    );
+    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+        .fetch_all(&db.pool)
+        .await
+}
+
 /// An open item past its due date, or a refusal.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Listed {

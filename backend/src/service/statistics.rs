@@ -88,7 +88,16 @@ async fn measure(ctx: &Ctx, q: &StatisticsQuery, lang: Lang) -> Result<Statistic
     let (query, f) = filter(ctx, q, today)?;
     let today_text = format_iso_date(today);
     let tallies = db::statistics::tallies(&ctx.db, &f, &today_text).await?;
-    let t = tables(&tallies, &ctx.catalogue, lang);
+    let mut t = tables(&tallies, &ctx.catalogue, lang);
+    let mut all = 0;
+    for (bundle, n) in db::statistics::corrections(&ctx.db, &f).await? {
+        let n = u64::try_from(n).unwrap_or(0);
+        all += n;
+        if let Some(row) = t.by_bundle.iter_mut().find(|r| r.key == bundle) {
+            row.correction_rounds = Some(n);
+        }
+    }
+    t.overall.correction_rounds = Some(all);
     let overdue = db::statistics::overdue(&ctx.db, &f, &today_text, OVERDUE_LIMIT)
         .await?
         .into_iter()

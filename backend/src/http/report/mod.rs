@@ -110,6 +110,11 @@ pub fn columns(cuts: bool) -> Vec<Column> {
     ];
     if cuts {
         c.push(Column {
+            zh: "窗口补正次数（仅套餐）",
+            en: "Window corrections (bundles only)",
+            value: |r| Cell::maybe(r.correction_rounds.map(|n| n as f64)),
+        });
+        c.push(Column {
             zh: "承诺压减（%）",
             en: "Promised cut (%)",
             value: |r| Cell::maybe(r.promised_cut_percent),
