@@ -30,6 +30,36 @@ async fn accepted_on(app: &TestApp, number: &str, on: &str, due: Option<&str>) {
     .execute(&app.db.pool)
     .await
     .expect("backdated");
+    sqlx::query("UPDATE applications SET accepted_on = $2 WHERE number = $1")
+        .bind(number)
+        .bind(on)
+        .execute(&app.db.pool)
+        .await
+        .expect("backdated");
+}
+
+/// The rollup the triggers keep agrees with a count of the items themselves.
+async fn rollup_agrees(app: &TestApp) {
+    type Row = (String, String, String, String, i64, i64, String, i64, i64);
+    let raw: Vec<Row> = sqlx::query_as(
+        "SELECT s.accepted_on, s.item, a.bundle, s.status, COALESCE(s.actual_days, -1),
+             COALESCE(s.on_time, -1), COALESCE(s.due_on, ''), COUNT(*), CAST(SUM(s.rounds) AS BIGINT)
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE s.accepted_on IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("raw");
+    let kept: Vec<Row> = sqlx::query_as(
+        "SELECT accepted_on, item, bundle, status, actual_days, on_time, due_on,
+             CAST(SUM(n) AS BIGINT), CAST(SUM(rounds) AS BIGINT)
+         FROM stat_tallies GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING SUM(n) > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("kept");
+    assert!(!raw.is_empty());
+    assert_eq!(kept, raw, "the rollup counts what the items say");
 }
 
 fn today() -> time::Date {
@@ -472,4 +502,5 @@ async fn expert_review_and_testing_are_excluded_from_the_clock(app: &TestApp) {
     // (The record keeps the day the pause was entered; only the clock was moved back.)
     assert_eq!(history["from"], shared::date::format_iso_date(today()));
     assert_eq!(history["to"], shared::date::format_iso_date(today()));
+    rollup_agrees(app).await;
 }

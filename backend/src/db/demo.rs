@@ -21,8 +21,18 @@ pub async fn backdate(
     )
     .bind(id)
     .bind(accepted_on)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    for table in [
+        "applications SET accepted_on = $2 WHERE id = $1 AND accepted_on IS NOT NULL",
+        "ratings SET accepted_on = $2 WHERE application_id = $1",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table}")))
+            .bind(id)
+            .bind(accepted_on)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -140,6 +140,12 @@ pub async fn accept_all(
     .bind(i64::from(tolerated))
     .execute(&mut **tx)
     .await?;
+    // The application's day of acceptance, for what is counted by application.
+    sqlx::query("UPDATE applications SET accepted_on = $2 WHERE id = $1")
+        .bind(application_id)
+        .bind(format_iso_date(accepted_on))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

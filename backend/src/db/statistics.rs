@@ -48,22 +48,27 @@ struct TallyRow {
     rounds: i64,
 }
 
-/// The period's items, counted in groups alike in every column of a `Tally`; overdue against
-/// `today` (`YYYY-MM-DD`).
+/// The period's items, counted in groups alike in every column of a `Tally` — read from the
+/// rollup the triggers keep (migration 0021); overdue against `today` (`YYYY-MM-DD`).
 pub async fn tallies(db: &Db, f: &Filter, today: &str) -> sqlx::Result<Vec<Tally>> {
-    let sql = format!(
-        "SELECT s.item, s.department, a.bundle, SUBSTR(s.accepted_on, 1, 7) AS month, s.status,
-             s.actual_days, s.on_time,
-             CASE WHEN s.due_on IS NOT NULL AND s.due_on < $5 THEN 1 ELSE 0 END AS overdue,
-             s.by_commitment, s.tolerated, COUNT(*) AS n, CAST(SUM(s.rounds) AS BIGINT) AS rounds
-         FROM sub_applications s JOIN applications a ON a.id = s.application_id
-         WHERE {WHERE}
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
-    );
-    let rows: Vec<TallyRow> = bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
-        .bind(today)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows: Vec<TallyRow> = bind(
+        sqlx::query_as(
+            "SELECT item, department, bundle, SUBSTR(accepted_on, 1, 7) AS month, status,
+                 CASE WHEN actual_days < 0 THEN NULL ELSE actual_days END AS actual_days,
+                 CASE WHEN on_time < 0 THEN NULL ELSE on_time END AS on_time,
+                 CASE WHEN due_on <> '' AND due_on < $5 THEN 1 ELSE 0 END AS overdue,
+                 by_commitment, tolerated, CAST(SUM(n) AS BIGINT) AS n,
+                 CAST(SUM(rounds) AS BIGINT) AS rounds
+             FROM stat_tallies
+             WHERE accepted_on >= $1 AND accepted_on <= $2 AND ($3 = '' OR department = $3)
+                 AND ($4 = '' OR bundle = $4) AND n > 0
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+        ),
+        f,
+    )
+    .bind(today)
+    .fetch_all(&db.pool)
+    .await?;
     let count = |v: i64| u64::try_from(v).unwrap_or(0);
     Ok(rows
         .into_iter()
@@ -84,17 +89,20 @@ pub async fn tallies(db: &Db, f: &Filter, today: &str) -> sqlx::Result<Vec<Tally
         .collect())
 }
 
-/// Per bundle, the correction notices the window sent to the applications with an item in the
-/// period: (bundle, notices).
+/// Per bundle, the correction notices the window sent to the applications accepted in the
+/// period (the window's, not a department's: no department filter): (bundle, notices).
 pub async fn corrections(db: &Db, f: &Filter) -> sqlx::Result<Vec<(String, i64)>> {
-    let sql = format!(
-        "SELECT a.bundle, CAST(SUM(a.corrections) AS BIGINT) FROM applications a
-         WHERE EXISTS (SELECT 1 FROM sub_applications s WHERE s.application_id = a.id AND {WHERE})
-         GROUP BY a.bundle"
-    );
-    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as(
+        "SELECT bundle, CAST(SUM(corrections) AS BIGINT) FROM applications
+         WHERE corrections > 0 AND accepted_on >= $1 AND accepted_on <= $2
+             AND ($3 = '' OR bundle = $3)
+         GROUP BY bundle",
+    )
+    .bind(f.from.as_str())
+    .bind(f.to.as_str())
+    .bind(f.bundle.as_str())
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// An open item past its due date, or a refusal.
@@ -146,13 +154,16 @@ pub async fn refusals(db: &Db, f: &Filter, limit: i64) -> sqlx::Result<Vec<Liste
         .await
 }
 
-/// Ratings of applications with an item in the period (and of the department, the bundle).
-const RATED: &str = "ratings r WHERE EXISTS (SELECT 1 FROM sub_applications s \
-     JOIN applications a ON a.id = s.application_id WHERE s.application_id = r.application_id AND";
+/// Ratings of the applications accepted in the period (of the bundle; with an item of the
+/// department).
+const RATED: &str = "ratings r WHERE r.accepted_on >= $1 AND r.accepted_on <= $2 \
+     AND ($3 = '' OR EXISTS (SELECT 1 FROM sub_applications s \
+         WHERE s.application_id = r.application_id AND s.department = $3)) \
+     AND ($4 = '' OR r.bundle = $4)";
 
 /// How many ratings of each score (1–5).
 pub async fn scores(db: &Db, f: &Filter) -> sqlx::Result<Vec<(i64, i64)>> {
-    let sql = format!("SELECT r.score, COUNT(*) FROM {RATED} {WHERE}) GROUP BY r.score");
+    let sql = format!("SELECT r.score, COUNT(*) FROM {RATED} GROUP BY r.score");
     bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
         .fetch_all(&db.pool)
         .await
@@ -161,7 +172,7 @@ pub async fn scores(db: &Db, f: &Filter) -> sqlx::Result<Vec<(i64, i64)>> {
 /// The latest comments: score, Unix time, words (at most `limit`).
 pub async fn comments(db: &Db, f: &Filter, limit: i64) -> sqlx::Result<Vec<(i64, i64, String)>> {
     let sql = format!(
-        "SELECT r.score, r.rated_at, r.comment FROM {RATED} {WHERE}) AND r.comment <> ''
+        "SELECT r.score, r.rated_at, r.comment FROM {RATED} AND r.comment <> ''
          ORDER BY r.rated_at DESC LIMIT $5"
     );
     bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
@@ -179,7 +190,8 @@ pub async fn rate(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO ratings (application_id, score, comment, rated_at) VALUES ($1, $2, $3, $4)
+        "INSERT INTO ratings (application_id, bundle, accepted_on, score, comment, rated_at)
+         SELECT id, bundle, COALESCE(accepted_on, ''), $2, $3, $4 FROM applications WHERE id = $1
          ON CONFLICT (application_id) DO UPDATE SET score = $2, comment = $3, rated_at = $4",
     )
     .bind(application_id)

@@ -48,82 +48,56 @@ pub struct Column {
     pub value: fn(&StatRow) -> Cell,
 }
 
+fn col(zh: &'static str, en: &'static str, value: fn(&StatRow) -> Cell) -> Column {
+    Column { zh, en, value }
+}
+
 /// The columns of every table of rows, in order; `cuts` adds the plan's measure (items,
 /// bundles and the whole county have one; departments and months do not).
 pub fn columns(cuts: bool) -> Vec<Column> {
     let mut c = vec![
-        Column {
-            zh: "名称",
-            en: "Name",
-            value: |r| Cell::Text(r.label.clone()),
-        },
-        Column {
-            zh: "受理（件）",
-            en: "Accepted",
-            value: |r| Cell::count(r.accepted),
-        },
-        Column {
-            zh: "准予",
-            en: "Approved",
-            value: |r| Cell::count(r.approved),
-        },
-        Column {
-            zh: "不予许可",
-            en: "Refused",
-            value: |r| Cell::count(r.rejected),
-        },
-        Column {
-            zh: "实际用时中位数（工作日）",
-            en: "Median actual days",
-            value: |r| Cell::maybe(r.median_days),
-        },
-        Column {
-            zh: "第90百分位（工作日）",
-            en: "90th percentile (days)",
-            value: |r| Cell::maybe(r.p90_days),
-        },
-        Column {
-            zh: "按时办结率（%）",
-            en: "On time (%)",
-            value: |r| Cell::maybe(r.on_time_percent),
-        },
-        Column {
-            zh: "当前逾期",
-            en: "Overdue now",
-            value: |r| Cell::count(r.overdue_now),
-        },
-        Column {
-            zh: "告知承诺",
-            en: "By commitment",
-            value: |r| Cell::count(r.by_commitment),
-        },
-        Column {
-            zh: "容缺受理",
-            en: "Materials to follow",
-            value: |r| Cell::count(r.tolerated),
-        },
-        Column {
-            zh: "补正次数",
-            en: "Supplement rounds",
-            value: |r| Cell::count(r.supplement_rounds),
-        },
+        col("名称", "Name", |r| Cell::Text(r.label.clone())),
+        col("受理（件）", "Accepted", |r| Cell::count(r.accepted)),
+        col("准予", "Approved", |r| Cell::count(r.approved)),
+        col("不予许可", "Refused", |r| Cell::count(r.rejected)),
+        col(
+            "实际用时中位数（工作日）",
+            "Median actual days",
+            |r| Cell::maybe(r.median_days),
+        ),
+        col(
+            "第90百分位（工作日）",
+            "90th percentile (days)",
+            |r| Cell::maybe(r.p90_days),
+        ),
+        col("按时办结率（%）", "On time (%)", |r| {
+            Cell::maybe(r.on_time_percent)
+        }),
+        col("当前逾期", "Overdue now", |r| {
+            Cell::count(r.overdue_now)
+        }),
+        col("告知承诺", "By commitment", |r| {
+            Cell::count(r.by_commitment)
+        }),
+        col("容缺受理", "Materials to follow", |r| {
+            Cell::count(r.tolerated)
+        }),
+        col("补正次数", "Supplement rounds", |r| {
+            Cell::count(r.supplement_rounds)
+        }),
     ];
     if cuts {
-        c.push(Column {
-            zh: "窗口补正次数（仅套餐）",
-            en: "Window corrections (bundles only)",
-            value: |r| Cell::maybe(r.correction_rounds.map(|n| n as f64)),
-        });
-        c.push(Column {
-            zh: "承诺压减（%）",
-            en: "Promised cut (%)",
-            value: |r| Cell::maybe(r.promised_cut_percent),
-        });
-        c.push(Column {
-            zh: "实际压减（%）",
-            en: "Measured cut (%)",
-            value: |r| Cell::maybe(r.measured_cut_percent),
-        });
+        c.push(col(
+            "窗口补正次数（仅套餐）",
+            "Window corrections (bundles only)",
+            |r| Cell::maybe(r.correction_rounds.map(|n| n as f64)),
+        ));
+        c.push(col("承诺压减（%）", "Promised cut (%)", |r| {
+            Cell::maybe(r.promised_cut_percent)
+        }));
+        c.push(col("实际压减（%）", "Measured cut (%)", |r| {
+            Cell::maybe(r.measured_cut_percent)
+        }));
     }
     c
 }

@@ -400,38 +400,46 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
     )
 }
 
+/// A page saying why something was refused, under `header`, with the ways on (address, words).
+fn refusal(lang: Lang, header: &str, title: &str, message: &str, ways: &[(&str, &str)]) -> Page {
+    let ways: Vec<String> = ways
+        .iter()
+        .map(|(href, words)| format!("<a href=\"{}\">{words}</a>", attr(href)))
+        .collect();
+    let body = format!(
+        "<section><h1>{title}</h1><p>{}</p><p>{}</p></section>",
+        esc(message),
+        ways.join(" · ")
+    );
+    document_under(lang, header, title, &body, STYLE)
+}
+
 /// The dashboard refused (a role that may not see it, a filter that is not valid).
 pub fn refused(message: &str, lang: Lang) -> Page {
-    let body = format!(
-        "<section><h1>{}</h1><p>{}</p><p><a href=\"/staff/statistics\">{}</a> · <a href=\"/staff\">{}</a></p></section>",
-        pick(lang, "统计看板", "Dashboard"),
-        esc(message),
-        pick(lang, "重新打开看板", "Open the dashboard again"),
-        pick(lang, "返回工作台", "Back to the desk"),
-    );
-    document_under(
+    let t = |zh, en| pick(lang, zh, en);
+    refusal(
         lang,
-        pick(lang, "证照联办 · 统计看板", "Lianban · dashboard"),
-        pick(lang, "统计看板", "Dashboard"),
-        &body,
-        STYLE,
+        t("证照联办 · 统计看板", "Lianban · dashboard"),
+        t("统计看板", "Dashboard"),
+        message,
+        &[
+            (
+                "/staff/statistics",
+                t("重新打开看板", "Open the dashboard again"),
+            ),
+            ("/staff", t("返回工作台", "Back to the desk")),
+        ],
     )
 }
 
 /// A rating from the status page's form refused: why, and the way back to the status page.
 pub fn refused_rating(message: &str, back: &str, lang: Lang) -> Page {
-    let body = format!(
-        "<section><h1>{}</h1><p>{}</p><p><a href=\"{}\">{}</a></p></section>",
-        pick(lang, "评价未能提交", "The rating was not sent"),
-        esc(message),
-        attr(back),
-        pick(lang, "返回办理进度", "Back to the application's status"),
-    );
-    document_under(
+    let t = |zh, en| pick(lang, zh, en);
+    refusal(
         lang,
-        pick(lang, "证照联办 · 评价", "Lianban · rating"),
-        pick(lang, "评价未能提交", "The rating was not sent"),
-        &body,
-        "",
+        t("证照联办 · 评价", "Lianban · rating"),
+        t("评价未能提交", "The rating was not sent"),
+        message,
+        &[(back, t("返回办理进度", "Back to the application's status"))],
     )
 }
