@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use shared::Lang;
 use shared::calendar::Calendar;
 use shared::catalogue::Catalogue;
-use shared::figures::{average_cut, cut, floor_percent};
+use shared::figures::{average_cut, floor_percent};
 use shared::statistics::{DaysAgainstPromise, StatRow};
 use shared::status::SubStatus;
 use time::{Date, Duration};
@@ -93,14 +93,14 @@ impl Acc {
         r.supplement_rounds += t.rounds;
     }
 
-    fn finish(mut self, key: &str, label: String) -> (StatRow, BTreeMap<u32, u64>) {
+    fn finish(mut self, key: &str, label: String) -> StatRow {
         self.row.key = key.to_string();
         self.row.label = label;
         self.row.median_days = median(&self.days);
         self.row.p90_days = nearest_rank(&self.days, 90);
         self.row.on_time_percent = (self.row.measured > 0)
             .then(|| floor_percent(self.row.on_time as f64 / self.row.measured as f64));
-        (self.row, self.days)
+        self.row
     }
 }
 
@@ -199,72 +199,74 @@ pub fn tables(tallies: &[Tally], catalogue: &Catalogue, lang: Lang) -> Tables {
     let [items, departments, bundles, months] = by;
     let by_item: Vec<StatRow> = items
         .into_iter()
-        .map(|(id, acc)| {
-            let def = catalogue.item(&id);
-            let label = def
-                .map(|i| i.name.get(lang).to_string())
-                .unwrap_or_else(|| id.clone());
-            let (mut row, _) = acc.finish(&id, label);
-            if let Some(i) = def {
-                row.statutory_days = Some(i.statutory_days);
-                row.committed_days = Some(i.committed_days);
-                let share = |d: f32| floor_percent(cut(f64::from(i.statutory_days), f64::from(d)));
-                row.promised_cut_percent = Some(share(i.committed_days));
-                row.measured_cut_percent = row.median_days.map(share);
-            }
-            row
-        })
+        .map(|(id, acc)| item_row(&id, acc, catalogue, lang))
         .collect();
-    let mut overall = overall.finish("all", String::new()).0;
+    let mut overall = overall.finish("all", String::new());
     (overall.promised_cut_percent, overall.measured_cut_percent) = cuts(
         catalogue,
         by_item.iter().map(|r| (r.key.as_str(), r.median_days)),
     );
     let medians: BTreeMap<(String, String), Option<f32>> = bundle_items
         .into_iter()
-        .map(|(k, acc)| (k, acc.finish("", String::new()).0.median_days))
+        .map(|(k, acc)| (k, acc.finish("", String::new()).median_days))
         .collect();
-    let by_bundle = bundles
-        .into_iter()
-        .map(|(id, acc)| {
-            let label = catalogue
-                .bundles
-                .iter()
-                .find(|b| b.id == id)
-                .map(|b| b.name.get(lang).to_string())
-                .unwrap_or_else(|| id.clone());
-            let mut row = acc.finish(&id, label).0;
-            let of_bundle = medians
-                .iter()
-                .filter(|((b, _), _)| *b == id)
-                .map(|((_, i), m)| (i.as_str(), *m));
-            (row.promised_cut_percent, row.measured_cut_percent) = cuts(catalogue, of_bundle);
-            row
-        })
-        .collect();
+    let name = |id: &str, found: Option<&shared::Text>| {
+        found.map_or_else(|| id.to_string(), |t| t.get(lang).to_string())
+    };
     Tables {
         overall,
         by_item,
         by_department: departments
             .into_iter()
             .map(|(id, acc)| {
-                let label = catalogue
-                    .department(&id)
-                    .map(|d| d.name.get(lang).to_string())
-                    .unwrap_or_else(|| id.clone());
-                acc.finish(&id, label).0
+                let label = name(&id, catalogue.department(&id).map(|d| &d.name));
+                acc.finish(&id, label)
             })
             .collect(),
-        by_bundle,
+        by_bundle: bundles
+            .into_iter()
+            .map(|(id, acc)| {
+                let label = name(
+                    &id,
+                    catalogue
+                        .bundles
+                        .iter()
+                        .find(|b| b.id == id)
+                        .map(|b| &b.name),
+                );
+                let mut row = acc.finish(&id, label);
+                let of_bundle = medians
+                    .iter()
+                    .filter(|((b, _), _)| *b == id)
+                    .map(|((_, i), m)| (i.as_str(), *m));
+                (row.promised_cut_percent, row.measured_cut_percent) = cuts(catalogue, of_bundle);
+                row
+            })
+            .collect(),
         by_month: months
             .into_iter()
-            .map(|(m, acc)| acc.finish(&m, m.clone()).0)
+            .map(|(m, acc)| acc.finish(&m, m.clone()))
             .collect(),
         against_promise: against
             .into_iter()
             .map(|(days_over, items)| DaysAgainstPromise { days_over, items })
             .collect(),
     }
+}
+
+/// One item's line: its limits, and the plan's measure of it promised and measured.
+fn item_row(id: &str, acc: Acc, catalogue: &Catalogue, lang: Lang) -> StatRow {
+    let def = catalogue.item(id);
+    let label = def.map_or_else(|| id.to_string(), |i| i.name.get(lang).to_string());
+    let mut row = acc.finish(id, label);
+    if let Some(i) = def {
+        row.statutory_days = Some(i.statutory_days);
+        row.committed_days = Some(i.committed_days);
+        let share = |d: f32| average_cut([(id, i.statutory_days, d)]).average_cut_percent;
+        row.promised_cut_percent = Some(share(i.committed_days));
+        row.measured_cut_percent = row.median_days.map(share);
+    }
+    row
 }
 
 #[cfg(test)]

@@ -192,43 +192,8 @@ async fn one(
         let view = backoffice::decide_intake(ctx, clerk, &filed.number, &accept).await?;
         done.accepted += 1;
         // The older, the likelier decided; a recent one mostly still open.
-        let decide = f64::from(age) / f64::from(days.max(1));
-        for item in view
-            .items
-            .iter()
-            .filter(|i| i.status == SubStatus::Accepted)
-        {
-            if !rng.random_bool(decide.clamp(0.05, 0.95)) {
-                continue;
-            }
-            let Some(reviewer) = reviewers
-                .iter()
-                .find(|r| r.department.as_deref() == Some(item.department.as_str()))
-            else {
-                continue;
-            };
-            let mut version = item.version;
-            // Now and then a test or an expert review first (its days set below).
-            if item.item != "business_registration" && rng.random_bool(0.08) {
-                for (action, kind) in [
-                    (ReviewAction::Pause, Some("testing")),
-                    (ReviewAction::Resume, None),
-                ] {
-                    let req = request(action, version, i, item.id, kind);
-                    version = review::act(ctx, reviewer, item.id, &req).await?.version;
-                }
-            }
-            let action = if rng.random_bool(0.95) {
-                ReviewAction::Approve
-            } else {
-                ReviewAction::Reject
-            };
-            let req = request(action, version, i, item.id, None);
-            // Some items cannot be decided straight away (an inspection first): left open.
-            if review::act(ctx, reviewer, item.id, &req).await.is_ok() {
-                done.decisions += 1;
-            }
-        }
+        let likely = f64::from(age) / f64::from(days.max(1));
+        done.decisions += decide(ctx, reviewers, &view.items, likely, i, &mut rng).await?;
         if rng.random_bool(0.5) {
             let rating = RatingRequest {
                 score: [5, 5, 5, 4, 4, 3, 2][rng.random_range(0..7)],
@@ -252,6 +217,52 @@ async fn one(
     }
     backdate(ctx, &filed.number, age, &mut rng).await?;
     Ok(done)
+}
+
+/// Each accepted item of application `n` decided by a reviewer of its department with
+/// probability `likely` (now and then after a test); how many were.
+async fn decide(
+    ctx: &Ctx,
+    reviewers: &[StaffMember],
+    items: &[shared::staff::StaffItem],
+    likely: f64,
+    n: usize,
+    rng: &mut StdRng,
+) -> Result<usize> {
+    let mut decided = 0;
+    for item in items.iter().filter(|i| i.status == SubStatus::Accepted) {
+        if !rng.random_bool(likely.clamp(0.05, 0.95)) {
+            continue;
+        }
+        let Some(reviewer) = reviewers
+            .iter()
+            .find(|r| r.department.as_deref() == Some(item.department.as_str()))
+        else {
+            continue;
+        };
+        let mut version = item.version;
+        // Now and then a test or an expert review first (its days set by `backdate`).
+        if item.item != "business_registration" && rng.random_bool(0.08) {
+            for (action, kind) in [
+                (ReviewAction::Pause, Some("testing")),
+                (ReviewAction::Resume, None),
+            ] {
+                let req = request(action, version, n, item.id, kind);
+                version = review::act(ctx, reviewer, item.id, &req).await?.version;
+            }
+        }
+        let action = if rng.random_bool(0.95) {
+            ReviewAction::Approve
+        } else {
+            ReviewAction::Reject
+        };
+        let req = request(action, version, n, item.id, None);
+        // Some items cannot be decided straight away (an inspection first): left open.
+        if review::act(ctx, reviewer, item.id, &req).await.is_ok() {
+            decided += 1;
+        }
+    }
+    Ok(decided)
 }
 
 /// A staff member's request for the demonstration.

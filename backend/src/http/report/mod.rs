@@ -131,7 +131,6 @@ pub fn grid(
     catalogue: &Catalogue,
     lang: Lang,
 ) -> Option<(Vec<String>, Vec<Vec<Cell>>)> {
-    let head = |h: &[(&str, &str)]| h.iter().map(|(zh, en)| pick_owned(lang, zh, en)).collect();
     let rows = |rows: &[StatRow], cuts: bool| {
         let cols = columns(cuts);
         let heads = cols.iter().map(|c| pick_owned(lang, c.zh, c.en)).collect();
@@ -141,70 +140,77 @@ pub fn grid(
             .collect();
         (heads, body)
     };
-    let text = |s: &str| Cell::Text(s.to_string());
-    let item = |id: &str| {
-        Cell::Text(
-            catalogue
-                .item(id)
-                .map_or_else(|| id.to_string(), |i| i.name.get(lang).to_string()),
-        )
-    };
-    let department = |id: &str| {
-        Cell::Text(
-            catalogue
-                .department(id)
-                .map_or_else(|| id.to_string(), |d| d.name.get(lang).to_string()),
-        )
-    };
     Some(match table {
         "items" => rows(&s.by_item, true),
         "departments" => rows(&s.by_department, false),
         "bundles" => rows(&s.by_bundle, true),
         "months" => rows(&s.by_month, false),
-        "overdue" => (
-            head(&[
-                ("申请编号", "Application"),
-                ("事项", "Item"),
-                ("部门", "Department"),
-                ("应办结日期", "Due on"),
-                ("逾期（工作日）", "Working days late"),
-            ]),
-            s.overdue
-                .iter()
-                .map(|o| {
-                    vec![
-                        text(&o.application),
-                        item(&o.item),
-                        department(&o.department),
-                        text(&o.due_on),
-                        Cell::Number(f64::from(o.days_late)),
-                    ]
-                })
-                .collect(),
-        ),
-        "refusals" => (
-            head(&[
-                ("申请编号", "Application"),
-                ("事项", "Item"),
-                ("部门", "Department"),
-                ("决定日期", "Decided on"),
-                ("理由", "Reason"),
-            ]),
-            s.refusals
-                .iter()
-                .map(|r| {
-                    vec![
-                        text(&r.application),
-                        item(&r.item),
-                        department(&r.department),
-                        text(&r.decided_on),
-                        text(&r.reason),
-                    ]
-                })
-                .collect(),
-        ),
+        "overdue" | "refusals" => lists(s, table, catalogue, lang),
         _ => return None,
     })
+}
+
+/// The two lists of items: the overdue ones and the refusals, each with its application, item
+/// and department.
+fn lists(
+    s: &Statistics,
+    table: &str,
+    catalogue: &Catalogue,
+    lang: Lang,
+) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let named = |id: &str, name: Option<&shared::Text>| {
+        Cell::Text(name.map_or_else(|| id.to_string(), |t| t.get(lang).to_string()))
+    };
+    let line = |application: &str, item: &str, department: &str, day: &str, last: Cell| {
+        vec![
+            text(application),
+            named(item, catalogue.item(item).map(|i| &i.name)),
+            named(
+                department,
+                catalogue.department(department).map(|d| &d.name),
+            ),
+            text(day),
+            last,
+        ]
+    };
+    let (day, last, rows): (_, _, Vec<Vec<Cell>>) = if table == "overdue" {
+        let rows = s.overdue.iter().map(|o| {
+            let late = Cell::Number(f64::from(o.days_late));
+            line(&o.application, &o.item, &o.department, &o.due_on, late)
+        });
+        (
+            ("应办结日期", "Due on"),
+            ("逾期（工作日）", "Working days late"),
+            rows.collect(),
+        )
+    } else {
+        let rows = s.refusals.iter().map(|r| {
+            line(
+                &r.application,
+                &r.item,
+                &r.department,
+                &r.decided_on,
+                text(&r.reason),
+            )
+        });
+        (
+            ("决定日期", "Decided on"),
+            ("理由", "Reason"),
+            rows.collect(),
+        )
+    };
+    let heads = [
+        ("申请编号", "Application"),
+        ("事项", "Item"),
+        ("部门", "Department"),
+        day,
+        last,
+    ]
+    .iter()
+    .map(|(zh, en)| pick_owned(lang, zh, en))
+    .collect();
+    (heads, rows)
 }
 
 fn pick_owned(lang: Lang, zh: &str, en: &str) -> String {

@@ -203,18 +203,10 @@ fn section(id: &str, heading: &str, body: &str) -> String {
 /// The dashboard; `print`: the print view (no form, no links).
 pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool) -> Page {
     let t = |zh, en| pick(lang, zh, en);
-    let period = format!(
-        "{} {} – {} · {} {}",
-        t("统计期间（受理日期）", "Period (accepted)"),
-        s.query.from.as_deref().unwrap_or(""),
-        s.query.to.as_deref().unwrap_or(""),
-        t("截至", "as of"),
-        s.today
-    );
     let mut body = format!(
         "<section><h1>{}</h1><p class=\"m\">{}</p>{}<dl class=\"kpi\">{}</dl></section>",
         t("统计看板", "Dashboard"),
-        esc(&period),
+        esc(&period(s, lang)),
         if print {
             String::new()
         } else {
@@ -222,26 +214,35 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
         },
         headline(&s.overall, s, lang)
     );
+    body += &sections(s, catalogue, lang);
+    body += &definitions_html(lang);
+    let mut page = document_under(
+        lang,
+        t("证照联办 · 统计看板", "Lianban · dashboard"),
+        t("统计看板", "Dashboard"),
+        &body,
+        STYLE,
+    );
+    page.allow_forms();
+    page
+}
+
+/// "Period (accepted) from – to · as of today".
+fn period(s: &Statistics, lang: Lang) -> String {
+    format!(
+        "{} {} – {} · {} {}",
+        pick(lang, "统计期间（受理日期）", "Period (accepted)"),
+        s.query.from.as_deref().unwrap_or(""),
+        s.query.to.as_deref().unwrap_or(""),
+        pick(lang, "截至", "as of"),
+        s.today
+    )
+}
+
+/// The dashboard's charts, each beside its table, then the lists and the ratings.
+fn sections(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
     let table = |name: &str| html_table(s, name, catalogue, lang, 200);
-    body += &section(
-        "volumes",
-        t("办件量", "Volumes"),
-        &format!("{}{}", charts::volumes(&s.by_month, lang), table("months")),
-    );
-    body += &section(
-        "on-time",
-        t("各部门按时办结", "On time per department"),
-        &format!(
-            "{}{}",
-            charts::on_time(&s.by_department, lang),
-            table("departments")
-        ),
-    );
-    body += &section(
-        "promise",
-        t("实际用时对承诺时限", "Actual days against the promise"),
-        &charts::against_promise(&s.against_promise, lang),
-    );
     // The longest overdue first; the whole list (up to a hundred) in the export.
     let shown = s.overdue.len().min(OVERDUE_SHOWN);
     let note = format!(
@@ -253,35 +254,39 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
             "; the overdue list's CSV holds the first 100."
         ),
     );
-    body += &section(
-        "overdue",
-        t("逾期清单", "Overdue items"),
-        &format!(
-            "{}{note}",
-            html_table(s, "overdue", catalogue, lang, OVERDUE_SHOWN)
+    let overdue = html_table(s, "overdue", catalogue, lang, OVERDUE_SHOWN);
+    [
+        (
+            "volumes",
+            t("办件量", "Volumes"),
+            charts::volumes(&s.by_month, lang) + &table("months"),
         ),
-    );
-    body += &section(
-        "items",
-        t("事项", "Items"),
-        &format!("{}{}", table("items"), table("bundles")),
-    );
-    body += &section("refusals", t("不予许可", "Refusals"), &table("refusals"));
-    body += &section(
-        "ratings",
-        t("问效于企：企业评价", "Applicants' ratings"),
-        &ratings(s, lang),
-    );
-    body += &definitions_html(lang);
-    let mut page = document_under(
-        lang,
-        t("证照联办 · 统计看板", "Lianban · dashboard"),
-        t("统计看板", "Dashboard"),
-        &body,
-        STYLE,
-    );
-    page.allow_forms();
-    page
+        (
+            "on-time",
+            t("各部门按时办结", "On time per department"),
+            charts::on_time(&s.by_department, lang) + &table("departments"),
+        ),
+        (
+            "promise",
+            t("实际用时对承诺时限", "Actual days against the promise"),
+            charts::against_promise(&s.against_promise, lang),
+        ),
+        ("overdue", t("逾期清单", "Overdue items"), overdue + &note),
+        (
+            "items",
+            t("事项", "Items"),
+            table("items") + &table("bundles"),
+        ),
+        ("refusals", t("不予许可", "Refusals"), table("refusals")),
+        (
+            "ratings",
+            t("问效于企：企业评价", "Applicants' ratings"),
+            ratings(s, lang),
+        ),
+    ]
+    .iter()
+    .map(|(id, heading, body)| section(id, heading, body))
+    .collect()
 }
 
 fn ratings(s: &Statistics, lang: Lang) -> String {
@@ -317,40 +322,24 @@ fn ratings(s: &Statistics, lang: Lang) -> String {
 /// The county's public results page: the reform figures per bundle, promised and measured.
 pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
     let t = |zh, en| pick(lang, zh, en);
-    let none = StatRow::default();
-    let rows: String = catalogue
-        .bundles
-        .iter()
-        .map(|bundle| {
-            let b = s.by_bundle.iter().find(|r| r.key == bundle.id).unwrap_or(&none);
-            let promised = catalogue
-                .bundle_view(&bundle.id)
-                .map(|v| v.figures(&v.resolve(&Default::default())).days.average_cut_percent);
-            format!(
-                "<tr data-bundle=\"{}\"><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                attr(&bundle.id),
-                esc(bundle.name.get(lang)),
-                b.accepted,
-                or_dash(b.median_days, ""),
-                or_dash(b.on_time_percent, "%"),
-                or_dash(promised, "%"),
-                or_dash(b.measured_cut_percent, "%"),
-            )
-        })
-        .collect();
     let o = &s.overall;
+    let heads: String = [
+        t("套餐", "Bundle"),
+        t("受理事项", "Items accepted"),
+        t("实际用时中位数（工作日）", "Median actual days"),
+        t("按时办结率", "On time"),
+        t("承诺压减（基本事项）", "Promised cut (base items)"),
+        t("实际压减", "Measured cut"),
+    ]
+    .iter()
+    .map(|h| format!("<th scope=\"col\">{h}</th>"))
+    .collect();
     let body = format!(
-        "<section><h1>{h}</h1><p class=\"m\">{period} {from} – {to} · {asof} {today}</p>\
-<dl class=\"kpi\">{k}</dl></section>\
-<section><h2>{by}</h2><div class=\"w\" tabindex=\"0\" role=\"region\" aria-label=\"{by}\"><table id=\"t-results\"><thead><tr><th scope=\"col\">{c0}</th><th scope=\"col\">{c1}</th>\
-<th scope=\"col\">{c2}</th><th scope=\"col\">{c3}</th><th scope=\"col\">{c4}</th><th scope=\"col\">{c5}</th></tr></thead>\
-<tbody>{rows}</tbody></table></div><p class=\"m\">{note}</p></section>{defs}",
+        "<section><h1>{h}</h1><p class=\"m\">{period}</p><dl class=\"kpi\">{k}</dl></section>\
+<section><h2>{by}</h2><div class=\"w\" tabindex=\"0\" role=\"region\" aria-label=\"{by}\"><table id=\"t-results\">\
+<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></div><p class=\"m\">{note}</p></section>{defs}",
         h = t("证照联办改革成效", "Results of the joint-licensing reform"),
-        period = t("统计期间（受理日期）", "Period (accepted)"),
-        from = s.query.from.as_deref().unwrap_or(""),
-        to = s.query.to.as_deref().unwrap_or(""),
-        asof = t("截至", "as of"),
-        today = s.today,
+        period = esc(&period(s, lang)),
         k = [
             kpi(
                 "k-accepted",
@@ -368,23 +357,18 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
                 "k-median",
                 t("实际用时中位数（工作日）", "Median actual working days"),
                 or_dash(o.median_days, ""),
-                ""
+                "",
             ),
             kpi(
                 "k-measured-cut",
                 t("实际压减（目标85%）", "Measured cut (target 85%)"),
-                or_dash(o.measured_cut_percent, "%"),
-                ""
+                cut_words(o.measured_cut_percent, lang),
+                "",
             ),
         ]
         .concat(),
         by = t("各套餐：承诺与实际", "Per bundle: promised and measured"),
-        c0 = t("套餐", "Bundle"),
-        c1 = t("受理事项", "Items accepted"),
-        c2 = t("实际用时中位数（工作日）", "Median actual days"),
-        c3 = t("按时办结率", "On time"),
-        c4 = t("承诺压减（基本事项）", "Promised cut (base items)"),
-        c5 = t("实际压减", "Measured cut"),
+        rows = results_rows(s, catalogue, lang),
         note = t(
             "承诺压减按套餐基本事项计算；实际压减按各事项实际用时中位数计算。目标：平均压减法定时限85%以上（《方案》措施8）。",
             "The promised cut is over each bundle's base items; the measured cut uses each item's median actual days. Target: an average cut of 85% or more of the statutory limits (the plan's measure 8).",
@@ -398,6 +382,43 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
         &body,
         STYLE,
     )
+}
+
+/// Every bundle of the catalogue, filed or not: measured figures beside the promised cut of
+/// its base items.
+fn results_rows(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
+    let none = StatRow::default();
+    catalogue
+        .bundles
+        .iter()
+        .map(|bundle| {
+            let b = s
+                .by_bundle
+                .iter()
+                .find(|r| r.key == bundle.id)
+                .unwrap_or(&none);
+            let promised = catalogue.bundle_view(&bundle.id).map(|v| {
+                v.figures(&v.resolve(&Default::default()))
+                    .days
+                    .average_cut_percent
+            });
+            let cells: String = [
+                b.accepted.to_string(),
+                or_dash(b.median_days, ""),
+                or_dash(b.on_time_percent, "%"),
+                or_dash(promised, "%"),
+                or_dash(b.measured_cut_percent, "%"),
+            ]
+            .iter()
+            .map(|c| format!("<td class=\"n\">{c}</td>"))
+            .collect();
+            format!(
+                "<tr data-bundle=\"{}\"><th scope=\"row\">{}</th>{cells}</tr>",
+                attr(&bundle.id),
+                esc(bundle.name.get(lang)),
+            )
+        })
+        .collect()
 }
 
 /// A page saying why something was refused, under `header`, with the ways on (address, words).
