@@ -174,15 +174,20 @@ async fn periodic_jobs_are_queued_once_per_slot_whichever_instance_comes_first(a
     }
     let queued = jobs::list(&app.db, None, 100).await.expect("jobs");
     let kinds: Vec<&str> = queued.iter().map(|j| j.kind.as_str()).collect();
-    assert_eq!(kinds.len(), 3, "{kinds:?}");
-    for kind in ["cleanup", "audit_checkpoint", "follow_ups_overdue"] {
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    for kind in [
+        "cleanup",
+        "audit_checkpoint",
+        "follow_ups_overdue",
+        "statistics_fold",
+    ] {
         assert!(kinds.contains(&kind), "{kinds:?}");
     }
-    // Ten minutes on: the next checkpoint slot, the same hour of the hourly ones.
+    // Ten minutes on: the next slot of the ten-minute ones, the same hour of the hourly ones.
     backend::service::jobs::schedule_periodic(ctx, at + 600)
         .await
         .expect("scheduled");
     let queued = jobs::list(&app.db, None, 100).await.expect("jobs");
-    assert_eq!(queued.len(), 4);
-    assert_eq!(app.run_jobs().await, 4);
+    assert_eq!(queued.len(), 6);
+    assert_eq!(app.run_jobs().await, 6);
 }

@@ -30,9 +30,12 @@ CREATE TABLE ratings (
 CREATE INDEX ratings_accepted ON ratings (accepted_on);
 
 -- The statistics' rollup: accepted items counted by everything the statistics group them by
--- (a missing measure is -1, no running due date ''), with their supplement rounds. Kept by the
--- triggers below in the same transaction as every change of an item, so that a year of a
--- province's applications is summed from tens of thousands of rows, not millions.
+-- (a missing measure is -1, no running due date ''), with their supplement rounds, so that a
+-- year of a province's applications is summed from tens of thousands of rows, not millions.
+-- Every change of an item appends its two deltas (-1 for what it was, +1 for what it is) in
+-- the same transaction, by the triggers below: appended, never updated, so concurrent changes
+-- never wait for one another. The statistics fold the deltas into the totals before they read
+-- (db::statistics::fold), one folder at a time.
 CREATE TABLE stat_tallies (
     accepted_on   TEXT   NOT NULL,
     item          TEXT   NOT NULL,
@@ -48,6 +51,20 @@ CREATE TABLE stat_tallies (
     rounds        BIGINT NOT NULL,
     PRIMARY KEY (accepted_on, item, department, bundle, status, actual_days, on_time, due_on, by_commitment, tolerated)
 );
+CREATE TABLE stat_deltas (
+    accepted_on   TEXT   NOT NULL,
+    item          TEXT   NOT NULL,
+    department    TEXT   NOT NULL,
+    bundle        TEXT   NOT NULL,
+    status        TEXT   NOT NULL,
+    actual_days   BIGINT NOT NULL,
+    on_time       BIGINT NOT NULL,
+    due_on        TEXT   NOT NULL,
+    by_commitment BIGINT NOT NULL,
+    tolerated     BIGINT NOT NULL,
+    n             BIGINT NOT NULL,
+    rounds        BIGINT NOT NULL
+);
 INSERT INTO stat_tallies
 SELECT s.accepted_on, s.item, s.department, a.bundle, s.status, COALESCE(s.actual_days, -1),
        COALESCE(s.on_time, -1), COALESCE(s.due_on, ''), s.by_commitment, s.tolerated, COUNT(*), SUM(s.rounds)
@@ -59,12 +76,10 @@ GROUP BY s.accepted_on, s.item, s.department, a.bundle, s.status, s.actual_days,
 CREATE FUNCTION stat_tallies_keep() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.accepted_on IS NOT NULL THEN
-        UPDATE stat_tallies SET n = n - 1, rounds = rounds - OLD.rounds WHERE accepted_on = OLD.accepted_on AND item = OLD.item AND department = OLD.department AND bundle = (SELECT bundle FROM applications WHERE id = OLD.application_id) AND status = OLD.status AND actual_days = COALESCE(OLD.actual_days, -1) AND on_time = COALESCE(OLD.on_time, -1) AND due_on = COALESCE(OLD.due_on, '') AND by_commitment = OLD.by_commitment AND tolerated = OLD.tolerated;
+        INSERT INTO stat_deltas VALUES (OLD.accepted_on, OLD.item, OLD.department, (SELECT bundle FROM applications WHERE id = OLD.application_id), OLD.status, COALESCE(OLD.actual_days, -1), COALESCE(OLD.on_time, -1), COALESCE(OLD.due_on, ''), OLD.by_commitment, OLD.tolerated, -1, -OLD.rounds);
     END IF;
     IF NEW.accepted_on IS NOT NULL THEN
-        INSERT INTO stat_tallies VALUES (NEW.accepted_on, NEW.item, NEW.department, (SELECT bundle FROM applications WHERE id = NEW.application_id), NEW.status, COALESCE(NEW.actual_days, -1), COALESCE(NEW.on_time, -1), COALESCE(NEW.due_on, ''), NEW.by_commitment, NEW.tolerated, 1, NEW.rounds)
-        ON CONFLICT (accepted_on, item, department, bundle, status, actual_days, on_time, due_on, by_commitment, tolerated)
-        DO UPDATE SET n = stat_tallies.n + 1, rounds = stat_tallies.rounds + EXCLUDED.rounds;
+        INSERT INTO stat_deltas VALUES (NEW.accepted_on, NEW.item, NEW.department, (SELECT bundle FROM applications WHERE id = NEW.application_id), NEW.status, COALESCE(NEW.actual_days, -1), COALESCE(NEW.on_time, -1), COALESCE(NEW.due_on, ''), NEW.by_commitment, NEW.tolerated, 1, NEW.rounds);
     END IF;
     RETURN NULL;
 END

@@ -48,8 +48,63 @@ struct TallyRow {
     rounds: i64,
 }
 
+/// The rollup's columns that say what is counted (its primary key).
+const KEY: &str = "accepted_on, item, department, bundle, status, actual_days, on_time, due_on, \
+     by_commitment, tolerated";
+
+/// Folds the deltas the triggers appended into the totals, one folder at a time (the
+/// transactional lock on PostgreSQL; SQLite has one writer); how many were folded. Each delta
+/// is folded once: on PostgreSQL those taken are the ones deleted, in one statement; on SQLite
+/// nothing else writes between the two.
+pub async fn fold(db: &Db) -> sqlx::Result<u64> {
+    let any: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM stat_deltas LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    let mut tx = db.begin().await?;
+    let folded = match db.dialect {
+        super::Dialect::Postgres => {
+            sqlx::query("SELECT pg_advisory_xact_lock(20261204)")
+                .execute(&mut **tx)
+                .await?;
+            let sql = format!(
+                "WITH moved AS (DELETE FROM stat_deltas RETURNING *)
+                 INSERT INTO stat_tallies SELECT {KEY}, SUM(n), SUM(rounds) FROM moved GROUP BY {KEY}
+                 ON CONFLICT ({KEY}) DO UPDATE
+                 SET n = stat_tallies.n + EXCLUDED.n, rounds = stat_tallies.rounds + EXCLUDED.rounds"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        }
+        super::Dialect::Sqlite => {
+            let sql = format!(
+                "INSERT INTO stat_tallies SELECT {KEY}, SUM(n), SUM(rounds) FROM stat_deltas
+                 WHERE true GROUP BY {KEY}
+                 ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n, rounds = rounds + excluded.rounds"
+            );
+            let n = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM stat_deltas")
+                .execute(&mut **tx)
+                .await?;
+            n
+        }
+    };
+    sqlx::query("DELETE FROM stat_tallies WHERE n = 0")
+        .execute(&mut **tx)
+        .await?;
+    tx.commit().await?;
+    Ok(folded)
+}
+
 /// The period's items, counted in groups alike in every column of a `Tally` — read from the
-/// rollup the triggers keep (migration 0021); overdue against `today` (`YYYY-MM-DD`).
+/// rollup's totals (fold first); overdue against `today` (`YYYY-MM-DD`).
 pub async fn tallies(db: &Db, f: &Filter, today: &str) -> sqlx::Result<Vec<Tally>> {
     let rows: Vec<TallyRow> = bind(
         sqlx::query_as(

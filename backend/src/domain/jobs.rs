@@ -17,6 +17,9 @@ pub enum Job {
     AuditCheckpoint,
     /// Flag the commitment follow-ups past their day (`follow_up`).
     FollowUpsOverdue,
+    /// Fold the statistics' deltas into their totals (`db::statistics::fold`), so that they
+    /// stay few between readings.
+    StatisticsFold,
 }
 
 impl Job {
@@ -27,6 +30,7 @@ impl Job {
             Job::Cleanup => "cleanup",
             Job::AuditCheckpoint => "audit_checkpoint",
             Job::FollowUpsOverdue => "follow_ups_overdue",
+            Job::StatisticsFold => "statistics_fold",
         }
     }
 
@@ -42,10 +46,11 @@ impl Job {
 }
 
 /// The periodic jobs and how often each runs, in seconds.
-pub const PERIODIC: [(Job, i64); 3] = [
+pub const PERIODIC: [(Job, i64); 4] = [
     (Job::Cleanup, 3600),
     (Job::AuditCheckpoint, 600),
     (Job::FollowUpsOverdue, 3600),
+    (Job::StatisticsFold, 600),
 ];
 
 /// The slot of a periodic run at `now`: every instance computes the same one, so the run is

@@ -80,6 +80,9 @@ async fn execute(ctx: &Ctx, job: &Job) -> Result<()> {
         Job::FollowUpsOverdue => {
             super::follow_ups::flag_overdue(ctx).await?;
         }
+        Job::StatisticsFold => {
+            crate::db::statistics::fold(&ctx.db).await?;
+        }
     }
     Ok(())
 }

@@ -87,6 +87,8 @@ async fn measure(ctx: &Ctx, q: &StatisticsQuery, lang: Lang) -> Result<Statistic
     let (_, today) = now_and_today();
     let (query, f) = filter(ctx, q, today)?;
     let today_text = format_iso_date(today);
+    // What changed since the last reading, into the totals first: the figures are current.
+    db::statistics::fold(&ctx.db).await?;
     let tallies = db::statistics::tallies(&ctx.db, &f, &today_text).await?;
     let mut t = tables(&tallies, &ctx.catalogue, lang);
     let mut all = 0;
