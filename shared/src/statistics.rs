@@ -46,7 +46,8 @@ pub struct StatRow {
     /// Supplement requests (补正) made to these items.
     pub supplement_rounds: u64,
     /// Bundles and the whole: correction notices the one window sent (补正告知) to the
-    /// applications with an item here.
+    /// applications accepted in the period (none with a department filter: they are the
+    /// window's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correction_rounds: Option<u64>,
     /// An item's limits (working days).

@@ -214,6 +214,11 @@ async fn decided_items_are_measured_and_counted_by_the_plans_definitions(app: &T
     let psb = stats(&leader, "?from=2026-09-01&to=2026-09-30&department=psb").await;
     assert_eq!(psb["overall"]["accepted"], 2);
     assert_eq!(psb["by_department"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        psb["overall"]["correction_rounds"],
+        Value::Null,
+        "the window's notices are no department's"
+    );
     let shops = stats(&leader, "?from=2026-09-01&to=2026-09-30&bundle=small_shop").await;
     assert_eq!(shops["overall"]["accepted"], 0);
     assert_eq!(shops["overall"]["median_days"], Value::Null);

@@ -91,15 +91,18 @@ async fn measure(ctx: &Ctx, q: &StatisticsQuery, lang: Lang) -> Result<Statistic
     db::statistics::fold(&ctx.db).await?;
     let tallies = db::statistics::tallies(&ctx.db, &f, &today_text).await?;
     let mut t = tables(&tallies, &ctx.catalogue, lang);
-    let mut all = 0;
-    for (bundle, n) in db::statistics::corrections(&ctx.db, &f).await? {
-        let n = u64::try_from(n).unwrap_or(0);
-        all += n;
-        if let Some(row) = t.by_bundle.iter_mut().find(|r| r.key == bundle) {
-            row.correction_rounds = Some(n);
+    // The window's correction notices are no department's: not counted for one.
+    if f.department.is_empty() {
+        let mut all = 0;
+        for (bundle, n) in db::statistics::corrections(&ctx.db, &f).await? {
+            let n = u64::try_from(n).unwrap_or(0);
+            all += n;
+            if let Some(row) = t.by_bundle.iter_mut().find(|r| r.key == bundle) {
+                row.correction_rounds = Some(n);
+            }
         }
+        t.overall.correction_rounds = Some(all);
     }
-    t.overall.correction_rounds = Some(all);
     let overdue = db::statistics::overdue(&ctx.db, &f, &today_text, OVERDUE_LIMIT)
         .await?
         .into_iter()
