@@ -29,8 +29,15 @@ pub async fn get(
         (status = 429, body = ErrorBody)))]
 pub async fn page(State(ctx): State<Ctx>, ReqLang(lang): ReqLang) -> Result<Response, AppError> {
     let s = statistics::public(&ctx, lang).await?;
+    let promised = |id: &str| {
+        ctx.view(id).map(|v| {
+            v.figures(&v.resolve(&Default::default()))
+                .days
+                .average_cut_percent
+        })
+    };
     Ok(page::html(
         StatusCode::OK,
-        pages::results(&s, &ctx.catalogue, lang),
+        pages::results(&s, &ctx.catalogue, &promised, lang),
     ))
 }

@@ -47,69 +47,63 @@ fn cut_words(p: Option<u32>, lang: Lang) -> String {
     }
 }
 
-/// The headline figures of the whole selection.
-fn headline(o: &StatRow, s: &Statistics, lang: Lang) -> String {
+/// The headline figures of the whole selection, those named by `ids` in that order: one
+/// definition for the dashboard and the public page.
+fn headline(s: &Statistics, ids: &[&str], lang: Lang) -> String {
     let t = |zh, en| pick(lang, zh, en);
+    let o = &s.overall;
     let target = |p: Option<u32>| match p {
         Some(p) if p >= TARGET_CUT_PERCENT => "met",
         Some(_) => "unmet",
         None => "",
     };
-    let cut = |p| cut_words(p, lang);
-    [
-        kpi(
-            "k-accepted",
-            t("受理事项", "Items accepted"),
-            o.accepted.to_string(),
-            "",
-        ),
-        kpi(
-            "k-decided",
+    let rating = match s.ratings.average {
+        Some(a) => format!("{a:.2} ({})", s.ratings.count),
+        None => "—".into(),
+    };
+    let figure = |id: &str| match id {
+        "k-accepted" => (t("受理事项", "Items accepted"), o.accepted.to_string(), ""),
+        "k-decided" => (
             t("已办结", "Decided"),
             (o.approved + o.rejected).to_string(),
             "",
         ),
-        kpi(
-            "k-on-time",
+        "k-on-time" => (
             t("按时办结率", "On time"),
             or_dash(o.on_time_percent, "%"),
             "",
         ),
-        kpi(
-            "k-overdue",
-            t("当前逾期", "Overdue now"),
-            o.overdue_now.to_string(),
-            "",
-        ),
-        kpi(
-            "k-median",
+        "k-overdue" => (t("当前逾期", "Overdue now"), o.overdue_now.to_string(), ""),
+        "k-median" => (
             t("实际用时中位数（工作日）", "Median actual working days"),
             or_dash(o.median_days, ""),
             "",
         ),
-        kpi(
-            "k-promised-cut",
+        "k-promised-cut" => (
             t("承诺压减（目标85%）", "Promised cut (target 85%)"),
-            cut(o.promised_cut_percent),
+            cut_words(o.promised_cut_percent, lang),
             target(o.promised_cut_percent),
         ),
-        kpi(
-            "k-measured-cut",
-            t("实际压减（按中位数）", "Measured cut (by medians)"),
-            cut(o.measured_cut_percent),
+        "k-measured-cut" => (
+            t(
+                "实际压减（按中位数，目标85%）",
+                "Measured cut (by medians, target 85%)",
+            ),
+            cut_words(o.measured_cut_percent, lang),
             target(o.measured_cut_percent),
         ),
-        kpi(
-            "k-rating",
+        _ => (
             t("企业评价（5分制）", "Applicants' rating (of 5)"),
-            match s.ratings.average {
-                Some(a) => format!("{a:.2} ({})", s.ratings.count),
-                None => "—".into(),
-            },
+            rating.clone(),
             "",
         ),
-    ]
-    .concat()
+    };
+    ids.iter()
+        .map(|id| {
+            let (term, value, class) = figure(id);
+            kpi(id, term, value, class)
+        })
+        .collect()
 }
 
 fn options(selected: Option<&str>, all: &[(String, String)], any: &str) -> String {
@@ -212,7 +206,20 @@ pub fn dashboard(s: &Statistics, catalogue: &Catalogue, lang: Lang, print: bool)
         } else {
             controls(s, catalogue, lang)
         },
-        headline(&s.overall, s, lang)
+        headline(
+            s,
+            &[
+                "k-accepted",
+                "k-decided",
+                "k-on-time",
+                "k-overdue",
+                "k-median",
+                "k-promised-cut",
+                "k-measured-cut",
+                "k-rating",
+            ],
+            lang
+        )
     );
     body += &sections(s, catalogue, lang);
     body += &definitions_html(lang);
@@ -320,9 +327,14 @@ fn ratings(s: &Statistics, lang: Lang) -> String {
 }
 
 /// The county's public results page: the reform figures per bundle, promised and measured.
-pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
+/// `promised`: a bundle's promised cut over its base items (from its view, built once).
+pub fn results(
+    s: &Statistics,
+    catalogue: &Catalogue,
+    promised: &dyn Fn(&str) -> Option<u32>,
+    lang: Lang,
+) -> Page {
     let t = |zh, en| pick(lang, zh, en);
-    let o = &s.overall;
     let heads: String = [
         t("套餐", "Bundle"),
         t("受理事项", "Items accepted"),
@@ -340,35 +352,13 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
 <thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></div><p class=\"m\">{note}</p></section>{defs}",
         h = t("证照联办改革成效", "Results of the joint-licensing reform"),
         period = esc(&period(s, lang)),
-        k = [
-            kpi(
-                "k-accepted",
-                t("受理事项", "Items accepted"),
-                o.accepted.to_string(),
-                ""
-            ),
-            kpi(
-                "k-on-time",
-                t("按时办结率", "On time"),
-                or_dash(o.on_time_percent, "%"),
-                ""
-            ),
-            kpi(
-                "k-median",
-                t("实际用时中位数（工作日）", "Median actual working days"),
-                or_dash(o.median_days, ""),
-                "",
-            ),
-            kpi(
-                "k-measured-cut",
-                t("实际压减（目标85%）", "Measured cut (target 85%)"),
-                cut_words(o.measured_cut_percent, lang),
-                "",
-            ),
-        ]
-        .concat(),
+        k = headline(
+            s,
+            &["k-accepted", "k-on-time", "k-median", "k-measured-cut"],
+            lang
+        ),
         by = t("各套餐：承诺与实际", "Per bundle: promised and measured"),
-        rows = results_rows(s, catalogue, lang),
+        rows = results_rows(s, catalogue, promised, lang),
         note = t(
             "承诺压减按套餐基本事项计算；实际压减按各事项实际用时中位数计算。目标：平均压减法定时限85%以上（《方案》措施8）。",
             "The promised cut is over each bundle's base items; the measured cut uses each item's median actual days. Target: an average cut of 85% or more of the statutory limits (the plan's measure 8).",
@@ -386,7 +376,12 @@ pub fn results(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> Page {
 
 /// Every bundle of the catalogue, filed or not: measured figures beside the promised cut of
 /// its base items.
-fn results_rows(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
+fn results_rows(
+    s: &Statistics,
+    catalogue: &Catalogue,
+    promised: &dyn Fn(&str) -> Option<u32>,
+    lang: Lang,
+) -> String {
     let none = StatRow::default();
     catalogue
         .bundles
@@ -397,11 +392,7 @@ fn results_rows(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
                 .iter()
                 .find(|r| r.key == bundle.id)
                 .unwrap_or(&none);
-            let promised = catalogue.bundle_view(&bundle.id).map(|v| {
-                v.figures(&v.resolve(&Default::default()))
-                    .days
-                    .average_cut_percent
-            });
+            let promised = promised(&bundle.id);
             let cells: String = [
                 b.accepted.to_string(),
                 or_dash(b.median_days, ""),
