@@ -333,6 +333,13 @@ async fn an_applicant_rates_the_service_once_everything_is_decided(app: &TestApp
     assert_eq!(r["by_score"], json!([0, 0, 0, 1, 0]));
     assert_eq!(r["comments"][0]["comment"], "一窗办完，很快");
     assert_eq!(r["comments"][0]["score"], 4);
+    // Counted for each department the application went to, not for one it did not.
+    let samr = stats(&leader, "?department=samr").await;
+    assert_eq!(samr["ratings"]["count"], 1, "{}", samr["ratings"]);
+    assert_eq!(samr["ratings"]["comments"][0]["comment"], "一窗办完，很快");
+    let health = stats(&leader, "?department=health").await;
+    assert_eq!(health["ratings"]["count"], 0, "{}", health["ratings"]);
+    assert_eq!(health["ratings"]["comments"], json!([]));
 }
 
 /// The raw answer to a GET with `cookie`: status, content type, bytes.

@@ -210,16 +210,50 @@ pub async fn refusals(db: &Db, f: &Filter, limit: i64) -> sqlx::Result<Vec<Liste
 }
 
 /// Ratings of the applications accepted in the period (of the bundle; with an item of the
-/// department).
+/// department: `$3` is `department_pattern`'s).
 const RATED: &str = "ratings r WHERE r.accepted_on >= $1 AND r.accepted_on <= $2 \
-     AND ($3 = '' OR EXISTS (SELECT 1 FROM sub_applications s \
-         WHERE s.application_id = r.application_id AND s.department = $3)) \
-     AND ($4 = '' OR r.bundle = $4)";
+     AND ($3 = '' OR r.departments LIKE $3 ESCAPE '\\') AND ($4 = '' OR r.bundle = $4)";
+
+/// A rating keeps its application's departments each between spaces (` samr health `).
+fn departments_text(departments: &[&str]) -> String {
+    let mut ids: Vec<&str> = departments.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", ids.join(" "))
+    }
+}
+
+/// The LIKE pattern that finds a department in a rating's departments ('' for any).
+fn department_pattern(department: &str) -> String {
+    if department.is_empty() {
+        return String::new();
+    }
+    let mut p = String::from("% ");
+    for c in department.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push_str(" %");
+    p
+}
+
+/// Binds the ratings' `$1`–`$4`.
+fn bind_rated<'q, O>(q: Query<'q, O>, f: &'q Filter) -> Query<'q, O> {
+    q.bind(f.from.as_str())
+        .bind(f.to.as_str())
+        .bind(department_pattern(&f.department))
+        .bind(f.bundle.as_str())
+}
 
 /// How many ratings of each score (1–5).
 pub async fn scores(db: &Db, f: &Filter) -> sqlx::Result<Vec<(i64, i64)>> {
     let sql = format!("SELECT r.score, COUNT(*) FROM {RATED} GROUP BY r.score");
-    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+    bind_rated(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
         .fetch_all(&db.pool)
         .await
 }
@@ -230,26 +264,29 @@ pub async fn comments(db: &Db, f: &Filter, limit: i64) -> sqlx::Result<Vec<(i64,
         "SELECT r.score, r.rated_at, r.comment FROM {RATED} AND r.comment <> ''
          ORDER BY r.rated_at DESC LIMIT $5"
     );
-    bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
+    bind_rated(sqlx::query_as(sqlx::AssertSqlSafe(sql)), f)
         .bind(limit)
         .fetch_all(&db.pool)
         .await
 }
 
-/// Records an application's rating, replacing an earlier one.
+/// Records an application's rating, replacing an earlier one, with the departments of its
+/// items.
 pub async fn rate(
     tx: &mut Transaction<'_, Any>,
     application_id: i64,
+    departments: &[&str],
     score: u8,
     comment: &str,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO ratings (application_id, bundle, accepted_on, score, comment, rated_at)
-         SELECT id, bundle, COALESCE(accepted_on, ''), $2, $3, $4 FROM applications WHERE id = $1
-         ON CONFLICT (application_id) DO UPDATE SET score = $2, comment = $3, rated_at = $4",
+        "INSERT INTO ratings (application_id, bundle, accepted_on, departments, score, comment, rated_at)
+         SELECT id, bundle, COALESCE(accepted_on, ''), $2, $3, $4, $5 FROM applications WHERE id = $1
+         ON CONFLICT (application_id) DO UPDATE SET score = $3, comment = $4, rated_at = $5",
     )
     .bind(application_id)
+    .bind(departments_text(departments))
     .bind(i64::from(score))
     .bind(comment)
     .bind(now)
@@ -264,4 +301,21 @@ pub async fn rating(db: &Db, application_id: i64) -> sqlx::Result<Option<(i64, S
         .bind(application_id)
         .fetch_optional(&db.pool)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_department_is_found_between_spaces_and_nothing_in_it_is_a_wildcard() {
+        assert_eq!(
+            departments_text(&["samr", "health", "samr"]),
+            " health samr "
+        );
+        assert_eq!(departments_text(&[]), "");
+        assert_eq!(department_pattern(""), "");
+        assert_eq!(department_pattern("samr"), "% samr %");
+        assert_eq!(department_pattern("fire_1%"), "% fire\\_1\\% %");
+    }
 }

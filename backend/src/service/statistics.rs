@@ -227,9 +227,10 @@ pub async fn rate(ctx: &Ctx, number: &str, token: Option<&str>, req: &RatingRequ
     if items.is_empty() || !items.iter().all(|i| i.status.is_final()) {
         return Err(Conflict::NotAllDecided.into());
     }
+    let departments: Vec<&str> = items.iter().map(|i| i.department.as_str()).collect();
     let now = crate::domain::clock::now_unix();
     let mut tx = ctx.db.begin().await?;
-    db::statistics::rate(&mut tx, app.id, req.score, comment, now).await?;
+    db::statistics::rate(&mut tx, app.id, &departments, req.score, comment, now).await?;
     let subject = app.subject();
     let entry = Entry::by(
         &Actor::Applicant,
