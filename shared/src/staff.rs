@@ -197,6 +197,10 @@ pub struct StaffItem {
     /// absent for another department's item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// The department numbers this item's certificates by its rule: an approval needs no
+    /// number typed.
+    #[serde(default)]
+    pub numbered: bool,
 }
 
 /// An application as one staff member may see it: a reviewer gets only their department's

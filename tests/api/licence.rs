@@ -8,8 +8,73 @@ use shared::ids::check_uscc;
 use crate::helpers::{TestApp, item};
 
 crate::on_both_databases!(
-    the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live
+    the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live,
+    permits_are_numbered_by_each_departments_rule
 );
+
+/// Approved without a number, a permit gets the next of its department's rule
+/// (catalogue/certificates.toml): one series per item and year, no serial given twice or
+/// skipped; a number the department's own system assigned is kept and takes no serial.
+async fn permits_are_numbered_by_each_departments_rule(app: &TestApp) {
+    let (samr, psb) = (app.reviewer("samr").await, app.reviewer("psb").await);
+    let year = backend::domain::clock::county_date(backend::domain::clock::now_unix()).year();
+    let mut numbers = Vec::new();
+    for typed in [None, Some("GA-0007"), None] {
+        let (applicant, accepted) = app.accepted_restaurant().await;
+        let food = item(&accepted, "food_business_permit");
+        assert_eq!(food["numbered"], true, "{food}");
+        let (status, food) = samr
+            .review(food, json!({"action": "approve", "before_licence": true}))
+            .await;
+        assert_eq!(status, 200, "{food}");
+        let (_, seal_view) = psb
+            .get(&format!("/api/staff/applications/{}", applicant.number))
+            .await;
+        let mut body = json!({"action": "approve", "before_licence": true});
+        if let Some(n) = typed {
+            body["certificate"] = json!(n);
+        }
+        let (status, seal) = psb.review(item(&seal_view, "seal_filing"), body).await;
+        assert_eq!(status, 200, "{seal}");
+        numbers.push((
+            food["decision"]["certificate"].clone(),
+            seal["decision"]["certificate"].clone(),
+        ));
+    }
+    assert_eq!(
+        numbers,
+        [
+            (
+                json!(format!("JY411422{year}00001")),
+                json!(format!("GZ411422{year}00001"))
+            ),
+            (json!(format!("JY411422{year}00002")), json!("GA-0007")),
+            (
+                json!(format!("JY411422{year}00003")),
+                json!(format!("GZ411422{year}00002"))
+            ),
+        ]
+    );
+    // A number longer than a certificate number may be is refused, and changes nothing.
+    let (_, accepted) = app.accepted_restaurant().await;
+    let food = item(&accepted, "food_business_permit");
+    let (status, body) = samr
+        .review(
+            food,
+            json!({"action": "approve", "certificate": "9".repeat(41), "before_licence": true}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["field_errors"]["certificate"].is_array(), "{body}");
+    let (status, body) = samr
+        .review(food, json!({"action": "approve", "before_licence": true}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["decision"]["certificate"],
+        format!("JY411422{year}00004")
+    );
+}
 
 async fn the_registration_issues_the_licence_and_the_public_page_shows_every_permit_live(
     app: &TestApp,

@@ -4,6 +4,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod certificates;
 pub mod credit;
 pub mod demo;
 pub mod enterprises;

@@ -80,6 +80,9 @@ pub struct Facts<'a> {
     /// The application's business licence is still to be issued (its registration is an item
     /// not yet approved, and not this one).
     pub licence_pending: bool,
+    /// The catalogue numbers this item's certificates: an approval without a number gets the
+    /// next one (assigned with the change).
+    pub numbered: bool,
     pub today: Date,
     pub calendar: &'a Calendar,
 }
@@ -93,12 +96,16 @@ pub fn licence_pending(item: &Item, all: &[Item]) -> bool {
             .any(|i| i.item == REGISTRATION && i.status != SubStatus::Approved)
 }
 
-/// A certificate number as kept: trimmed, 1–40 characters.
-fn certificate(c: Option<&str>) -> Result<String, Error> {
-    c.map(str::trim)
-        .filter(|c| !c.is_empty() && c.chars().count() <= 40)
-        .map(str::to_string)
-        .ok_or(Error::Invalid(Invalid::Certificate))
+/// A certificate number as kept: trimmed, 1–40 characters; none (to be assigned by the
+/// numbering rule) when the item is `numbered` and none was sent.
+fn certificate(c: Option<&str>, numbered: bool) -> Result<Option<String>, Error> {
+    match c.map(str::trim).filter(|c| !c.is_empty()) {
+        None if numbered => Ok(None),
+        Some(c) if c.chars().count() <= shared::catalogue::numbering::MAX_CHARS => {
+            Ok(Some(c.to_string()))
+        }
+        _ => Err(Error::Invalid(Invalid::Certificate)),
+    }
 }
 
 fn day_from(s: Option<&str>, today: Date, after_today: bool) -> Option<Date> {
@@ -170,7 +177,7 @@ pub fn plan(item: &Item, req: &ReviewRequest, f: &Facts) -> Result<Plan, Error> 
         ReviewAction::Approve => {
             // The business licence's number is the credit code issued on approval.
             if item.item != REGISTRATION {
-                decision.certificate = Some(certificate(req.certificate.as_deref())?);
+                decision.certificate = certificate(req.certificate.as_deref(), f.numbered)?;
             }
             decision.valid_until = valid_until().or(decision.valid_until);
         }
@@ -180,7 +187,7 @@ pub fn plan(item: &Item, req: &ReviewRequest, f: &Facts) -> Result<Plan, Error> 
             }
             let follow_up =
                 day_from(req.follow_up_on.as_deref(), f.today, true).ok_or(Invalid::FollowUpOn)?;
-            decision.certificate = Some(certificate(req.certificate.as_deref())?);
+            decision.certificate = certificate(req.certificate.as_deref(), f.numbered)?;
             decision.valid_until = valid_until().or(decision.valid_until);
             decision.by_commitment = true;
             decision.follow_up_on = Some(shared::date::format_iso_date(follow_up));
@@ -335,6 +342,7 @@ mod tests {
             owed: vec![],
             commitment_chosen: false,
             licence_pending: false,
+            numbered: false,
             today: date("2026-10-09"),
             calendar: cal,
         }
@@ -357,6 +365,7 @@ mod tests {
             owed: vec![],
             commitment_chosen: false,
             licence_pending: true,
+            numbered: false,
             today,
             calendar: &cal,
         };
@@ -485,6 +494,21 @@ mod tests {
             Some("2031-10-09"),
             "five years"
         );
+        // A numbered item: a typed number is kept, none left for the numbering rule, and a
+        // number longer than a certificate number may be is still refused.
+        f.numbered = true;
+        let c = change(plan(&accepted, &req, &f));
+        assert_eq!(c.decision.certificate.as_deref(), Some("JY34114220000001"));
+        req.certificate = Some("  ".into());
+        let c = change(plan(&accepted, &req, &f));
+        assert_eq!(
+            (c.status, c.decision.certificate),
+            (SubStatus::Approved, None)
+        );
+        req.certificate = Some("9".repeat(41));
+        assert_eq!(plan(&accepted, &req, &f), Err(Invalid::Certificate.into()));
+        f.numbered = false;
+        req.certificate = Some(" JY34114220000001 ".into());
         f.owed = vec![Text::new("食品安全管理制度", "Food safety rules")];
         assert!(matches!(
             plan(&accepted, &req, &f),

@@ -196,7 +196,7 @@ async fn one(
         done.accepted += 1;
         // The older, the likelier decided; a recent one mostly still open.
         let likely = f64::from(age) / f64::from(days.max(1));
-        done.decisions += decide(ctx, reviewers, &view.items, likely, i, &mut rng).await?;
+        done.decisions += decide(ctx, reviewers, &view.items, likely, &mut rng).await?;
         if rng.random_bool(0.5) {
             let rating = RatingRequest {
                 score: [5, 5, 5, 4, 4, 3, 2][rng.random_range(0..7)],
@@ -222,14 +222,13 @@ async fn one(
     Ok(done)
 }
 
-/// Each accepted item of application `n` decided by a reviewer of its department with
+/// Each accepted item of an application decided by a reviewer of its department with
 /// probability `likely` (now and then after a test); how many were.
 async fn decide(
     ctx: &Ctx,
     reviewers: &[StaffMember],
     items: &[shared::staff::StaffItem],
     likely: f64,
-    n: usize,
     rng: &mut StdRng,
 ) -> Result<usize> {
     let mut decided = 0;
@@ -250,7 +249,7 @@ async fn decide(
                 (ReviewAction::Pause, Some("testing")),
                 (ReviewAction::Resume, None),
             ] {
-                let req = request(action, version, n, item.id, kind);
+                let req = request(action, version, kind);
                 version = review::act(ctx, reviewer, item.id, &req).await?.version;
             }
         }
@@ -259,7 +258,7 @@ async fn decide(
         } else {
             ReviewAction::Reject
         };
-        let req = request(action, version, n, item.id, None);
+        let req = request(action, version, None);
         // Some items cannot be decided straight away (an inspection first): left open.
         if review::act(ctx, reviewer, item.id, &req).await.is_ok() {
             decided += 1;
@@ -269,13 +268,7 @@ async fn decide(
 }
 
 /// A staff member's request for the demonstration.
-fn request(
-    action: ReviewAction,
-    version: i64,
-    n: usize,
-    item: i64,
-    pause_kind: Option<&str>,
-) -> ReviewRequest {
+fn request(action: ReviewAction, version: i64, pause_kind: Option<&str>) -> ReviewRequest {
     let message = match action {
         ReviewAction::Reject => Some("材料与实际不符".to_string()),
         ReviewAction::Pause => Some("送检".to_string()),
@@ -285,7 +278,8 @@ fn request(
         action,
         version,
         message,
-        certificate: Some(format!("DEMO-{n}-{item}")),
+        // Numbered by each department's rule (catalogue/certificates.toml).
+        certificate: None,
         inspection_on: None,
         follow_up_on: None,
         fields: Vec::new(),

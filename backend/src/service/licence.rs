@@ -52,6 +52,22 @@ pub async fn create_enterprise(
     Ok((id, uscc))
 }
 
+/// The next certificate number of `item` by its numbering rule `format`, taken in the
+/// approval's transaction (its year is `today`'s).
+pub async fn certificate_number(
+    tx: &mut Transaction<'_, Any>,
+    item: &str,
+    format: &str,
+    today: time::Date,
+) -> Result<String> {
+    use shared::catalogue::numbering::render;
+    let broken = |e: String| anyhow::anyhow!("certificate number of {item}: {e}");
+    let series = render(format, COUNTY_DIVISION, today.year(), None).map_err(broken)?;
+    let serial = db::certificates::next_serial(tx, item, &series).await?;
+    let serial = u64::try_from(serial).map_err(|e| broken(e.to_string()))?;
+    Ok(render(format, COUNTY_DIVISION, today.year(), Some(serial)).map_err(broken)?)
+}
+
 /// Attaches each approved item (its decision holds certificate and validity) to the
 /// enterprise; ones attached already stay as they are.
 pub async fn attach_approved(

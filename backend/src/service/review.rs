@@ -46,6 +46,7 @@ pub async fn act(
     let siblings = db::items::of_application(&ctx.db, app.id).await?;
     let facts = Facts {
         licence_pending: review::licence_pending(&item, &siblings),
+        numbered: ctx.catalogue.numbering(&item.item).is_some(),
         rules,
         owed: intake::names(&owed, |m| ctx.catalogue.material(m).map(|m| &m.name)),
         commitment_chosen: app.answers.get(&chosen).and_then(|v| v.as_bool()) == Some(true),
@@ -109,6 +110,15 @@ async fn decide(
         enterprise_id = Some(id);
         let before: Vec<_> = earlier.iter().map(|r| (r, &r.decision)).collect();
         licence::attach_approved(&mut tx, id, &before, &today_text, now).await?;
+    }
+    // A permit approved without a number gets the next of its department's numbering rule.
+    if let (true, None, Some(format)) = (
+        approved,
+        &change.decision.certificate,
+        ctx.catalogue.numbering(&item.item),
+    ) {
+        change.decision.certificate =
+            Some(licence::certificate_number(&mut tx, &item.item, format, today).await?);
     }
     if !db::items::change(
         &mut tx,

@@ -80,6 +80,7 @@ pub fn staff_item(ctx: &Ctx, item: &Item, decision: bool) -> StaffItem {
         due_on: due(ctx, item),
         inspection: item.inspection_id,
         decision: decision.then(|| item.decision.clone()),
+        numbered: ctx.catalogue.numbering(&item.item).is_some(),
     }
 }
 

@@ -501,6 +501,19 @@ fn actions(
     let (id, version) = (i.id, i.version);
     // The business licence's number is the credit code the server issues: nothing to type.
     let registration = i.item == "business_registration";
+    let numbered = i.numbered;
+    // The number field: optional where the department's numbering rule assigns one.
+    let number_field = move |key: &'static str| {
+        let input = format!("{key}-{id}");
+        let hint = format!("{key}-hint-{id}");
+        view! {
+            <label class="label" for=input.clone()>{tr(l, "许可证编号", "Certificate number")}</label>
+            {numbered.then(|| view! {
+                <p class="muted" id=hint.clone()>{tr(l, "留空则按本部门编号规则自动编号；本部门系统已编号的，可填写该编号。", "Leave empty to number it by the department's rule; or enter the number your own system assigned.")}</p>
+            })}
+            <input id=input attr:aria-describedby=numbered.then_some(hint) />
+        }
+    };
     // Approving a permit before the licence is the reviewer's explicit choice.
     let first = move |prefix: &'static str| {
         (licence_pending && !registration).then(|| {
@@ -579,10 +592,7 @@ fn actions(
                         {if registration {
                             view! { <p class="muted">{tr(l, "准予后即核发营业执照，统一社会信用代码自动赋予。", "Approving issues the business licence; its credit code is assigned.")}</p> }.into_any()
                         } else {
-                            view! {
-                                <label class="label" for=format!("cert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
-                                <input id=format!("cert-{id}") />
-                            }.into_any()
+                            number_field("cert").into_any()
                         }}
                         {first("first")}
                         <p class="confirm">{tr(l, "确认后本事项办结为准予许可，申请人随即可见，不能撤回。", "On confirming, the item is decided as approved, the applicant sees it at once, and it cannot be undone.")}</p>
@@ -597,8 +607,7 @@ fn actions(
                         b.follow_up_on = some(value_of(&format!("follow-{id}")));
                         b.before_licence = checked(&format!("cfirst-{id}"));
                     })>
-                        <label class="label" for=format!("ccert-{id}")>{tr(l, "许可证编号", "Certificate number")}</label>
-                        <input id=format!("ccert-{id}") />
+                        {number_field("ccert")}
                         <label class="label" for=format!("follow-{id}")>{tr(l, "事后核查日期", "Follow-up check on")}</label>
                         <input id=format!("follow-{id}") type="date" />
                         {first("cfirst")}

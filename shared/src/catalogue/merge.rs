@@ -334,6 +334,7 @@ mod tests {
             credit_kinds: vec![],
             risk_classes: vec![],
             inspection_items: vec![],
+            certificate_numbers: vec![],
         }
     }
 

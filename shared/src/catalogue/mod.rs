@@ -7,6 +7,7 @@ mod cart;
 mod guide;
 mod merge;
 mod model;
+pub mod numbering;
 
 pub use cart::{AskedField, Cart, MergedMaterial};
 pub use guide::{BundleGuide, ItemDue, ReformFigures};

@@ -221,6 +221,9 @@ pub struct Catalogue {
     /// The list of inspection items.
     #[serde(default)]
     pub inspection_items: Vec<InspectionItem>,
+    /// Each department's numbering rule for an item's certificates.
+    #[serde(default)]
+    pub certificate_numbers: Vec<super::numbering::Numbering>,
 }
 
 /// A broken reference or duplicate in the catalogue, naming the entry and the problem.
@@ -269,6 +272,13 @@ impl Catalogue {
     pub fn inspection_item(&self, id: &str) -> Option<&InspectionItem> {
         self.inspection_items.iter().find(|i| i.id == id)
     }
+    /// The numbering rule of an item's certificates, if the catalogue has one.
+    pub fn numbering(&self, item: &str) -> Option<&str> {
+        self.certificate_numbers
+            .iter()
+            .find(|n| n.item == item)
+            .map(|n| n.format.as_str())
+    }
 
     /// Adds the entries of one data file to the catalogue.
     pub fn extend(&mut self, part: Catalogue) {
@@ -283,6 +293,7 @@ impl Catalogue {
         self.credit_kinds.extend(part.credit_kinds);
         self.risk_classes.extend(part.risk_classes);
         self.inspection_items.extend(part.inspection_items);
+        self.certificate_numbers.extend(part.certificate_numbers);
     }
 
     /// Every entry as (kind, id), e.g. `("item", "seal_filing")`: how errors name an entry.
@@ -305,6 +316,10 @@ impl Catalogue {
             .inspection_items
             .iter()
             .map(|i| ("inspection_item", i.id.as_str()));
+        let numbers = self
+            .certificate_numbers
+            .iter()
+            .map(|n| ("certificate_number", n.item.as_str()));
         departments
             .chain(sections)
             .chain(fields)
@@ -314,6 +329,7 @@ impl Catalogue {
             .chain(rules)
             .chain(kinds)
             .chain(checks)
+            .chain(numbers)
     }
 
     /// Every broken reference, duplicate id and impossible limit; empty when the catalogue is sound.
@@ -447,6 +463,21 @@ impl Catalogue {
             }
             if i.checklist.is_empty() {
                 err(entry, "a checklist needs at least one line".into());
+            }
+        }
+        for (i, n) in self.certificate_numbers.iter().enumerate() {
+            let entry = format!("certificate_number {}", n.item);
+            if self.item(&n.item).is_none() {
+                err(entry.clone(), format!("unknown item `{}`", n.item));
+            }
+            if self.certificate_numbers[..i]
+                .iter()
+                .any(|m| m.item == n.item)
+            {
+                err(entry.clone(), "the item has two numbering rules".into());
+            }
+            if let Err(problem) = super::numbering::check(&n.format) {
+                err(entry, format!("format `{}`: {problem}", n.format));
             }
         }
         for (n, r) in self.risk_classes.iter().enumerate() {
