@@ -148,24 +148,32 @@ mod tests {
         assert!(check("JY{division}{year}{serial:5}").is_ok());
         assert!(
             check("JY{division}{year}")
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("exactly one")
         );
         assert!(
             check("{serial:3}{serial:3}")
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("exactly one")
         );
         assert!(
             check("{county}{serial:3}")
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("unknown placeholder")
         );
-        assert!(check("{serial:0}").unwrap_err().contains("1 to 12"));
-        assert!(check("{serial:3").unwrap_err().contains("not closed"));
+        assert!(
+            check("{serial:0}")
+                .expect_err("refused")
+                .contains("1 to 12")
+        );
+        assert!(
+            check("{serial:3")
+                .expect_err("refused")
+                .contains("not closed")
+        );
         assert!(
             check(&format!("{}{{serial:6}}", "X".repeat(35)))
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("at most 40")
         );
     }
