@@ -236,11 +236,12 @@ async fn intake_splits_the_application_and_departments_review_in_parallel(app: &
             .expect("message")
             .contains("营业执照尚未核发")
     );
-    // An approval needs its certificate number; then the permit is valid for five years.
+    // A certificate number typed (the department's own system's) is kept, if it is one — not
+    // longer than 40 characters; then the permit is valid for five years.
     let (status, _) = samr
         .review(
             &resumed,
-            json!({"action": "approve", "before_licence": true}),
+            json!({"action": "approve", "certificate": "J".repeat(41), "before_licence": true}),
         )
         .await;
     assert_eq!(status, 422);
