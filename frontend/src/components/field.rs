@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 use shared::Lang;
-use shared::form::{FieldDef, FieldKind, Problem, validate_value};
+use shared::form::{FieldDef, FieldKind, Problem, validate_value_as};
 
 use crate::i18n::tr;
 
@@ -57,11 +57,7 @@ impl FieldState {
     pub fn check(&self) -> bool {
         let value = self.value.get_untracked();
         let required = self.required.get_untracked();
-        let mut def = std::borrow::Cow::Borrowed(&*self.def);
-        if def.required != required {
-            def.to_mut().required = required;
-        }
-        let problem = match validate_value(&def, &value, today()) {
+        let problem = match validate_value_as(&self.def, required, &value, today()) {
             Ok(_) => None,
             // A number box holding text the browser could not read as a number.
             Err(Problem::WrongType) if self.def.kind == FieldKind::Number => {

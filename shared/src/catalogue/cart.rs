@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::{BundleView, Material};
-use crate::form::{Answers, FieldDef, FieldProblems, Problem, validate_answers};
+use crate::form::{Answers, FieldDef, FieldProblems, Problem, validate_asked};
 
 /// A material of the merged list, with the items that need it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,21 +169,16 @@ impl BundleView {
             problems.insert(key.clone(), vec![Problem::UnknownField]);
         }
         let cart = self.resolve(answers);
-        let asked: Vec<FieldDef> = cart
+        let asked = cart
             .fields
             .iter()
-            .filter_map(|a| {
-                let mut def = self.field(&a.key)?.clone();
-                def.required = a.required;
-                Some(def)
-            })
-            .collect();
+            .filter_map(|a| Some((self.field(&a.key)?, a.required)));
         let kept: Answers = answers
             .iter()
             .filter(|(k, _)| cart.shows(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        match validate_answers(&asked, &kept, today) {
+        match validate_asked(asked, &kept, today) {
             Ok(clean) if problems.is_empty() => Ok((cart, clean)),
             Ok(_) => Err(problems),
             Err(more) => {

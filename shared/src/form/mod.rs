@@ -11,4 +11,6 @@ pub use display::{display_answer, text_of};
 pub use field::{Choice, FieldDef, FieldKind};
 pub use problem::Problem;
 pub use query::answers_from_query;
-pub use validate::{Answers, FieldProblems, validate_answers, validate_value};
+pub use validate::{
+    Answers, FieldProblems, validate_answers, validate_asked, validate_value, validate_value_as,
+};

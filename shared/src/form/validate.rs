@@ -36,12 +36,23 @@ pub fn validate_value(
     value: &Value,
     today: Date,
 ) -> Result<Option<Value>, Problem> {
+    validate_value_as(field, field.required, value, today)
+}
+
+/// As `validate_value`, with whether an answer is required decided by the caller (a bundle
+/// asks some fields as required that the dictionary leaves optional).
+pub fn validate_value_as(
+    field: &FieldDef,
+    required: bool,
+    value: &Value,
+    today: Date,
+) -> Result<Option<Value>, Problem> {
     if is_empty(value) {
         // A wrong type is reported even when empty-ish (`false` for a text is still a bool).
         if !matches!(value, Value::Null) && type_mismatch(field.kind, value) {
             return Err(Problem::WrongType);
         }
-        return if field.required {
+        return if required {
             Err(Problem::Required)
         } else {
             Ok(None)
@@ -135,13 +146,22 @@ pub fn validate_answers<'a>(
     answers: &Answers,
     today: Date,
 ) -> Result<Answers, FieldProblems> {
+    validate_asked(fields.into_iter().map(|f| (f, f.required)), answers, today)
+}
+
+/// As `validate_answers`, each field with whether it is required here.
+pub fn validate_asked<'a>(
+    fields: impl IntoIterator<Item = (&'a FieldDef, bool)>,
+    answers: &Answers,
+    today: Date,
+) -> Result<Answers, FieldProblems> {
     let mut clean = Answers::new();
     let mut problems = FieldProblems::new();
     let mut known = std::collections::BTreeSet::new();
-    for field in fields {
+    for (field, required) in fields {
         known.insert(field.key.as_str());
         let value = answers.get(&field.key).unwrap_or(&Value::Null);
-        match validate_value(field, value, today) {
+        match validate_value_as(field, required, value, today) {
             Ok(Some(v)) => {
                 clean.insert(field.key.clone(), v);
             }
