@@ -58,12 +58,18 @@ pub enum HolderRequest {
     },
     /// One permit ends at the holder's request.
     Cancel { permit: i64, reason: String },
+    /// 注销联办: the licence and every permit under it end. Filed as one cancellation per
+    /// permit in force, each to its department (the permits that follow the licence end with
+    /// it); the licence's is decided last.
+    CancelAll { reason: String },
 }
 
 impl HolderRequest {
     pub fn reason(&self) -> &str {
         match self {
-            HolderRequest::Change { reason, .. } | HolderRequest::Cancel { reason, .. } => reason,
+            HolderRequest::Change { reason, .. }
+            | HolderRequest::Cancel { reason, .. }
+            | HolderRequest::CancelAll { reason } => reason,
         }
     }
 }

@@ -6,7 +6,120 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, item, restaurant};
 
-crate::on_both_databases!(the_holder_applies_for_a_change_and_a_cancellation);
+crate::on_both_databases!(
+    the_holder_applies_for_a_change_and_a_cancellation,
+    cancelling_everything_ends_the_licence_last_and_its_filings_with_it
+);
+
+/// 注销联办: one request files a cancellation for each permit in force that its department
+/// decides (one already pending is kept), the licence's last; the filings that follow the
+/// licence (catalogue/cancellation.toml) end with it, in the same transaction.
+async fn cancelling_everything_ends_the_licence_last_and_its_filings_with_it(app: &TestApp) {
+    let samr = app.reviewer("samr").await;
+    let (applicant, accepted) = app.accepted_restaurant().await;
+    for i in accepted["items"].as_array().expect("items") {
+        let reviewer = app.reviewer(i["department"].as_str().expect("dept")).await;
+        let (status, body) = reviewer
+            .review(i, json!({"action": "approve", "before_licence": true}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let permit_of = |view: &Value, item: &str| -> Value {
+        view["permits"]
+            .as_array()
+            .expect("permits")
+            .iter()
+            .find(|p| p["item"] == item)
+            .cloned()
+            .expect("permit")
+    };
+    let before = applicant.status().await;
+    let food_id = permit_of(&before, "food_business_permit")["id"].clone();
+    let (status, food_request) = applicant
+        .request(json!({"kind": "cancel", "permit": food_id, "reason": "歇业"}))
+        .await;
+    assert_eq!(status, 201, "{food_request}");
+    let (status, filed) = applicant
+        .request(json!({"kind": "cancel_all", "reason": "不再经营，全部注销"}))
+        .await;
+    assert_eq!(status, 201, "{filed}");
+    assert!(
+        filed["before"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("营业执照"),
+        "{filed}"
+    );
+    let view = applicant.status().await;
+    let pending: Vec<&str> = view["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter(|r| r["state"] == "pending")
+        .map(|r| r["before"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        pending.len(),
+        2,
+        "the food permit's request kept, the licence's added: {pending:?}"
+    );
+
+    // The licence ends last: refused while the food permit is in force, nothing changed.
+    let licence_path = format!("/api/staff/requests/{}", filed["id"]);
+    let (status, body) = samr.post(&licence_path, json!({"approve": true})).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("营业执照最后注销"),
+        "{body}"
+    );
+    let food_path = format!("/api/staff/requests/{}", food_request["id"]);
+    let (status, body) = samr.post(&food_path, json!({"approve": true})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = samr.post(&licence_path, json!({"approve": true})).await;
+    assert_eq!(status, 200, "{body}");
+
+    let after = applicant.status().await;
+    for item in [
+        "business_registration",
+        "food_business_permit",
+        "seal_filing",
+        "first_invoice",
+    ] {
+        assert_eq!(permit_of(&after, item)["state"], "cancelled", "{item}");
+    }
+    let uscc = after["licence"]["uscc"].as_str().expect("uscc");
+    let e = backend::db::enterprises::by_uscc(&app.db, uscc)
+        .await
+        .expect("query")
+        .expect("enterprise");
+    let (_, _, html) = app.get(&format!("/v/{}", e.verify_token), None).await;
+    let html = html.as_str().expect("html");
+    assert!(
+        html.contains("随营业执照注销：不再经营，全部注销"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("class=\"s valid\""),
+        "nothing shown in force: {html}"
+    );
+    let permits = after["permits"].as_array().expect("permits").len();
+    assert_eq!(
+        html.matches("class=\"s cancelled\"").count(),
+        permits,
+        "{html}"
+    );
+    // Nothing left in force: a second one names the permit picker.
+    let (status, again) = applicant
+        .request(json!({"kind": "cancel_all", "reason": "再次"}))
+        .await;
+    assert_eq!(
+        (status.as_u16(), first_error(&again)),
+        (422, vec!["permit"])
+    );
+}
 
 fn first_error(body: &Value) -> Vec<&str> {
     body["field_errors"]

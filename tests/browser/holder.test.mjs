@@ -1,11 +1,13 @@
 // The licence holder, on a phone, applies from the private status page for a change of the
 // licence's name; the server's field-level error shows under the field; the registration
 // authority approves it in the back office; the holder sees it done and the public page shows
-// the new name.
+// the new name. Then 注销联办: one request cancels the licence and every permit under it — the
+// department refuses the licence's first (it ends last), decides the permit, then the licence;
+// the filings that follow it end with it; the public page shows every one ended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
-import { licensedRestaurant, signedIn } from './setup.mjs';
+import { licensedRestaurant, signedIn, apiLogin } from './setup.mjs';
 
 const app = serverAndBrowser();
 
@@ -44,5 +46,59 @@ test('the holder applies for a name change and the registration authority approv
   await page.goto(licence.verify_url);
   await page.getByRole('heading', { name: '睢县老张私房菜馆' }).waitFor();
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the holder cancels everything at once and the licence ends last', async () => {
+  const { licence, number, token } = await licensedRestaurant(app.server);
+  // The food permit and the seal filing are approved too, as their departments would.
+  const base = app.server.base;
+  app.server.staff('psb', 'reviewer', 'psb');
+  for (const [who, item] of [['samr', 'food_business_permit'], ['psb', 'seal_filing']]) {
+    const cookie = await apiLogin(base, who);
+    const view = await (await fetch(`${base}/api/staff/applications/${number}`, { headers: { cookie } })).json();
+    const it = view.items.find((i) => i.item === item);
+    const approved = await fetch(`${base}/api/staff/items/${it.id}/review`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ action: 'approve', version: it.version }),
+    });
+    assert.equal(approved.status, 200, item);
+  }
+
+  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/status/${number}#t=${token}`);
+  await page.locator('.permits li[data-item="food_business_permit"] .badge').getByText('有效').waitFor();
+  await page.selectOption('#request-target', 'cancel_all');
+  await page.getByText(/^各部门分别注销其许可，营业执照最后注销/).waitFor();
+  assert.equal(await page.locator('#request-value').count(), 0, 'nothing to type but the reason');
+  await page.fill('#request-reason', '不再经营');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  const pending = page.locator('li.request[data-state="pending"]');
+  await pending.getByText(/^注销：营业执照/).waitFor();
+  await pending.getByText(/^注销：食品经营许可/).waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await shot(page, 'phone-cancel-all');
+
+  const samr = await signedIn(app, 'samr');
+  const requests = samr.page.locator('.holder-requests li.request');
+  const licenceRequest = requests.filter({ hasText: '注销：营业执照' });
+  await licenceRequest.getByRole('button', { name: '准予办理' }).click();
+  await samr.page.locator('.holder-requests [role="alert"]').getByText(/^营业执照最后注销/).waitFor();
+  await requests.filter({ hasText: '注销：食品经营许可' }).getByRole('button', { name: '准予办理' }).click();
+  await requests.filter({ hasText: '注销：食品经营许可' }).waitFor({ state: 'detached' });
+  await licenceRequest.getByRole('button', { name: '准予办理' }).click();
+  await samr.page.getByText('暂无持证人申请').waitFor();
+  // The refusal of the licence's first is the one answer that is not a success.
+  assert.deepEqual(samr.errors.filter((e) => !e.includes('409 (Conflict)')), []);
+  await samr.context.close();
+
+  await page.getByRole('button', { name: '刷新进度' }).click();
+  for (const item of ['business_registration', 'food_business_permit', 'seal_filing']) {
+    await page.locator(`.permits li[data-item="${item}"]`).getByText('已注销').waitFor();
+  }
+  await page.goto(licence.verify_url);
+  await page.locator('li[data-item="seal_filing"]').getByText('随营业执照注销：不再经营').waitFor();
+  assert.equal(await page.locator('.s.valid').count(), 0, 'nothing shown in force');
   await context.close();
 });

@@ -122,6 +122,8 @@ pub enum Conflict {
     RequestDecided,
     LicenceSaysThisAlready,
     PermitNotInForce,
+    /// The licence ends last: another permit in force needs its own decision first.
+    PermitsStillInForce,
     /// The permit cannot go from its state to the one asked.
     PermitTransition,
     IdempotencyKeyReused,

@@ -48,9 +48,86 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// 注销联办, what one request cancels among an enterprise's `permits` on `today`: `own` — the
+/// permits in force that end by their department's decision, the licence's last, each a
+/// request of its own; `following` — those in force whose item ends with the licence
+/// (`follows`), without a decision of their own.
+pub struct Cancellation<'a> {
+    pub own: Vec<&'a Permit>,
+    pub following: Vec<&'a Permit>,
+}
+
+pub fn cancellation<'a>(
+    permits: &'a [Permit],
+    follows: &[String],
+    licence_item: &str,
+    today: &str,
+) -> Cancellation<'a> {
+    let (following, mut own): (Vec<&Permit>, Vec<&Permit>) = permits
+        .iter()
+        .filter(|p| p.state_on(today).in_force())
+        .partition(|p| p.item != licence_item && follows.contains(&p.item));
+    own.sort_by_key(|p| (p.item == licence_item, p.id));
+    Cancellation { own, following }
+}
+
+/// Whether the licence may end now: every other permit in force follows it (the ones that
+/// do not are named: each needs its own decision first).
+pub fn licence_may_end<'a>(
+    permits: &'a [Permit],
+    follows: &[String],
+    licence_item: &str,
+    today: &str,
+) -> Result<Vec<&'a Permit>, Conflict> {
+    let c = cancellation(permits, follows, licence_item, today);
+    if c.own.iter().any(|p| p.item != licence_item) {
+        return Err(Conflict::PermitsStillInForce);
+    }
+    Ok(c.following)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_licence_ends_last_and_its_followers_with_it() {
+        let follows = vec!["seal_filing".to_string()];
+        let today = "2026-12-01";
+        let mut all = vec![
+            held(1, "business_registration"),
+            held(2, "food_business_permit"),
+            held(3, "seal_filing"),
+            held(4, "fire_safety_inspection"),
+        ];
+        all[3].state = PermitState::Cancelled;
+        let c = cancellation(&all, &follows, "business_registration", today);
+        let ids = |v: &[&Permit]| v.iter().map(|p| p.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&c.own),
+            [2, 1],
+            "the licence's request last; the ended one not asked"
+        );
+        assert_eq!(ids(&c.following), [3]);
+        assert_eq!(
+            licence_may_end(&all, &follows, "business_registration", today).err(),
+            Some(Conflict::PermitsStillInForce)
+        );
+        all[1].state = PermitState::Cancelled;
+        let ended = licence_may_end(&all, &follows, "business_registration", today);
+        assert_eq!(ended.map(|v| ids(&v)), Ok(vec![3]));
+        // A permit past its validity is no longer in force: it does not hold the licence.
+        all[1].state = PermitState::Valid;
+        all[1].valid_until = Some("2026-11-30".into());
+        assert!(licence_may_end(&all, &follows, "business_registration", today).is_ok());
+    }
+
+    fn held(id: i64, item: &str) -> Permit {
+        let mut p = permit(PermitState::Valid, None);
+        p.id = id;
+        p.item = item.into();
+        p
+    }
 
     fn permit(state: PermitState, valid_until: Option<&str>) -> Permit {
         Permit {

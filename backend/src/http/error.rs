@@ -141,6 +141,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::RequestDecided => ("该申请已经办结", "This request is decided already"),
         Conflict::LicenceSaysThisAlready => ("执照已是该内容，请不予办理", "The licence says this already: refuse the request"),
         Conflict::PermitNotInForce => ("该许可已不在有效期内", "This permit is no longer in force"),
+        Conflict::PermitsStillInForce => ("营业执照最后注销：其他许可仍有效，须先由各部门办结其注销", "The licence ends last: the other permits in force must be cancelled first"),
         Conflict::PermitTransition => ("该许可当前的状态不能改为所选状态（已撤销、已注销的许可不再变更）", "The permit cannot go to that state (a revoked or cancelled permit stays so)"),
         Conflict::IdempotencyKeyReused => ("此 Idempotency-Key 已用于另一份不同的申请", "This Idempotency-Key was already used for a different request"),
         Conflict::JobNotFailed => ("只有已放弃的任务可以重试", "Only a job that was given up can be tried again"),

@@ -14,7 +14,8 @@ use crate::db::is_unique_violation;
 use crate::domain::access::Act;
 use crate::domain::error::{Conflict, Invalid, Missing, message};
 use crate::domain::licence::{REGISTRATION, check_change};
-use crate::domain::records::{Actor, Enterprise, PermitState, RequestKind, StaffMember};
+use crate::domain::permit;
+use crate::domain::records::{Actor, Enterprise, Permit, PermitState, RequestKind, StaffMember};
 
 /// What a request is about, once checked.
 struct Target {
@@ -54,26 +55,93 @@ async fn target(ctx: &Ctx, e: &Enterprise, req: &Filing, today: time::Date) -> R
             if !p.state_on(&views::today_text()).in_force() {
                 return Err(Invalid::PermitNotInForce.into());
             }
-            // The permit as the holder names it (Chinese, as on the licence).
-            let name = ctx
-                .catalogue
-                .item(&p.item)
-                .map(|i| i.name.zh.clone())
-                .unwrap_or_default();
-            Target {
-                kind: RequestKind::Cancel,
-                target: format!("permit:{}", p.id),
-                permit_id: Some(p.id),
-                before: format!("{name} {}", p.certificate),
-                department: p.department,
-                after: String::new(),
-            }
+            cancel_target(ctx, &p)
         }
+        // Filed as one cancellation per permit (`cancel_all`).
+        Filing::CancelAll { .. } => return Err(Invalid::Permit.into()),
     })
 }
 
-/// The holder applies for a change of the licence or the cancellation of a permit. One
-/// pending request per fact or permit.
+/// A permit's cancellation, to its department.
+fn cancel_target(ctx: &Ctx, p: &Permit) -> Target {
+    // The permit as the holder names it (Chinese, as on the licence).
+    let name = ctx
+        .catalogue
+        .item(&p.item)
+        .map(|i| i.name.zh.clone())
+        .unwrap_or_default();
+    Target {
+        kind: RequestKind::Cancel,
+        target: format!("permit:{}", p.id),
+        permit_id: Some(p.id),
+        before: format!("{name} {}", p.certificate),
+        department: p.department.clone(),
+        after: String::new(),
+    }
+}
+
+/// 注销联办: one cancellation for each permit in force that ends by its department's decision
+/// (the licence's last), in one transaction with one audit entry; the permits that follow the
+/// licence end with it. Answers the licence's request (the others are in the holder's list).
+async fn cancel_all(ctx: &Ctx, e: &Enterprise, reason: &str) -> Result<FiledRequest> {
+    let now = crate::domain::clock::now_unix();
+    let permits = db::enterprises::permits_of(&ctx.db, e.id).await?;
+    let follows = &ctx.catalogue.follows_licence;
+    let c = permit::cancellation(&permits, follows, REGISTRATION, &views::today_text());
+    if !c.own.iter().any(|p| p.item == REGISTRATION) {
+        return Err(Invalid::PermitNotInForce.into());
+    }
+    let pending: Vec<String> = db::holder_requests::of_enterprise(&ctx.db, e.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.state == "pending")
+        .map(|r| r.target)
+        .collect();
+    let mut tx = ctx.db.begin().await?;
+    let mut ids = Vec::new();
+    for t in c.own.iter().map(|p| cancel_target(ctx, p)) {
+        // A permit whose cancellation is pending already keeps that request.
+        if pending.contains(&t.target) {
+            continue;
+        }
+        let new = NewRequest {
+            enterprise_id: e.id,
+            kind: t.kind,
+            target: &t.target,
+            permit_id: t.permit_id,
+            department: &t.department,
+            before: &t.before,
+            after: &t.after,
+            reason,
+        };
+        match db::holder_requests::insert(&mut tx, &new, now).await {
+            Err(err) if is_unique_violation(&err) => return Err(Conflict::RequestPending.into()),
+            id => ids.push(id?),
+        }
+    }
+    let Some(&last) = ids.last() else {
+        return Err(Conflict::RequestPending.into());
+    };
+    let following: Vec<i64> = c.following.iter().map(|p| p.id).collect();
+    let subject = e.subject();
+    let entry = Entry::by(
+        &Actor::Applicant,
+        "holder.request.cancel_all",
+        &subject,
+        json!(null),
+        json!({ "requests": ids, "following": following, "reason": reason }),
+    );
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    tracing::info!(requests = ids.len(), "cancellation of everything filed");
+    let row = db::holder_requests::find(&ctx.db, last)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("request {last} vanished"))?;
+    Ok(views::filed_request(row, None))
+}
+
+/// The holder applies for a change of the licence, the cancellation of a permit, or of
+/// everything (`cancel_all`). One pending request per fact or permit.
 pub async fn file(
     ctx: &Ctx,
     number: &str,
@@ -85,6 +153,9 @@ pub async fn file(
         .await?
         .ok_or(Conflict::NoLicenceYet)?;
     let reason = message(Some(req.reason())).ok_or(Invalid::Reason)?;
+    if let Filing::CancelAll { .. } = req {
+        return cancel_all(ctx, &e, reason).await;
+    }
     let (now, today) = now_and_today();
     let t = target(ctx, &e, req, today).await?;
     let new = NewRequest {
@@ -176,6 +247,18 @@ pub async fn decide(
         ),
         _ => None,
     };
+    // The licence ends last, and the permits that follow it with it.
+    let all = match &permit {
+        Some(p) if p.item == REGISTRATION => db::enterprises::permits_of(&ctx.db, e.id).await?,
+        _ => Vec::new(),
+    };
+    let following = match &permit {
+        Some(p) if p.item == REGISTRATION => {
+            let follows = &ctx.catalogue.follows_licence;
+            permit::licence_may_end(&all, follows, REGISTRATION, &views::today_text())?
+        }
+        _ => Vec::new(),
+    };
     let new_state = if req.approve { "approved" } else { "rejected" };
     let mut tx = ctx.db.begin().await?;
     if !db::holder_requests::decide(&mut tx, id, new_state, note, &staff.username, now).await? {
@@ -189,6 +272,11 @@ pub async fn decide(
         // Kept as the public page shows it (Chinese, the licence's language).
         let reason = format!("持证人申请注销：{}", row.reason);
         db::enterprises::set_state(&mut tx, p, PermitState::Cancelled, Some(&reason), now).await?;
+        let with = format!("随营业执照注销：{}", row.reason);
+        for f in &following {
+            db::enterprises::set_state(&mut tx, f, PermitState::Cancelled, Some(&with), now)
+                .await?;
+        }
     }
     let (actor, action) = (Actor::Staff(staff), format!("holder.request.{new_state}"));
     let subject = e.subject();
@@ -197,7 +285,8 @@ pub async fn decide(
         &action,
         &subject,
         json!({ "request": id, "state": row.state }),
-        json!({ "request": id, "state": new_state, "note": note }),
+        json!({ "request": id, "state": new_state, "note": note,
+                "following": following.iter().map(|p| p.id).collect::<Vec<_>>() }),
     );
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;

@@ -14,6 +14,14 @@ use crate::i18n::{lang_untracked, tr};
 
 /// What the holder picked: a licence fact to change, or a permit to cancel.
 fn target_label(target: &str, s: &ApplicationStatus, l: Lang) -> String {
+    if target == "cancel_all" {
+        return tr(
+            l,
+            "注销联办：营业执照及全部许可",
+            "Cancel everything: the licence and every permit",
+        )
+        .into();
+    }
     match target.strip_prefix("cancel:") {
         Some(id) => {
             let permit = s.permits.iter().find(|p| p.id.to_string() == id);
@@ -41,6 +49,7 @@ fn request_line(r: &FiledRequest, s: &ApplicationStatus, l: Lang) -> AnyView {
             let target = format!("cancel:{permit}");
             format!("{}（{}）", target_label(&target, s, l), r.before)
         }
+        HolderRequest::CancelAll { .. } => target_label("cancel_all", s, l),
     };
     view! {
         <li class="sub request" data-state=r.state.clone()>
@@ -64,6 +73,9 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
         ev.prevent_default();
         let t = target.get_untracked();
         let body = match t.strip_prefix("cancel:") {
+            _ if t == "cancel_all" => HolderRequest::CancelAll {
+                reason: reason.get_untracked(),
+            },
             Some(id) => HolderRequest::Cancel {
                 permit: id.parse().unwrap_or_default(),
                 reason: reason.get_untracked(),
@@ -112,7 +124,11 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
         let label = target_label(&t, s, l);
         (t, label)
     }));
-    let is_change = move || !target.get().starts_with("cancel:");
+    if s.permits.iter().any(|p| p.state.in_force()) {
+        options.push(("cancel_all".into(), target_label("cancel_all", s, l)));
+    }
+    let is_change = move || !target.get().starts_with("cancel");
+    let is_all = move || target.get() == "cancel_all";
     let permits = s.permits.iter().map(|p| view! {
         <li class="sub" data-item=p.item.clone()>
             <span class="sub-name">{p.name.get(l).to_string()}</span>
@@ -147,6 +163,11 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
                     </select>
                     <p class="error" id="request-target-error">{error_of("target")}</p>
                 </div>
+                {move || is_all().then(|| view! {
+                    <p class="muted">{tr(l,
+                        "各部门分别注销其许可，营业执照最后注销，公章备案等随之注销。提交后不能撤回。",
+                        "Each department cancels its permit; the licence ends last, its filings with it. This cannot be undone.")}</p>
+                })}
                 <Show when=is_change>
                     <div class="field">
                         <label class="label" for="request-value">{tr(l, "变更后的内容", "The new value")}</label>

@@ -182,7 +182,7 @@ fn holder_requests(l: Lang) -> AnyView {
                 let what = match &r.request {
                     shared::holder::HolderRequest::Change { field, value, .. } => format!("{}{}：{} → {value}",
                         tr(l, "变更", "Change of the "), shared::holder::field_label(field, l), r.before),
-                    shared::holder::HolderRequest::Cancel { .. } => format!("{}{}", tr(l, "注销：", "Cancel: "), r.before),
+                    shared::holder::HolderRequest::Cancel { .. } | shared::holder::HolderRequest::CancelAll { .. } => format!("{}{}", tr(l, "注销：", "Cancel: "), r.before),
                 };
                 let note_id = format!("request-note-{id}");
                 view! { <li class="sub request" data-request=id>

@@ -224,6 +224,10 @@ pub struct Catalogue {
     /// Each department's numbering rule for an item's certificates.
     #[serde(default)]
     pub certificate_numbers: Vec<super::numbering::Numbering>,
+    /// 注销联办: the items whose permits end with the business licence, without a decision of
+    /// their own.
+    #[serde(default)]
+    pub follows_licence: Vec<String>,
 }
 
 /// A broken reference or duplicate in the catalogue, naming the entry and the problem.
@@ -294,6 +298,7 @@ impl Catalogue {
         self.risk_classes.extend(part.risk_classes);
         self.inspection_items.extend(part.inspection_items);
         self.certificate_numbers.extend(part.certificate_numbers);
+        self.follows_licence.extend(part.follows_licence);
     }
 
     /// Every entry as (kind, id), e.g. `("item", "seal_filing")`: how errors name an entry.
@@ -478,6 +483,11 @@ impl Catalogue {
             }
             if let Err(problem) = super::numbering::check(&n.format) {
                 err(entry, format!("format `{}`: {problem}", n.format));
+            }
+        }
+        for id in &self.follows_licence {
+            if self.item(id).is_none() {
+                err("follows_licence".into(), format!("unknown item `{id}`"));
             }
         }
         for (n, r) in self.risk_classes.iter().enumerate() {
