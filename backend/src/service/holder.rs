@@ -62,6 +62,30 @@ async fn target(ctx: &Ctx, e: &Enterprise, req: &Filing, today: time::Date) -> R
     })
 }
 
+/// Files the request for `t`: one pending request per fact or permit (409 otherwise).
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    t: &Target,
+    e: &Enterprise,
+    reason: &str,
+    now: i64,
+) -> Result<i64> {
+    let new = NewRequest {
+        enterprise_id: e.id,
+        kind: t.kind,
+        target: &t.target,
+        permit_id: t.permit_id,
+        department: &t.department,
+        before: &t.before,
+        after: &t.after,
+        reason,
+    };
+    match db::holder_requests::insert(tx, &new, now).await {
+        Err(err) if is_unique_violation(&err) => Err(Conflict::RequestPending.into()),
+        id => Ok(id?),
+    }
+}
+
 /// A permit's cancellation, to its department.
 fn cancel_target(ctx: &Ctx, p: &Permit) -> Target {
     // The permit as the holder names it (Chinese, as on the licence).
@@ -104,20 +128,7 @@ async fn cancel_all(ctx: &Ctx, e: &Enterprise, reason: &str) -> Result<FiledRequ
         if pending.contains(&t.target) {
             continue;
         }
-        let new = NewRequest {
-            enterprise_id: e.id,
-            kind: t.kind,
-            target: &t.target,
-            permit_id: t.permit_id,
-            department: &t.department,
-            before: &t.before,
-            after: &t.after,
-            reason,
-        };
-        match db::holder_requests::insert(&mut tx, &new, now).await {
-            Err(err) if is_unique_violation(&err) => return Err(Conflict::RequestPending.into()),
-            id => ids.push(id?),
-        }
+        ids.push(insert(&mut tx, &t, e, reason, now).await?);
     }
     let Some(&last) = ids.last() else {
         return Err(Conflict::RequestPending.into());
@@ -158,21 +169,8 @@ pub async fn file(
     }
     let (now, today) = now_and_today();
     let t = target(ctx, &e, req, today).await?;
-    let new = NewRequest {
-        enterprise_id: e.id,
-        kind: t.kind,
-        target: &t.target,
-        permit_id: t.permit_id,
-        department: &t.department,
-        before: &t.before,
-        after: &t.after,
-        reason,
-    };
     let mut tx = ctx.db.begin().await?;
-    let id = match db::holder_requests::insert(&mut tx, &new, now).await {
-        Err(err) if is_unique_violation(&err) => return Err(Conflict::RequestPending.into()),
-        other => other?,
-    };
+    let id = insert(&mut tx, &t, &e, reason, now).await?;
     let (action, subject) = (format!("holder.request.{}", t.kind.as_str()), e.subject());
     let entry = Entry::by(
         &Actor::Applicant,
