@@ -39,6 +39,12 @@ async fn cancelling_everything_ends_the_licence_last_and_its_filings_with_it(app
         .request(json!({"kind": "cancel", "permit": food_id, "reason": "歇业"}))
         .await;
     assert_eq!(status, 201, "{food_request}");
+    // The seal filing's own cancellation, pending when the licence ends, is done with it.
+    let seal_id = permit_of(&before, "seal_filing")["id"].clone();
+    let (status, seal_request) = applicant
+        .request(json!({"kind": "cancel", "permit": seal_id, "reason": "公章遗失"}))
+        .await;
+    assert_eq!(status, 201, "{seal_request}");
     let (status, filed) = applicant
         .request(json!({"kind": "cancel_all", "reason": "不再经营，全部注销"}))
         .await;
@@ -60,8 +66,8 @@ async fn cancelling_everything_ends_the_licence_last_and_its_filings_with_it(app
         .collect();
     assert_eq!(
         pending.len(),
-        2,
-        "the food permit's request kept, the licence's added: {pending:?}"
+        3,
+        "the food permit's and the seal's requests kept, the licence's added: {pending:?}"
     );
 
     // The licence ends last: refused while the food permit is in force, nothing changed.
@@ -82,6 +88,16 @@ async fn cancelling_everything_ends_the_licence_last_and_its_filings_with_it(app
     assert_eq!(status, 200, "{body}");
 
     let after = applicant.status().await;
+    let requests = after["requests"].as_array().expect("requests");
+    assert!(
+        requests.iter().all(|r| r["state"] == "approved"),
+        "{requests:?}"
+    );
+    let seal_done = requests
+        .iter()
+        .find(|r| r["id"] == seal_request["id"])
+        .expect("the seal's request");
+    assert_eq!(seal_done["note"], "随营业执照注销");
     for item in [
         "business_registration",
         "food_business_permit",

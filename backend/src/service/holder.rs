@@ -257,8 +257,22 @@ pub async fn decide(
         }
         _ => Vec::new(),
     };
+    // A pending cancellation of a permit that ends with the licence is done with it.
+    let mut settled = Vec::new();
+    if !following.is_empty() {
+        for r in db::holder_requests::of_enterprise(&ctx.db, e.id).await? {
+            let ends = following.iter().any(|f| Some(f.id) == r.permit_id);
+            if ends && r.state == "pending" && r.kind == RequestKind::Cancel {
+                settled.push(r.id);
+            }
+        }
+    }
     let new_state = if req.approve { "approved" } else { "rejected" };
     let mut tx = ctx.db.begin().await?;
+    for r in &settled {
+        let with = Some("随营业执照注销");
+        db::holder_requests::decide(&mut tx, *r, "approved", with, &staff.username, now).await?;
+    }
     if !db::holder_requests::decide(&mut tx, id, new_state, note, &staff.username, now).await? {
         return Err(Conflict::RequestDecided.into());
     }
@@ -284,7 +298,8 @@ pub async fn decide(
         &subject,
         json!({ "request": id, "state": row.state }),
         json!({ "request": id, "state": new_state, "note": note,
-                "following": following.iter().map(|p| p.id).collect::<Vec<_>>() }),
+                "following": following.iter().map(|p| p.id).collect::<Vec<_>>(),
+                "settled": settled }),
     );
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
