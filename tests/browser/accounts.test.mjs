@@ -25,7 +25,7 @@ test('the administrator adds, moves and deactivates an account; its holder sets 
   await form.getByLabel('角色').selectOption('reviewer');
   await form.getByRole('button', { name: '新增并生成设置密码链接' }).click();
   await form.getByText('请填写姓名（不超过 40 字）').waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'accounts-outcome');
+  await page.waitForFunction(() => document.activeElement?.id === 'accounts-outcome', null, { timeout: 5000 });
   assert.equal(await panel.locator('tr[data-account="wang.li"]').count(), 0, 'nothing added');
 
   await form.getByLabel('姓名').fill('王丽');
@@ -67,7 +67,8 @@ test('the administrator adds, moves and deactivates an account; its holder sets 
   await row.locator('td').nth(4).getByText('1').waitFor();
   await row.getByRole('button', { name: '修改' }).click();
   const edit = panel.locator('form', { hasText: '修改账号：wang.li' });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'edit-name');
+  // The focus moves to the form's first field once it is drawn (waited for, not raced).
+  await page.waitForFunction(() => document.activeElement?.id === 'edit-name', null, { timeout: 5000 });
   await edit.getByLabel('所属部门').selectOption({ label: '睢县公安局' });
   await edit.getByRole('button', { name: '保存' }).click();
   await panel.getByText('wang.li：已保存').waitFor({ timeout: 8000 }).catch(async (e) => {
