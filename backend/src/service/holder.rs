@@ -245,18 +245,15 @@ pub async fn decide(
         ),
         _ => None,
     };
-    // The licence ends last, and the permits that follow it with it.
-    let all = match &permit {
-        Some(p) if p.item == REGISTRATION => db::enterprises::permits_of(&ctx.db, e.id).await?,
-        _ => Vec::new(),
+    // The licence ends last, and the permits that follow it with it (none to check or end
+    // for any other request: no permits read).
+    let all = if permit.as_ref().is_some_and(|p| p.item == REGISTRATION) {
+        db::enterprises::permits_of(&ctx.db, e.id).await?
+    } else {
+        Vec::new()
     };
-    let following = match &permit {
-        Some(p) if p.item == REGISTRATION => {
-            let follows = &ctx.catalogue.follows_licence;
-            permit::licence_may_end(&all, follows, REGISTRATION, &views::today_text())?
-        }
-        _ => Vec::new(),
-    };
+    let follows = &ctx.catalogue.follows_licence;
+    let following = permit::licence_may_end(&all, follows, REGISTRATION, &views::today_text())?;
     // A pending cancellation of a permit that ends with the licence is done with it.
     let mut settled = Vec::new();
     if !following.is_empty() {
