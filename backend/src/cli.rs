@@ -220,6 +220,8 @@ async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let catalogue = catalogue::load(&args.catalogue_dir)?;
     let db = db::Db::connect(&args.database_url).await?;
+    // Every instance hears of every licence change (its kept public pages go).
+    db.watch_licence_changes(&args.database_url);
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend there: serving the API only");
     }

@@ -159,6 +159,14 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     );
     let html = html.as_str().expect("html").to_string();
     assert!(html.len() <= 30 * 1024, "{} bytes", html.len());
+    // The page is kept in memory, and served from there the same.
+    assert_eq!(app.db.pages.len(), 1, "kept");
+    let (status, again_headers, again) = app.get(&path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(again.as_str(), Some(html.as_str()));
+    for h in ["content-type", "content-security-policy", "cache-control"] {
+        assert_eq!(again_headers[h], headers[h], "{h}");
+    }
     for shown in [
         "睢县老张家常菜馆",
         &uscc,
@@ -202,12 +210,26 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
         )
         .await;
     assert_eq!(status, 200);
+    assert!(
+        app.db.pages.is_empty(),
+        "the committed change evicted the kept page"
+    );
     let (_, _, html) = app.get(&path, None).await;
     let html = html.as_str().expect("html");
     assert!(
         html.contains("已撤销") && html.contains("以欺骗手段取得许可"),
         "revoked at once"
     );
+    // Kept again — on PostgreSQL once the change's notification has come back too (it
+    // evicts the page once more, harmlessly).
+    for _ in 0..100 {
+        if app.db.pages.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        app.get(&path, None).await;
+    }
+    assert_eq!(app.db.pages.len(), 1, "kept again");
     // A revoked permit stays revoked: the state machine refuses bringing it back.
     let (status, body) = samr
         .post(&state_path, json!({"state": "valid", "reason": "撤销有误"}))
@@ -277,6 +299,20 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     let failed = backend::db::enterprises::change(&mut tx, &enterprise, &change, 0).await;
     assert!(failed.is_err(), "the permits' check refuses it");
     drop(tx);
+    let (_, _, kept) = app.get(&path, None).await;
+    for _ in 0..100 {
+        if app.db.pages.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        app.get(&path, None).await;
+    }
+    assert_eq!(app.db.pages.len(), 1);
+    let mut tx = app.db.begin().await.expect("tx");
+    let _ = backend::db::enterprises::change(&mut tx, &enterprise, &change, 0).await;
+    drop(tx);
+    assert_eq!(app.db.pages.len(), 1, "a change rolled back evicts nothing");
+    assert_eq!(app.get(&path, None).await.2, kept);
     let after = backend::db::enterprises::by_uscc(&app.db, &uscc)
         .await
         .expect("query")

@@ -85,7 +85,7 @@ test('consecutive requests land on different instances', async () => {
   assert.equal(seen.size, Number(env.INSTANCES), [...seen].join(', '));
 });
 
-test('a whole journey through the load balancer, one request per instance in turn', async () => {
+test('a whole journey through the load balancer, one request per instance in turn', async (t) => {
   const started = Math.floor(Date.now() / 1000);
   // A draft with a three-part file, its parts sent to whichever instance nginx picks.
   const draft = (await call('POST', '/api/drafts', { body: { bundle: 'small_shop' } })).body;
@@ -141,6 +141,37 @@ test('a whole journey through the load balancer, one request per instance in tur
   const page = await fetch(licence.verify_url.replace(/^https?:\/\/[^/]+/, env.BASE));
   assert.equal(page.status, 200);
   assert.match(await page.text(), /睢县集群便利店/);
+
+  // Every instance keeps the page in memory; a permit suspended through one instance shows
+  // suspended there at once, and on the others as soon as PostgreSQL's notification arrives.
+  const verifyPath = new URL(licence.verify_url).pathname;
+  const direct = async (i) => (await fetch(`http://127.0.0.1:${env[`PORT_${i}`]}${verifyPath}`)).text();
+  const instances = Array.from({ length: Number(env.INSTANCES) }, (_, k) => k + 1);
+  for (const i of instances) {
+    for (let twice = 0; twice < 2; twice++) assert.doesNotMatch(await direct(i), /暂停/);
+  }
+  const shown = await call('GET', `/api/staff/applications/${number}`, { cookie: clerk });
+  const seal = shown.body.permits.find((p) => p.item === 'seal_filing');
+  const psb = await login('psb');
+  const suspended = await call('POST', `/api/staff/permits/${seal.id}/state`, {
+    cookie: psb, body: { state: 'suspended', reason: '集群测试暂停' },
+  });
+  assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
+  const writer = instances.find((i) => suspended.upstream === `127.0.0.1:${env[`PORT_${i}`]}`);
+  assert.ok(writer, suspended.upstream);
+  assert.match(await direct(writer), /集群测试暂停/, 'the instance that wrote shows it at once');
+  const waited = [];
+  for (const i of instances) {
+    const since = Date.now();
+    let text = await direct(i);
+    while (!text.includes('集群测试暂停') && Date.now() - since < 2000) {
+      await new Promise((r) => setTimeout(r, 10));
+      text = await direct(i);
+    }
+    waited.push(Date.now() - since);
+    assert.match(text, /集群测试暂停/, `instance ${i} within 2 s (${waited.at(-1)} ms)`);
+  }
+  t.diagnostic(`the suspension showed on each instance after ${waited.join(', ')} ms`);
 
   // The archive: one job, run once, by one of the three workers.
   const root = await login('root');

@@ -15,6 +15,7 @@ pub mod inspection_tasks;
 pub mod items;
 pub mod jobs;
 pub mod materials;
+pub mod page_cache;
 pub mod staff;
 pub mod statistics;
 pub mod supervision;
@@ -56,6 +57,8 @@ pub struct Db {
     /// colliding on its lock and sleeping in its busy handler (which made the slowest filings
     /// wait hundreds of milliseconds). PostgreSQL locks rows itself: no turns.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Public licence pages, kept until the database reports a change to their rows.
+    pub pages: Arc<page_cache::PageCache>,
 }
 
 /// A write transaction (`Db::begin`): derefs to sqlx's; commit it, or drop it to roll back.
@@ -63,11 +66,16 @@ pub struct Tx {
     tx: Transaction<'static, Any>,
     /// SQLite's turn to write, held until the transaction ends (dropped after `tx`).
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// This instance's kept pages: the licences this transaction changed go once it commits.
+    pages: Arc<page_cache::PageCache>,
 }
 
 impl Tx {
-    pub async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        let changed = page_cache::drained(&mut self.tx).await?;
+        self.tx.commit().await?;
+        self.pages.evict(&changed);
+        Ok(())
     }
 }
 
@@ -116,11 +124,24 @@ impl Db {
             Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let pages = Arc::new(page_cache::PageCache::default());
+        // SQLite's changes are seen by the transactions that make them (one instance).
+        pages.set_watched(dialect == Dialect::Sqlite);
         Ok(Db {
             pool,
             dialect,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            pages,
         })
+    }
+
+    /// Hears of every licence change made through `url`'s database, for as long as the runtime
+    /// runs, so that kept public pages can be served (PostgreSQL: its notifications; SQLite's
+    /// transactions report their own changes).
+    pub fn watch_licence_changes(&self, url: &str) {
+        if self.dialect == Dialect::Postgres {
+            tokio::spawn(page_cache::listen(url.to_string(), self.pages.clone()));
+        }
     }
 
     /// Begins a write transaction (on SQLite, when it is this one's turn to write).
@@ -138,7 +159,12 @@ impl Db {
             }
             Dialect::Postgres => (None, self.pool.begin().await?),
         };
-        Ok(Tx { tx, _turn: turn })
+        let pages = self.pages.clone();
+        Ok(Tx {
+            tx,
+            _turn: turn,
+            pages,
+        })
     }
 }
 

@@ -220,6 +220,40 @@ pub async fn public(ctx: &Ctx, token: &str) -> Result<Option<Public>> {
     }))
 }
 
+/// The public page of a licence: kept in memory since it was last rendered (until its rows
+/// change, see [`crate::db::page_cache`]), or the ticket to keep the one about to be rendered.
+pub enum KeptPage {
+    Kept(bytes::Bytes),
+    Render(PageTicket),
+}
+
+/// Where and as of when a page about to be rendered may be kept.
+pub struct PageTicket {
+    key: String,
+    epoch: u64,
+}
+
+/// The kept page of `token` in `lang` (a page shows which permits are valid today: kept per
+/// day). Ask before reading the licence.
+pub fn kept_page(ctx: &Ctx, token: &str, lang: shared::Lang) -> KeptPage {
+    let key = format!("{token}/{}/{}", lang.tag(), views::today_text());
+    match ctx.db.pages.get(&key) {
+        Some(body) => KeptPage::Kept(body),
+        None => KeptPage::Render(PageTicket {
+            key,
+            epoch: ctx.db.pages.epoch(),
+        }),
+    }
+}
+
+/// Keeps the page rendered under `ticket` from the licence of `enterprise_id` — unless the
+/// licence changed meanwhile.
+pub fn keep_page(ctx: &Ctx, ticket: PageTicket, enterprise_id: i64, body: bytes::Bytes) {
+    ctx.db
+        .pages
+        .keep(ticket.epoch, ticket.key, enterprise_id, body);
+}
+
 /// The licence's history of changes.
 pub async fn changes(ctx: &Ctx, e: &Enterprise) -> Result<Vec<LicenceChangeRecord>> {
     Ok(db::enterprises::changes_of(&ctx.db, e.id).await?)

@@ -115,6 +115,15 @@ impl TestApp {
             None => panic!("LIANBAN_TEST_POSTGRES_URL must end with /<database>"),
         };
         let db = Db::connect(&url).await.expect("postgres");
+        // As `lianban serve` does: kept public pages, evicted by the database's notifications.
+        db.watch_licence_changes(&url);
+        for _ in 0..100 {
+            if db.pages.watched() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(db.pages.watched(), "listening for licence changes");
         TestApp::with_db(db, Some(format!("pg:{name}"))).await
     }
 

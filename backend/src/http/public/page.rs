@@ -55,11 +55,8 @@ pub fn document_under(
     body: &str,
     extra_style: &str,
 ) -> Page {
-    use base64::Engine;
-    use sha2::Digest;
     let html_lang = lang.tag();
     let style = format!("{STYLE}{extra_style}");
-    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&style));
     let html = format!(
         "<!doctype html><html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
@@ -69,19 +66,33 @@ pub fn document_under(
     );
     Page {
         html,
-        csp: crate::http::headers::public_page(&hash),
+        csp: csp(extra_style),
     }
+}
+
+/// The Content Security Policy of a page with `extra_style`: its one style block by hash.
+pub fn csp(extra_style: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let style = format!("{STYLE}{extra_style}");
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&style));
+    crate::http::headers::public_page(&hash)
 }
 
 /// A page as the answer: HTML, its Content Security Policy, never cached.
 pub fn html(status: StatusCode, page: Page) -> Response {
-    let mut res = (status, page.html).into_response();
+    html_body(status, page.html.into(), &page.csp)
+}
+
+/// HTML `body` as the answer under `csp`, never cached.
+pub fn html_body(status: StatusCode, body: axum::body::Body, csp: &str) -> Response {
+    let mut res = (status, body).into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    if let Ok(csp) = HeaderValue::from_str(&page.csp) {
+    if let Ok(csp) = HeaderValue::from_str(csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     // A permit revoked a second ago must show revoked: never served from a cache.

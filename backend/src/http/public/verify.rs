@@ -1,6 +1,8 @@
-//! The public licence routes the licence's QR code leads to: the verify page (read live, never
-//! cached), its QR images, the licence signed by the seal, the offline snapshot, the printable
+//! The public licence routes the licence's QR code leads to: the verify page (live: kept in
+//! memory only until the licence's rows change, never cached by a browser), its QR images, the licence signed by the seal, the offline snapshot, the printable
 //! licence, the published keys. An unknown or malformed token gets the same 404 page.
+
+use std::sync::LazyLock;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -12,7 +14,7 @@ use shared::snapshot::{PublishedKeys, SignedLicence};
 use super::page::{self, html};
 use crate::http::error::AppError;
 use crate::http::extract::ReqLang;
-use crate::service::licence::{self, Public};
+use crate::service::licence::{self, KeptPage, Public};
 use crate::service::{Ctx, inspection_tasks, views};
 
 fn not_found(lang: Lang) -> Response {
@@ -55,15 +57,20 @@ pub async fn page(
     ReqLang(lang): ReqLang,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
+    static CSP: LazyLock<String> = LazyLock::new(|| page::csp(""));
+    let ticket = match licence::kept_page(&ctx, &token, lang) {
+        KeptPage::Kept(body) => return Ok(page::html_body(StatusCode::OK, body.into(), &CSP)),
+        KeptPage::Render(ticket) => ticket,
+    };
     let Some(l) = licence::public(&ctx, &token).await? else {
         return Ok(not_found(lang));
     };
     let results = inspection_tasks::published_of(&ctx, l.enterprise.id).await?;
     let extra = page::inspections(&results, lang);
-    Ok(html(
-        StatusCode::OK,
-        licence_page(&ctx, &l, lang, &extra, "").await?,
-    ))
+    let rendered = licence_page(&ctx, &l, lang, &extra, "").await?;
+    let body = bytes::Bytes::from(rendered.html);
+    licence::keep_page(&ctx, ticket, l.enterprise.id, body.clone());
+    Ok(page::html_body(StatusCode::OK, body.into(), &rendered.csp))
 }
 
 fn qr(text: &str) -> Result<qrcode::QrCode, AppError> {
