@@ -11,10 +11,11 @@ export TRUNK_SKIP_VERSION_CHECK=true
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 apt_install() {
-  # Installs Debian packages whose command is missing: apt_install CMD PKG [CMD PKG …]
+  # Installs Debian packages whose command (or file, given as a path) is missing:
+  # apt_install CMD PKG [CMD PKG …]
   local missing=()
   while [ $# -gt 0 ]; do
-    command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+    command -v "$1" >/dev/null 2>&1 || [ -e "$1" ] || missing+=("$2")
     shift 2
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -63,4 +64,9 @@ build_frontend() {
   trunk build frontend/admin.html --release --offline=true --dist dist/ad --public-url /ad/
   node scripts/externalise-boot.mjs
   node scripts/precompress.mjs
+}
+
+# The CJK font certificates are drawn in (the server's --pdf-font default).
+install_pdf_font() {
+  apt_install /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 }

@@ -4,8 +4,8 @@
 use shared::snapshot::{PublicKey, PublishedKeys};
 
 use crate::config::{
-    ArchiveCommand, AuditCommand, CatalogueCommand, CleanupArgs, Command, DemoCommand, KeysCommand,
-    ServeArgs, StaffCommand,
+    ArchiveCommand, AuditCommand, CatalogueCommand, CertificateCommand, CleanupArgs, Command,
+    DemoCommand, KeysCommand, ServeArgs, StaffCommand,
 };
 use crate::seal::Seal;
 use crate::{AppState, catalogue, db};
@@ -37,11 +37,12 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             let placement = (role, department, certificate);
             add_staff(username, placement, name, catalogue_dir, db.database_url).await
         }
-        Command::Archive(ArchiveCommand::Verify {
-            file,
-            keys,
-            key_dir,
-        }) => verify_archive(&file, keys.as_deref(), &key_dir),
+        Command::Archive(ArchiveCommand::Verify { file, trusted }) => {
+            verify_archive(&file, trusted.keys.as_deref(), &trusted.key_dir)
+        }
+        Command::Certificate(CertificateCommand::Verify { file, trusted }) => {
+            verify_certificate(&file, trusted.keys.as_deref(), &trusted.key_dir)
+        }
         Command::Cleanup(args) => cleanup(args).await,
         Command::Demo(DemoCommand::Seed {
             applications,
@@ -165,6 +166,35 @@ fn verify_archive(
     anyhow::bail!("{}: {} problem(s)", file.display(), problems.len())
 }
 
+fn verify_certificate(
+    file: &std::path::Path,
+    keys: Option<&std::path::Path>,
+    key_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    use crate::pdf::Checked;
+    let keys = published_keys(keys, key_dir)?;
+    let bytes = std::fs::read(file)?;
+    match crate::pdf::verify(&bytes, &keys) {
+        Checked::Genuine { kid, payload } => {
+            let facts: serde_json::Value = serde_json::from_slice(&payload)?;
+            println!("ok: sealed by the bureau (key {kid}), unchanged since");
+            println!("{}", serde_json::to_string_pretty(&facts)?);
+            Ok(())
+        }
+        Checked::UnknownKey(kid) => {
+            anyhow::bail!(
+                "{}: sealed by key {kid}, which is not one of the bureau's",
+                file.display()
+            )
+        }
+        Checked::Tampered => anyhow::bail!(
+            "{}: CHANGED since it was sealed (or not sealed by the bureau)",
+            file.display()
+        ),
+        Checked::NotSealed => anyhow::bail!("{}: not a sealed Lianban document", file.display()),
+    }
+}
+
 async fn add_staff(
     username: String,
     (role, department, certificate): (String, Option<String>, Option<String>),
@@ -248,6 +278,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 max_total_bytes: args.max_total_mb * 1024 * 1024,
             },
             retention: args.retention.retention(),
+            pdf_font: std::sync::Arc::new(crate::pdf::FontSource::new(
+                args.pdf_font,
+                args.pdf_font_face,
+            )),
             ..base.ctx
         },
         ..base

@@ -28,6 +28,9 @@ pub enum Command {
     /// Works with the electronic archives of completed applications.
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Works with sealed PDF documents: electronic certificates and formal notices.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
     /// Removes expired drafts, unfinished uploads and contents nothing refers to, once (the
     /// server also does this every hour).
     Cleanup(CleanupArgs),
@@ -114,13 +117,32 @@ pub enum ArchiveCommand {
     Verify {
         /// The package (`archive-LB-….zip`).
         file: PathBuf,
-        /// The published keys (`/.well-known/lianban-keys.json`, saved as a file).
-        #[arg(long)]
-        keys: Option<PathBuf>,
-        /// Or the bureau's key folder, when run beside the server (read only: a key is never
-        /// created by a check).
-        #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
-        key_dir: PathBuf,
+        #[command(flatten)]
+        trusted: TrustedKeys,
+    },
+}
+
+/// The keys an offline check trusts.
+#[derive(Debug, clap::Args)]
+pub struct TrustedKeys {
+    /// The published keys (`/.well-known/lianban-keys.json`, saved as a file).
+    #[arg(long)]
+    pub keys: Option<PathBuf>,
+    /// Or the bureau's key folder, when run beside the server (read only: a key is never
+    /// created by a check).
+    #[arg(long, env = "LIANBAN_KEY_DIR", default_value = "data/keys")]
+    pub key_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertificateCommand {
+    /// Checks a downloaded certificate or notice offline: sealed by one of the bureau's keys and
+    /// unchanged since (every byte of the file), and prints what it certifies.
+    Verify {
+        /// The PDF file.
+        file: PathBuf,
+        #[command(flatten)]
+        trusted: TrustedKeys,
     },
 }
 
@@ -225,6 +247,13 @@ pub struct ServeArgs {
     /// and endpoint from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT`, …).
     #[arg(long, env = "LIANBAN_FILES", default_value = "data/files")]
     pub files: String,
+    /// The CJK font certificates and notices are drawn in (a subset is embedded in each):
+    /// Debian's `fonts-noto-cjk` by default.
+    #[arg(long, env = "LIANBAN_PDF_FONT", default_value = crate::pdf::DEFAULT_FONT)]
+    pub pdf_font: PathBuf,
+    /// Which face of a font collection (`.ttc`): 2 is Noto Sans CJK SC.
+    #[arg(long, env = "LIANBAN_PDF_FONT_FACE", default_value_t = crate::pdf::DEFAULT_FACE)]
+    pub pdf_font_face: u32,
     /// Largest uploaded file, in MiB.
     #[arg(long, env = "LIANBAN_MAX_FILE_MB", default_value_t = 10)]
     pub max_file_mb: u64,

@@ -21,6 +21,10 @@ pub mod paths {
     /// The same from the status page's plain HTML form (the token a form field): back to the
     /// status page, or a page saying what is wrong.
     pub const RATING_FORM: &str = "/status/{number}/rating";
+    /// A permit's electronic certificate (sealed PDF), for the holder's status token.
+    pub const APPLICATION_CERTIFICATE: &str = "/api/applications/{number}/permits/{id}/certificate";
+    /// The same from the status page's plain HTML form (the token a form field).
+    pub const CERTIFICATE_FORM: &str = "/status/{number}/permits/{id}/certificate";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
@@ -50,6 +54,8 @@ pub mod paths {
     pub const STAFF_REQUESTS: &str = "/api/staff/requests";
     pub const STAFF_REQUEST: &str = "/api/staff/requests/{id}";
     pub const STAFF_PERMIT_STATE: &str = "/api/staff/permits/{id}/state";
+    /// A permit's electronic certificate, printed at the window for the holder.
+    pub const STAFF_CERTIFICATE: &str = "/api/staff/permits/{id}/certificate";
     pub const STAFF_LICENCE_CHANGES: &str = "/api/staff/enterprises/{uscc}/changes";
     pub const STAFF_DISHONESTY_LIST: &str = "/api/staff/dishonesty-list";
     pub const STAFF_JOBS: &str = "/api/staff/jobs";

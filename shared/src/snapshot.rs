@@ -27,6 +27,8 @@ pub enum Purpose {
     ArchiveManifest,
     /// A checkpoint of the audit log's hash chain.
     AuditCheckpoint,
+    /// A sealed PDF document: an electronic certificate or a formal notice.
+    Document,
 }
 
 impl Purpose {
@@ -36,6 +38,7 @@ impl Purpose {
             Purpose::Snapshot => "lianban/snapshot/v1",
             Purpose::ArchiveManifest => "lianban/archive-manifest/v1",
             Purpose::AuditCheckpoint => "lianban/audit-checkpoint/v1",
+            Purpose::Document => "lianban/document/v1",
         }
     }
 

@@ -218,6 +218,23 @@ fn rows(w: &World) -> Vec<Row> {
             everyone(401),
         ),
         row(
+            "GET",
+            p::APPLICATION_CERTIFICATE,
+            format!(
+                "/api/applications/{n}/permits/{}/certificate",
+                w.registration_permit
+            ),
+            None,
+            owner_only(200),
+        ),
+        row(
+            "POST",
+            p::CERTIFICATE_FORM,
+            format!("/status/{n}/permits/{}/certificate", w.registration_permit),
+            None,
+            everyone(401),
+        ),
+        row(
             "POST",
             p::APPLICATION_REQUESTS,
             format!("/api/applications/{n}/requests"),
@@ -427,6 +444,14 @@ fn rows(w: &World) -> Vec<Row> {
             format!("/api/staff/permits/{}/state", w.registration_permit),
             Some(json!({"state": "expired"})),
             [401, 401, 403, 422, 404, 403],
+        ),
+        // The window prints any certificate; a reviewer their department's.
+        row(
+            "GET",
+            p::STAFF_CERTIFICATE,
+            format!("/api/staff/permits/{}/certificate", w.registration_permit),
+            None,
+            [401, 401, 200, 200, 404, 200],
         ),
         row(
             "POST",

@@ -284,3 +284,74 @@ fn keys_are_created_private_rotated_on_demand_and_never_by_a_check() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `lianban certificate verify` checks a sealed document offline against the bureau's key folder
+/// or its published keys: genuine, changed, or sealed by a key that is not the bureau's.
+#[test]
+fn certificate_verify_checks_a_sealed_document_offline() {
+    use backend::seal::{Purpose, Seal};
+    let dir = std::env::temp_dir().join(format!("lianban-cli-cert-{}", rand::random::<u32>()));
+    let keys = dir.join("keys");
+    let key_dir = keys.to_str().expect("path");
+    let seal = Seal::load_or_create(&keys).expect("seal");
+    let mut sheet = backend::pdf::FontSource::default()
+        .sheet()
+        .expect("fonts-noto-cjk (scripts/test installs it)");
+    sheet.centred(100.0, 24.0, "食品经营许可证");
+    let meta = backend::pdf::Meta {
+        title: "食品经营许可证",
+        payload: br#"{"kind":"certificate","number":"JY1"}"#,
+    };
+    let pdf = sheet
+        .finish(&meta, |bytes| {
+            format!("{}.{}", seal.kid(), seal.sign(Purpose::Document, bytes))
+        })
+        .expect("pdf");
+    let file = dir.join("证照.pdf");
+    std::fs::write(&file, &pdf).expect("file");
+    let path = file.to_str().expect("path");
+
+    let out = run(&["certificate", "verify", path, "--key-dir", key_dir]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("ok: sealed by the bureau") && stdout.contains("\"JY1\""),
+        "{stdout}"
+    );
+    // The published keys saved as a file will do as well.
+    let published = dir.join("keys.json");
+    let shown = run(&["keys", "show", "--key-dir", key_dir]);
+    std::fs::write(&published, &shown.stdout).expect("keys");
+    let keys_file = published.to_str().expect("path");
+    let out = run(&["certificate", "verify", path, "--keys", keys_file]);
+    assert!(out.status.success(), "{out:?}");
+
+    // One byte changed: refused, named as changed.
+    let mut changed = pdf.clone();
+    let at = pdf.len() / 2;
+    changed[at] ^= 0x01;
+    std::fs::write(&file, &changed).expect("file");
+    let out = run(&["certificate", "verify", path, "--keys", keys_file]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("CHANGED"),
+        "{out:?}"
+    );
+    // Sealed by another key: not the bureau's.
+    let other = Seal::ephemeral();
+    let pdf = backend::pdf::FontSource::default()
+        .sheet()
+        .expect("sheet")
+        .finish(&meta, |bytes| {
+            format!("{}.{}", other.kid(), other.sign(Purpose::Document, bytes))
+        })
+        .expect("pdf");
+    std::fs::write(&file, &pdf).expect("file");
+    let out = run(&["certificate", "verify", path, "--keys", keys_file]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not one of the bureau's"),
+        "{out:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -3,9 +3,14 @@
 // authority approves it in the back office; the holder sees it done and the public page shows
 // the new name. Then 注销联办: one request cancels the licence and every permit under it — the
 // department refuses the licence's first (it ends last), decides the permit, then the licence;
-// the filings that follow it end with it; the public page shows every one ended.
+// the filings that follow it end with it; the public page shows every one ended. And a permit's
+// sealed certificate: downloaded on a phone, its QR read by zbarimg leads to the verify page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
 import { licensedRestaurant, signedIn, apiLogin } from './setup.mjs';
 
@@ -46,6 +51,46 @@ test('the holder applies for a name change and the registration authority approv
   await page.goto(licence.verify_url);
   await page.getByRole('heading', { name: '睢县老张私房菜馆' }).waitFor();
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the holder downloads a permit\'s sealed certificate on a phone', async () => {
+  const { licence, number, token } = await licensedRestaurant(app.server);
+  const base = app.server.base;
+  const cookie = await apiLogin(base, 'samr');
+  const view = await (await fetch(`${base}/api/staff/applications/${number}`, { headers: { cookie } })).json();
+  const food = view.items.find((i) => i.item === 'food_business_permit');
+  const approved = await fetch(`${base}/api/staff/items/${food.id}/review`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ action: 'approve', version: food.version }),
+  });
+  assert.equal(approved.status, 200);
+
+  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/status/${number}#t=${token}`);
+  const permit = page.locator('.permits li[data-item="food_business_permit"]');
+  await permit.locator('.badge').getByText('有效').waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    permit.getByRole('button', { name: '下载电子证照（PDF）' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^食品经营许可证-JY411422\d{4}\d{5}\.pdf$/);
+  const dir = mkdtempSync(join(tmpdir(), 'lianban-certificate-'));
+  const pdf = join(dir, 'certificate.pdf');
+  await download.saveAs(pdf);
+  execFileSync('pdftoppm', ['-r', '200', '-png', '-singlefile', pdf, join(dir, 'page')]);
+  const codes = execFileSync('zbarimg', ['--quiet', '--raw', join(dir, 'page.png')], { encoding: 'utf8' }).trim().split('\n');
+  rmSync(dir, { recursive: true, force: true });
+  assert.ok(codes.includes(licence.verify_url), codes.join(' | '));
+  assert.ok(codes.some((c) => c.startsWith('LB2:')), 'the signed snapshot');
+  // The page the printed code opens: the permit, live.
+  await page.goto(licence.verify_url);
+  await page.getByText('食品经营许可').first().waitFor();
+  await page.goto(`${base}/status/${number}#t=${token}`);
+  await permit.locator('.badge').getByText('有效').waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await shot(page, 'phone-certificate-download');
   await context.close();
 });
 

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod application;
 pub mod archive;
 pub mod audit;
+pub mod certificate;
 pub mod client;
 pub mod clock;
 pub mod correction;

@@ -4,6 +4,7 @@
 
 pub mod applicant;
 pub mod client;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod headers;
@@ -72,6 +73,16 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::APPLICATION_REPLY, post(applications::reply)),
         route(M::POST, p::APPLICATION_RATING, post(applications::rate)),
         route(M::POST, p::RATING_FORM, post(applications::rate_form)),
+        route(
+            M::GET,
+            p::APPLICATION_CERTIFICATE,
+            get(applicant::certificates::get),
+        ),
+        route(
+            M::POST,
+            p::CERTIFICATE_FORM,
+            post(applicant::certificates::form),
+        ),
         route(
             M::POST,
             p::APPLICATION_REQUESTS,
@@ -146,6 +157,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::STAFF_REQUESTS, get(holder::queue)),
         route(M::POST, p::STAFF_REQUEST, post(holder::decide)),
         route(M::POST, p::STAFF_PERMIT_STATE, post(licence::permit_state)),
+        route(M::GET, p::STAFF_CERTIFICATE, get(licence::certificate)),
         route(M::POST, p::STAFF_LICENCE_CHANGES, post(licence::change)),
         route(M::POST, p::STAFF_DISHONESTY_LIST, post(credit::import)),
         route(M::GET, p::STAFF_JOBS, get(jobs::list)),

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod cleanup;
 pub mod credit;
 pub mod demo;
+pub mod documents;
 pub mod filings;
 pub mod follow_ups;
 pub mod group_commit;
@@ -64,6 +65,8 @@ pub struct Ctx {
     /// Filings waiting to be written together (group commit), into `db`: a context for
     /// another database is made with [`Ctx::new`].
     pub filings: Arc<filings::Filings>,
+    /// The font sealed PDF documents are drawn in.
+    pub pdf_font: Arc<crate::pdf::FontSource>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
     pub hashing: Arc<tokio::sync::Semaphore>,
 }
@@ -97,6 +100,7 @@ impl Ctx {
             file_limits: FileLimits::default(),
             retention: Default::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            pdf_font: Arc::new(crate::pdf::FontSource::default()),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),

@@ -7,10 +7,19 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::api::ApplicationStatus;
 use shared::holder::{CHANGEABLE, FiledRequest, HolderRequest, field_label, request_state_label};
+use shared::records::PermitState;
 
 use super::Replying;
 use crate::api;
 use crate::i18n::{lang_untracked, tr};
+
+/// Text as HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
 
 /// What the holder picked: a licence fact to change, or a permit to cancel.
 fn target_label(target: &str, s: &ApplicationStatus, l: Lang) -> String {
@@ -129,13 +138,42 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
     }
     let is_change = move || !target.get().starts_with("cancel");
     let is_all = move || target.get() == "cancel_all";
-    let permits = s.permits.iter().map(|p| view! {
-        <li class="sub" data-item=p.item.clone()>
-            <span class="sub-name">{p.name.get(l).to_string()}</span>
-            <span class="sub-dept">{format!("{}{}", p.certificate, p.valid_until.as_ref().map(|u| format!(" · {}{u}", tr(l, "有效期至 ", "valid until "))).unwrap_or_default())}</span>
-            <span class=format!("badge {}", p.state.as_str())>{p.state.label(l)}</span>
-        </li>
-    }).collect_view();
+    // The permits as static markup, written as text (no script behind them, next to nothing
+    // in the app's size); a permit in force has its sealed certificate from a plain form (the
+    // token in the body, never in an address), like the rating's.
+    let permits: String = s
+        .permits
+        .iter()
+        .map(|p| {
+            let until = p
+                .valid_until
+                .as_ref()
+                .map(|u| format!(" · {}{u}", tr(l, "有效期至 ", "valid until ")))
+                .unwrap_or_default();
+            let download = if p.state == PermitState::Valid {
+                format!(
+                    "<form class=\"certificate no-print\" method=\"post\" action=\"/status/{}/permits/{}/certificate\">\
+<input type=\"hidden\" name=\"token\" value=\"{}\"><button type=\"submit\" class=\"button\">{}</button></form>",
+                    ctx.number.get_value(),
+                    p.id,
+                    ctx.token.get_value(),
+                    tr(l, "下载电子证照（PDF）", "Download the certificate (PDF)")
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "<li class=\"sub\" data-item=\"{}\"><span class=\"sub-name\">{}</span><span class=\"sub-dept\">{}{}</span>\
+<span class=\"badge {}\">{}</span>{download}</li>",
+                escape(&p.item),
+                escape(p.name.get(l)),
+                escape(&p.certificate),
+                escape(&until),
+                p.state.as_str(),
+                p.state.label(l)
+            )
+        })
+        .collect();
     let requests = s
         .requests
         .iter()
@@ -145,7 +183,7 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
     view! {
         <section class="panel holder">
             <h2>{tr(l, "执照与许可", "Licence and permits")}</h2>
-            <ul class="subs permits">{permits}</ul>
+            <ul class="subs permits" inner_html=permits></ul>
             {has_requests.then(|| view! {
                 <h3>{tr(l, "我的变更与注销申请", "My change and cancellation requests")}</h3>
                 <ul class="subs requests">{requests}</ul>

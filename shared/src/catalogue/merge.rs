@@ -335,6 +335,7 @@ mod tests {
             risk_classes: vec![],
             inspection_items: vec![],
             certificate_numbers: vec![],
+            certificate_titles: vec![],
             follows_licence: vec![],
         }
     }

@@ -224,10 +224,20 @@ pub struct Catalogue {
     /// Each department's numbering rule for an item's certificates.
     #[serde(default)]
     pub certificate_numbers: Vec<super::numbering::Numbering>,
+    /// The title printed on an item's electronic certificate.
+    #[serde(default)]
+    pub certificate_titles: Vec<CertificateTitle>,
     /// 注销联办: the items whose permits end with the business licence, without a decision of
     /// their own.
     #[serde(default)]
     pub follows_licence: Vec<String>,
+}
+
+/// The title of an item's certificate (营业执照, 食品经营许可证 …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateTitle {
+    pub item: String,
+    pub title: Text,
 }
 
 /// A broken reference or duplicate in the catalogue, naming the entry and the problem.
@@ -284,6 +294,15 @@ impl Catalogue {
             .map(|n| n.format.as_str())
     }
 
+    /// The title of an item's certificate: the catalogue's, or the item's name.
+    pub fn certificate_title(&self, item: &str) -> Option<&Text> {
+        self.certificate_titles
+            .iter()
+            .find(|t| t.item == item)
+            .map(|t| &t.title)
+            .or_else(|| self.item(item).map(|i| &i.name))
+    }
+
     /// Adds the entries of one data file to the catalogue.
     pub fn extend(&mut self, part: Catalogue) {
         self.departments.extend(part.departments);
@@ -298,6 +317,7 @@ impl Catalogue {
         self.risk_classes.extend(part.risk_classes);
         self.inspection_items.extend(part.inspection_items);
         self.certificate_numbers.extend(part.certificate_numbers);
+        self.certificate_titles.extend(part.certificate_titles);
         self.follows_licence.extend(part.follows_licence);
     }
 
@@ -483,6 +503,21 @@ impl Catalogue {
             }
             if let Err(problem) = super::numbering::check(&n.format) {
                 err(entry, format!("format `{}`: {problem}", n.format));
+            }
+        }
+        for (i, t) in self.certificate_titles.iter().enumerate() {
+            let entry = format!("certificate_title {}", t.item);
+            if self.item(&t.item).is_none() {
+                err(entry.clone(), format!("unknown item `{}`", t.item));
+            }
+            if self.certificate_titles[..i]
+                .iter()
+                .any(|u| u.item == t.item)
+            {
+                err(entry.clone(), "the item has two certificate titles".into());
+            }
+            if t.title.zh.trim().is_empty() || t.title.zh.chars().count() > 40 {
+                err(entry, "a title of 1 to 40 characters".into());
             }
         }
         for id in &self.follows_licence {

@@ -174,6 +174,14 @@ impl TestApp {
         self.send(req.body(Body::empty()).expect("request")).await
     }
 
+    /// The answer to `req` as it came: status, headers, bytes.
+    pub async fn raw(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let (status, headers) = (res.status(), res.headers().clone());
+        let body = res.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, body.to_vec())
+    }
+
     /// The raw bytes of a GET (images).
     pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
         let req = Request::get(path).body(Body::empty()).expect("request");

@@ -455,3 +455,15 @@ pub fn refused_rating(message: &str, back: &str, lang: Lang) -> Page {
         &[(back, t("返回办理进度", "Back to the application's status"))],
     )
 }
+
+/// A certificate asked for from the status page's form refused: why, and the way back.
+pub fn refused_certificate(message: &str, back: &str, lang: Lang) -> Page {
+    let t = |zh, en| pick(lang, zh, en);
+    refusal(
+        lang,
+        t("证照联办 · 电子证照", "Lianban · certificate"),
+        t("未能取得电子证照", "No certificate"),
+        message,
+        &[(back, t("返回办理进度", "Back to the application's status"))],
+    )
+}

@@ -1,12 +1,13 @@
 //! The licence's permits and facts, changed by the departments that own them.
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use serde_json::{Value, json};
 use shared::staff::{LicenceChange, PermitStateRequest};
 
 use crate::http::error::AppError;
 use crate::http::extract::{Json, Staff};
-use crate::service::{Ctx, licence};
+use crate::service::{Ctx, documents, licence};
 
 /// A department changes the state of one of its own permits: suspend, revoke or cancel (a
 /// reason required), reinstate a suspended one. The public page shows it at once.
@@ -39,4 +40,25 @@ pub async fn change(
     Ok(Json(
         json!({ "uscc": e.uscc, "field": req.field, "value": value }),
     ))
+}
+
+/// A permit's electronic certificate, for the window to print for the holder (or a reviewer of
+/// the issuing department): the sealed PDF the holder downloads.
+#[utoipa::path(get, path = "/api/staff/permits/{id}/certificate", tag = "staff",
+    params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The sealed certificate"),
+        (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "The permit is not in force")))]
+pub async fn certificate(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let d = documents::staff_certificate(&ctx, &s.staff, id).await?;
+    Ok(crate::http::download::file(
+        d.bytes.into(),
+        "application/pdf",
+        &d.title,
+        false,
+    )?)
 }
