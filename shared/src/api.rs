@@ -21,10 +21,11 @@ pub mod paths {
     /// The same from the status page's plain HTML form (the token a form field): back to the
     /// status page, or a page saying what is wrong.
     pub const RATING_FORM: &str = "/status/{number}/rating";
-    /// A permit's electronic certificate (sealed PDF), for the holder's status token.
-    pub const APPLICATION_CERTIFICATE: &str = "/api/applications/{number}/permits/{id}/certificate";
+    /// A formal document or a permit's certificate (sealed PDF), for the status token:
+    /// `acceptance`, `correction`, `refusal-<item>`, `certificate-<permit id>`.
+    pub const APPLICATION_DOCUMENT: &str = "/api/applications/{number}/documents/{document}";
     /// The same from the status page's plain HTML form (the token a form field).
-    pub const CERTIFICATE_FORM: &str = "/status/{number}/permits/{id}/certificate";
+    pub const DOCUMENT_FORM: &str = "/status/{number}/documents/{document}";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
@@ -48,6 +49,8 @@ pub mod paths {
     pub const STAFF_RECEIVED: &str = "/api/staff/applications/{number}/received";
     pub const STAFF_ARCHIVE: &str = "/api/staff/applications/{number}/archive";
     pub const STAFF_HISTORY: &str = "/api/staff/applications/{number}/history";
+    /// An application's formal document or certificate, printed at the window.
+    pub const STAFF_DOCUMENT: &str = "/api/staff/applications/{number}/documents/{document}";
     pub const STAFF_REVIEW: &str = "/api/staff/items/{id}/review";
     pub const STAFF_INSPECTION_RECORD: &str = "/api/staff/inspections/{id}/record";
     pub const STAFF_FILE: &str = "/api/staff/files/{id}";
@@ -317,6 +320,18 @@ pub struct ApplicationStatus {
     /// 问效于企: the applicant's rating of the service (1–5), once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<u8>,
+    /// The sealed documents the application has — the formal notices and each permit's
+    /// certificate — each downloaded from `/status/{number}/documents/{path}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<DocumentLink>,
+}
+
+/// A sealed document of an application: its address part and its title (Chinese, as printed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentLink {
+    pub path: String,
+    pub title: String,
 }
 
 /// The business licence an application brought into being.

@@ -219,18 +219,18 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "GET",
-            p::APPLICATION_CERTIFICATE,
-            format!(
-                "/api/applications/{n}/permits/{}/certificate",
-                w.registration_permit
-            ),
+            p::APPLICATION_DOCUMENT,
+            format!("/api/applications/{n}/documents/acceptance"),
             None,
             owner_only(200),
         ),
         row(
             "POST",
-            p::CERTIFICATE_FORM,
-            format!("/status/{n}/permits/{}/certificate", w.registration_permit),
+            p::DOCUMENT_FORM,
+            format!(
+                "/status/{n}/documents/certificate-{}",
+                w.registration_permit
+            ),
             None,
             everyone(401),
         ),
@@ -444,6 +444,14 @@ fn rows(w: &World) -> Vec<Row> {
             format!("/api/staff/permits/{}/state", w.registration_permit),
             Some(json!({"state": "expired"})),
             [401, 401, 403, 422, 404, 403],
+        ),
+        // Whoever sees the application prints its documents (this one has a psb item too).
+        row(
+            "GET",
+            p::STAFF_DOCUMENT,
+            format!("{staff_app}/documents/acceptance"),
+            None,
+            signed_in(200),
         ),
         // The window prints any certificate; a reviewer their department's.
         row(

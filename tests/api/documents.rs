@@ -1,7 +1,8 @@
 //! Sealed PDF documents: a permit's electronic certificate, downloaded by its holder (the API,
 //! the status page's form) and printed at the window — its text read by pdftotext, its QR codes
 //! by zbarimg on pdftoppm's rendering (independent tools), its seal checked offline; none for a
-//! permit no longer in force — on SQLite and on PostgreSQL.
+//! permit no longer in force — and the formal notices (受理通知书, 一次性补正告知书,
+//! 不予许可决定书), each once the procedure has one — on SQLite and on PostgreSQL.
 
 use axum::body::Body;
 use axum::http::Request;
@@ -9,7 +10,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, item};
 
-crate::on_both_databases!(a_permit_in_force_has_a_sealed_certificate);
+crate::on_both_databases!(
+    a_permit_in_force_has_a_sealed_certificate,
+    the_formal_notices_are_sealed_documents_once_the_procedure_has_them
+);
 
 fn permit_of(status: &Value, item: &str) -> Value {
     status["permits"]
@@ -97,8 +101,20 @@ async fn a_permit_in_force_has_a_sealed_certificate(app: &TestApp) {
     let number = food["certificate"].as_str().expect("numbered").to_string();
     let verify_url = status["licence"]["verify_url"].as_str().expect("url");
     let path = format!(
-        "/api/applications/{}/permits/{}/certificate",
+        "/api/applications/{}/documents/certificate-{}",
         applicant.number, food["id"]
+    );
+    // The status lists it, with the acceptance notice.
+    let listed: Vec<&str> = status["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .map(|d| d["title"].as_str().expect("title"))
+        .collect();
+    assert_eq!(
+        listed,
+        ["受理通知书", "营业执照", "食品经营许可证"][..],
+        "{listed:?}"
     );
     let get = |token: Option<&str>| {
         let mut req = Request::get(&path);
@@ -204,7 +220,7 @@ async fn a_permit_in_force_has_a_sealed_certificate(app: &TestApp) {
 
     // The status page's plain form: the PDF, or a page saying why not.
     let form = format!(
-        "/status/{}/permits/{}/certificate",
+        "/status/{}/documents/certificate-{}",
         applicant.number, food["id"]
     );
     let body = format!("token={}", applicant.token).into_bytes();
@@ -239,11 +255,16 @@ async fn a_permit_in_force_has_a_sealed_certificate(app: &TestApp) {
         .await;
     assert_eq!(status, 200);
     let (status, _, body) = app.raw(get(Some(&applicant.token))).await;
-    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
+    let req = Request::get(&staff_path)
+        .header("cookie", &clerk.cookie)
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(app.raw(req).await.0, 409, "by the permit: not in force");
     // The business licence's own certificate: 营业执照, numbered by its credit code.
     let licence = permit_of(&applicant.status().await, "business_registration");
     let path = format!(
-        "/api/applications/{}/permits/{}/certificate",
+        "/api/applications/{}/documents/certificate-{}",
         applicant.number, licence["id"]
     );
     let req = Request::get(&path)
@@ -257,4 +278,131 @@ async fn a_permit_in_force_has_a_sealed_certificate(app: &TestApp) {
         text.contains("营业执照") && text.contains("成立日期"),
         "{text}"
     );
+}
+
+/// A document as the applicant downloads it: its text (pdftotext) once its seal checks.
+async fn document_text(app: &TestApp, number: &str, token: &str, document: &str) -> (u16, String) {
+    let req = Request::get(format!("/api/applications/{number}/documents/{document}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, pdf) = app.raw(req).await;
+    if status != 200 {
+        return (status.as_u16(), String::from_utf8_lossy(&pdf).into_owned());
+    }
+    let keys = app.state.ctx.seal.public_keys();
+    let backend::pdf::Checked::Genuine { payload, .. } = backend::pdf::verify(&pdf, keys) else {
+        panic!("{document} sealed by the bureau");
+    };
+    let facts: Value = serde_json::from_slice(&payload).expect("json");
+    assert_eq!(facts["reference"], number, "{facts}");
+    (200, pdf_text(&pdf))
+}
+
+async fn the_formal_notices_are_sealed_documents_once_the_procedure_has_them(app: &TestApp) {
+    let clerk = app.clerk().await;
+    // The correction notice, as the window sent it; no acceptance notice yet.
+    let applicant = app.file(&crate::helpers::restaurant()).await;
+    let (number, token) = (applicant.number.clone(), applicant.token.clone());
+    let (status, _) = document_text(app, &number, &token, "correction").await;
+    assert_eq!(status, 404, "nothing to correct yet");
+    let full = clerk.application(&number).await;
+    let (status, body) = clerk
+        .post(
+            &format!("/api/staff/applications/{number}/intake"),
+            json!({"decision": "correct", "version": full["version"],
+                "notice": "经营场所地址与租赁合同不一致，请更正并重新上传租赁合同。",
+                "fields": ["premises.address"], "materials": []}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, text) = document_text(app, &number, &token, "correction").await;
+    assert_eq!(status, 200, "{text}");
+    for shown in [
+        "一次性补正告知书",
+        "经营场所地址与租赁合同不一致",
+        "须重新填写",
+        "睢县老张家常菜馆",
+        "睢县市场监督管理局",
+    ] {
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    assert_eq!(
+        document_text(app, &number, &token, "acceptance").await.0,
+        404
+    );
+    assert_eq!(document_text(app, &number, &token, "nonsense").await.0, 404);
+
+    // The acceptance notice: every item with its department and due date.
+    let (applicant, accepted) = app.accepted_restaurant().await;
+    let (number, token) = (applicant.number.clone(), applicant.token.clone());
+    let (status, text) = document_text(app, &number, &token, "acceptance").await;
+    assert_eq!(status, 200, "{text}");
+    for shown in [
+        "受理通知书",
+        "予以受理",
+        "食品经营许可",
+        "睢县公安局",
+        "承诺办结日期",
+    ] {
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    let status = applicant.status().await;
+    let due = status["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item"] == "seal_filing")
+        .and_then(|i| i["due_on"].as_str())
+        .expect("due");
+    let (y, rest) = due.split_at(4);
+    let due_words = format!("{y}年{}月{}日", &rest[1..3], &rest[4..6]);
+    assert!(text.contains(&due_words), "{due_words} in {text}");
+
+    // A refusal decision, with the reasons and the ways to appeal; none for another item.
+    let psb = app.reviewer("psb").await;
+    let (status, body) = psb
+        .review(
+            item(&accepted, "seal_filing"),
+            json!({"action": "reject", "message": "印章样式不符合规定"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, text) = document_text(app, &number, &token, "refusal-seal_filing").await;
+    assert_eq!(status, 200, "{text}");
+    for shown in [
+        "不予许可决定书",
+        "公章刻制备案",
+        "印章样式不符合规定",
+        "行政复议",
+        "行政诉讼",
+        "睢县公安局",
+    ] {
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    assert_eq!(
+        document_text(app, &number, &token, "refusal-food_business_permit")
+            .await
+            .0,
+        404
+    );
+    // The window prints the same; a reviewer sees the application's documents only if one of
+    // its items is their department's.
+    for (who, expected) in [(&clerk, 200), (&psb, 200)] {
+        let req = Request::get(format!(
+            "/api/staff/applications/{number}/documents/refusal-seal_filing"
+        ))
+        .header("cookie", &who.cookie)
+        .body(Body::empty())
+        .expect("request");
+        assert_eq!(app.raw(req).await.0, expected, "{}", who.username);
+    }
+    let inspector = app.staff("insp", "inspector", Some("samr")).await;
+    let req = Request::get(format!(
+        "/api/staff/applications/{number}/documents/acceptance"
+    ))
+    .header("cookie", &inspector.cookie)
+    .body(Body::empty())
+    .expect("request");
+    assert_eq!(app.raw(req).await.0, 403, "inspectors see no applications");
 }

@@ -486,6 +486,15 @@ async fn a_completed_application_files_its_archive_and_one_changed_byte_is_named
         backend::domain::archive::verify(&package, &published).expect("reads"),
         Vec::<String>::new()
     );
+    // The sealed notices and certificates are in it, as the applicant downloads them.
+    let names = String::from_utf8_lossy(&package);
+    for document in [
+        format!("documents/受理通知书-{number}.pdf"),
+        "documents/食品经营许可证-X-0001.pdf".to_string(),
+        "documents/营业执照-".to_string(),
+    ] {
+        assert!(names.contains(&document), "{document}");
+    }
 
     // Archived: the application takes no more materials.
     let app_token = created["token"].as_str().expect("token");

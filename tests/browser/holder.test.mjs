@@ -71,9 +71,13 @@ test('the holder downloads a permit\'s sealed certificate on a phone', async () 
   await page.goto(`${base}/status/${number}#t=${token}`);
   const permit = page.locator('.permits li[data-item="food_business_permit"]');
   await permit.locator('.badge').getByText('有效').waitFor();
+  // The documents: the acceptance notice, then each permit's certificate.
+  const documents = page.locator('#documents');
+  assert.deepEqual(await documents.getByRole('button').allTextContents(),
+    ['受理通知书（PDF）', '营业执照（PDF）', '食品经营许可证（PDF）']);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    permit.getByRole('button', { name: '下载电子证照（PDF）' }).click(),
+    documents.getByRole('button', { name: '食品经营许可证（PDF）' }).click(),
   ]);
   assert.match(download.suggestedFilename(), /^食品经营许可证-JY411422\d{4}\d{5}\.pdf$/);
   const dir = mkdtempSync(join(tmpdir(), 'lianban-certificate-'));

@@ -69,6 +69,8 @@ pub enum Missing {
     FollowUp,
     /// An inspection task (one not one's own does not exist for one).
     Task,
+    /// A formal document the application does not have (yet).
+    Document,
 }
 
 /// Which credential is missing or not live.

@@ -58,3 +58,8 @@ fn ascii_name(name: &str) -> String {
         })
         .collect()
 }
+
+/// A sealed PDF document (a certificate, a notice) as a download.
+pub fn pdf(title: &str, bytes: Vec<u8>) -> anyhow::Result<Response> {
+    file(bytes.into(), "application/pdf", title, false)
+}

@@ -90,6 +90,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::Item => ("没有找到这个事项", "No such item"),
         Missing::Inspection => ("没有找到这次核查", "No such inspection"),
         Missing::Permit => ("没有找到这个许可", "No such permit"),
+        Missing::Document => ("没有这份文书（尚未制作，或已不在有效期内）", "No such document (not made yet, or no longer in force)"),
         Missing::Enterprise => ("没有找到这份执照", "No such licence"),
         Missing::HolderRequest => ("没有找到这份申请", "No such request"),
         Missing::FileOrDraft => ("没有找到该文件或草稿", "No such file or draft"),

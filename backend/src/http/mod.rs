@@ -75,14 +75,10 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::RATING_FORM, post(applications::rate_form)),
         route(
             M::GET,
-            p::APPLICATION_CERTIFICATE,
-            get(applicant::certificates::get),
+            p::APPLICATION_DOCUMENT,
+            get(applicant::documents::get),
         ),
-        route(
-            M::POST,
-            p::CERTIFICATE_FORM,
-            post(applicant::certificates::form),
-        ),
+        route(M::POST, p::DOCUMENT_FORM, post(applicant::documents::form)),
         route(
             M::POST,
             p::APPLICATION_REQUESTS,
@@ -135,6 +131,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::STAFF_APPLICATION, get(backoffice::application)),
         route(M::POST, p::STAFF_INTAKE, post(backoffice::intake)),
         route(M::GET, p::STAFF_HISTORY, get(backoffice::history)),
+        route(M::GET, p::STAFF_DOCUMENT, get(licence::document)),
         route(M::GET, p::STAFF_ARCHIVE, get(backoffice::archive)),
         route(M::POST, p::STAFF_RECEIVED, post(backoffice::received)),
         route(

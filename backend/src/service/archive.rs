@@ -1,6 +1,6 @@
 //! The electronic archive (电子档案) of a completed application, filed by itself once every
-//! item is decided: the form, every material, every decision and certificate, the audit
-//! excerpt, and the manifest sealed by the bureau (`domain::archive` is the package's format).
+//! item is decided: the form, every material, every decision, the sealed notices and
+//! certificates, the audit excerpt, and the manifest sealed by the bureau (`domain::archive` is the package's format).
 //! Kept in the contents store, so it stays when working copies are cleaned up.
 
 use serde_json::json;
@@ -38,7 +38,8 @@ pub async fn when_complete(ctx: &Ctx, application_id: i64) -> Result<Option<Stri
 }
 
 /// The package: `form.json`, `decisions.json`, `audit.json`, `materials/<material>/<n>-<name>`,
-/// the manifest and its signature.
+/// `documents/<title>-<number>.pdf` (the notices and certificates), the manifest and its
+/// signature.
 async fn build(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<Vec<u8>> {
     let decisions: Vec<serde_json::Value> = items
         .iter()
@@ -76,6 +77,8 @@ async fn build(ctx: &Ctx, app: &Application, items: &[Item]) -> Result<Vec<u8>> 
         let n = numbered.iter().filter(|m| **m == u.material).count();
         files.push((package::material_path(&u.material, n, &u.name), bytes));
     }
+    // The formal notices and the certificates, sealed as the applicant downloads them.
+    files.extend(super::documents::for_archive(ctx, app).await?);
     let manifest = package::manifest(&app.number, &app.bundle, rfc3339(now_unix()), &files)?;
     let signature = Signature {
         kid: ctx.seal.kid().to_string(),

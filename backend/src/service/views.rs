@@ -261,10 +261,11 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
     let exchanges = exchanges(ctx, &app, &rows).await?;
     let statuses: Vec<SubStatus> = items.iter().map(|i| i.status).collect();
     let enterprise = db::enterprises::of_application(&ctx.db, app.id).await?;
-    let (mut permits, mut requests) = (Vec::new(), Vec::new());
+    let (mut permits, mut requests, mut records) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(e) = &enterprise {
         let today = today_text();
-        for p in db::enterprises::permits_of(&ctx.db, e.id).await? {
+        records = db::enterprises::permits_of(&ctx.db, e.id).await?;
+        for p in records.iter().cloned() {
             permits.push(HolderPermit {
                 state: p.state_on(&today),
                 name: c.item(&p.item).map(|i| i.name.clone()).unwrap_or_default(),
@@ -282,6 +283,10 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
     }
     let correcting = app.intake == IntakeStatus::CorrectionRequested;
     let asked = correcting.then(|| asked(ctx, &app, &app.notice.fields, &app.notice.materials));
+    let documents = crate::domain::documents::titled(c, &app, &rows, &records, &today_text())
+        .into_iter()
+        .map(|(path, title)| shared::api::DocumentLink { path, title })
+        .collect();
     let IntakeNotice {
         correction,
         missing_materials,
@@ -289,6 +294,7 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
         ..
     } = app.notice;
     Ok(ApplicationStatus {
+        documents,
         asked,
         exchanges,
         bundle_name: c

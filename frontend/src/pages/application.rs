@@ -258,6 +258,7 @@ fn view_application(
             })}
             <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
+        {(!s.documents.is_empty()).then(|| documents(ctx, &s.documents, l))}
         {(s.status == shared::status::OverallStatus::Completed).then(|| rating(ctx, s.rating, l))}
         {exchanges(s, l)}
         {s.licence.is_some().then(|| super::holder::holder_panel(s, l, ctx))}
@@ -272,6 +273,36 @@ fn view_application(
         </section>
     }
     .into_any()
+}
+
+/// The sealed documents — the notices and each permit's certificate — each from a plain form
+/// (the token in the body, never in an address), written as static markup like the rating's.
+/// (Titles are the server's, from the catalogue; the path is of URL-safe characters.)
+fn documents(ctx: Replying, list: &[shared::api::DocumentLink], l: Lang) -> AnyView {
+    let (n, t) = (ctx.number.get_value(), ctx.token.get_value());
+    let forms: String = list
+        .iter()
+        .map(|d| {
+            format!(
+                "<li><form method=\"post\" action=\"/status/{n}/documents/{}\"><input type=\"hidden\" name=\"token\" value=\"{t}\">\
+<button type=\"submit\" class=\"button\" data-document=\"{}\">{}{}</button></form></li>",
+                d.path,
+                d.path,
+                super::holder::escape(&d.title),
+                tr(l, "（PDF）", " (PDF)")
+            )
+        })
+        .collect();
+    let html = format!(
+        "<h2>{}</h2><p class=\"muted\">{}</p><ul class=\"documents\">{forms}</ul>",
+        tr(l, "文书与电子证照", "Documents and certificates"),
+        tr(
+            l,
+            "均经电子印章签名，可下载保存或打印。",
+            "Each sealed by the bureau: download, keep or print."
+        )
+    );
+    view! { <section class="panel no-print" id="documents" inner_html=html></section> }.into_any()
 }
 
 /// 问效于企: once every item is decided, the applicant rates the service (1–5, a comment) —

@@ -7,14 +7,13 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::api::ApplicationStatus;
 use shared::holder::{CHANGEABLE, FiledRequest, HolderRequest, field_label, request_state_label};
-use shared::records::PermitState;
 
 use super::Replying;
 use crate::api;
 use crate::i18n::{lang_untracked, tr};
 
 /// Text as HTML.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -46,7 +45,8 @@ fn target_label(target: &str, s: &ApplicationStatus, l: Lang) -> String {
     }
 }
 
-fn request_line(r: &FiledRequest, s: &ApplicationStatus, l: Lang) -> AnyView {
+/// One request as static markup (like the permits).
+fn request_line(r: &FiledRequest, s: &ApplicationStatus, l: Lang) -> String {
     let what = match &r.request {
         HolderRequest::Change { field, value, .. } => format!(
             "{}{}：{} → {value}",
@@ -60,15 +60,26 @@ fn request_line(r: &FiledRequest, s: &ApplicationStatus, l: Lang) -> AnyView {
         }
         HolderRequest::CancelAll { .. } => target_label("cancel_all", s, l),
     };
-    view! {
-        <li class="sub request" data-state=r.state.clone()>
-            <span class="sub-name">{what}</span>
-            <span class="sub-dept">{format!("{}{}", tr(l, "理由：", "Reason: "), r.request.reason())}</span>
-            <span class=format!("badge {}", r.state)>{request_state_label(&r.state, l)}</span>
-            {r.note.clone().map(|n| view! { <span class="sub-note">{format!("{}{n}", tr(l, "办理意见：", "Decision: "))}</span> })}
-        </li>
-    }
-    .into_any()
+    let note = r
+        .note
+        .as_ref()
+        .map(|n| {
+            format!(
+                "<span class=\"sub-note\">{}{}</span>",
+                tr(l, "办理意见：", "Decision: "),
+                escape(n)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<li class=\"sub request\" data-state=\"{st}\"><span class=\"sub-name\">{}</span><span class=\"sub-dept\">{}{}</span>\
+<span class=\"badge {st}\">{}</span>{note}</li>",
+        escape(&what),
+        tr(l, "理由：", "Reason: "),
+        escape(r.request.reason()),
+        request_state_label(&r.state, l),
+        st = escape(&r.state),
+    )
 }
 
 pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> AnyView {
@@ -138,9 +149,8 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
     }
     let is_change = move || !target.get().starts_with("cancel");
     let is_all = move || target.get() == "cancel_all";
-    // The permits as static markup, written as text (no script behind them, next to nothing
-    // in the app's size); a permit in force has its sealed certificate from a plain form (the
-    // token in the body, never in an address), like the rating's.
+    // The permits as static markup, written as text (no script behind them, next to nothing in
+    // the app's size); their certificates are among the documents.
     let permits: String = s
         .permits
         .iter()
@@ -150,21 +160,9 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
                 .as_ref()
                 .map(|u| format!(" · {}{u}", tr(l, "有效期至 ", "valid until ")))
                 .unwrap_or_default();
-            let download = if p.state == PermitState::Valid {
-                format!(
-                    "<form class=\"certificate no-print\" method=\"post\" action=\"/status/{}/permits/{}/certificate\">\
-<input type=\"hidden\" name=\"token\" value=\"{}\"><button type=\"submit\" class=\"button\">{}</button></form>",
-                    ctx.number.get_value(),
-                    p.id,
-                    ctx.token.get_value(),
-                    tr(l, "下载电子证照（PDF）", "Download the certificate (PDF)")
-                )
-            } else {
-                String::new()
-            };
             format!(
                 "<li class=\"sub\" data-item=\"{}\"><span class=\"sub-name\">{}</span><span class=\"sub-dept\">{}{}</span>\
-<span class=\"badge {}\">{}</span>{download}</li>",
+<span class=\"badge {}\">{}</span></li>",
                 escape(&p.item),
                 escape(p.name.get(l)),
                 escape(&p.certificate),
@@ -174,11 +172,7 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
             )
         })
         .collect();
-    let requests = s
-        .requests
-        .iter()
-        .map(|r| request_line(r, s, l))
-        .collect_view();
+    let requests: String = s.requests.iter().map(|r| request_line(r, s, l)).collect();
     let has_requests = !s.requests.is_empty();
     view! {
         <section class="panel holder">
@@ -186,7 +180,7 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
             <ul class="subs permits" inner_html=permits></ul>
             {has_requests.then(|| view! {
                 <h3>{tr(l, "我的变更与注销申请", "My change and cancellation requests")}</h3>
-                <ul class="subs requests">{requests}</ul>
+                <ul class="subs requests" inner_html=requests></ul>
             })}
             <form class="form holder-request no-print" on:submit=send novalidate>
                 <h3>{tr(l, "申请变更或注销", "Apply for a change or a cancellation")}</h3>

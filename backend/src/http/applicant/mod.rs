@@ -2,7 +2,7 @@
 //! licence holder's requests — each authorised by the private token it carries.
 
 pub mod applications;
-pub mod certificates;
+pub mod documents;
 pub mod drafts;
 pub mod requests;
 pub mod uploads;

@@ -55,10 +55,20 @@ pub async fn certificate(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let d = documents::staff_certificate(&ctx, &s.staff, id).await?;
-    Ok(crate::http::download::file(
-        d.bytes.into(),
-        "application/pdf",
-        &d.title,
-        false,
-    )?)
+    Ok(crate::http::download::pdf(&d.title, d.bytes)?)
+}
+
+/// One of an application's sealed documents (as the applicant downloads them), for the window
+/// to print, the administrator, or a reviewer of one of its departments.
+#[utoipa::path(get, path = "/api/staff/applications/{number}/documents/{document}", tag = "staff",
+    params(("number" = String, Path), ("document" = String, Path, description = "`acceptance`, `correction`, `refusal-<item>` or `certificate-<permit id>`")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The sealed document"),
+        (status = 401), (status = 403), (status = 404)))]
+pub async fn document(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Path((number, document)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let d = documents::staff_document(&ctx, &s.staff, &number, &document).await?;
+    Ok(crate::http::download::pdf(&d.title, d.bytes)?)
 }
