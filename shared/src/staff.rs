@@ -240,6 +240,10 @@ pub struct StaffApplication {
     /// it (the window and administrators: the whole package is theirs).
     #[serde(default)]
     pub archived: bool,
+    /// The sealed documents the application has (the notices, each permit's certificate), to
+    /// print for the holder: `/api/staff/applications/{number}/documents/{path}`.
+    #[serde(default)]
+    pub documents: Vec<crate::api::DocumentLink>,
 }
 
 /// `POST /api/staff/applications/{number}/received`: the window records an owed material

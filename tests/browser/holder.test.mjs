@@ -96,6 +96,28 @@ test('the holder downloads a permit\'s sealed certificate on a phone', async () 
   assert.deepEqual(await accessibilityProblems(page), []);
   await shot(page, 'phone-certificate-download');
   await context.close();
+
+  // At the window the clerk prints the same documents for the holder.
+  app.server.staff('clerk', 'clerk');
+  const clerk = await signedIn(app, 'clerk');
+  await clerk.page.goto(`${base}/staff/applications/${number}`);
+  const printed = clerk.page.locator('#documents');
+  await printed.getByRole('link', { name: '受理通知书（PDF）' }).waitFor();
+  const [notice] = await Promise.all([
+    clerk.page.waitForEvent('download'),
+    printed.getByRole('link', { name: '受理通知书（PDF）' }).click(),
+  ]);
+  assert.match(notice.suggestedFilename(), new RegExp(`^受理通知书-${number}\\.pdf$`));
+  const noticeDir = mkdtempSync(join(tmpdir(), 'lianban-notice-'));
+  const noticePdf = join(noticeDir, 'notice.pdf');
+  await notice.saveAs(noticePdf);
+  const text = execFileSync('pdftotext', [noticePdf, '-'], { encoding: 'utf8' });
+  rmSync(noticeDir, { recursive: true, force: true });
+  assert.match(text, /予以受理/);
+  assert.match(text, /承诺办结日期/);
+  assert.deepEqual(await accessibilityProblems(clerk.page), []);
+  assert.deepEqual(clerk.errors, []);
+  await clerk.context.close();
 });
 
 test('the holder cancels everything at once and the licence ends last', async () => {

@@ -118,6 +118,8 @@ pub struct Notice {
     pub paragraphs: Vec<String>,
     /// Rows of the notice's table (its first row the heading), if it has one.
     pub table: Vec<Vec<String>>,
+    /// What it says after the table.
+    pub closing: Vec<String>,
     pub authority: String,
     /// `YYYY-MM-DD`.
     pub dated: String,
@@ -156,11 +158,12 @@ pub fn acceptance(
     submitted_on: &str,
     accepted_on: &str,
 ) -> Notice {
-    let mut paragraphs = vec![format!(
-        "你（单位）于{}提交的“{}”证照联办申请，申请材料齐全、符合法定形式，本机关决定予以受理，并已将各事项同时推送有关部门并联审批。各事项承诺办结日期如下（法定节假日不计）：",
+    let paragraphs = vec![format!(
+        "你（单位）于{}提交的“{}”证照联办申请，申请材料齐全、符合法定形式，本机关决定予以受理，并已将各事项同时推送有关部门并联审批。各事项承诺办结日期如下（按工作日计，法定节假日不计）：",
         chinese_date(submitted_on),
         bundle_name(catalogue, app)
     )];
+    let mut closing = Vec::new();
     if !app.notice.missing_materials.is_empty() {
         let names: Vec<String> = app
             .notice
@@ -172,7 +175,7 @@ pub fn acceptance(
                     .map_or(m.clone(), |x| x.name.zh.clone())
             })
             .collect();
-        paragraphs.push(format!(
+        closing.push(format!(
             "容缺受理：以下材料请于{}前补齐：{}。需要该材料的事项在补齐前不作出准予许可决定。",
             app.notice
                 .bring_by
@@ -181,7 +184,7 @@ pub fn acceptance(
             names.join("、")
         ));
     }
-    paragraphs.push("办理进度请凭申请编号与专属查询链接查看。".into());
+    closing.push("办理进度请凭申请编号与专属查询链接查看。".into());
     let mut table = vec![vec![
         "事项".to_string(),
         "办理部门".to_string(),
@@ -205,6 +208,7 @@ pub fn acceptance(
         addressee: addressee(app),
         paragraphs,
         table,
+        closing,
         authority: window_authority(catalogue),
         dated: accepted_on.into(),
     }
@@ -257,6 +261,7 @@ pub fn correction(
         addressee: addressee(app),
         paragraphs,
         table: Vec::new(),
+        closing: Vec::new(),
         authority: window_authority(catalogue),
         dated: asked_on.into(),
     }
@@ -281,6 +286,7 @@ pub fn refusal(catalogue: &Catalogue, app: &Application, item: &Item, decided_on
             "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。".into(),
         ],
         table: Vec::new(),
+        closing: Vec::new(),
         authority: catalogue
             .department(&item.department)
             .map_or_else(|| item.department.clone(), |d| d.name.zh.clone()),

@@ -109,8 +109,15 @@ fn make(ctx: &Ctx, r: &Records, document: &str) -> Result<Document> {
             return certificate_of(ctx, e, p);
         }
         DocumentId::Acceptance => {
+            // The day each item was promised by when the window accepted it (the notice's
+            // date), whatever happened since.
+            let promised = |i: &Item| {
+                let limit = ctx.catalogue.item(&i.item)?.limit_working_days();
+                let due = ctx.calendar.due_date(i.accepted_on?, limit);
+                Some(shared::date::format_iso_date(due))
+            };
             let dues: Vec<(&Item, Option<String>)> =
-                r.items.iter().map(|i| (i, views::due(ctx, i))).collect();
+                r.items.iter().map(|i| (i, promised(i))).collect();
             let accepted = r
                 .items
                 .iter()
@@ -174,6 +181,9 @@ fn draw_notice(ctx: &Ctx, mut s: Sheet, n: &Notice) -> Result<Vec<u8>> {
         }
         s.line((60.0, y - 14.0), (535.0, y - 14.0), 0.8);
         y += 10.0;
+    }
+    for p in &n.closing {
+        y = s.wrapped(85.0, y, 450.0, 12.0, p) + 6.0;
     }
     let top = y.max(600.0);
     s.seal(440.0, top + 40.0, &n.authority, "行政审批专用章");

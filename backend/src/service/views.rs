@@ -384,10 +384,11 @@ pub async fn staff_application(
         .map(|r| staff_item(ctx, r, false))
         .collect();
     let enterprise = db::enterprises::of_application(&ctx.db, app.id).await?;
-    let mut permits = Vec::new();
+    let (mut permits, mut records) = (Vec::new(), Vec::new());
     if let Some(e) = &enterprise {
         let today = today_text();
-        for p in db::enterprises::permits_of(&ctx.db, e.id).await? {
+        records = db::enterprises::permits_of(&ctx.db, e.id).await?;
+        for p in records.iter().cloned() {
             permits.push(StaffPermit {
                 state: p.state_on(&today),
                 id: p.id,
@@ -400,7 +401,12 @@ pub async fn staff_application(
         }
     }
     let filed = db::materials::archive(&ctx.db, app.id).await?.is_some();
+    let documents = crate::domain::documents::titled(c, &app, &all, &records, &today_text())
+        .into_iter()
+        .map(|(path, title)| shared::api::DocumentLink { path, title })
+        .collect();
     Ok(StaffApplication {
+        documents,
         inspectable,
         licence: enterprise.as_ref().map(|e| licence_ref(ctx, e)),
         permits,

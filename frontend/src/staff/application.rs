@@ -178,6 +178,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     {items_panel(page, &user, &a, &names, l)}
                     {materials_panel(page, &user, &a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
+                    {documents_panel(&a, l)}
                     {answers}
                     <section class="panel">
                         <h2>{tr(l, "办理记录（全程留痕）", "History (full trace)")}</h2>
@@ -807,6 +808,23 @@ fn answers_view(a: &StaffApplication, form: &BundleView, l: Lang) -> AnyView {
 
 /// The enterprise's licence (its QR and public page) and its permits; a department changes the
 /// state of its own permits.
+/// The sealed documents to print for the holder at the window: the notices, each permit's
+/// certificate (the same PDFs the holder downloads).
+fn documents_panel(a: &StaffApplication, l: Lang) -> Option<AnyView> {
+    if a.documents.is_empty() {
+        return None;
+    }
+    let n = a.number.clone();
+    Some(view! {
+        <section class="panel" id="documents">
+            <h2>{tr(l, "文书与电子证照（打印）", "Documents and certificates (to print)")}</h2>
+            <ul class="documents">{a.documents.iter().map(|d| view! {
+                <li><a class="button" download href=format!("/api/staff/applications/{n}/documents/{}", d.path)>{format!("{}（PDF）", d.title)}</a></li>
+            }).collect_view()}</ul>
+        </section>
+    }.into_any())
+}
+
 fn licence_panel(
     page: Page,
     user: &StaffProfile,
