@@ -6,7 +6,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::response::Response;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::http::headers::{self, Kind};
@@ -28,33 +27,52 @@ pub fn app(state: AppState) -> Router {
         // the administrator's console (dist/ad/) /staff/admin and
         // the set-password page /staff/password,
         // the scan app (dist/sc/) /scan; the applicant's app (dist/) every other page.
-        let status_app = ServeFile::new(dir.join("s/index.html")).precompressed_br();
-        let staff_app = ServeFile::new(dir.join("st/index.html")).precompressed_br();
-        let review_app = ServeFile::new(dir.join("rv/index.html")).precompressed_br();
-        let scan_app = ServeFile::new(dir.join("sc/index.html")).precompressed_br();
-        let admin_app = ServeFile::new(dir.join("ad/index.html")).precompressed_br();
-        let index = ServeFile::new(dir.join("index.html")).precompressed_br();
-        let files = ServeDir::new(dir).precompressed_br().fallback(index);
-        // The service worker is looked at again on every visit (a new one takes over at once).
-        let worker = Router::new()
-            .route_service("/sw.js", ServeFile::new(dir.join("sw.js")))
-            .layer(axum::middleware::map_response(
-                |mut res: Response| async move {
-                    let again = axum::http::HeaderValue::from_static("no-cache");
-                    res.headers_mut()
-                        .insert(axum::http::header::CACHE_CONTROL, again);
-                    res
+        let assets = match crate::http::assets::Assets::load(dir) {
+            Ok(a) => std::sync::Arc::new(a),
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "the built frontend cannot be read");
+                std::sync::Arc::new(crate::http::assets::Assets::default())
+            }
+        };
+        // One app's page, whatever the path under its prefix.
+        let page = |file: &'static str| -> axum::routing::MethodRouter {
+            let assets = assets.clone();
+            axum::routing::get(
+                move |h: axum::http::HeaderMap| async move { assets.respond(file, &h) },
+            )
+        };
+        let (status_app, staff_app) = (page("s/index.html"), page("st/index.html"));
+        let (review_app, scan_app) = (page("rv/index.html"), page("sc/index.html"));
+        let admin_app = page("ad/index.html");
+        let files: axum::routing::MethodRouter = {
+            let assets = assets.clone();
+            axum::routing::get(
+                move |uri: axum::http::Uri, h: axum::http::HeaderMap| async move {
+                    assets.respond(uri.path(), &h)
                 },
-            ));
-        let apps = Router::new()
+            )
+        };
+        // The service worker is looked at again on every visit (a new one takes over at once).
+        let worker: Router =
+            Router::new()
+                .route("/sw.js", page("sw.js"))
+                .layer(axum::middleware::map_response(
+                    |mut res: Response| async move {
+                        let again = axum::http::HeaderValue::from_static("no-cache");
+                        res.headers_mut()
+                            .insert(axum::http::header::CACHE_CONTROL, again);
+                        res
+                    },
+                ));
+        let apps: Router = Router::new()
             .merge(worker)
-            .route_service("/receipt/{*rest}", status_app.clone())
-            .route_service("/status/{*rest}", status_app)
-            .route_service("/staff/admin", admin_app.clone())
-            .route_service("/staff/password", admin_app)
-            .route_service("/staff/applications/{*rest}", review_app)
-            .route_service("/staff", staff_app.clone())
-            .route_service("/staff/{*rest}", staff_app)
+            .route("/receipt/{*rest}", status_app.clone())
+            .route("/status/{*rest}", status_app)
+            .route("/staff/admin", admin_app.clone())
+            .route("/staff/password", admin_app)
+            .route("/staff/applications/{*rest}", review_app)
+            .route("/staff", staff_app.clone())
+            .route("/staff/{*rest}", staff_app)
             .fallback_service(files)
             .layer(secure(Kind::App));
         let scan = Router::new()

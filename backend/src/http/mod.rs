@@ -3,6 +3,7 @@
 //! `error` every error's status and words.
 
 pub mod applicant;
+pub mod assets;
 pub mod client;
 pub mod download;
 pub mod error;
