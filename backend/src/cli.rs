@@ -82,7 +82,7 @@ async fn demo_seed(
 ) -> anyhow::Result<()> {
     let catalogue = catalogue::load(catalogue_dir)?;
     let db = db::Db::connect(database_url).await?;
-    let ctx = crate::service::Ctx::new(db, catalogue)?;
+    let ctx = std::sync::Arc::new(crate::service::Context::new(db, catalogue)?);
     let started = std::time::Instant::now();
     let done = crate::service::demo::seed(&ctx, n, days, seed).await?;
     println!(
@@ -117,12 +117,12 @@ async fn audit_checkpoint(
     key_dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     let db = db::Db::connect(database_url).await?;
-    let base = crate::service::Ctx::new(db, Default::default())?;
-    let ctx = crate::service::Ctx {
+    let base = crate::service::Context::new(db, Default::default())?;
+    let ctx = std::sync::Arc::new(crate::service::Context {
         files: crate::storage::Files::open(files)?,
         seal: std::sync::Arc::new(Seal::load(key_dir)?),
         ..base
-    };
+    });
     let now = crate::domain::clock::now_unix();
     match crate::service::audit::checkpoint(&ctx, now).await? {
         Some(c) => println!("checkpoint: entry {} signed", c.seq),
@@ -228,12 +228,12 @@ async fn add_staff(
 async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
     let db = db::Db::connect(&args.db.database_url).await?;
     // The cleanup needs no catalogue: an empty one will do.
-    let base = crate::service::Ctx::new(db, Default::default())?;
-    let ctx = crate::service::Ctx {
+    let base = crate::service::Context::new(db, Default::default())?;
+    let ctx = std::sync::Arc::new(crate::service::Context {
         files: crate::storage::Files::open(&args.files)?,
         retention: args.retention.retention(),
         ..base
-    };
+    });
     let report = crate::service::cleanup::run(&ctx, crate::domain::clock::now_unix()).await?;
     println!(
         "removed: {} drafts, {} unfinished uploads, {} contents, {} login throttles, {} sessions, {} finished jobs",
@@ -269,7 +269,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             crate::http::client::TrustedProxies::parse(&args.metrics_allow)
                 .map_err(|e| anyhow::anyhow!("--metrics-allow: {e}"))?,
         )),
-        ctx: crate::service::Ctx {
+        ctx: std::sync::Arc::new(crate::service::Context {
             public_url: args.public_url.into(),
             seal: std::sync::Arc::new(Seal::load_or_create(&args.key_dir)?),
             files: crate::storage::Files::open(&args.files)?,
@@ -282,8 +282,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 args.pdf_font,
                 args.pdf_font_face,
             )),
-            ..base.ctx
-        },
+            ..std::sync::Arc::unwrap_or_clone(base.ctx)
+        }),
         ..base
     };
     // Data from before the worklist gets what it finds and orders by.

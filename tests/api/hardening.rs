@@ -252,10 +252,10 @@ async fn every_page_carries_a_strict_policy_and_only_the_scan_page_may_use_the_c
     }
     let app = TestApp::sqlite().await.serving(|s| AppState {
         static_dir: Some(dist.clone()),
-        ctx: backend::service::Ctx {
+        ctx: std::sync::Arc::new(backend::service::Context {
             public_url: "https://lianban.example.gov.cn".into(),
-            ..s.ctx
-        },
+            ..std::sync::Arc::unwrap_or_clone(s.ctx)
+        }),
         ..s
     });
     let headers_of = |path: &'static str| {

@@ -15,9 +15,10 @@ use ipnet::IpNet;
 
 use crate::domain::client::canonical;
 
-/// The proxies whose forwarding headers are believed.
+/// The proxies whose forwarding headers are believed (shared: every request's middleware holds
+/// the list).
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies(std::sync::Arc<[IpNet]>);
 
 impl TrustedProxies {
     /// A comma-separated list of addresses or CIDR blocks (`127.0.0.1/32, 10.0.0.0/8, ::1`);
@@ -32,15 +33,15 @@ impl TrustedProxies {
                     .map_err(|_| format!("not an address or CIDR block: {s}"))
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(TrustedProxies)
+            .map(|list| TrustedProxies(list.into()))
     }
 
     /// This machine only (127.0.0.1, ::1).
     pub fn loopback() -> TrustedProxies {
-        TrustedProxies(vec![
+        TrustedProxies(std::sync::Arc::new([
             IpNet::from(IpAddr::from([127, 0, 0, 1])),
             IpNet::from(IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
-        ])
+        ]))
     }
 
     pub fn trusts(&self, ip: IpAddr) -> bool {

@@ -25,7 +25,6 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use super::client::ClientAddr;
 use super::error::{AppError, Request as Bad};
 use crate::domain::client::limit_key;
-use crate::http::AppState;
 
 /// Clients remembered per limit.
 pub const MAX_TRACKED: usize = 65_536;
@@ -129,26 +128,22 @@ async fn enforce(limiter: &Limiter, req: Request, next: Next) -> Response {
 }
 
 /// Middleware on `POST /api/applications`, drafts and holder requests.
-pub async fn limit_submissions(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    enforce(&state.limits.submissions, req, next).await
+pub async fn limit_submissions(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+    enforce(&limits.submissions, req, next).await
 }
 
 /// Middleware on `POST /api/staff/login`.
-pub async fn limit_logins(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    enforce(&state.limits.logins, req, next).await
+pub async fn limit_logins(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+    enforce(&limits.logins, req, next).await
 }
 
 /// Middleware on the public verify pages.
 pub async fn limit_public_pages(
-    State(state): State<AppState>,
+    State(limits): State<Limits>,
     req: Request,
     next: Next,
 ) -> Response {
-    enforce(&state.limits.public_pages, req, next).await
+    enforce(&limits.public_pages, req, next).await
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ impl Metrics {
 }
 
 /// Middleware on the API's routes: counts and times each request under its route template.
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -117,7 +117,6 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let method = req.method().as_str().to_string();
     let started = Instant::now();
     let res = next.run(req).await;
-    let m = &state.metrics;
     m.latency
         .get_or_create(&RouteLabels {
             method: method.clone(),

@@ -55,8 +55,9 @@ fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) ->
 pub fn routes(state: &AppState) -> Vec<Route> {
     use Method as M;
     use axum::middleware::from_fn_with_state as limit;
-    let submissions = || limit(state.clone(), limits::limit_submissions);
-    let public = || limit(state.clone(), limits::limit_public_pages);
+    // Each middleware holds only what it reads (cloned for every request).
+    let submissions = || limit(state.limits.clone(), limits::limit_submissions);
+    let public = || limit(state.limits.clone(), limits::limit_public_pages);
     vec![
         route(M::GET, p::HEALTH, get(openapi::health)),
         route(M::GET, p::READY, get(metrics::ready)),
@@ -111,12 +112,13 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(
             M::POST,
             p::STAFF_LOGIN,
-            post(sessions::login).route_layer(limit(state.clone(), limits::limit_logins)),
+            post(sessions::login).route_layer(limit(state.limits.clone(), limits::limit_logins)),
         ),
         route(
             M::POST,
             p::STAFF_SET_PASSWORD,
-            post(accounts::set_password).route_layer(limit(state.clone(), limits::limit_logins)),
+            post(accounts::set_password)
+                .route_layer(limit(state.limits.clone(), limits::limit_logins)),
         ),
         route(M::POST, p::STAFF_LOGOUT, post(sessions::logout)),
         route(M::GET, p::STAFF_ME, get(sessions::me)),
@@ -230,7 +232,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .fold(Router::new(), |r, route| r.route(route.path, route.handler))
         .route("/api/{*rest}", any(not_found))
         .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.metrics.clone(),
             metrics::track,
         ))
         .method_not_allowed_fallback(method_not_allowed)

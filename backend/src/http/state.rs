@@ -34,7 +34,7 @@ impl AppState {
         catalogue: shared::catalogue::Catalogue,
     ) -> anyhow::Result<AppState> {
         Ok(AppState {
-            ctx: Ctx::new(db, catalogue)?,
+            ctx: Arc::new(crate::service::Context::new(db, catalogue)?),
             static_dir: None,
             limits: Limits::default(),
             trusted_proxies: TrustedProxies::default(),

@@ -39,10 +39,16 @@ use crate::domain::uploads::FileLimits;
 use crate::seal::Seal;
 use crate::storage::Files;
 
-/// What every use case can reach: the database, the catalogue and its calendar, the seal, the
-/// contents store. Cheap to clone.
+/// What every use case can reach, shared: every request's handler holds one (a clone is one
+/// reference count, where copying the context's dozen handles cost each request some 20% of a
+/// kept public page's time, their counts bouncing between the cores).
+pub type Ctx = Arc<Context>;
+
+/// The context itself: the database, the catalogue and its calendar, the seal, the contents
+/// store, the settings. Made once ([`Context::new`], then changed with struct-update syntax
+/// before it is shared).
 #[derive(Clone)]
-pub struct Ctx {
+pub struct Context {
     pub db: Db,
     pub catalogue: Arc<Catalogue>,
     /// The working-day calendar built from the catalogue's arrangements.
@@ -63,7 +69,7 @@ pub struct Ctx {
     /// Wakes this instance's job worker when a job was just queued here.
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Filings waiting to be written together (group commit), into `db`: a context for
-    /// another database is made with [`Ctx::new`].
+    /// another database is made with [`Context::new`].
     pub filings: Arc<filings::Filings>,
     /// The font sealed PDF documents are drawn in.
     pub pdf_font: Arc<crate::pdf::FontSource>,
@@ -71,10 +77,10 @@ pub struct Ctx {
     pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
-impl Ctx {
+impl Context {
     /// A context for a checked catalogue, with an ephemeral seal, contents in memory and the
     /// default limits.
-    pub fn new(db: Db, catalogue: Catalogue) -> anyhow::Result<Ctx> {
+    pub fn new(db: Db, catalogue: Catalogue) -> anyhow::Result<Context> {
         let calendar =
             Calendar::new(&catalogue.calendar).map_err(|e| anyhow::anyhow!("calendar: {e}"))?;
         let merged: Vec<shared::catalogue::BundleView> = catalogue
@@ -87,7 +93,7 @@ impl Ctx {
             .into_iter()
             .map(|v| (v.bundle.id.clone(), v))
             .collect();
-        Ok(Ctx {
+        Ok(Context {
             filings: Arc::new(filings::queue(db.clone())),
             db,
             published,
