@@ -161,21 +161,37 @@ impl Sheet {
     pub fn wrapped(&mut self, x: f32, y: f32, width: f32, size: f32, text: &str) -> f32 {
         let leading = size * 1.5;
         let mut y = y;
-        for paragraph in text.split('\n') {
-            let mut line = String::new();
-            for c in paragraph.chars() {
-                line.push(c);
-                if self.width(&line, size) > width {
-                    line.pop();
-                    self.text(x, y, size, &line);
-                    y += leading;
-                    line = c.to_string();
-                }
-            }
+        for line in self.lines(text, width, size) {
             self.text(x, y, size, &line);
             y += leading;
         }
         y
+    }
+
+    /// `text` broken into lines no wider than `width` (at its own line breaks too), measured
+    /// character by character with the face parsed once.
+    fn lines(&self, text: &str, width: f32, size: f32) -> Vec<String> {
+        let face = self.face();
+        let em = f32::from(face.units_per_em());
+        let advance = |c: char| {
+            let g = face.glyph_index(c).unwrap_or_default();
+            f32::from(face.glyph_hor_advance(g).unwrap_or(0)) / em * size
+        };
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let (mut line, mut used) = (String::new(), 0.0);
+            for c in paragraph.chars() {
+                let w = advance(c);
+                if used + w > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0.0;
+                }
+                line.push(c);
+                used += w;
+            }
+            lines.push(line);
+        }
+        lines
     }
 
     /// A line from (`x1`, `y1`) to (`x2`, `y2`), `width` points wide.

@@ -88,12 +88,9 @@ pub fn titled(
             let title = match &d {
                 DocumentId::Acceptance => "受理通知书".to_string(),
                 DocumentId::Correction => "一次性补正告知书".to_string(),
-                DocumentId::Refusal(item) => format!(
-                    "不予许可决定书（{}）",
-                    catalogue
-                        .item(item)
-                        .map_or(item.as_str(), |i| i.name.zh.as_str())
-                ),
+                DocumentId::Refusal(item) => {
+                    format!("不予许可决定书（{}）", item_name(catalogue, item))
+                }
                 DocumentId::Certificate(id) => permits
                     .iter()
                     .find(|p| p.id == *id)
@@ -150,6 +147,32 @@ fn bundle_name(catalogue: &Catalogue, app: &Application) -> String {
         .map_or_else(|| app.bundle.clone(), |b| b.name.zh.clone())
 }
 
+/// An item's name as printed (its id if the catalogue no longer has it).
+fn item_name(catalogue: &Catalogue, id: &str) -> String {
+    catalogue
+        .item(id)
+        .map_or_else(|| id.to_string(), |i| i.name.zh.clone())
+}
+
+fn department_name(catalogue: &Catalogue, id: &str) -> String {
+    catalogue
+        .department(id)
+        .map_or_else(|| id.to_string(), |d| d.name.zh.clone())
+}
+
+/// The materials' names, joined as a list in words.
+fn material_names(catalogue: &Catalogue, ids: &[String]) -> String {
+    let names: Vec<String> = ids
+        .iter()
+        .map(|m| {
+            catalogue
+                .material(m)
+                .map_or_else(|| m.clone(), |x| x.name.zh.clone())
+        })
+        .collect();
+    names.join("、")
+}
+
 /// 受理通知书: accepted on `accepted_on`; each item with its department and due date.
 pub fn acceptance(
     catalogue: &Catalogue,
@@ -165,23 +188,13 @@ pub fn acceptance(
     )];
     let mut closing = Vec::new();
     if !app.notice.missing_materials.is_empty() {
-        let names: Vec<String> = app
-            .notice
-            .missing_materials
-            .iter()
-            .map(|m| {
-                catalogue
-                    .material(m)
-                    .map_or(m.clone(), |x| x.name.zh.clone())
-            })
-            .collect();
         closing.push(format!(
             "容缺受理：以下材料请于{}前补齐：{}。需要该材料的事项在补齐前不作出准予许可决定。",
             app.notice
                 .bring_by
                 .as_deref()
                 .map_or_else(String::new, chinese_date),
-            names.join("、")
+            material_names(catalogue, &app.notice.missing_materials)
         ));
     }
     closing.push("办理进度请凭申请编号与专属查询链接查看。".into());
@@ -192,12 +205,8 @@ pub fn acceptance(
     ]];
     for (item, due) in items {
         table.push(vec![
-            catalogue
-                .item(&item.item)
-                .map_or_else(|| item.item.clone(), |i| i.name.zh.clone()),
-            catalogue
-                .department(&item.department)
-                .map_or_else(|| item.department.clone(), |d| d.name.zh.clone()),
+            item_name(catalogue, &item.item),
+            department_name(catalogue, &item.department),
             due.as_deref().map_or_else(|| "—".into(), chinese_date),
         ]);
     }
@@ -238,18 +247,11 @@ pub fn correction(
     if !fields.is_empty() {
         paragraphs.push(format!("须重新填写：{}。", fields.join("、")));
     }
-    let materials: Vec<String> = app
-        .notice
-        .materials
-        .iter()
-        .map(|m| {
-            catalogue
-                .material(m)
-                .map_or(m.clone(), |x| x.name.zh.clone())
-        })
-        .collect();
-    if !materials.is_empty() {
-        paragraphs.push(format!("须重新提交：{}。", materials.join("、")));
+    if !app.notice.materials.is_empty() {
+        paragraphs.push(format!(
+            "须重新提交：{}。",
+            material_names(catalogue, &app.notice.materials)
+        ));
     }
     paragraphs.push(
         "请按上述内容补正后，通过办理进度页面一并提交；本机关自收到全部补正材料之日起重新审查，不再另行要求补正其他内容。".into(),
@@ -269,9 +271,10 @@ pub fn correction(
 
 /// 不予许可决定书: the refused item, its law, the reasons, and the ways to appeal.
 pub fn refusal(catalogue: &Catalogue, app: &Application, item: &Item, decided_on: &str) -> Notice {
-    let it = catalogue.item(&item.item);
-    let name = it.map_or_else(|| item.item.clone(), |i| i.name.zh.clone());
-    let basis = it.map_or_else(String::new, |i| i.legal_basis.zh.clone());
+    let name = item_name(catalogue, &item.item);
+    let basis = catalogue
+        .item(&item.item)
+        .map_or_else(String::new, |i| i.legal_basis.zh.clone());
     let reason = item.decision.reason.clone().unwrap_or_default();
     Notice {
         kind: "refusal",
@@ -287,9 +290,7 @@ pub fn refusal(catalogue: &Catalogue, app: &Application, item: &Item, decided_on
         ],
         table: Vec::new(),
         closing: Vec::new(),
-        authority: catalogue
-            .department(&item.department)
-            .map_or_else(|| item.department.clone(), |d| d.name.zh.clone()),
+        authority: department_name(catalogue, &item.department),
         dated: decided_on.into(),
     }
 }
