@@ -53,10 +53,21 @@ fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) ->
 /// Every route of the API, once: the router is built from this list and nothing else (the
 /// authorisation matrix test walks it, so a route added here without a row there fails).
 pub fn routes(state: &AppState) -> Vec<Route> {
+    [
+        public_routes(state),
+        applicant_routes(state),
+        staff_routes(state),
+        supervision_routes(state),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Anyone's: health, metrics, the catalogue, the public pages (rate-limited per client).
+fn public_routes(state: &AppState) -> Vec<Route> {
     use Method as M;
     use axum::middleware::from_fn_with_state as limit;
-    // Each middleware holds only what it reads (cloned for every request).
-    let submissions = || limit(state.limits.clone(), limits::limit_submissions);
     let public = || limit(state.limits.clone(), limits::limit_public_pages);
     vec![
         route(M::GET, p::HEALTH, get(openapi::health)),
@@ -66,6 +77,51 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::BUNDLES, get(bundles::list)),
         route(M::GET, p::BUNDLE, get(bundles::get)),
         route(M::GET, p::BUNDLE_GUIDE, get(bundles::guide)),
+        route(M::GET, p::STATISTICS_PAGE, get(statistics::dashboard)),
+        route(M::GET, p::RESULTS, get(results::get).route_layer(public())),
+        route(
+            M::GET,
+            p::RESULTS_PAGE,
+            get(results::page).route_layer(public()),
+        ),
+        route(
+            M::GET,
+            p::PLAN,
+            get(public::supervision::plan).route_layer(public()),
+        ),
+        route(
+            M::GET,
+            p::PLAN_PAGE,
+            get(public::supervision::page).route_layer(public()),
+        ),
+        route(M::GET, p::VERIFY, get(verify::page).route_layer(public())),
+        route(
+            M::GET,
+            p::VERIFY_SIGNED,
+            get(verify::signed).route_layer(public()),
+        ),
+        route(
+            M::GET,
+            p::VERIFY_PRINT,
+            get(verify::print).route_layer(public()),
+        ),
+        route(
+            M::GET,
+            p::VERIFY_IMAGE,
+            get(verify::image).route_layer(public()),
+        ),
+        route(M::GET, p::KEYS, get(verify::keys)),
+        route(M::GET, p::AUDIT_CHECKPOINTS, get(verify::checkpoints)),
+    ]
+}
+
+/// The applicant's, each authorised by the token it carries: filing, status, documents, drafts,
+/// uploads, holder requests.
+fn applicant_routes(state: &AppState) -> Vec<Route> {
+    use Method as M;
+    use axum::middleware::from_fn_with_state as limit;
+    let submissions = || limit(state.limits.clone(), limits::limit_submissions);
+    vec![
         route(
             M::POST,
             p::APPLICATIONS,
@@ -109,6 +165,14 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::DRAFT_FILE, get(uploads::state::<false>)),
         route(M::PATCH, p::DRAFT_FILE, patch(uploads::part::<false>)),
         route(M::DELETE, p::DRAFT_FILE, delete(uploads::discard::<false>)),
+    ]
+}
+
+/// The back office: sessions, accounts, the window, review, the licence and its documents.
+fn staff_routes(state: &AppState) -> Vec<Route> {
+    use Method as M;
+    use axum::middleware::from_fn_with_state as limit;
+    vec![
         route(
             M::POST,
             p::STAFF_LOGIN,
@@ -159,6 +223,14 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_PERMIT_STATE, post(licence::permit_state)),
         route(M::GET, p::STAFF_CERTIFICATE, get(licence::certificate)),
         route(M::POST, p::STAFF_LICENCE_CHANGES, post(licence::change)),
+    ]
+}
+
+/// The back office's lists and supervision: worklist, jobs, plans, tasks, follow-ups,
+/// statistics, the dishonesty list.
+fn supervision_routes(_state: &AppState) -> Vec<Route> {
+    use Method as M;
+    vec![
         route(M::POST, p::STAFF_DISHONESTY_LIST, post(credit::import)),
         route(M::GET, p::STAFF_JOBS, get(jobs::list)),
         route(M::GET, p::STAFF_WORKLIST, get(worklist::page)),
@@ -184,43 +256,8 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::STAFF_TASK_PHOTO, get(inspection_tasks::photo)),
         route(M::GET, p::STAFF_STATISTICS, get(statistics::get)),
         route(M::GET, p::STAFF_STATISTICS_EXPORT, get(statistics::export)),
-        route(M::GET, p::STATISTICS_PAGE, get(statistics::dashboard)),
-        route(M::GET, p::RESULTS, get(results::get).route_layer(public())),
-        route(
-            M::GET,
-            p::RESULTS_PAGE,
-            get(results::page).route_layer(public()),
-        ),
         route(M::GET, p::STAFF_FOLLOW_UPS, get(follow_ups::list)),
         route(M::POST, p::STAFF_FOLLOW_UP, post(follow_ups::record)),
-        route(
-            M::GET,
-            p::PLAN,
-            get(public::supervision::plan).route_layer(public()),
-        ),
-        route(
-            M::GET,
-            p::PLAN_PAGE,
-            get(public::supervision::page).route_layer(public()),
-        ),
-        route(M::GET, p::VERIFY, get(verify::page).route_layer(public())),
-        route(
-            M::GET,
-            p::VERIFY_SIGNED,
-            get(verify::signed).route_layer(public()),
-        ),
-        route(
-            M::GET,
-            p::VERIFY_PRINT,
-            get(verify::print).route_layer(public()),
-        ),
-        route(
-            M::GET,
-            p::VERIFY_IMAGE,
-            get(verify::image).route_layer(public()),
-        ),
-        route(M::GET, p::KEYS, get(verify::keys)),
-        route(M::GET, p::AUDIT_CHECKPOINTS, get(verify::checkpoints)),
     ]
 }
 
