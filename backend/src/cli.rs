@@ -282,6 +282,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 args.pdf_font,
                 args.pdf_font_face,
             )),
+            outbox: std::sync::Arc::new(crate::notify::Outbox::new(&args.notify.settings())?),
             ..std::sync::Arc::unwrap_or_clone(base.ctx)
         }),
         ..base

@@ -262,6 +262,8 @@ pub struct ServeArgs {
     pub max_total_mb: u64,
     #[command(flatten)]
     pub retention: RetentionArgs,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
     /// Applications, drafts and holder requests one client may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,
@@ -285,6 +287,41 @@ pub struct ServeArgs {
         default_value = "127.0.0.1/32,::1/128"
     )]
     pub metrics_allow: String,
+}
+
+/// Where messages to applicants go. Without a provider a channel's messages are written to the
+/// log (and counted as sent): fine for trying the system, not for a county.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotifyArgs {
+    /// The SMTP server e-mails go through: `smtp://host:25` (STARTTLS when offered),
+    /// `smtps://user:password@host:465`; add `?tls=required` to refuse a plain connection.
+    #[arg(long, env = "LIANBAN_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of the e-mails.
+    #[arg(
+        long,
+        env = "LIANBAN_MAIL_FROM",
+        default_value = "联办 <noreply@lianban.localhost>"
+    )]
+    pub mail_from: String,
+    /// The county's SMS gateway: each text message is POSTed there as JSON
+    /// `{"id", "to", "text"}` with an `Idempotency-Key` header.
+    #[arg(long, env = "LIANBAN_SMS_WEBHOOK")]
+    pub sms_webhook: Option<String>,
+    /// Sent to the gateway as `Authorization: Bearer …`.
+    #[arg(long, env = "LIANBAN_SMS_TOKEN", hide_env_values = true)]
+    pub sms_token: Option<String>,
+}
+
+impl NotifyArgs {
+    pub fn settings(&self) -> crate::notify::Settings {
+        crate::notify::Settings {
+            smtp_url: self.smtp_url.clone(),
+            mail_from: self.mail_from.clone(),
+            sms_webhook: self.sms_webhook.clone(),
+            sms_token: self.sms_token.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

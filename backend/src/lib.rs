@@ -1,7 +1,7 @@
 //! Lianban's server as a library, in layers that import one way only:
 //! `http` (extract → one service call → DTO) → `service` (one use case each: transaction,
 //! rule, audit entry) → `domain` (the rules, pure) and `db` (every SQL statement), `storage`,
-//! `seal`, `pdf`. `app` builds the router (tests drive it with `oneshot`), `serve` runs it.
+//! `seal`, `pdf`, `notify` (the providers messages go out through). `app` builds the router (tests drive it with `oneshot`), `serve` runs it.
 
 pub mod catalogue;
 pub mod cli;
@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod http;
+pub mod notify;
 pub mod pdf;
 pub mod seal;
 pub mod service;

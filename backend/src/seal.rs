@@ -19,6 +19,10 @@ pub struct Seal {
     signing: SigningKey,
     kid: String,
     keys: Vec<PublicKey>,
+    /// The secret what the server keeps sealed at rest is sealed under (an application's
+    /// private link, for its notifications): derived from the oldest key, so a rotation does
+    /// not make it unopenable.
+    at_rest: [u8; 32],
 }
 
 pub fn key_id(key: &VerifyingKey) -> String {
@@ -45,6 +49,12 @@ impl Seal {
     }
 
     fn from_keys(mut keys: Vec<SigningKey>) -> Seal {
+        let at_rest = keys.first().map(|oldest| {
+            let mut hasher = Sha256::new();
+            hasher.update(b"lianban/at-rest\0");
+            hasher.update(oldest.to_bytes());
+            <[u8; 32]>::from(hasher.finalize())
+        });
         let signing = keys.pop().unwrap_or_else(|| {
             let mut secret = [0u8; 32];
             rand::rng().fill_bytes(&mut secret);
@@ -53,10 +63,12 @@ impl Seal {
         let mut published: Vec<PublicKey> =
             keys.iter().map(|k| public(&k.verifying_key())).collect();
         published.push(public(&signing.verifying_key()));
+        let at_rest = at_rest.unwrap_or_else(|| Sha256::digest(signing.to_bytes()).into());
         Seal {
             kid: key_id(&signing.verifying_key()),
             signing,
             keys: published,
+            at_rest,
         }
     }
 
@@ -90,6 +102,12 @@ impl Seal {
     pub fn rotate(dir: &Path) -> anyhow::Result<String> {
         private_folder(dir)?;
         new_key(dir)
+    }
+
+    /// The secret for [`crate::domain::secret_box`]: the same in every instance sharing the
+    /// key folder, and after a rotation.
+    pub fn at_rest(&self) -> &[u8] {
+        &self.at_rest
     }
 
     /// The id of the signing key.

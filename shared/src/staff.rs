@@ -244,6 +244,31 @@ pub struct StaffApplication {
     /// print for the holder: `/api/staff/applications/{number}/documents/{path}`.
     #[serde(default)]
     pub documents: Vec<crate::api::DocumentLink>,
+    /// The messages the applicant was sent (the channels they chose), oldest first.
+    #[serde(default)]
+    pub notifications: Vec<NotificationView>,
+}
+
+/// One message to the applicant, as staff see it: the address masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationView {
+    /// The step it tells of (`accepted`, `correction:…`, `supplement:<item>:…`,
+    /// `inspection:<id>`, `decision:<item>`, `owed:<material>:<day>`).
+    pub step: String,
+    /// `sms` or `email`.
+    pub channel: String,
+    /// The address, masked (`138****8000`, `l***@example.cn`).
+    pub to: String,
+    pub subject: String,
+    /// `queued` (waiting or being tried again) or `sent`.
+    pub state: String,
+    pub attempts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub queued_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
 }
 
 /// `POST /api/staff/applications/{number}/received`: the window records an owed material

@@ -174,12 +174,13 @@ async fn periodic_jobs_are_queued_once_per_slot_whichever_instance_comes_first(a
     }
     let queued = jobs::list(&app.db, None, 100).await.expect("jobs");
     let kinds: Vec<&str> = queued.iter().map(|j| j.kind.as_str()).collect();
-    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
     for kind in [
         "cleanup",
         "audit_checkpoint",
         "follow_ups_overdue",
         "statistics_fold",
+        "owed_reminders",
     ] {
         assert!(kinds.contains(&kind), "{kinds:?}");
     }

@@ -13,6 +13,7 @@ mod jobs;
 mod licence;
 mod logs;
 mod materials;
+mod notifications;
 mod reference;
 mod staff;
 mod statistics;

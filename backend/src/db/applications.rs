@@ -22,6 +22,8 @@ pub struct NewApplication {
     /// number (upper case).
     pub business_name: String,
     pub legal_rep_id: String,
+    /// The private token sealed for the notifications (only when the applicant chose one).
+    pub notify_link: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,9 +105,9 @@ pub async fn insert_many(
         *seq += 1;
     }
     let sql = format!(
-        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id)
+        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id, notify_link)
          VALUES {} RETURNING id, number",
-        super::value_rows(tx, news.len(), 9)
+        super::value_rows(tx, news.len(), 10)
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for (new, number) in news.iter().zip(&numbers) {
@@ -118,7 +120,8 @@ pub async fn insert_many(
             .bind(new.now)
             .bind(new.filed_by.as_deref())
             .bind(new.business_name.as_str())
-            .bind(new.legal_rep_id.as_str());
+            .bind(new.legal_rep_id.as_str())
+            .bind(new.notify_link.as_deref());
     }
     let returned: Vec<(i64, String)> = query.fetch_all(&mut **tx).await?;
     // RETURNING promises no order: match the ids up by number.

@@ -15,6 +15,7 @@ pub mod inspection_tasks;
 pub mod items;
 pub mod jobs;
 pub mod materials;
+pub mod notifications;
 pub mod page_cache;
 pub mod staff;
 pub mod statistics;

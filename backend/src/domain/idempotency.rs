@@ -5,14 +5,8 @@
 //! the answer; whoever reads the database alone cannot. Keys are 16 to 255 visible ASCII
 //! characters (a random UUID is 36), so they cannot be guessed.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-
 use super::application::sha256_hex;
+use super::secret_box;
 
 /// The shortest key taken.
 pub const MIN_KEY_LEN: usize = 16;
@@ -29,40 +23,23 @@ pub fn lookup(key: &str) -> String {
     sha256_hex(format!("lianban/idempotency/lookup\0{key}").as_bytes())
 }
 
-fn cipher(key: &str) -> ChaCha20Poly1305 {
-    let derived = Sha256::digest(format!("lianban/idempotency/seal\0{key}").as_bytes());
-    ChaCha20Poly1305::new(&derived)
-}
+const CONTEXT: &str = "lianban/idempotency/seal";
 
 /// `answer` sealed under `key`: base64 of a random nonce and the ciphertext.
 pub fn seal(key: &str, answer: &str) -> String {
-    let mut nonce = [0u8; 12];
-    rand::rng().fill_bytes(&mut nonce);
-    let mut out = nonce.to_vec();
-    // Encryption with a fresh nonce cannot fail for a body this size.
-    out.extend(
-        cipher(key)
-            .encrypt(&Nonce::from(nonce), answer.as_bytes())
-            .unwrap_or_default(),
-    );
-    B64.encode(out)
+    secret_box::seal(CONTEXT, key.as_bytes(), answer)
 }
 
 /// The answer sealed under `key`, or `None` if it was not sealed under it (or was changed).
 pub fn open(key: &str, sealed: &str) -> Option<String> {
-    let bytes = B64.decode(sealed).ok()?;
-    if bytes.len() < 12 {
-        return None;
-    }
-    let (nonce, ciphertext) = bytes.split_at(12);
-    let nonce: [u8; 12] = nonce.try_into().ok()?;
-    let plain = cipher(key).decrypt(&Nonce::from(nonce), ciphertext).ok()?;
-    String::from_utf8(plain).ok()
+    secret_box::open(CONTEXT, key.as_bytes(), sealed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as B64;
 
     #[test]
     fn the_answer_opens_with_its_key_only_and_is_never_in_clear() {

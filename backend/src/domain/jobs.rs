@@ -20,6 +20,10 @@ pub enum Job {
     /// Fold the statistics' deltas into their totals (`db::statistics::fold`), so that they
     /// stay few between readings.
     StatisticsFold,
+    /// Send one message to an applicant (`notify`), queued with the change it tells of.
+    Notify { notification_id: i64 },
+    /// Remind applicants of owed materials (容缺) due soon (`notify::Step::OwedDue`).
+    OwedReminders,
 }
 
 impl Job {
@@ -31,6 +35,8 @@ impl Job {
             Job::AuditCheckpoint => "audit_checkpoint",
             Job::FollowUpsOverdue => "follow_ups_overdue",
             Job::StatisticsFold => "statistics_fold",
+            Job::Notify { .. } => "notify",
+            Job::OwedReminders => "owed_reminders",
         }
     }
 
@@ -39,6 +45,7 @@ impl Job {
     pub fn dedupe(&self, slot: Option<i64>) -> Option<String> {
         match (self, slot) {
             (Job::Archive { application_id }, _) => Some(format!("archive:{application_id}")),
+            (Job::Notify { notification_id }, _) => Some(format!("notify:{notification_id}")),
             (_, Some(slot)) => Some(format!("{}:{slot}", self.kind())),
             (_, None) => None,
         }
@@ -46,11 +53,12 @@ impl Job {
 }
 
 /// The periodic jobs and how often each runs, in seconds.
-pub const PERIODIC: [(Job, i64); 4] = [
+pub const PERIODIC: [(Job, i64); 5] = [
     (Job::Cleanup, 3600),
     (Job::AuditCheckpoint, 600),
     (Job::FollowUpsOverdue, 3600),
     (Job::StatisticsFold, 600),
+    (Job::OwedReminders, 3600),
 ];
 
 /// The slot of a periodic run at `now`: every instance computes the same one, so the run is

@@ -67,6 +67,7 @@ pub async fn file(
         grams: crate::domain::worklist::grams(&business_name),
         new: NewApplication {
             legal_rep_id: text("legal_rep.id_number").to_uppercase(),
+            notify_link: super::notifications::sealed_link(ctx, &answers, &token),
             business_name,
             filed_by: clerk.map(|c| c.username.clone()),
             day: day_code(today),

@@ -5,13 +5,14 @@
 use serde_json::json;
 use shared::staff::{HistoryEntry, IntakeRequest, StaffApplication};
 
-use super::{Ctx, Result, archive, history, materials, now_and_today, views};
+use super::{Ctx, Result, archive, history, materials, notifications, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::{Access, Act};
 use crate::domain::clock::now_unix;
 use crate::domain::error::{Conflict, Missing};
 use crate::domain::intake;
+use crate::domain::notify::Step;
 use crate::domain::records::{Actor, Application, IntakeStatus, Item, StaffMember};
 use shared::status::SubStatus;
 
@@ -90,6 +91,30 @@ pub async fn decide_intake(
             db::worklist::set_due(&mut tx, item.id, due.as_deref()).await?;
         }
     }
+    let step = match status {
+        IntakeStatus::Accepted => {
+            // The latest of the items' due days: when the bundle is done at the latest.
+            let due_on = items
+                .iter()
+                .filter(|i| i.status == SubStatus::Submitted)
+                .filter_map(|i| {
+                    let accepted = Item {
+                        status: SubStatus::Accepted,
+                        accepted_on: Some(today),
+                        ..i.clone()
+                    };
+                    views::due(ctx, &accepted)
+                })
+                .max();
+            Some(Step::Accepted { due_on })
+        }
+        IntakeStatus::CorrectionRequested => Some(Step::Correction { asked_at: now }),
+        _ => None,
+    };
+    let told = match &step {
+        Some(step) => notifications::queue(&mut tx, &app, step, now).await?,
+        None => 0,
+    };
     let (actor, subject) = (Actor::Staff(staff), app.subject());
     let action = format!("intake.{}", status.as_str());
     let entry = Entry::by(
@@ -101,6 +126,9 @@ pub async fn decide_intake(
     );
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
+    if told > 0 {
+        ctx.jobs_wake.notify_one();
+    }
     reread(ctx, &access, number).await
 }
 

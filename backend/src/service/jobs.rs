@@ -83,6 +83,12 @@ async fn execute(ctx: &Ctx, job: &Job) -> Result<()> {
         Job::StatisticsFold => {
             crate::db::statistics::fold(&ctx.db).await?;
         }
+        Job::Notify { notification_id } => {
+            super::notifications::send(ctx, *notification_id).await?;
+        }
+        Job::OwedReminders => {
+            super::notifications::remind_owed(ctx).await?;
+        }
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod inspection_tasks;
 pub mod jobs;
 pub mod licence;
 pub mod materials;
+pub mod notifications;
 pub mod review;
 pub mod sessions;
 pub mod statistics;
@@ -73,6 +74,8 @@ pub struct Context {
     pub filings: Arc<filings::Filings>,
     /// The font sealed PDF documents are drawn in.
     pub pdf_font: Arc<crate::pdf::FontSource>,
+    /// Where messages to applicants go (SMTP, the SMS gateway, or the log).
+    pub outbox: Arc<crate::notify::Outbox>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
     pub hashing: Arc<tokio::sync::Semaphore>,
 }
@@ -107,6 +110,7 @@ impl Context {
             retention: Default::default(),
             public_url: "http://127.0.0.1:8080".into(),
             pdf_font: Arc::new(crate::pdf::FontSource::default()),
+            outbox: Arc::new(crate::notify::Outbox::log()),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),

@@ -5,10 +5,11 @@
 //! decision queues the archive's filing.
 
 use serde_json::json;
+use shared::i18n::Text;
 use shared::staff::{JointInspectionRequest, ReviewRequest, StaffApplication, StaffItem};
 use shared::status::SubStatus;
 
-use super::{Ctx, Result, backoffice, credit, jobs, licence, now_and_today, views};
+use super::{Ctx, Result, backoffice, credit, jobs, licence, notifications, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
@@ -16,6 +17,7 @@ use crate::domain::error::{Conflict, Error, Invalid, Missing, message};
 use crate::domain::intake;
 use crate::domain::jobs::Job;
 use crate::domain::licence::REGISTRATION;
+use crate::domain::notify::Step;
 use crate::domain::records::{Actor, Application, Item, StaffMember};
 use crate::domain::review::{self, Change, Facts, Plan};
 
@@ -55,7 +57,7 @@ pub async fn act(
     };
     match review::plan(&item, req, &facts)? {
         Plan::Inspect { on } => {
-            schedule(ctx, staff, &[&item], on).await?;
+            schedule(ctx, staff, &app, &[&item], on).await?;
         }
         Plan::Record { inspection, result } => {
             record(ctx, staff, inspection, &result).await?;
@@ -156,6 +158,10 @@ async fn decide(
         json!({ "status": change.status.as_str(), "decision": change.decision }),
     );
     audit::append(&mut tx, &entry, now).await?;
+    let told = match told(ctx, item, &change) {
+        Some(step) => notifications::queue(&mut tx, app, &step, now).await?,
+        None => 0,
+    };
     // The last decision files the archive: a job, queued with it.
     let complete = change.status.is_final() && db::items::all_decided(&mut tx, app.id).await?;
     if complete {
@@ -165,15 +171,44 @@ async fn decide(
         jobs::enqueue(&mut tx, &job, now).await?;
     }
     tx.commit().await?;
-    if complete {
+    if complete || told > 0 {
         ctx.jobs_wake.notify_one();
     }
     Ok(())
 }
 
+/// What the applicant hears of an item's change: a supplement request, a decision.
+fn told(ctx: &Ctx, item: &Item, change: &Change) -> Option<Step> {
+    let name = || {
+        ctx.catalogue
+            .item(&item.item)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| Text::new(&item.item, &item.item))
+    };
+    match change.status {
+        SubStatus::SupplementRequested => Some(Step::Supplement {
+            item: name(),
+            item_id: item.item.clone(),
+            asked_at: change.decision.asked_at.unwrap_or_default(),
+        }),
+        SubStatus::Approved | SubStatus::Rejected => Some(Step::Decided {
+            item: name(),
+            item_id: item.item.clone(),
+            approved: change.status == SubStatus::Approved,
+        }),
+        _ => None,
+    }
+}
+
 /// Schedules one visit for `items` (each at the version read): every item's clock stops until
 /// the visit is recorded. One audit entry names them all.
-async fn schedule(ctx: &Ctx, staff: &StaffMember, items: &[&Item], on: time::Date) -> Result<i64> {
+async fn schedule(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    app: &Application,
+    items: &[&Item],
+    on: time::Date,
+) -> Result<i64> {
     let (now, today) = now_and_today();
     let first = items.first().ok_or(Missing::Item)?;
     let mut tx = ctx.db.begin().await?;
@@ -198,7 +233,19 @@ async fn schedule(ctx: &Ctx, staff: &StaffMember, items: &[&Item], on: time::Dat
     let after = json!({ "inspection": id, "on": shared::date::format_iso_date(on), "items": ids });
     let entry = Entry::by(&actor, "inspection.schedule", &subject, json!(null), after);
     audit::append(&mut tx, &entry, now).await?;
+    let step = Step::Inspection {
+        id,
+        on: shared::date::format_iso_date(on),
+        items: items
+            .iter()
+            .filter_map(|i| ctx.catalogue.item(&i.item).map(|c| c.name.clone()))
+            .collect(),
+    };
+    let told = notifications::queue(&mut tx, app, &step, now).await?;
     tx.commit().await?;
+    if told > 0 {
+        ctx.jobs_wake.notify_one();
+    }
     Ok(id)
 }
 
@@ -244,7 +291,7 @@ pub async fn joint_inspection(
 ) -> Result<StaffApplication> {
     let access = ctx.access(staff);
     access.require(Act::Review)?;
-    let (_, all) = backoffice::load(ctx, &access, number).await?;
+    let (app, all) = backoffice::load(ctx, &access, number).await?;
     let (_, today) = now_and_today();
     let onsite = |i: &Item| {
         ctx.catalogue
@@ -252,7 +299,7 @@ pub async fn joint_inspection(
             .is_some_and(|c| c.onsite_inspection)
     };
     let (on, items) = review::joint(&all, &req.items, &req.on, today, &access, onsite)?;
-    schedule(ctx, staff, &items, on).await?;
+    schedule(ctx, staff, &app, &items, on).await?;
     backoffice::reread(ctx, &access, number).await
 }
 

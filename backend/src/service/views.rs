@@ -406,6 +406,7 @@ pub async fn staff_application(
         .map(|(path, title)| shared::api::DocumentLink { path, title })
         .collect();
     Ok(StaffApplication {
+        notifications: super::notifications::of_application(ctx, app.id).await?,
         documents,
         inspectable,
         licence: enterprise.as_ref().map(|e| licence_ref(ctx, e)),

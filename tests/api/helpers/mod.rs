@@ -75,6 +75,25 @@ impl TestApp {
         self
     }
 
+    /// Another server on the same database (this one drops it), its context changed by
+    /// `change` (another outbox, say).
+    pub fn sharing(
+        &self,
+        change: impl FnOnce(backend::service::Context) -> backend::service::Context,
+    ) -> TestApp {
+        let ctx = std::sync::Arc::new(change((*self.state.ctx).clone()));
+        let state = AppState {
+            ctx,
+            ..self.state.clone()
+        };
+        TestApp {
+            router: backend::app(state.clone()),
+            state,
+            db: self.db.clone(),
+            cleanup: None,
+        }
+    }
+
     /// The same database served with another submission limit per address and minute.
     pub fn with_submit_limit(self, per_minute: u32) -> TestApp {
         let limits = backend::http::limits::LimitSettings {

@@ -1,0 +1,206 @@
+//! Telling the applicant (`domain::notify`): each use case that makes a step queues its
+//! messages in its own transaction — with a job for each, so nothing acknowledged is lost —
+//! and the job sends one, writes the private link in at the last moment, and marks it sent
+//! with an audit entry. A step has one message per channel, however often it is queued.
+
+use serde_json::json;
+use shared::i18n::Lang;
+use sqlx::{Any, Transaction};
+
+use super::{Ctx, Result, jobs};
+use crate::db;
+use crate::db::audit::{self, Entry};
+use crate::domain::clock::{county_date, now_unix};
+use crate::domain::jobs::Job;
+use crate::domain::notify::{self, Channel, Step};
+use crate::domain::records::{Actor, Application, IntakeNotice};
+use crate::domain::secret_box;
+use crate::notify::Outgoing;
+
+/// What the private token is sealed for.
+const LINK_CONTEXT: &str = "lianban/notify-link";
+
+/// How many working days ahead an owed material's day is announced.
+const OWED_NOTICE_DAYS: u32 = 2;
+
+/// The private token sealed for the notifications, when the applicant chose a channel (else
+/// nothing of it is kept).
+pub fn sealed_link(ctx: &Ctx, answers: &shared::form::Answers, token: &str) -> Option<String> {
+    (!notify::recipients(answers).is_empty())
+        .then(|| secret_box::seal(LINK_CONTEXT, ctx.seal.at_rest(), token))
+}
+
+/// Queues `step`'s message on each channel `app`'s applicant chose, in the caller's
+/// transaction; how many were new. The caller wakes the job worker after its commit.
+pub async fn queue(
+    tx: &mut Transaction<'static, Any>,
+    app: &Application,
+    step: &Step,
+    now: i64,
+) -> Result<usize> {
+    let recipients = notify::recipients(&app.answers);
+    if recipients.is_empty() {
+        return Ok(0);
+    }
+    let lang = match db::notifications::lang(tx, app.id).await?.as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    };
+    let key = step.key();
+    let mut queued = 0;
+    for (channel, address) in &recipients {
+        let m = notify::compose(step, &app.number, *channel, lang);
+        let new = db::notifications::New {
+            application_id: app.id,
+            step: &key,
+            channel: channel.as_str(),
+            address,
+            subject: &m.subject,
+            body: &m.body,
+        };
+        if let Some(id) = db::notifications::insert(tx, &new, now).await? {
+            jobs::enqueue(
+                tx,
+                &Job::Notify {
+                    notification_id: id,
+                },
+                now,
+            )
+            .await?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// The job: sends message `id` (nothing if it went already), marks it sent, on the record.
+/// A provider's refusal is the job's failure: it is tried again later.
+pub async fn send(ctx: &Ctx, id: i64) -> Result<()> {
+    let Some(m) = db::notifications::outgoing(&ctx.db, id).await? else {
+        return Ok(());
+    };
+    if m.state == db::notifications::SENT {
+        return Ok(());
+    }
+    let channel = Channel::parse(&m.channel)
+        .ok_or_else(|| anyhow::anyhow!("notification {id}: no channel {}", m.channel))?;
+    let base = ctx.public_url.trim_end_matches('/');
+    let link = match m
+        .notify_link
+        .as_deref()
+        .and_then(|s| secret_box::open(LINK_CONTEXT, ctx.seal.at_rest(), s))
+    {
+        Some(token) => format!("{base}{}", shared::api::status_page(&m.number, &token)),
+        // Sealed under a key this server does not hold (a lost key folder): the page that
+        // asks for the number, not a link that fails.
+        None => format!("{base}/status/{}", m.number),
+    };
+    let body = notify::with_link(&m.body, &link);
+    let out = Outgoing {
+        id,
+        to: &m.address,
+        subject: &m.subject,
+        body: &body,
+    };
+    let answer = match ctx.outbox.send(channel, &out).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            db::notifications::failed_try(&ctx.db, id, &e.to_string()).await?;
+            return Err(e.into());
+        }
+    };
+    let now = now_unix();
+    let mut tx = ctx.db.begin().await?;
+    if db::notifications::mark_sent(&mut tx, id, answer.as_deref(), now).await? {
+        let subject = format!("application {}", m.number);
+        let after = json!({
+            "notification": id,
+            "step": m.step,
+            "channel": m.channel,
+            "to": notify::masked(channel, &m.address),
+            "provider": answer,
+        });
+        let entry = Entry::by(
+            &Actor::System,
+            "notification.sent",
+            &subject,
+            json!(null),
+            after,
+        );
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The periodic job: tells each applicant whose owed materials (容缺) are due within
+/// [`OWED_NOTICE_DAYS`] working days — once per material and day.
+pub async fn remind_owed(ctx: &Ctx) -> Result<()> {
+    let now = now_unix();
+    let today = county_date(now);
+    let horizon = ctx.calendar.due_date(today, OWED_NOTICE_DAYS);
+    let mut woken = false;
+    for (id, notice) in db::notifications::owing(&ctx.db).await? {
+        let notice = IntakeNotice::from_stored(notice.as_deref());
+        let Some(due) = notice
+            .bring_by
+            .as_deref()
+            .and_then(shared::date::parse_iso_date)
+        else {
+            continue;
+        };
+        if notice.missing_materials.is_empty() || due > horizon || due < today {
+            continue;
+        }
+        let Some(app) = db::applications::application_by_id(&ctx.db, id).await? else {
+            continue;
+        };
+        if notify::recipients(&app.answers).is_empty() {
+            continue;
+        }
+        let mut tx = ctx.db.begin().await?;
+        for material in &notice.missing_materials {
+            let name = ctx
+                .catalogue
+                .material(material)
+                .map(|m| m.name.clone())
+                .unwrap_or_else(|| shared::i18n::Text::new(material, material));
+            let step = Step::OwedDue {
+                material: name,
+                material_id: material.clone(),
+                due_on: shared::date::format_iso_date(due),
+            };
+            woken |= queue(&mut tx, &app, &step, now).await? > 0;
+        }
+        tx.commit().await?;
+    }
+    if woken {
+        ctx.jobs_wake.notify_one();
+    }
+    Ok(())
+}
+
+/// An application's messages as staff see them (addresses masked).
+pub async fn of_application(
+    ctx: &Ctx,
+    application_id: i64,
+) -> Result<Vec<shared::staff::NotificationView>> {
+    let rows = db::notifications::of_application(&ctx.db, application_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let channel = Channel::parse(&r.channel).unwrap_or(Channel::Sms);
+            shared::staff::NotificationView {
+                step: r.step,
+                channel: r.channel,
+                to: notify::masked(channel, &r.address),
+                subject: r.subject,
+                state: r.state,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                queued_at: crate::domain::clock::rfc3339(r.created_at),
+                sent_at: r.sent_at.map(crate::domain::clock::rfc3339),
+            }
+        })
+        .collect())
+}
