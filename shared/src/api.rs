@@ -26,6 +26,7 @@ pub mod paths {
     pub const APPLICATION_DOCUMENT: &str = "/api/applications/{number}/documents/{document}";
     /// The same from the status page's plain HTML form (the token a form field).
     pub const DOCUMENT_FORM: &str = "/status/{number}/documents/{document}";
+    pub const APPLICATION_DELIVERIES: &str = "/api/applications/{number}/deliveries";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
@@ -51,6 +52,7 @@ pub mod paths {
     pub const STAFF_HISTORY: &str = "/api/staff/applications/{number}/history";
     /// An application's formal document or certificate, printed at the window.
     pub const STAFF_DOCUMENT: &str = "/api/staff/applications/{number}/documents/{document}";
+    pub const STAFF_DELIVERIES: &str = "/api/staff/applications/{number}/deliveries";
     pub const STAFF_REVIEW: &str = "/api/staff/items/{id}/review";
     pub const STAFF_INSPECTION_RECORD: &str = "/api/staff/inspections/{id}/record";
     pub const STAFF_FILE: &str = "/api/staff/files/{id}";
@@ -332,6 +334,26 @@ pub struct ApplicationStatus {
 pub struct DocumentLink {
     pub path: String,
     pub title: String,
+    /// A decision (a certificate, a refusal) not delivered yet (送达): the applicant may
+    /// confirm its receipt, the window record it collected on paper.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub receipt: bool,
+    /// The day it was delivered (`YYYY-MM-DD`), once it was…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_on: Option<String>,
+    /// …and how: `electronic` (receipt confirmed on the status page) or `paper` (collected at
+    /// the window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_way: Option<String>,
+}
+
+/// `POST /api/applications/{number}/deliveries` (the applicant confirms receipt) and
+/// `POST /api/staff/applications/{number}/deliveries` (collected on paper at the window).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptRequest {
+    /// The document as its address names it: `certificate-<permit id>`, `refusal-<item>`.
+    pub document: String,
 }
 
 /// The business licence an application brought into being.

@@ -135,6 +135,25 @@ pub struct Statistics {
     /// The latest first (at most 50).
     pub refusals: Vec<RefusalRow>,
     pub ratings: RatingSummary,
+    /// 送达: the decisions delivered in the period.
+    #[serde(default)]
+    pub deliveries: DeliverySummary,
+}
+
+/// 送达: decisions (certificates, refusals) delivered in the period — by way, and the working
+/// days from the decision to its delivery (by the official calendar).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliverySummary {
+    pub delivered: u64,
+    /// Receipt confirmed on the status page.
+    pub electronic: u64,
+    /// Collected on paper at the window.
+    pub paper: u64,
+    /// Working days from decision to delivery: the median…
+    pub median_days: Option<f32>,
+    /// …and the 90th percentile by nearest rank; `None` without deliveries.
+    pub p90_days: Option<u32>,
 }
 
 /// `POST /api/applications/{number}/rating` (with the application's private token).

@@ -234,6 +234,14 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             everyone(401),
         ),
+        // The holder confirms the licence's receipt (送达)…
+        row(
+            "POST",
+            p::APPLICATION_DELIVERIES,
+            format!("/api/applications/{n}/deliveries"),
+            Some(json!({"document": format!("certificate-{}", w.registration_permit)})),
+            owner_only(200),
+        ),
         row(
             "POST",
             p::APPLICATION_REQUESTS,
@@ -452,6 +460,15 @@ fn rows(w: &World) -> Vec<Row> {
             format!("{staff_app}/documents/acceptance"),
             None,
             signed_in(200),
+        ),
+        // …so the window, the only one who records a paper collection, is told it was
+        // delivered already.
+        row(
+            "POST",
+            p::STAFF_DELIVERIES,
+            format!("{staff_app}/deliveries"),
+            Some(json!({"document": format!("certificate-{}", w.registration_permit)})),
+            [401, 401, 409, 403, 403, 403],
         ),
         // The window prints any certificate; a reviewer their department's.
         row(

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod cli;
 mod correction;
+mod delivery;
 mod documents;
 mod hardening;
 mod helpers;

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod audit;
 pub mod certificates;
 pub mod credit;
+pub mod deliveries;
 pub mod demo;
 pub mod enterprises;
 pub mod follow_ups;

@@ -46,6 +46,8 @@ pub enum Act {
     SeeApplications,
     /// See the statistics, the dashboard and their exports: every department's.
     SeeStatistics,
+    /// Record a certificate or decision collected on paper at the window (出件窗口, 送达).
+    RecordDelivery,
 }
 
 impl Act {
@@ -53,7 +55,7 @@ impl Act {
     pub fn roles(self) -> &'static [Role] {
         match self {
             Act::SeeIntakeQueue | Act::RecordPaperMaterial => &[Role::Clerk, Role::Admin],
-            Act::DecideIntake => &[Role::Clerk],
+            Act::DecideIntake | Act::RecordDelivery => &[Role::Clerk],
             Act::Review => &[Role::Reviewer],
             Act::RecordFollowUp => &[Role::Reviewer, Role::Inspector],
             Act::SeeFollowUps => &[Role::Reviewer, Role::Inspector, Role::Admin],

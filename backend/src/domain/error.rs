@@ -124,6 +124,8 @@ pub enum Conflict {
     RequestDecided,
     LicenceSaysThisAlready,
     PermitNotInForce,
+    /// A decision reaches its applicant once.
+    AlreadyDelivered,
     /// The licence ends last: another permit in force needs its own decision first.
     PermitsStillInForce,
     /// The permit cannot go from its state to the one asked.
@@ -178,6 +180,8 @@ pub enum Invalid {
     PermitNotInForce,
     NoteTooLong,
     NoteRequired,
+    /// A delivery is `electronic` or `paper`.
+    DeliveryWay,
     /// The lines of a dishonesty list that cannot be imported (at most 20 named).
     ListLines(Vec<usize>),
     /// The applicant's answer: empty or over 2000 characters.
@@ -268,6 +272,7 @@ impl Invalid {
             Invalid::ChangeValue(_) | Invalid::SameValue => "value",
             Invalid::Permit | Invalid::PermitNotInForce => "permit",
             Invalid::NoteTooLong | Invalid::NoteRequired => "note",
+            Invalid::DeliveryWay => "way",
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView | Invalid::PlanName => "name",

@@ -11,6 +11,7 @@ pub mod client;
 pub mod clock;
 pub mod correction;
 pub mod credit;
+pub mod delivery;
 pub mod documents;
 pub mod draw;
 pub mod error;

@@ -139,6 +139,11 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::DOCUMENT_FORM, post(applicant::documents::form)),
         route(
             M::POST,
+            p::APPLICATION_DELIVERIES,
+            post(applicant::documents::confirm),
+        ),
+        route(
+            M::POST,
             p::APPLICATION_REQUESTS,
             post(requests::file).route_layer(submissions()),
         ),
@@ -199,6 +204,7 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_INTAKE, post(backoffice::intake)),
         route(M::GET, p::STAFF_HISTORY, get(backoffice::history)),
         route(M::GET, p::STAFF_DOCUMENT, get(licence::document)),
+        route(M::POST, p::STAFF_DELIVERIES, post(licence::delivered)),
         route(M::GET, p::STAFF_ARCHIVE, get(backoffice::archive)),
         route(M::POST, p::STAFF_RECEIVED, post(backoffice::received)),
         route(

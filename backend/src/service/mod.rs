@@ -10,6 +10,7 @@ pub mod backoffice;
 pub mod catalogue;
 pub mod cleanup;
 pub mod credit;
+pub mod delivery;
 pub mod demo;
 pub mod documents;
 pub mod filings;

@@ -6,8 +6,8 @@ use serde_json::json;
 use shared::Lang;
 use shared::date::{format_iso_date, parse_iso_date};
 use shared::statistics::{
-    OverdueItem, RatingComment, RatingRequest, RatingSummary, RefusalRow, Statistics,
-    StatisticsQuery,
+    DeliverySummary, OverdueItem, RatingComment, RatingRequest, RatingSummary, RefusalRow,
+    Statistics, StatisticsQuery,
 };
 use time::{Date, Duration};
 
@@ -127,7 +127,23 @@ async fn measure(ctx: &Ctx, q: &StatisticsQuery, lang: Lang) -> Result<Statistic
             decided_on: r.day,
         })
         .collect();
+    let mut deliveries = DeliverySummary::default();
+    let mut days = std::collections::BTreeMap::<u32, u64>::new();
+    for (way, d, n) in
+        db::deliveries::tally(&ctx.db, &f.from, &f.to, &f.department, &f.bundle).await?
+    {
+        let n = u64::try_from(n).unwrap_or(0);
+        deliveries.delivered += n;
+        match way.as_str() {
+            "paper" => deliveries.paper += n,
+            _ => deliveries.electronic += n,
+        }
+        *days.entry(u32::try_from(d).unwrap_or(0)).or_default() += n;
+    }
+    deliveries.median_days = crate::domain::statistics::median(&days);
+    deliveries.p90_days = crate::domain::statistics::nearest_rank(&days, 90);
     Ok(Statistics {
+        deliveries,
         query,
         today: today_text,
         overall: t.overall,

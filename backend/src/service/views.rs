@@ -283,10 +283,7 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
     }
     let correcting = app.intake == IntakeStatus::CorrectionRequested;
     let asked = correcting.then(|| asked(ctx, &app, &app.notice.fields, &app.notice.materials));
-    let documents = crate::domain::documents::titled(c, &app, &rows, &records, &today_text())
-        .into_iter()
-        .map(|(path, title)| shared::api::DocumentLink { path, title })
-        .collect();
+    let documents = super::delivery::links(ctx, &app, &rows, &records, &today_text()).await?;
     let IntakeNotice {
         correction,
         missing_materials,
@@ -401,10 +398,7 @@ pub async fn staff_application(
         }
     }
     let filed = db::materials::archive(&ctx.db, app.id).await?.is_some();
-    let documents = crate::domain::documents::titled(c, &app, &all, &records, &today_text())
-        .into_iter()
-        .map(|(path, title)| shared::api::DocumentLink { path, title })
-        .collect();
+    let documents = super::delivery::links(ctx, &app, &all, &records, &today_text()).await?;
     Ok(StaffApplication {
         notifications: super::notifications::of_application(ctx, app.id).await?,
         documents,

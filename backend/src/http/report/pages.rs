@@ -290,10 +290,29 @@ fn sections(s: &Statistics, catalogue: &Catalogue, lang: Lang) -> String {
             t("问效于企：企业评价", "Applicants' ratings"),
             ratings(s, lang),
         ),
+        ("deliveries", t("送达", "Delivery"), deliveries(s, lang)),
     ]
     .iter()
     .map(|(id, heading, body)| section(id, heading, body))
     .collect()
+}
+
+/// 送达: how many decisions reached their applicants in the period, how, and how soon.
+fn deliveries(s: &Statistics, lang: Lang) -> String {
+    let d = &s.deliveries;
+    let (median, p90) = (or_dash(d.median_days, ""), or_dash(d.p90_days, ""));
+    match lang {
+        Lang::Zh => format!(
+            "<p id=\"t-deliveries\">本期送达决定（证照、不予许可决定书）{} 件：电子送达（申请人确认签收）{} 件，窗口领取 {} 件。\
+从作出决定到送达的工作日：中位数 {median}，90% 在 {p90} 个工作日以内。</p>",
+            d.delivered, d.electronic, d.paper
+        ),
+        Lang::En => format!(
+            "<p id=\"t-deliveries\">Decisions (certificates, refusals) delivered in the period: {}, of which {} electronically (receipt confirmed by the applicant) \
+and {} collected at the window. Working days from decision to delivery: median {median}; 90% within {p90}.</p>",
+            d.delivered, d.electronic, d.paper
+        ),
+    }
 }
 
 fn ratings(s: &Statistics, lang: Lang) -> String {

@@ -72,3 +72,21 @@ pub async fn document(
     let d = documents::staff_document(&ctx, &s.staff, &number, &document).await?;
     Ok(crate::http::download::pdf(&d.title, d.bytes)?)
 }
+
+/// The window records a decision collected on paper (出件窗口, 送达): a permit's certificate
+/// or a refusal, once each; the days since the decision are counted.
+#[utoipa::path(post, path = "/api/staff/applications/{number}/deliveries", tag = "staff",
+    params(("number" = String, Path)), request_body = shared::api::ReceiptRequest,
+    responses((status = 200, body = shared::staff::StaffApplication), (status = 401), (status = 403),
+        (status = 404, description = "No such application, or no such decision of it"),
+        (status = 409, description = "Delivered already")))]
+pub async fn delivered(
+    State(ctx): State<Ctx>,
+    Staff(s): Staff,
+    Path(number): Path<String>,
+    Json(req): Json<shared::api::ReceiptRequest>,
+) -> Result<Json<shared::staff::StaffApplication>, AppError> {
+    Ok(Json(
+        crate::service::delivery::collected(&ctx, &s.staff, &number, &req).await?,
+    ))
+}
