@@ -313,6 +313,19 @@ pub async fn received(
     post(&url, &body, lang, NO_HEADER).await
 }
 
+/// The window records a decision collected on paper (送达).
+pub async fn delivered(
+    number: &str,
+    document: &str,
+    lang: Lang,
+) -> Result<StaffApplication, ApiError> {
+    let body = shared::api::ReceiptRequest {
+        document: document.to_string(),
+    };
+    let url = api::path(api::paths::STAFF_DELIVERIES, &[number]);
+    post(&url, &body, lang, NO_HEADER).await
+}
+
 /// The administrator: the newest background jobs (`state`: one state only).
 pub async fn jobs(
     state: Option<&str>,

@@ -18,7 +18,7 @@ export const viewports = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
 };
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -29,8 +29,9 @@ function freePort() {
   });
 }
 
-/** Starts `lianban serve` on a fresh SQLite database; returns { base, stop, staff }. */
-export async function startServer() {
+/** Starts `lianban serve` on a fresh SQLite database (`env`: more settings); returns
+ * { base, stop, staff }. */
+export async function startServer(env = {}) {
   const bin = process.env.LIANBAN_BIN ?? join(root, 'target/debug/lianban');
   const dir = mkdtempSync(join(tmpdir(), 'lianban-browser-'));
   const databaseUrl = `sqlite://${join(dir, 'lianban.db')}?mode=rwc`;
@@ -46,6 +47,7 @@ export async function startServer() {
       LIANBAN_STATIC_DIR: join(root, 'dist'),
       LIANBAN_CATALOGUE_DIR: join(root, 'catalogue'),
       RUST_LOG: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -152,11 +154,12 @@ export async function decodeQr(locator) {
 }
 
 /** Registers hooks that start the server and Chromium for a test file; the returned object
- * holds `server` and `browser` once the tests run. */
-export function serverAndBrowser() {
+ * holds `server` and `browser` once the tests run. `env`, called first, gives the server more
+ * settings (and may start what they point at). */
+export function serverAndBrowser(env = async () => ({})) {
   const ctx = {};
   before(async () => {
-    ctx.server = await startServer();
+    ctx.server = await startServer(await env());
     ctx.browser = await launch();
   });
   after(async () => {

@@ -73,8 +73,10 @@ test('the holder downloads a permit\'s sealed certificate on a phone', async () 
   await permit.locator('.badge').getByText('有效').waitFor();
   // The documents: the acceptance notice, then each permit's certificate.
   const documents = page.locator('#documents');
-  assert.deepEqual(await documents.getByRole('button').allTextContents(),
+  assert.deepEqual(await documents.locator('button[data-document]').allTextContents(),
     ['受理通知书（PDF）', '营业执照（PDF）', '食品经营许可证（PDF）']);
+  // Each decision not delivered yet has its receipt to confirm (送达); a notice has none.
+  assert.equal(await documents.getByRole('button', { name: '确认收到' }).count(), 2);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     documents.getByRole('button', { name: '食品经营许可证（PDF）' }).click(),
@@ -93,6 +95,12 @@ test('the holder downloads a permit\'s sealed certificate on a phone', async () 
   await page.getByText('食品经营许可').first().waitFor();
   await page.goto(`${base}/status/${number}#t=${token}`);
   await permit.locator('.badge').getByText('有效').waitFor();
+  // Downloaded and kept: the holder confirms its receipt, and is back on the page.
+  await documents.locator('li', { hasText: '食品经营许可证' }).getByRole('button', { name: '确认收到' }).click();
+  await page.waitForURL(`${base}/status/${number}#t=${token}`);
+  const received = documents.locator('li', { hasText: '食品经营许可证' });
+  await received.getByText(/^已送达 \d{4}-\d{2}-\d{2}$/).waitFor();
+  assert.equal(await received.getByRole('button', { name: '确认收到' }).count(), 0);
   assert.deepEqual(await accessibilityProblems(page), []);
   await shot(page, 'phone-certificate-download');
   await context.close();
@@ -115,6 +123,12 @@ test('the holder downloads a permit\'s sealed certificate on a phone', async () 
   rmSync(noticeDir, { recursive: true, force: true });
   assert.match(text, /予以受理/);
   assert.match(text, /承诺办结日期/);
+  // The licence collected on paper at the window (出件窗口): the clerk records it; the
+  // certificate the holder confirmed shows as delivered electronically.
+  const licenceDoc = printed.locator('li', { hasText: '营业执照（PDF）' });
+  await licenceDoc.getByRole('button', { name: '登记窗口领取（送达）' }).click();
+  await licenceDoc.getByText(/已送达 \d{4}-\d{2}-\d{2}（窗口领取）/).waitFor();
+  await printed.locator('li', { hasText: '食品经营许可证' }).getByText('电子送达，申请人已确认签收', { exact: false }).waitFor();
   assert.deepEqual(await accessibilityProblems(clerk.page), []);
   assert.deepEqual(clerk.errors, []);
   await clerk.context.close();

@@ -283,9 +283,18 @@ fn documents(ctx: Replying, list: &[shared::api::DocumentLink], l: Lang) -> AnyV
     let forms: String = list
         .iter()
         .map(|d| {
+            // A decision not delivered yet: the same form confirms its receipt (送达).
+            let after = match (&d.delivered_on, d.receipt) {
+                (Some(on), _) => format!("<span class=\"muted\">{}{on}</span>", tr(l, "已送达 ", "Delivered ")),
+                (None, true) => format!(
+                    "<button type=\"submit\" class=\"button\" name=\"receipt\" value=\"1\">{}</button>",
+                    tr(l, "确认收到", "I received it")
+                ),
+                _ => String::new(),
+            };
             format!(
                 "<li><form method=\"post\" action=\"/status/{n}/documents/{}\"><input type=\"hidden\" name=\"token\" value=\"{t}\">\
-<button type=\"submit\" class=\"button\" data-document=\"{}\">{}{}</button></form></li>",
+<button type=\"submit\" class=\"button\" data-document=\"{}\">{}{}</button>{after}</form></li>",
                 d.path,
                 d.path,
                 super::holder::escape(&d.title),

@@ -135,7 +135,7 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
         outcome: RwSignal::new(None),
     };
     let me = fetch(|| api::staff_me(lang_untracked()));
-    let app = fetch(move || {
+    let loaded = fetch(move || {
         page.refreshes.track();
         let n = page.number.get_value();
         async move { api::staff_application(&n, lang_untracked()).await }
@@ -145,6 +145,18 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
         let n = page.number.get_value();
         async move { api::history(&n, lang_untracked()).await }
     });
+    // The page follows what others do (another department's decision, the applicant's reply):
+    // read again every 20 seconds, drawn again only when something changed — and not while a
+    // field has the focus, so nothing being typed is lost.
+    let app = Memo::new(move |_| loaded.get());
+    let _ = set_interval_with_handle(
+        move || {
+            if !crate::staff::typing() {
+                page.refreshes.update(|n| *n += 1);
+            }
+        },
+        std::time::Duration::from_secs(20),
+    );
     // The bundle's form, for the labels and sections of the answers.
     let form = RwSignal::new(None::<BundleView>);
     Effect::new(move |_| {
@@ -178,7 +190,8 @@ pub fn StaffApplicationPage(number: String) -> impl IntoView {
                     {items_panel(page, &user, &a, &names, l)}
                     {materials_panel(page, &user, &a, l)}
                     {licence_panel(page, &user, &a, &names, l)}
-                    {documents_panel(&a, l)}
+                    {documents_panel(page, &user, &a, l)}
+                    {notifications_panel(&a, l)}
                     {answers}
                     <section class="panel">
                         <h2>{tr(l, "办理记录（全程留痕）", "History (full trace)")}</h2>
@@ -806,25 +819,78 @@ fn answers_view(a: &StaffApplication, form: &BundleView, l: Lang) -> AnyView {
     .into_any()
 }
 
-/// The enterprise's licence (its QR and public page) and its permits; a department changes the
-/// state of its own permits.
 /// The sealed documents to print for the holder at the window: the notices, each permit's
-/// certificate (the same PDFs the holder downloads).
-fn documents_panel(a: &StaffApplication, l: Lang) -> Option<AnyView> {
+/// certificate (the same PDFs the holder downloads); each decision's delivery (送达) — the
+/// window records one collected on paper.
+fn documents_panel(
+    page: Page,
+    user: &StaffProfile,
+    a: &StaffApplication,
+    l: Lang,
+) -> Option<AnyView> {
     if a.documents.is_empty() {
         return None;
     }
     let n = a.number.clone();
+    let clerk = user.role == Role::Clerk;
     Some(view! {
         <section class="panel" id="documents">
-            <h2>{tr(l, "文书与电子证照（打印）", "Documents and certificates (to print)")}</h2>
-            <ul class="documents">{a.documents.iter().map(|d| view! {
-                <li><a class="button" download href=format!("/api/staff/applications/{n}/documents/{}", d.path)>{format!("{}（PDF）", d.title)}</a></li>
+            <h2>{tr(l, "文书与电子证照（打印、送达）", "Documents and certificates (print, deliver)")}</h2>
+            <ul class="documents">{a.documents.iter().map(|d| {
+                let delivered = d.delivered_on.as_ref().map(|on| {
+                    let way = match d.delivered_way.as_deref() {
+                        Some("paper") => tr(l, "窗口领取", "collected at the window"),
+                        _ => tr(l, "电子送达，申请人已确认签收", "delivered electronically, receipt confirmed"),
+                    };
+                    format!("{}{on}（{way}）", tr(l, "已送达 ", "Delivered "))
+                });
+                let collect = (clerk && d.receipt).then(|| {
+                    let document = d.path.clone();
+                    let record = move |_| {
+                        let (n, doc) = (page.number.get_value(), document.clone());
+                        page.act(async move { api::delivered(&n, &doc, lang_untracked()).await });
+                    };
+                    view! { <button type="button" class="button small" data-collect=d.path.clone() on:click=record>{tr(l, "登记窗口领取（送达）", "Record collected at the window")}</button> }
+                });
+                view! {
+                    <li data-document=d.path.clone()><a class="button" download href=format!("/api/staff/applications/{n}/documents/{}", d.path)>{format!("{}（PDF）", d.title)}</a>
+                        {delivered.map(|w| view! { <span class="sub-note delivered">{w}</span> })}
+                        {(d.receipt && !clerk).then(|| view! { <span class="sub-note">{tr(l, "尚未送达", "Not delivered yet")}</span> })}
+                        {collect}</li>
+                }
             }).collect_view()}</ul>
         </section>
     }.into_any())
 }
 
+/// The messages the applicant was sent (the channels they chose on the form): when, how, to
+/// whom (masked), and whether each went out.
+fn notifications_panel(a: &StaffApplication, l: Lang) -> Option<AnyView> {
+    if a.notifications.is_empty() {
+        return None;
+    }
+    Some(view! {
+        <section class="panel" id="notifications">
+            <h2>{tr(l, "已发送的通知", "Messages to the applicant")}</h2>
+            <ul class="subs">{a.notifications.iter().map(|m| {
+                let channel = if m.channel == "email" { tr(l, "邮件", "E-mail") } else { tr(l, "短信", "Text") };
+                let state = match (&m.sent_at, &m.last_error) {
+                    (Some(at), _) => format!("{}{}", tr(l, "已发送 ", "Sent "), county(at)),
+                    (None, Some(e)) => format!("{}（{}）", tr(l, "发送失败，将自动重试", "Failed, will be tried again"), e),
+                    (None, None) => tr(l, "排队中", "Queued").to_string(),
+                };
+                view! { <li class="sub" data-step=m.step.clone()>
+                    <span class="sub-name">{format!("{channel} · {}", m.to)}</span>
+                    <span class="sub-dept">{m.subject.clone()}</span>
+                    <span class="sub-note">{state}</span>
+                </li> }
+            }).collect_view()}</ul>
+        </section>
+    }.into_any())
+}
+
+/// The enterprise's licence (its QR and public page) and its permits; a department changes the
+/// state of its own permits.
 fn licence_panel(
     page: Page,
     user: &StaffProfile,

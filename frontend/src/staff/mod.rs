@@ -30,6 +30,13 @@ pub fn role_name(r: Role, l: Lang) -> &'static str {
     }
 }
 
+/// Whether a field has the focus (someone is typing): a page following others' changes waits.
+pub fn typing() -> bool {
+    document()
+        .active_element()
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
 /// Today in the browser, `YYYY-MM-DD` (ISO dates compare as strings).
 pub fn today_iso() -> String {
     shared::date::format_iso_date(crate::components::today())

@@ -145,6 +145,28 @@ pub fn worklist(me: &StaffProfile, l: Lang) -> AnyView {
         let _ = f.query();
         load(None);
     });
+    // The queue follows what others do: the first page is read again every 30 seconds and
+    // replaced when it changed — unless a field has the focus or more pages were shown.
+    let _ = set_interval_with_handle(
+        move || {
+            if crate::staff::typing()
+                || rows.with_untracked(|r| r.len() > shared::worklist::DEFAULT_PAGE as usize)
+            {
+                return;
+            }
+            let query = untrack(|| f.query());
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = api::worklist(&query, lang_untracked()).await
+                    && rows.with_untracked(|r| *r != page.rows)
+                {
+                    kind.set(page.kind);
+                    rows.set(page.rows);
+                    next.set(page.next);
+                }
+            });
+        },
+        std::time::Duration::from_secs(30),
+    );
     let views = RwSignal::new(Vec::<SavedView>::new());
     let reload_views = move || {
         leptos::task::spawn_local(async move {
