@@ -162,4 +162,45 @@ mod tests {
             );
         }
     }
+
+    /// 增项: an existing business adds permits; the set is the bundle, one id per set, never
+    /// the registration, and the licence it holds is not asked for again.
+    #[test]
+    fn an_addition_is_its_items_for_a_business_that_holds_its_licence() {
+        let c = load(&repo_catalogue()).expect("catalogue");
+        let id = c
+            .addition_id(&["tobacco_retail_licence", "outdoor_sign_permit"])
+            .expect("an addition");
+        assert_eq!(
+            c.addition_id(&["outdoor_sign_permit", "tobacco_retail_licence"])
+                .as_deref(),
+            Some(id.as_str()),
+            "one id per set"
+        );
+        assert!(id.starts_with(shared::catalogue::ADDITION_PREFIX));
+        let view = c.bundle_view(&id).expect("its view");
+        assert!(view.bundle.name.zh.starts_with("增办："));
+        let cart = view.resolve(&Default::default());
+        assert_eq!(cart.items.len(), 2);
+        assert!(
+            !cart
+                .items
+                .iter()
+                .any(|i| i == shared::catalogue::REGISTRATION)
+        );
+        assert!(
+            cart.materials
+                .iter()
+                .all(|m| m.material.produced_by.as_deref() != Some(shared::catalogue::REGISTRATION)),
+            "the licence is held, not asked for"
+        );
+        // Another spelling of the same set, the registration, an unknown item, nothing: none.
+        let reversed = "add.outdoor_sign_permit.tobacco_retail_licence";
+        assert!(c.bundle_view(reversed).is_none() || id == reversed);
+        assert_eq!(c.addition_id(&["business_registration"]), None);
+        assert_eq!(c.addition_id(&["no_such_item"]), None);
+        assert_eq!(c.addition_id(&[]), None);
+        assert!(c.bundle_view("add.").is_none());
+        assert!(c.bundle_view("add.no_such_item").is_none());
+    }
 }

@@ -13,7 +13,7 @@ use crate::{AppState, catalogue, db};
 /// Runs one command to its end.
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Catalogue(CatalogueCommand::Check { dir }) => catalogue::load(&dir).map(|c| {
             println!(
                 "catalogue OK: {} bundles, {} rules, {} items, {} fields, {} materials, {} departments",

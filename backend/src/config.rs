@@ -15,7 +15,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Runs the web server: the API and the built frontend.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Works with the catalogue data files.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),

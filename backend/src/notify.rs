@@ -23,8 +23,8 @@ pub struct Outgoing<'a> {
 
 enum Mail {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Box<Mailbox>,
     },
     Log,
 }
@@ -71,14 +71,17 @@ impl Outbox {
         let mail = match &s.smtp_url {
             None => Mail::Log,
             Some(url) => Mail::Smtp {
-                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?
-                    .timeout(Some(Duration::from_secs(20)))
-                    .build(),
-                from: s
-                    .mail_from
-                    .parse()
-                    .map_err(|e| anyhow::anyhow!("--mail-from {}: {e}", s.mail_from))?,
+                transport: Box::new(
+                    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                        .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?
+                        .timeout(Some(Duration::from_secs(20)))
+                        .build(),
+                ),
+                from: Box::new(
+                    s.mail_from
+                        .parse()
+                        .map_err(|e| anyhow::anyhow!("--mail-from {}: {e}", s.mail_from))?,
+                ),
             },
         };
         let sms = match &s.sms_webhook {
@@ -102,7 +105,7 @@ impl Outbox {
                 let domain = from.email.domain().to_string();
                 let message = Message::builder()
                     .message_id(Some(format!("<{key}@{domain}>")))
-                    .from(from.clone())
+                    .from(Mailbox::clone(from))
                     .to(m.to.parse()?)
                     .subject(m.subject)
                     .header(ContentType::TEXT_PLAIN)

@@ -129,6 +129,19 @@ pub async fn status(number: &str, token: &str, lang: Lang) -> Result<Application
     get(&api::application_path(number), lang, Some(token)).await
 }
 
+/// What the licence knows for an addition's form (增项), by the holder's private link.
+pub async fn known(
+    holder: &shared::api::HolderRef,
+    bundle: &str,
+    lang: Lang,
+) -> Result<shared::form::Answers, ApiError> {
+    let url = format!(
+        "{}/known?bundle={bundle}",
+        api::application_path(&holder.number)
+    );
+    get(&url, lang, Some(&holder.token)).await
+}
+
 // --- the back office (the session cookie rides along: same origin) ---------------------------
 
 use shared::staff::{

@@ -27,6 +27,8 @@ pub mod paths {
     /// The same from the status page's plain HTML form (the token a form field).
     pub const DOCUMENT_FORM: &str = "/status/{number}/documents/{document}";
     pub const APPLICATION_DELIVERIES: &str = "/api/applications/{number}/deliveries";
+    pub const APPLICATION_KNOWN: &str = "/api/applications/{number}/known";
+    pub const ADDITION_FORM: &str = "/status/{number}/add";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";
@@ -174,7 +176,8 @@ pub struct BundleSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateApplication {
-    #[validate(length(min = 1, max = 64))]
+    /// A themed bundle's id, or an addition's (`add.<item>.<item>…`).
+    #[validate(length(min = 1, max = 320))]
     pub bundle: String,
     /// Answers keyed by field key.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
@@ -182,6 +185,19 @@ pub struct CreateApplication {
     /// The draft saved on the server whose uploaded files go with this application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<crate::files::DraftRef>,
+    /// For an addition (增项, bundle `add.…`): the licence holder's application — its number
+    /// and private token — whose enterprise the new permits are for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<HolderRef>,
+}
+
+/// A licence holder, by the application that registered their business (or any of theirs) and
+/// its private token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HolderRef {
+    pub number: String,
+    pub token: String,
 }
 
 /// `201 Created`: keep the token — it is the only key to the status page.

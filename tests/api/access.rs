@@ -242,6 +242,21 @@ fn rows(w: &World) -> Vec<Row> {
             Some(json!({"document": format!("certificate-{}", w.registration_permit)})),
             owner_only(200),
         ),
+        // 增项: what the licence knows for an addition's form; the status page's form.
+        row(
+            "GET",
+            p::APPLICATION_KNOWN,
+            format!("/api/applications/{n}/known?bundle=add.outdoor_sign_permit"),
+            None,
+            owner_only(200),
+        ),
+        row(
+            "POST",
+            p::ADDITION_FORM,
+            format!("/status/{n}/add"),
+            None,
+            everyone(401),
+        ),
         row(
             "POST",
             p::APPLICATION_REQUESTS,

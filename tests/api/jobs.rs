@@ -189,6 +189,6 @@ async fn periodic_jobs_are_queued_once_per_slot_whichever_instance_comes_first(a
         .await
         .expect("scheduled");
     let queued = jobs::list(&app.db, None, 100).await.expect("jobs");
-    assert_eq!(queued.len(), 6);
-    assert_eq!(app.run_jobs().await, 6);
+    assert_eq!(queued.len(), 7);
+    assert_eq!(app.run_jobs().await, 7);
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod additions;
 mod cli;
 mod correction;
 mod delivery;

@@ -46,9 +46,11 @@ impl SmtpServer {
             .stdout(Stdio::null())
             .spawn()
             .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+        // Dropped (killed and waited for) however this ends.
+        let server = SmtpServer { child, port, dir };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return SmtpServer { child, port, dir };
+                return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }

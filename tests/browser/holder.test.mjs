@@ -187,3 +187,63 @@ test('the holder cancels everything at once and the licence ends last', async ()
   assert.equal(await page.locator('.s.valid').count(), 0, 'nothing shown in force');
   await context.close();
 });
+
+test('an existing restaurant adds the outdoor sign permit on a phone and it shows on the public page', async () => {
+  const { licence, number, token } = await licensedRestaurant(app.server);
+  const base = app.server.base;
+  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/status/${number}#t=${token}`);
+  await page.locator('.permits li[data-item="business_registration"]').waitFor();
+  // 增项: the choices, on the server's own page.
+  await page.getByRole('button', { name: '增办许可' }).click();
+  await page.getByRole('heading', { name: '增办许可' }).waitFor();
+  await page.getByText('睢县老张家常菜馆 · ').waitFor();
+  assert.equal(await page.locator('li', { hasText: '营业执照' }).count(), 0, 'the licence is held, never offered');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.getByLabel('户外招牌设置许可').check();
+  await shot(page, 'phone-add-permits', false);
+  await page.getByRole('button', { name: '下一步：填写综合表' }).click();
+  // The addition's integrated form, filled in with what the licence registered.
+  await page.locator('#f-sign-content').waitFor();
+  assert.match(page.url(), /\/bundles\/add\.outdoor_sign_permit\/apply\?for=LB-\d{8}-\d{4}#t=/);
+  assert.equal(await page.inputValue('#f-business-name'), '睢县老张家常菜馆');
+  assert.equal(await page.inputValue('#f-legal_rep-phone'), '13800138000');
+  await page.fill('#f-sign-content', '老张家常菜');
+  await page.fill('#f-sign-width', '4');
+  await page.fill('#f-sign-height', '1.2');
+  await page.check('#f-declaration-truthful');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.getByRole('button', { name: '下一步：核对' }).click();
+  await page.getByRole('heading', { name: '核对您的申请' }).waitFor();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  await page.getByRole('heading', { name: '申请已提交' }).waitFor();
+  await shot(page, 'phone-added-permit-receipt');
+  assert.equal(await page.locator('ul.subs:not(.permits) > li.sub').count(), 1, 'one item: the sign permit alone');
+  await page.getByText('增办：户外招牌设置许可').waitFor();
+  const link = await page.locator('.status-link').getAttribute('href');
+  const added = link.match(/LB-\d{8}-\d{4}/)[0];
+  assert.notEqual(added, number);
+  await context.close();
+
+  // The window accepts it, the city administration approves it (through the API).
+  app.server.staff('urban', 'reviewer', 'urban');
+  const json = (cookie) => ({ 'content-type': 'application/json', cookie });
+  const clerk = await apiLogin(base, 'clerk');
+  const path = `${base}/api/staff/applications/${added}`;
+  const before = await (await fetch(path, { headers: json(clerk) })).json();
+  const accepted = await (await fetch(`${path}/intake`, { method: 'POST', headers: json(clerk),
+    body: JSON.stringify({ decision: 'accept', version: before.version, paper_materials: before.materials.map((m) => m.id) }) })).json();
+  const sign = accepted.items.find((i) => i.item === 'outdoor_sign_permit');
+  const urban = await apiLogin(base, 'urban');
+  const approved = await fetch(`${base}/api/staff/items/${sign.id}/review`, { method: 'POST', headers: json(urban),
+    body: JSON.stringify({ action: 'approve', version: sign.version }) });
+  assert.equal(approved.status, 200);
+
+  // The licence's public page shows the new permit, in force.
+  const visitor = await app.browser.newPage({ ...viewports.phone, locale: 'zh-CN' });
+  await visitor.goto(licence.verify_url);
+  await visitor.locator('li', { hasText: '户外招牌设置许可' }).getByText('有效').waitFor();
+  await shot(visitor, 'phone-added-permit-public');
+  await visitor.close();
+});

@@ -24,6 +24,8 @@ pub struct NewApplication {
     pub legal_rep_id: String,
     /// The private token sealed for the notifications (only when the applicant chose one).
     pub notify_link: Option<String>,
+    /// The enterprise a permit added later (增项) is for.
+    pub enterprise_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -105,9 +107,9 @@ pub async fn insert_many(
         *seq += 1;
     }
     let sql = format!(
-        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id, notify_link)
+        "INSERT INTO applications (number, token_hash, bundle, answers, lang, submitted_at, filed_by, business_name, legal_rep_id, notify_link, enterprise_id)
          VALUES {} RETURNING id, number",
-        super::value_rows(tx, news.len(), 10)
+        super::value_rows(tx, news.len(), 11)
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for (new, number) in news.iter().zip(&numbers) {
@@ -121,7 +123,8 @@ pub async fn insert_many(
             .bind(new.filed_by.as_deref())
             .bind(new.business_name.as_str())
             .bind(new.legal_rep_id.as_str())
-            .bind(new.notify_link.as_deref());
+            .bind(new.notify_link.as_deref())
+            .bind(new.enterprise_id);
     }
     let returned: Vec<(i64, String)> = query.fetch_all(&mut **tx).await?;
     // RETURNING promises no order: match the ids up by number.

@@ -143,7 +143,11 @@ pub async fn insert(
 }
 
 pub async fn of_application(db: &Db, application_id: i64) -> sqlx::Result<Option<Enterprise>> {
-    one_enterprise(db, "application_id = $1", Value::Id(application_id)).await
+    // The enterprise the application registered, or — for a permit added later (增项) — the
+    // one it was filed for.
+    let condition = "id = COALESCE((SELECT enterprise_id FROM applications WHERE id = $1),
+                                   (SELECT id FROM enterprises WHERE application_id = $1))";
+    one_enterprise(db, condition, Value::Id(application_id)).await
 }
 
 pub async fn by_token(db: &Db, token: &str) -> sqlx::Result<Option<Enterprise>> {

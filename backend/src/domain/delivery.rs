@@ -64,6 +64,7 @@ pub fn deliverable(items: &[Item], permits: &[Permit], today: &str) -> Vec<Deliv
         permits
             .iter()
             .filter(|p| p.state_on(today) == PermitState::Valid)
+            .filter(|p| super::documents::own(items, p))
             .filter_map(|p| {
                 Some(Deliverable {
                     document: DocumentId::Certificate(p.id),

@@ -68,10 +68,16 @@ pub fn available(
     out.extend(
         permits
             .iter()
-            .filter(|p| p.state_on(today) == PermitState::Valid)
+            .filter(|p| p.state_on(today) == PermitState::Valid && own(items, p))
             .map(|p| DocumentId::Certificate(p.id)),
     );
     out
+}
+
+/// Whether `permit` came of one of `items` (an enterprise's permits come of several
+/// applications: its registration's, and each addition's).
+pub fn own(items: &[Item], permit: &Permit) -> bool {
+    items.iter().any(|i| i.item == permit.item)
 }
 
 /// The documents the application has now, each as (address part, title).
@@ -143,8 +149,8 @@ fn window_authority(catalogue: &Catalogue) -> String {
 
 fn bundle_name(catalogue: &Catalogue, app: &Application) -> String {
     catalogue
-        .bundle(&app.bundle)
-        .map_or_else(|| app.bundle.clone(), |b| b.name.zh.clone())
+        .bundle_name(&app.bundle)
+        .map_or_else(|| app.bundle.clone(), |n| n.zh)
 }
 
 /// An item's name as printed (its id if the catalogue no longer has it).

@@ -126,6 +126,8 @@ pub enum Conflict {
     PermitNotInForce,
     /// A decision reaches its applicant once.
     AlreadyDelivered,
+    /// An addition (增项) for a permit the business holds in force already.
+    AlreadyHeld,
     /// The licence ends last: another permit in force needs its own decision first.
     PermitsStillInForce,
     /// The permit cannot go from its state to the one asked.
@@ -182,6 +184,8 @@ pub enum Invalid {
     NoteRequired,
     /// A delivery is `electronic` or `paper`.
     DeliveryWay,
+    /// An addition (增项) names the licence holder it is for.
+    Holder,
     /// The lines of a dishonesty list that cannot be imported (at most 20 named).
     ListLines(Vec<usize>),
     /// The applicant's answer: empty or over 2000 characters.
@@ -273,6 +277,7 @@ impl Invalid {
             Invalid::Permit | Invalid::PermitNotInForce => "permit",
             Invalid::NoteTooLong | Invalid::NoteRequired => "note",
             Invalid::DeliveryWay => "way",
+            Invalid::Holder => "holder",
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView | Invalid::PlanName => "name",

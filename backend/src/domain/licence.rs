@@ -12,7 +12,7 @@ use super::permit::mask_name;
 use super::records::{Enterprise, Permit};
 
 /// The item whose approval brings the enterprise into being.
-pub const REGISTRATION: &str = "business_registration";
+pub const REGISTRATION: &str = shared::catalogue::REGISTRATION;
 /// This county's administrative division code (睢县): the 3rd–8th characters of every code it
 /// issues.
 pub const COUNTY_DIVISION: &str = "411422";

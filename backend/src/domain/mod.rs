@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod addition;
 pub mod application;
 pub mod archive;
 pub mod audit;

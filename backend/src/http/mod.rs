@@ -143,6 +143,12 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
             post(applicant::documents::confirm),
         ),
         route(
+            M::GET,
+            p::APPLICATION_KNOWN,
+            get(applicant::additions::known),
+        ),
+        route(M::POST, p::ADDITION_FORM, post(applicant::additions::form)),
+        route(
             M::POST,
             p::APPLICATION_REQUESTS,
             post(requests::file).route_layer(submissions()),

@@ -43,9 +43,14 @@ pub async fn file(
     }
     req.validate().map_err(|_| Invalid::Bundle)?;
     let view = ctx.view(&req.bundle).ok_or(Invalid::Bundle)?;
+    // A permit added later (增项): for the holder's enterprise, with what its licence knows.
+    let today_text = shared::date::format_iso_date(today);
+    let addition =
+        super::additions::check(ctx, &view, req.holder.as_ref(), &req.answers, &today_text).await?;
+    let submitted = addition.as_ref().map_or(&req.answers, |a| &a.answers);
     // The rules decide the items and the fields asked; hidden answers are dropped.
     let (cart, answers) = view
-        .check_answers(&req.answers, today)
+        .check_answers(submitted, today)
         .map_err(Error::Answers)?;
     if let Some(d) = &req.draft {
         let owned = db::materials::draft(&ctx.db, &d.id)
@@ -68,6 +73,7 @@ pub async fn file(
         new: NewApplication {
             legal_rep_id: text("legal_rep.id_number").to_uppercase(),
             notify_link: super::notifications::sealed_link(ctx, &answers, &token),
+            enterprise_id: addition.as_ref().map(|a| a.enterprise.id),
             business_name,
             filed_by: clerk.map(|c| c.username.clone()),
             day: day_code(today),
@@ -89,7 +95,8 @@ pub async fn file(
         actor: actor.to_string(),
         role: role.to_string(),
         action,
-        after: json!({ "bundle": view.bundle.id, "items": cart.items }),
+        after: json!({ "bundle": view.bundle.id, "items": cart.items,
+            "enterprise": addition.as_ref().map(|a| &a.enterprise.uscc) }),
         key: key.map(|k| (k.to_string(), request_hash)),
     };
     // Written together with the filings that arrive meanwhile, answered after the commit.
@@ -171,7 +178,7 @@ pub async fn reply(
         None => materials.clone(),
     };
     let (answers, changes) =
-        correction::reply(view, &app.answers, asked, &req.answers, &sent, today)?;
+        correction::reply(&view, &app.answers, asked, &req.answers, &sent, today)?;
     let sent: Vec<&String> = materials.iter().filter(|m| sent.contains(m)).collect();
     let subject = app.subject();
     let mut tx = ctx.db.begin().await?;

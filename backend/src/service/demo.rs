@@ -195,6 +195,7 @@ async fn one(
         })
         .map_or("small_shop", |(b, _)| b);
     let req = CreateApplication {
+        holder: None,
         bundle: bundle.into(),
         answers: answers(&mut rng, bundle, i)
             .as_object()

@@ -31,7 +31,7 @@ pub async fn entries(
     subjects.extend(inspections.iter().map(|i| format!("inspection {i}")));
     let needed = ctx
         .view(&app.bundle)
-        .map(|v| application_materials(v, &app.answers))
+        .map(|v| application_materials(&v, &app.answers))
         .unwrap_or_default();
     let mut rows = Vec::new();
     for subject in &subjects {

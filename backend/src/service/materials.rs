@@ -113,13 +113,13 @@ async fn materials_of(ctx: &Ctx, owner: &Owner) -> Result<Vec<shared::catalogue:
         Owner::Draft(id) => db::materials::draft(&ctx.db, id)
             .await?
             .and_then(|d| ctx.view(&d.bundle))
-            .map(uploads::draft_materials)
+            .map(|v| uploads::draft_materials(&v))
             .unwrap_or_default(),
         Owner::Application(id) => db::applications::application_by_id(&ctx.db, *id)
             .await?
             .and_then(|a| {
                 let view = ctx.view(&a.bundle)?;
-                Some(uploads::application_materials(view, &a.answers))
+                Some(uploads::application_materials(&view, &a.answers))
             })
             .unwrap_or_default(),
     })
@@ -321,7 +321,7 @@ pub async fn staff_read(ctx: &Ctx, staff: &StaffMember, id: &str, inline: bool) 
         .ok_or(Missing::FileOrDraft)?;
     let materials = ctx
         .view(&app.bundle)
-        .map(|v| uploads::application_materials(v, &app.answers))
+        .map(|v| uploads::application_materials(&v, &app.answers))
         .unwrap_or_default();
     if !ctx.access(staff).material(&materials, &up.material) {
         return Err(Missing::FileOrDraft.into());

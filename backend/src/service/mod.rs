@@ -3,6 +3,7 @@
 //! actor may be shown — or the rule's refusal. Staff use cases ask `domain::access` first.
 
 pub mod accounts;
+pub mod additions;
 pub mod applications;
 pub mod archive;
 pub mod audit;
@@ -126,9 +127,16 @@ impl Context {
         domain::access::Access::new(staff, &self.catalogue)
     }
 
-    /// Bundle `id`'s view, or `None` if there is no such bundle.
-    pub fn view(&self, id: &str) -> Option<&shared::catalogue::BundleView> {
-        self.views.get(id)
+    /// Bundle `id`'s view, or `None` if there is no such bundle: a themed bundle's merged at
+    /// start, an addition's (增项, `add.…`) merged when asked (a few microseconds).
+    pub fn view(&self, id: &str) -> Option<std::borrow::Cow<'_, shared::catalogue::BundleView>> {
+        match self.views.get(id) {
+            Some(v) => Some(std::borrow::Cow::Borrowed(v)),
+            None if id.starts_with(shared::catalogue::ADDITION_PREFIX) => {
+                self.catalogue.bundle_view(id).map(std::borrow::Cow::Owned)
+            }
+            None => None,
+        }
     }
 
     /// The public verify page's address for a licence's token.

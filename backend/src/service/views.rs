@@ -294,10 +294,7 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
         documents,
         asked,
         exchanges,
-        bundle_name: c
-            .bundle(&app.bundle)
-            .map(|b| b.name.clone())
-            .unwrap_or_default(),
+        bundle_name: c.bundle_name(&app.bundle).unwrap_or_default(),
         submitted_at: rfc3339(app.submitted_at),
         status: if correcting {
             OverallStatus::ActionNeeded
@@ -343,7 +340,7 @@ pub async fn staff_materials(
     let files = db::materials::uploads_of(&ctx.db, &Owner::Application(app.id)).await?;
     let materials = ctx
         .view(&app.bundle)
-        .map(|v| application_materials(v, &app.answers))
+        .map(|v| application_materials(&v, &app.answers))
         .unwrap_or_default();
     Ok(materials
         .iter()
@@ -407,10 +404,7 @@ pub async fn staff_application(
         permits,
         materials: staff_materials(ctx, access, &app).await?,
         archived: filed && access.archive(),
-        bundle_name: c
-            .bundle(&app.bundle)
-            .map(|b| b.name.clone())
-            .unwrap_or_default(),
+        bundle_name: c.bundle_name(&app.bundle).unwrap_or_default(),
         answers: access.answers(&all, app.answers),
         items: all
             .iter()

@@ -90,11 +90,7 @@ fn row(ctx: &Ctx, a: &Application, items: &[&Item], today: time::Date) -> Row {
     Row {
         number: a.number.clone(),
         business_name: a.answer("business.name").to_string(),
-        bundle_name: ctx
-            .catalogue
-            .bundle(&a.bundle)
-            .map(|b| b.name.clone())
-            .unwrap_or_default(),
+        bundle_name: ctx.catalogue.bundle_name(&a.bundle).unwrap_or_default(),
         intake: a.intake,
         returned: a.intake == IntakeStatus::Submitted && a.notice.reply.is_some(),
         submitted_at: rfc3339(a.submitted_at),

@@ -15,14 +15,35 @@ use crate::i18n::{lang, lang_untracked, tr};
 use crate::uploads::{MaterialUploads, Owner, server_draft};
 use shared::files::{DraftRef, StoredFile};
 
-/// A draft link (`?draft=…#t=…`) opened on this device: its answers become the form's.
-async fn adopt_draft_link(bundle: &str) {
+/// The value of `name` in the address's query.
+fn query(name: &str) -> Option<String> {
     let search = window().location().search().unwrap_or_default();
-    let Some(id) = search
+    search
         .trim_start_matches('?')
         .split('&')
-        .find_map(|p| p.strip_prefix("draft="))
-    else {
+        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_string)
+}
+
+/// A licence holder adding permits (增项, `?for=<their application>#t=…`).
+fn holder() -> Option<shared::api::HolderRef> {
+    Some(shared::api::HolderRef {
+        number: query("for")?,
+        token: crate::route::fragment_token(),
+    })
+}
+
+/// A draft link (`?draft=…#t=…`) opened on this device: its answers become the form's. A
+/// holder's addition: what the licence knows fills the form.
+async fn adopt_draft_link(bundle: &str) {
+    if let Some(h) = holder()
+        && let Ok(known) = api::known(&h, bundle, lang_untracked()).await
+    {
+        let mut answers = draft::load(bundle);
+        answers.extend(known);
+        draft::save(bundle, &answers);
+    }
+    let Some(id) = query("draft") else {
         return;
     };
     let d = DraftRef {
@@ -184,6 +205,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         form.submitting.set(true);
         form.server_message.set(None);
         let body = CreateApplication {
+            holder: holder(),
             draft: server_draft::load(&form.bundle_id()),
             bundle: form.bundle_id(),
             answers: form.answers.asked_answers(),

@@ -172,6 +172,15 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
             )
         })
         .collect();
+    // 增项: more permits for the business, chosen on the server's page (a plain form).
+    let add = format!(
+        "<li><form method=\"post\" action=\"/status/{}/add\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
+<button type=\"submit\" class=\"button\">{}</button></form></li>",
+        ctx.number.get_value(),
+        ctx.token.get_value(),
+        tr(l, "增办许可", "Add permits")
+    );
+    let permits = permits + &add;
     let requests: String = s.requests.iter().map(|r| request_line(r, s, l)).collect();
     let has_requests = !s.requests.is_empty();
     view! {

@@ -102,7 +102,9 @@ impl BundleView {
                 departments.push(item.department.clone());
             }
             for m in item.materials.iter().filter_map(|id| self.material(id)) {
-                if m.produced_by.as_ref().is_some_and(|p| items.contains(p))
+                if m.produced_by
+                    .as_ref()
+                    .is_some_and(|p| items.contains(p) || self.bundle.held.contains(p))
                     || m.asked_when
                         .as_ref()
                         .is_some_and(|c| !c.holds(answers, None))

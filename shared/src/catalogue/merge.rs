@@ -50,10 +50,88 @@ impl BundleView {
     }
 }
 
+/// The business registration: the item that brings an enterprise into being (its result, the
+/// licence, is what an existing business holds).
+pub const REGISTRATION: &str = "business_registration";
+
+/// A later addition (增项) to an existing business is the bundle `add.<item>.<item>…`.
+pub const ADDITION_PREFIX: &str = "add.";
+
+/// The most items one addition asks for at once.
+pub const MAX_ADDITION: usize = 8;
+
 impl Catalogue {
-    /// Everything bundle `id` may involve, or `None` if there is no such bundle.
+    /// Everything bundle `id` may involve — a themed bundle, or an addition (`add.…`) — or
+    /// `None` if there is no such bundle.
     pub fn bundle_view(&self, id: &str) -> Option<BundleView> {
-        let bundle = self.bundle(id)?;
+        match id.strip_prefix(ADDITION_PREFIX) {
+            Some(_) => self.addition_view(id),
+            None => self.view_of(self.bundle(id)?),
+        }
+    }
+
+    /// The addition of `items` as its bundle id: each once, in catalogue order, so a set has
+    /// one id. `None` when there is none or more than [`MAX_ADDITION`], when one is unknown, or
+    /// is the registration (an existing business has it).
+    pub fn addition_id(&self, items: &[&str]) -> Option<String> {
+        if items.is_empty() || items.len() > MAX_ADDITION {
+            return None;
+        }
+        if items
+            .iter()
+            .any(|i| *i == REGISTRATION || self.item(i).is_none())
+        {
+            return None;
+        }
+        let chosen: Vec<&str> = self
+            .items
+            .iter()
+            .map(|i| i.id.as_str())
+            .filter(|id| items.contains(id))
+            .collect();
+        Some(format!("{ADDITION_PREFIX}{}", chosen.join(".")))
+    }
+
+    /// Bundle `id`'s name — a themed bundle's, or an addition's ("增办：…").
+    pub fn bundle_name(&self, id: &str) -> Option<crate::Text> {
+        let Some(rest) = id.strip_prefix(ADDITION_PREFIX) else {
+            return self.bundle(id).map(|b| b.name.clone());
+        };
+        let ids: Vec<&str> = rest.split('.').collect();
+        // One id per set: another spelling of the same set is no bundle.
+        if self.addition_id(&ids)? != id {
+            return None;
+        }
+        let items: Vec<&Item> = ids.iter().filter_map(|i| self.item(i)).collect();
+        let names = |sep: &str, name: fn(&Item) -> &str| {
+            items.iter().map(|i| name(i)).collect::<Vec<_>>().join(sep)
+        };
+        Some(crate::Text {
+            zh: format!("增办：{}", names("、", |i| &i.name.zh)),
+            en: format!("Add: {}", names(", ", |i| &i.name.en)),
+        })
+    }
+
+    /// The view of an addition: its items for an existing business, which holds the licence.
+    fn addition_view(&self, id: &str) -> Option<BundleView> {
+        let name = self.bundle_name(id)?;
+        let ids: Vec<&str> = id.strip_prefix(ADDITION_PREFIX)?.split('.').collect();
+        let bundle = Bundle {
+            id: id.to_string(),
+            name,
+            summary: crate::Text::new(
+                "为已领取营业执照的市场主体增办许可：营业执照不再重复办理，已登记的信息自动带入",
+                "More permits for a business that holds its licence: the registration is not repeated, what it registered is filled in",
+            ),
+            items: ids.iter().map(|i| i.to_string()).collect(),
+            addons: Vec::new(),
+            held: vec![REGISTRATION.to_string()],
+        };
+        self.view_of(&bundle)
+    }
+
+    /// Everything `bundle` may involve.
+    fn view_of(&self, bundle: &Bundle) -> Option<BundleView> {
         let mut items: Vec<Item> = Vec::new();
         let ids = bundle
             .items
@@ -324,6 +402,7 @@ mod tests {
                     item: "tobacco".into(),
                     rule: "sells_tobacco".into(),
                 }],
+                held: vec![],
             }],
             rules: vec![Rule {
                 id: "sells_tobacco".into(),

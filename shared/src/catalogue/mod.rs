@@ -11,7 +11,7 @@ pub mod numbering;
 
 pub use cart::{AskedField, Cart, MergedMaterial};
 pub use guide::{BundleGuide, ItemDue, ReformFigures};
-pub use merge::BundleView;
+pub use merge::{ADDITION_PREFIX, BundleView, MAX_ADDITION, REGISTRATION};
 pub use model::{
     Addon, Bundle, Catalogue, CatalogueError, CreditCondition, CreditKind, Department,
     InspectionItem, Item, Material, RISK_CLASSES, RiskRule, Rule, Section,

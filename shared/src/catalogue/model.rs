@@ -100,6 +100,10 @@ pub struct Bundle {
     /// large floor area…). The fields their conditions read are the bundle's questions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<Addon>,
+    /// Items whose results the applicant holds already (an existing business's licence, for a
+    /// permit added later): the materials they produce are not asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
 }
 
 /// An optional item of a bundle and the rule that adds it.

@@ -124,10 +124,10 @@ mod tests {
             render(f, "411422", 2026, None).as_deref(),
             Ok("JY4114222026")
         );
-        let fire = "叶消安检字〔{year}〕第{serial:4}号";
+        let fire = "睢消安检字〔{year}〕第{serial:4}号";
         assert_eq!(
             render(fire, "411422", 2027, Some(12)).as_deref(),
-            Ok("叶消安检字〔2027〕第0012号")
+            Ok("睢消安检字〔2027〕第0012号")
         );
         // Without a year the series never starts again.
         assert_eq!(

@@ -54,12 +54,14 @@ pub async fn list(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
     published(&ctx.published.bundles, &headers)
 }
 
-fn view<'a>(ctx: &'a Ctx, id: &str) -> Result<&'a BundleView, AppError> {
+fn view<'a>(ctx: &'a Ctx, id: &str) -> Result<std::borrow::Cow<'a, BundleView>, AppError> {
     Ok(ctx.view(id).ok_or(Error::NotFound(Missing::Bundle))?)
 }
 
 /// One bundle: every item, field and material it may involve, and the rules that choose among
-/// them (run `resolve` on the answers, as the browser does, or ask the guide).
+/// them (run `resolve` on the answers, as the browser does, or ask the guide). A themed
+/// bundle's is served as published; an addition's (增项, `add.<item>.<item>…`: permits for a
+/// business that holds its licence) is merged when asked.
 #[utoipa::path(get, path = "/api/bundles/{id}", tag = "catalogue",
     params(("id" = String, Path, description = "Bundle id, e.g. `restaurant`"),
         ("If-None-Match" = Option<String>, Header, description = "The tag of the bundle the client has")),
@@ -70,12 +72,11 @@ pub async fn get(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let doc = ctx
-        .published
-        .views
-        .get(&id)
-        .ok_or(Error::NotFound(Missing::Bundle))?;
-    Ok(published(doc, &headers))
+    if let Some(doc) = ctx.published.views.get(&id) {
+        return Ok(published(doc, &headers));
+    }
+    let addition = view(&ctx, &id)?.into_owned();
+    Ok(Json(addition).into_response())
 }
 
 /// The one-time notice for one applicant: the items that apply to their answers, each item's

@@ -475,6 +475,18 @@ pub fn refused_rating(message: &str, back: &str, lang: Lang) -> Page {
     )
 }
 
+/// An addition (增项) asked for from the status page's form refused: why, and the way back.
+pub fn refused_addition(message: &str, back: &str, lang: Lang) -> Page {
+    let t = |zh, en| pick(lang, zh, en);
+    refusal(
+        lang,
+        t("证照联办 · 增办许可", "Lianban · add permits"),
+        t("暂不能增办许可", "No permits can be added now"),
+        message,
+        &[(back, t("返回办理进度", "Back to the application's status"))],
+    )
+}
+
 /// A certificate asked for from the status page's form refused: why, and the way back.
 pub fn refused_certificate(message: &str, back: &str, lang: Lang) -> Page {
     let t = |zh, en| pick(lang, zh, en);
