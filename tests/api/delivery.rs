@@ -11,8 +11,35 @@ use crate::helpers::{TestApp, item};
 
 crate::on_both_databases!(
     each_decision_reaches_the_applicant_once_electronically_or_on_paper,
-    the_status_page_form_confirms_receipt_and_goes_back
+    the_status_page_form_confirms_receipt_and_goes_back,
+    the_archive_is_filed_again_with_a_delivery_and_a_cancellation
 );
+
+/// One file of an archive package, read by Python's zipfile (an independent reader).
+fn unzip(package: &[u8], name: &str) -> Value {
+    let path = std::env::temp_dir().join(format!(
+        "lianban-archive-{}-{:08x}.zip",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(&path, package).expect("write");
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
+        ])
+        .arg(&path)
+        .arg(name)
+        .output()
+        .expect("python3");
+    std::fs::remove_file(&path).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
 
 fn document<'a>(status: &'a Value, path: &str) -> &'a Value {
     status["documents"]
@@ -192,4 +219,112 @@ async fn the_status_page_form_confirms_receipt_and_goes_back(app: &TestApp) {
     assert_eq!(code, 409);
     let page = String::from_utf8(page).expect("html");
     assert!(page.contains("已经送达"), "{page}");
+}
+
+async fn the_archive_is_filed_again_with_a_delivery_and_a_cancellation(app: &TestApp) {
+    let number = app.archived_restaurant(&[]).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM applications WHERE number = $1")
+        .bind(&number)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id");
+    let sha = |app: &'_ TestApp| {
+        let db = app.db.clone();
+        async move {
+            backend::db::materials::archive(&db, id)
+                .await
+                .expect("archive")
+                .expect("filed")
+                .sha256
+        }
+    };
+    let first = sha(app).await;
+    let first_package = app.state.ctx.files.get(&first).await.expect("package");
+    assert_eq!(unzip(&first_package, "deliveries.json"), json!([]));
+
+    // The licence collected at the window: the archive is filed again, with the delivery.
+    let clerk = app.clerk().await;
+    let seen = clerk.application(&number).await;
+    let licence = seen["permits"]
+        .as_array()
+        .expect("permits")
+        .iter()
+        .find(|p| p["item"] == "business_registration")
+        .expect("licence")["id"]
+        .as_i64()
+        .expect("id");
+    let path = format!("/api/staff/applications/{number}/deliveries");
+    let (code, body) = clerk
+        .post(&path, json!({"document": format!("certificate-{licence}")}))
+        .await;
+    assert_eq!(code, 200, "{body}");
+    app.run_jobs().await;
+    let second = sha(app).await;
+    assert_ne!(second, first);
+    let package = app.state.ctx.files.get(&second).await.expect("package");
+    let delivered = unzip(&package, "deliveries.json");
+    assert_eq!(delivered[0]["document"], format!("certificate-{licence}"));
+    assert_eq!(delivered[0]["way"], "paper");
+    let (_, _, keys) = app.get("/.well-known/lianban-keys.json", None).await;
+    let published: Vec<shared::snapshot::PublicKey> =
+        serde_json::from_value(keys["keys"].clone()).expect("keys");
+    assert_eq!(
+        backend::domain::archive::verify(&package, &published).expect("reads"),
+        Vec::<String>::new(),
+        "sealed as the first"
+    );
+
+    // A permit cancelled by its department: filed again, the permit's end in it.
+    let psb = app.reviewer("psb").await;
+    let seal = seen["permits"]
+        .as_array()
+        .expect("permits")
+        .iter()
+        .find(|p| p["item"] == "seal_filing")
+        .expect("seal filing")["id"]
+        .as_i64()
+        .expect("id");
+    let (code, body) = psb
+        .post(
+            &format!("/api/staff/permits/{seal}/state"),
+            json!({"state": "cancelled", "reason": "歇业"}),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    app.run_jobs().await;
+    let third = sha(app).await;
+    assert_ne!(third, second);
+    let package = app.state.ctx.files.get(&third).await.expect("package");
+    let permits = unzip(&package, "permits.json");
+    let ended = permits
+        .as_array()
+        .expect("permits")
+        .iter()
+        .find(|p| p["item"] == "seal_filing")
+        .expect("in the archive");
+    assert_eq!(ended["state"], "cancelled");
+    assert_eq!(ended["reason"], "歇业");
+
+    // The packages it replaced are kept, listed, and spared by the cleanup.
+    let versions = backend::db::materials::archive_versions(&app.db, id)
+        .await
+        .expect("versions");
+    let kept: Vec<&str> = versions.iter().map(|(s, _)| s.as_str()).collect();
+    assert!(
+        kept.contains(&first.as_str()) && kept.contains(&second.as_str()),
+        "{kept:?}"
+    );
+    let later = backend::domain::clock::now_unix() + 400 * 86_400;
+    backend::service::cleanup::run(&app.state.ctx, later)
+        .await
+        .expect("cleanup");
+    for sha in [&first, &second, &third] {
+        assert!(app.state.ctx.files.get(sha).await.is_ok(), "{sha} kept");
+    }
+    let refiled: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'archive.refiled'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("audit");
+    assert_eq!(refiled, 2);
 }

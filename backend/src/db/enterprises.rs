@@ -246,6 +246,20 @@ pub async fn set_state(
     touch(tx, permit.enterprise_id, now).await
 }
 
+/// The application whose item a permit came of.
+pub async fn application_of_permit(
+    conn: &mut sqlx::AnyConnection,
+    permit_id: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT s.application_id FROM permits p JOIN sub_applications s ON s.id = p.sub_application_id
+         WHERE p.id = $1",
+    )
+    .bind(permit_id)
+    .fetch_optional(conn)
+    .await
+}
+
 pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<Enterprise>> {
     one_enterprise(db, "id = $1", Value::Id(id)).await
 }

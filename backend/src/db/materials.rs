@@ -370,6 +370,7 @@ pub async fn forget_content(
         "DELETE FROM blobs WHERE sha256 = $1 AND created_at < $2
            AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = $1)
            AND NOT EXISTS (SELECT 1 FROM archives a WHERE a.sha256 = $1)
+           AND NOT EXISTS (SELECT 1 FROM archive_versions v WHERE v.sha256 = $1)
            AND NOT EXISTS (SELECT 1 FROM task_photos p WHERE p.sha256 = $1)",
     )
     .bind(sha256)
@@ -421,6 +422,49 @@ pub async fn archive(db: &Db, application_id: i64) -> sqlx::Result<Option<Archiv
     )
     .bind(application_id)
     .fetch_optional(&db.pool)
+    .await
+}
+
+/// An application's archive filed again: the package it had is kept as a superseded version,
+/// the new one takes its place. In the caller's transaction.
+pub async fn supersede_archive(
+    conn: &mut sqlx::AnyConnection,
+    application_id: i64,
+    sha256: &str,
+    size: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO archive_versions (application_id, sha256, size, created_at, superseded_at)
+         SELECT application_id, sha256, size, created_at, $3 FROM archives
+         WHERE application_id = $1 AND sha256 <> $2
+         ON CONFLICT (application_id, sha256) DO NOTHING",
+    )
+    .bind(application_id)
+    .bind(sha256)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE archives SET sha256 = $2, size = $3, created_at = $4 WHERE application_id = $1",
+    )
+    .bind(application_id)
+    .bind(sha256)
+    .bind(size)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The packages an application's archive had before, oldest first: (sha256, superseded at).
+pub async fn archive_versions(db: &Db, application_id: i64) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT sha256, superseded_at FROM archive_versions WHERE application_id = $1
+         ORDER BY superseded_at, sha256",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
     .await
 }
 

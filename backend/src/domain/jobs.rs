@@ -20,6 +20,9 @@ pub enum Job {
     /// Fold the statistics' deltas into their totals (`db::statistics::fold`), so that they
     /// stay few between readings.
     StatisticsFold,
+    /// File a completed application's archive again after it changed (a decision delivered,
+    /// a permit ended); nothing before its first filing, which will hold the change.
+    ArchiveRefile { application_id: i64 },
     /// Send one message to an applicant (`notify`), queued with the change it tells of.
     Notify { notification_id: i64 },
     /// Remind applicants of owed materials (容缺) due soon (`notify::Step::OwedDue`).
@@ -36,6 +39,7 @@ impl Job {
             Job::FollowUpsOverdue => "follow_ups_overdue",
             Job::StatisticsFold => "statistics_fold",
             Job::Notify { .. } => "notify",
+            Job::ArchiveRefile { .. } => "archive_refile",
             Job::OwedReminders => "owed_reminders",
         }
     }

@@ -13,6 +13,7 @@ use crate::domain::access::Act;
 use crate::domain::clock::county_date;
 use crate::domain::delivery::{self, Way};
 use crate::domain::error::Conflict;
+use crate::domain::jobs::Job;
 use crate::domain::records::{Actor, Application, Item, Permit, StaffMember};
 
 /// The documents an application has now, each with its delivery (`views` shows them).
@@ -89,7 +90,13 @@ async fn deliver(
     let subject = app.subject();
     let entry = Entry::by(actor, &action, &subject, json!(null), after);
     audit::append(&mut tx, &entry, now).await?;
+    // The archive, if filed already, is filed again with the delivery.
+    let refile = Job::ArchiveRefile {
+        application_id: app.id,
+    };
+    super::jobs::enqueue(&mut tx, &refile, now).await?;
     tx.commit().await?;
+    ctx.jobs_wake.notify_one();
     Ok(())
 }
 

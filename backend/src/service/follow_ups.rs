@@ -101,7 +101,8 @@ pub async fn record(
             "告知承诺不实（事后核查）：{}",
             note.as_deref().unwrap_or("")
         );
-        db::enterprises::set_state(&mut tx, p, PermitState::Revoked, Some(&reason), now).await?;
+        super::archive::set_permit_state(&mut tx, p, PermitState::Revoked, Some(&reason), now)
+            .await?;
         let permit_subject = p.subject();
         let entry = Entry::by(
             &actor,

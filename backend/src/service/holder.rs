@@ -280,10 +280,11 @@ pub async fn decide(
     if let Some(p) = &permit {
         // Kept as the public page shows it (Chinese, the licence's language).
         let reason = format!("持证人申请注销：{}", row.reason);
-        db::enterprises::set_state(&mut tx, p, PermitState::Cancelled, Some(&reason), now).await?;
+        super::archive::set_permit_state(&mut tx, p, PermitState::Cancelled, Some(&reason), now)
+            .await?;
         let with = format!("随营业执照注销：{}", row.reason);
         for f in &following {
-            db::enterprises::set_state(&mut tx, f, PermitState::Cancelled, Some(&with), now)
+            super::archive::set_permit_state(&mut tx, f, PermitState::Cancelled, Some(&with), now)
                 .await?;
         }
     }

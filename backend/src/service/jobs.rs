@@ -83,6 +83,9 @@ async fn execute(ctx: &Ctx, job: &Job) -> Result<()> {
         Job::StatisticsFold => {
             crate::db::statistics::fold(&ctx.db).await?;
         }
+        Job::ArchiveRefile { application_id } => {
+            archive::refile(ctx, *application_id).await?;
+        }
         Job::Notify { notification_id } => {
             super::notifications::send(ctx, *notification_id).await?;
         }
@@ -144,7 +147,7 @@ fn view(row: JobRow, about: Option<String>) -> JobView {
 
 async fn about(ctx: &Ctx, row: &JobRow) -> Result<Option<String>> {
     Ok(match serde_json::from_str::<Job>(&row.payload) {
-        Ok(Job::Archive { application_id }) => {
+        Ok(Job::Archive { application_id } | Job::ArchiveRefile { application_id }) => {
             db::applications::application_by_id(&ctx.db, application_id)
                 .await?
                 .map(|a| a.number)

@@ -176,7 +176,7 @@ pub async fn set_permit_state(
     let (now, _) = now_and_today();
     let (to, reason) = permit::change(&p, &req.state, req.reason.as_deref(), &views::today_text())?;
     let mut tx = ctx.db.begin().await?;
-    db::enterprises::set_state(&mut tx, &p, to, reason.as_deref(), now).await?;
+    super::archive::set_permit_state(&mut tx, &p, to, reason.as_deref(), now).await?;
     let (actor, subject) = (Actor::Staff(staff), p.subject());
     let entry = Entry::by(
         &actor,
