@@ -326,6 +326,14 @@ pub async fn received(
     post(&url, &body, lang, NO_HEADER).await
 }
 
+/// Where one's daily list of items due goes (none or empty: no list).
+pub async fn set_digest_email(
+    body: &shared::staff::DigestEmail,
+    lang: Lang,
+) -> Result<StaffProfile, ApiError> {
+    send(Request::put(api::paths::STAFF_ME_EMAIL), body, lang).await
+}
+
 /// The window records a decision collected on paper (送达).
 pub async fn delivered(
     number: &str,

@@ -40,6 +40,7 @@ pub mod paths {
     pub const STAFF_LOGIN: &str = "/api/staff/login";
     pub const STAFF_LOGOUT: &str = "/api/staff/logout";
     pub const STAFF_ME: &str = "/api/staff/me";
+    pub const STAFF_ME_EMAIL: &str = "/api/staff/me/email";
     pub const STAFF_REVOKE_SESSIONS: &str = "/api/staff/accounts/{username}/revoke-sessions";
     pub const STAFF_OWED_WITHDRAWN: &str = "/api/staff/applications/{number}/owed-withdrawn";
     pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";

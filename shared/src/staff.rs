@@ -74,6 +74,18 @@ pub struct StaffProfile {
     /// A reviewer's department id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// Where their daily list of items due (and overdue) goes; none: no list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `PUT /api/staff/me/email`: where one's daily list of items due goes (empty or none: no
+/// list).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DigestEmail {
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// The one window's decision on an application.

@@ -338,6 +338,14 @@ fn rows(w: &World) -> Vec<Row> {
             everyone(401),
         ),
         row("GET", p::STAFF_ME, p::STAFF_ME.into(), None, signed_in(200)),
+        // Each sets their own daily list's address (none here: no list).
+        row(
+            "PUT",
+            p::STAFF_ME_EMAIL,
+            p::STAFF_ME_EMAIL.into(),
+            Some(json!({"email": null})),
+            signed_in(200),
+        ),
         row(
             "GET",
             p::STAFF_ACCOUNTS,

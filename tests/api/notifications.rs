@@ -21,6 +21,7 @@ crate::on_both_databases!(
     a_gateway_that_is_down_gets_the_message_later_and_only_once,
     nobody_is_told_who_did_not_ask,
     an_owed_material_due_soon_is_announced_once,
+    staff_who_ask_get_a_daily_list_of_what_is_due_and_overdue,
 );
 
 /// aiosmtpd on a free port, keeping what it receives in a maildir.
@@ -407,4 +408,120 @@ async fn an_owed_material_due_soon_is_announced_once(app: &TestApp) {
         words.contains("食品经营许可的现场核查定于 2099-01-05"),
         "{words}"
     );
+}
+
+async fn staff_who_ask_get_a_daily_list_of_what_is_due_and_overdue(app: &TestApp) {
+    let smtp = SmtpServer::start();
+    let app = &with_providers(app, Some(&smtp), None);
+    let (applicant, _) = app.accepted_restaurant().await;
+    // The market regulator's food permit overdue, the police's seal filing due tomorrow, the
+    // rest later; as of Monday 7 December 2026.
+    for (item, due) in [
+        ("business_registration", "2026-12-30"),
+        ("food_business_permit", "2026-12-04"),
+        ("seal_filing", "2026-12-08"),
+        ("first_invoice", "2026-12-30"),
+        ("social_insurance_registration", "2026-12-30"),
+    ] {
+        sqlx::query("UPDATE sub_applications SET due_on = $1 WHERE item = $2")
+            .bind(due)
+            .bind(item)
+            .execute(&app.db.pool)
+            .await
+            .expect("due");
+    }
+    // Who asks for a list sets their own address; a bad one is refused, an empty one stops it.
+    let samr = app.reviewer("samr").await;
+    let (code, body) = samr
+        .call(
+            "PUT",
+            "/api/staff/me/email",
+            Some(json!({"email": "li@samr.example"})),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["email"], "li@samr.example");
+    let psb = app.reviewer("psb").await;
+    let (code, _) = psb
+        .call(
+            "PUT",
+            "/api/staff/me/email",
+            Some(json!({"email": "not an address"})),
+        )
+        .await;
+    assert_eq!(code, 422);
+    let (code, _) = psb
+        .call(
+            "PUT",
+            "/api/staff/me/email",
+            Some(json!({"email": "wang@psb.example"})),
+        )
+        .await;
+    assert_eq!(code, 200);
+    let admin = app.admin().await;
+    let (code, _) = admin
+        .call(
+            "PUT",
+            "/api/staff/me/email",
+            Some(json!({"email": "root@example"})),
+        )
+        .await;
+    assert_eq!(code, 200);
+    let (code, body) = admin
+        .call("PUT", "/api/staff/me/email", Some(json!({"email": ""})))
+        .await;
+    assert_eq!(code, 200);
+    assert!(body.get("email").is_none(), "stopped: {body}");
+    let _ = app.reviewer("tax").await; // no address: no list
+
+    let monday = shared::date::parse_iso_date("2026-12-07").expect("date");
+    let ctx = &app.state.ctx;
+    for _ in 0..2 {
+        backend::service::notifications::digest(ctx, monday)
+            .await
+            .expect("digest");
+        app.run_jobs().await;
+    }
+    // A Sunday: none.
+    let sunday = shared::date::parse_iso_date("2026-12-06").expect("date");
+    assert_eq!(
+        backend::service::notifications::digest(ctx, sunday)
+            .await
+            .expect("digest"),
+        0
+    );
+    let mails = smtp.received();
+    assert_eq!(
+        mails.len(),
+        2,
+        "one list each for the two who asked, once: {mails:?}"
+    );
+    let to = |who: &str| {
+        mails
+            .iter()
+            .find(|m| m["to"] == who)
+            .unwrap_or_else(|| panic!("{who} in {mails:?}"))
+    };
+    let li = to("li@samr.example");
+    assert_eq!(
+        li["subject"],
+        "【联办】2026-12-07 待办：已逾期 1 项，2026-12-08 前到期 0 项"
+    );
+    let text = li["text"].as_str().expect("text");
+    assert!(
+        text.contains(&format!("{} 食品经营许可", applicant.number)),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "http://127.0.0.1:8080/staff/applications/{}",
+        applicant.number
+    )));
+    assert!(!text.contains("公章"), "only the department's own: {text}");
+    let wang = to("wang@psb.example");
+    assert_eq!(
+        wang["subject"],
+        "【联办】2026-12-07 待办：已逾期 0 项，2026-12-08 前到期 1 项"
+    );
+    let sent = count(app, "SELECT COUNT(*) FROM audit_log WHERE action = 'notification.sent' AND subject LIKE 'staff %'").await;
+    assert_eq!(sent, 2);
 }

@@ -1,5 +1,6 @@
-//! Messages to applicants: queued in the caller's transaction (one per application, step and
-//! channel — a second is nothing), read by the job that sends them, marked sent once.
+//! Messages — to applicants, and staff members' daily lists: queued in the caller's
+//! transaction (one per recipient, step and channel — a second is nothing), read by the job that
+//! sends them, marked sent once.
 
 use sqlx::AnyConnection;
 
@@ -10,12 +11,13 @@ pub const QUEUED: &str = "queued";
 /// Handed to the provider.
 pub const SENT: &str = "sent";
 
-/// A message as the sending job reads it, with what it needs of its application.
+/// A message as the sending job reads it, with what it needs of its application (none for a
+/// staff member's list).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Outgoing {
     pub id: i64,
-    pub application_id: i64,
-    pub number: String,
+    pub recipient: String,
+    pub number: Option<String>,
     pub step: String,
     pub channel: String,
     pub address: String,
@@ -44,7 +46,9 @@ pub struct Sent {
 
 /// A new message to store.
 pub struct New<'a> {
-    pub application_id: i64,
+    /// `application:<id>` or `staff:<username>`.
+    pub recipient: &'a str,
+    pub application_id: Option<i64>,
     pub step: &'a str,
     pub channel: &'a str,
     pub address: &'a str,
@@ -52,13 +56,15 @@ pub struct New<'a> {
     pub body: &'a str,
 }
 
-/// Queues a message; its id, or `None` if this step already has one on this channel.
+/// Queues a message; its id, or `None` if this recipient has one for this step on this
+/// channel already.
 pub async fn insert(conn: &mut AnyConnection, m: &New<'_>, now: i64) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO notifications (application_id, step, channel, address, subject, body, state, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (application_id, step, channel) DO NOTHING RETURNING id",
+        "INSERT INTO notifications (recipient, application_id, step, channel, address, subject, body, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (recipient, step, channel) DO NOTHING RETURNING id",
     )
+    .bind(m.recipient)
     .bind(m.application_id)
     .bind(m.step)
     .bind(m.channel)
@@ -82,9 +88,9 @@ pub async fn lang(conn: &mut AnyConnection, application_id: i64) -> sqlx::Result
 /// One message with its application's number and sealed link.
 pub async fn outgoing(db: &Db, id: i64) -> sqlx::Result<Option<Outgoing>> {
     sqlx::query_as(
-        "SELECT n.id, n.application_id, a.number, n.step, n.channel, n.address, n.subject, n.body,
+        "SELECT n.id, n.recipient, a.number, n.step, n.channel, n.address, n.subject, n.body,
                 n.state, n.attempts, a.notify_link
-         FROM notifications n JOIN applications a ON a.id = n.application_id WHERE n.id = $1",
+         FROM notifications n LEFT JOIN applications a ON a.id = n.application_id WHERE n.id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -141,6 +147,40 @@ pub async fn owing(db: &Db) -> sqlx::Result<Vec<(i64, Option<String>)>> {
         "SELECT id, notice FROM applications
          WHERE status = 'accepted' AND notice LIKE '%\"missing_materials\"%'",
     )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Staff members who get a daily list: (username, role, department, e-mail), active ones.
+pub async fn digest_recipients(
+    db: &Db,
+) -> sqlx::Result<Vec<(String, String, Option<String>, String)>> {
+    sqlx::query_as(
+        "SELECT username, role, department, email FROM staff
+         WHERE active = 1 AND email IS NOT NULL AND email <> '' ORDER BY username",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Open items due by `until` (`YYYY-MM-DD`, included) — overdue ones too — of a department
+/// (every department's when `None`), the earliest first, at most `limit`: (number, item,
+/// department, due on).
+pub async fn due_by(
+    db: &Db,
+    department: Option<&str>,
+    until: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String, String, String)>> {
+    sqlx::query_as(
+        "SELECT a.number, s.item, s.department, s.due_on
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+         WHERE s.due_on IS NOT NULL AND s.due_on <= $1 AND ($2 IS NULL OR s.department = $2)
+         ORDER BY s.due_on, s.id LIMIT $3",
+    )
+    .bind(until)
+    .bind(department)
+    .bind(limit)
     .fetch_all(&db.pool)
     .await
 }

@@ -17,6 +17,7 @@ pub struct StaffRow {
     pub password_hash: String,
     pub active: i64,
     pub certificate: Option<String>,
+    pub email: Option<String>,
 }
 
 impl StaffRow {
@@ -28,12 +29,13 @@ impl StaffRow {
             display_name: self.display_name.clone(),
             role: shared::staff::Role::parse(&self.role)?,
             department: self.department.clone(),
+            email: self.email.clone(),
         })
     }
 }
 
 const COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active, \
-     s.certificate";
+     s.certificate, s.email";
 
 pub struct NewStaff<'a> {
     pub username: &'a str,
@@ -60,6 +62,16 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sql
     .fetch_one(conn)
     .await?;
     Ok(id)
+}
+
+/// Sets (or, with `None`, clears) where a staff member's daily list goes.
+pub async fn set_email(conn: &mut AnyConnection, id: i64, email: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE staff SET email = $2 WHERE id = $1")
+        .bind(id)
+        .bind(email)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn by_username(db: &Db, username: &str) -> sqlx::Result<Option<StaffRow>> {

@@ -317,6 +317,7 @@ mod tests {
             display_name: "某人".into(),
             role,
             department: department.map(str::to_string),
+            email: None,
         }
     }
 

@@ -186,6 +186,8 @@ pub enum Invalid {
     DeliveryWay,
     /// An addition (增项) names the licence holder it is for.
     Holder,
+    /// Not an e-mail address.
+    Email,
     /// The lines of a dishonesty list that cannot be imported (at most 20 named).
     ListLines(Vec<usize>),
     /// The applicant's answer: empty or over 2000 characters.
@@ -278,6 +280,7 @@ impl Invalid {
             Invalid::NoteTooLong | Invalid::NoteRequired => "note",
             Invalid::DeliveryWay => "way",
             Invalid::Holder => "holder",
+            Invalid::Email => "email",
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView | Invalid::PlanName => "name",

@@ -27,6 +27,9 @@ pub enum Job {
     Notify { notification_id: i64 },
     /// Remind applicants of owed materials (容缺) due soon (`notify::Step::OwedDue`).
     OwedReminders,
+    /// Each working day, every staff member who asked gets their list of items due by the
+    /// next working day and overdue (`notify::digest`).
+    StaffDigest,
 }
 
 impl Job {
@@ -41,6 +44,7 @@ impl Job {
             Job::Notify { .. } => "notify",
             Job::ArchiveRefile { .. } => "archive_refile",
             Job::OwedReminders => "owed_reminders",
+            Job::StaffDigest => "staff_digest",
         }
     }
 
@@ -57,12 +61,14 @@ impl Job {
 }
 
 /// The periodic jobs and how often each runs, in seconds.
-pub const PERIODIC: [(Job, i64); 5] = [
+/// The daily ones' slots begin at 00:00 UTC: 08:00 in the county, the start of its working day.
+pub const PERIODIC: [(Job, i64); 6] = [
     (Job::Cleanup, 3600),
     (Job::AuditCheckpoint, 600),
     (Job::FollowUpsOverdue, 3600),
     (Job::StatisticsFold, 600),
     (Job::OwedReminders, 3600),
+    (Job::StaffDigest, 86_400),
 ];
 
 /// The slot of a periodic run at `now`: every instance computes the same one, so the run is

@@ -236,6 +236,53 @@ pub fn compose(step: &Step, number: &str, channel: Channel, lang: Lang) -> Compo
     Composed { subject, body }
 }
 
+/// One line of a staff member's daily list: an open item due by the next working day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub number: String,
+    /// The item's and the department's names (the back office reads Chinese).
+    pub item: String,
+    pub department: String,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
+}
+
+/// A staff member's daily list for `today`: what is overdue, what is due by `next` (the next
+/// working day, included), each with its page in the back office (`base` the server's
+/// address). Nothing when nothing is due.
+pub fn digest(today: &str, next: &str, due: &[Due], base: &str) -> Option<Composed> {
+    if due.is_empty() {
+        return None;
+    }
+    let (late, soon): (Vec<&Due>, Vec<&Due>) = due.iter().partition(|d| d.due_on.as_str() < today);
+    let lines = |list: &[&Due]| -> String {
+        list.iter()
+            .map(|d| {
+                format!(
+                    "- {} {}（{}）应于 {} 办结\n  {base}/staff/applications/{}\n",
+                    d.number, d.item, d.department, d.due_on, d.number
+                )
+            })
+            .collect()
+    };
+    let mut body = String::from("您好：\n\n");
+    if !late.is_empty() {
+        body += &format!("已逾期 {} 项：\n{}\n", late.len(), lines(&late));
+    }
+    if !soon.is_empty() {
+        body += &format!("{next} 前到期 {} 项：\n{}\n", soon.len(), lines(&soon));
+    }
+    body += "请登录联办工作台办理。此提醒每个工作日早上发送一次；在工作台可改地址或停止。\n";
+    Some(Composed {
+        subject: format!(
+            "【联办】{today} 待办：已逾期 {} 项，{next} 前到期 {} 项",
+            late.len(),
+            soon.len()
+        ),
+        body,
+    })
+}
+
 /// The stored body with the link in place.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK, link)
@@ -353,6 +400,39 @@ mod tests {
         };
         let zh = compose(&refused, "LB-1", Channel::Email, Lang::Zh);
         assert!(zh.body.contains("未予许可") && zh.body.contains("复议"));
+    }
+
+    #[test]
+    fn a_daily_list_names_what_is_late_and_what_is_due_next() {
+        let due = |n: &str, on: &str| Due {
+            number: n.into(),
+            item: "食品经营许可".into(),
+            department: "睢县市场监督管理局".into(),
+            due_on: on.into(),
+        };
+        assert_eq!(
+            digest("2026-12-07", "2026-12-08", &[], "http://x"),
+            None,
+            "nothing due"
+        );
+        let list = [
+            due("LB-1", "2026-12-04"),
+            due("LB-2", "2026-12-07"),
+            due("LB-3", "2026-12-08"),
+        ];
+        let m = digest("2026-12-07", "2026-12-08", &list, "https://lianban.example").expect("list");
+        assert_eq!(
+            m.subject,
+            "【联办】2026-12-07 待办：已逾期 1 项，2026-12-08 前到期 2 项"
+        );
+        assert!(m.body.contains(
+            "已逾期 1 项：\n- LB-1 食品经营许可（睢县市场监督管理局）应于 2026-12-04 办结"
+        ));
+        assert!(
+            m.body
+                .contains("https://lianban.example/staff/applications/LB-3")
+        );
+        assert!(!m.body.contains(LINK), "no private link in a staff list");
     }
 
     #[test]

@@ -229,6 +229,8 @@ pub struct StaffMember {
     pub role: Role,
     /// A reviewer's department.
     pub department: Option<String>,
+    /// Where their daily list of items due goes, if they asked for one.
+    pub email: Option<String>,
 }
 
 /// Who did something, as the audit log names them.

@@ -323,6 +323,7 @@ mod tests {
             display_name: name.into(),
             role,
             department: department.map(str::to_string),
+            email: None,
         }
     }
 

@@ -208,6 +208,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteTooLong => ("意见不超过 2000 字", "2000 characters at most"),
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::DeliveryWay => ("送达方式只能是电子送达或窗口领取", "Delivery is electronic or on paper at the window"),
+        Invalid::Email => ("电子邮箱格式不正确", "This is not a valid email address"),
         Invalid::Holder => ("增办许可须从营业执照持有人的办理进度页进入", "An addition is made from the licence holder's status page"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),

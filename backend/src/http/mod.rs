@@ -197,6 +197,7 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
         ),
         route(M::POST, p::STAFF_LOGOUT, post(sessions::logout)),
         route(M::GET, p::STAFF_ME, get(sessions::me)),
+        route(M::PUT, p::STAFF_ME_EMAIL, put(sessions::set_email)),
         route(M::POST, p::STAFF_REVOKE_SESSIONS, post(sessions::revoke)),
         route(M::GET, p::STAFF_ACCOUNTS, get(accounts::list)),
         route(M::POST, p::STAFF_ACCOUNTS, post(accounts::create)),

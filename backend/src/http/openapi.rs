@@ -14,7 +14,7 @@ use crate::http::staff::{
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
     paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
-        sessions::login, sessions::logout, sessions::me, sessions::revoke,
+        sessions::login, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
         accounts::list, accounts::create, accounts::change, accounts::password_link, accounts::set_password,
         backoffice::application, backoffice::intake, review::act,
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,

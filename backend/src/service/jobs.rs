@@ -92,6 +92,10 @@ async fn execute(ctx: &Ctx, job: &Job) -> Result<()> {
         Job::OwedReminders => {
             super::notifications::remind_owed(ctx).await?;
         }
+        Job::StaffDigest => {
+            let today = crate::domain::clock::county_date(now_unix());
+            super::notifications::digest(ctx, today).await?;
+        }
     }
     Ok(())
 }

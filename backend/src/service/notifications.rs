@@ -47,11 +47,13 @@ pub async fn queue(
         _ => Lang::Zh,
     };
     let key = step.key();
+    let recipient = format!("application:{}", app.id);
     let mut queued = 0;
     for (channel, address) in &recipients {
         let m = notify::compose(step, &app.number, *channel, lang);
         let new = db::notifications::New {
-            application_id: app.id,
+            recipient: &recipient,
+            application_id: Some(app.id),
             step: &key,
             channel: channel.as_str(),
             address,
@@ -85,17 +87,23 @@ pub async fn send(ctx: &Ctx, id: i64) -> Result<()> {
     let channel = Channel::parse(&m.channel)
         .ok_or_else(|| anyhow::anyhow!("notification {id}: no channel {}", m.channel))?;
     let base = ctx.public_url.trim_end_matches('/');
-    let link = match m
-        .notify_link
-        .as_deref()
-        .and_then(|s| secret_box::open(LINK_CONTEXT, ctx.seal.at_rest(), s))
-    {
-        Some(token) => format!("{base}{}", shared::api::status_page(&m.number, &token)),
-        // Sealed under a key this server does not hold (a lost key folder): the page that
-        // asks for the number, not a link that fails.
-        None => format!("{base}/status/{}", m.number),
+    // An applicant's private link, written in now (a staff member's list has its links).
+    let body = match &m.number {
+        Some(number) => {
+            let link = match m
+                .notify_link
+                .as_deref()
+                .and_then(|s| secret_box::open(LINK_CONTEXT, ctx.seal.at_rest(), s))
+            {
+                Some(token) => format!("{base}{}", shared::api::status_page(number, &token)),
+                // Sealed under a key this server does not hold (a lost key folder): the page
+                // that asks for the number, not a link that fails.
+                None => format!("{base}/status/{number}"),
+            };
+            notify::with_link(&m.body, &link)
+        }
+        None => m.body.clone(),
     };
-    let body = notify::with_link(&m.body, &link);
     let out = Outgoing {
         id,
         to: &m.address,
@@ -112,7 +120,11 @@ pub async fn send(ctx: &Ctx, id: i64) -> Result<()> {
     let now = now_unix();
     let mut tx = ctx.db.begin().await?;
     if db::notifications::mark_sent(&mut tx, id, answer.as_deref(), now).await? {
-        let subject = format!("application {}", m.number);
+        let subject = match (&m.number, m.recipient.strip_prefix("staff:")) {
+            (Some(number), _) => format!("application {number}"),
+            (None, Some(username)) => format!("staff {username}"),
+            (None, None) => m.recipient.clone(),
+        };
         let after = json!({
             "notification": id,
             "step": m.step,
@@ -178,6 +190,78 @@ pub async fn remind_owed(ctx: &Ctx) -> Result<()> {
         ctx.jobs_wake.notify_one();
     }
     Ok(())
+}
+
+/// The most items one daily list names.
+const DIGEST_LIMIT: i64 = 100;
+
+/// Each working day: every active staff member with an address gets their list — a reviewer
+/// their department's items, an administrator and the leadership every department's — of
+/// open items due by the next working day and overdue; once a day each. How many were queued.
+pub async fn digest(ctx: &Ctx, today: time::Date) -> Result<usize> {
+    if !ctx.calendar.is_working_day(today) {
+        return Ok(0);
+    }
+    let next = ctx.calendar.next_working_day(today);
+    let (today_text, next_text) = (
+        shared::date::format_iso_date(today),
+        shared::date::format_iso_date(next),
+    );
+    let base = ctx.public_url.trim_end_matches('/');
+    let step = format!("digest:{today_text}");
+    let now = now_unix();
+    let mut queued = 0;
+    for (username, role, department, email) in db::notifications::digest_recipients(&ctx.db).await?
+    {
+        let scope = match shared::staff::Role::parse(&role) {
+            Some(shared::staff::Role::Reviewer) => department.as_deref(),
+            Some(shared::staff::Role::Admin | shared::staff::Role::Leader) => None,
+            _ => continue,
+        };
+        let rows = db::notifications::due_by(&ctx.db, scope, &next_text, DIGEST_LIMIT).await?;
+        let c = &ctx.catalogue;
+        let due: Vec<notify::Due> = rows
+            .into_iter()
+            .map(|(number, item, dept, due_on)| notify::Due {
+                number,
+                item: c.item(&item).map_or(item.clone(), |i| i.name.zh.clone()),
+                department: c
+                    .department(&dept)
+                    .map_or(dept.clone(), |d| d.name.zh.clone()),
+                due_on,
+            })
+            .collect();
+        let Some(m) = notify::digest(&today_text, &next_text, &due, base) else {
+            continue;
+        };
+        let recipient = format!("staff:{username}");
+        let new = db::notifications::New {
+            recipient: &recipient,
+            application_id: None,
+            step: &step,
+            channel: Channel::Email.as_str(),
+            address: &email,
+            subject: &m.subject,
+            body: &m.body,
+        };
+        let mut tx = ctx.db.begin().await?;
+        if let Some(id) = db::notifications::insert(&mut tx, &new, now).await? {
+            jobs::enqueue(
+                &mut tx,
+                &Job::Notify {
+                    notification_id: id,
+                },
+                now,
+            )
+            .await?;
+            queued += 1;
+        }
+        tx.commit().await?;
+    }
+    if queued > 0 {
+        ctx.jobs_wake.notify_one();
+    }
+    Ok(queued)
 }
 
 /// An application's messages as staff see them (addresses masked).

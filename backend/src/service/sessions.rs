@@ -161,3 +161,31 @@ pub async fn revoke_all(ctx: &Ctx, staff: &StaffMember, username: &str) -> Resul
     tx.commit().await?;
     Ok(revoked)
 }
+
+/// A staff member sets where their daily list of items due goes (an empty address: no list).
+pub async fn set_email(ctx: &Ctx, staff: &StaffMember, email: Option<&str>) -> Result<StaffMember> {
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    if email.is_some_and(|e| !shared::form::is_email(e)) {
+        return Err(crate::domain::error::Invalid::Email.into());
+    }
+    let now = now_unix();
+    let mut tx = ctx.db.begin().await?;
+    db_staff::set_email(&mut tx, staff.id, email).await?;
+    let actor = Actor::Staff(staff);
+    let subject = format!("staff {}", staff.username);
+    let masked =
+        email.map(|e| crate::domain::notify::masked(crate::domain::notify::Channel::Email, e));
+    let entry = Entry::by(
+        &actor,
+        "staff.email",
+        &subject,
+        json!(null),
+        json!({ "email": masked }),
+    );
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(StaffMember {
+        email: email.map(String::from),
+        ..staff.clone()
+    })
+}

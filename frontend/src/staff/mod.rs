@@ -132,6 +132,54 @@ fn dashboard(p: StaffProfile, l: Lang) -> AnyView {
             <button type="button" class="button" on:click=logout>{tr(l, "退出登录", "Log out")}</button>
         </section>
         {work}
+        {matches!(p.role, Role::Reviewer | Role::Admin | Role::Leader).then(|| digest_panel(p.email.clone(), l))}
+    }
+    .into_any()
+}
+
+/// Where one's daily list of items due by the next working day and overdue goes (each
+/// working day morning); an empty address stops it.
+fn digest_panel(email: Option<String>, l: Lang) -> AnyView {
+    let value = RwSignal::new(email.clone().unwrap_or_default());
+    let said = RwSignal::new(None::<(bool, String)>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let email = Some(value.get_untracked());
+        leptos::task::spawn_local(async move {
+            let body = shared::staff::DigestEmail { email };
+            said.set(Some(
+                match api::set_digest_email(&body, lang_untracked()).await {
+                    Ok(p) if p.email.is_some() => (
+                        false,
+                        tr(
+                            lang_untracked(),
+                            "已保存：每个工作日早上发送",
+                            "Saved: sent each working day morning",
+                        )
+                        .to_string(),
+                    ),
+                    Ok(_) => (
+                        false,
+                        tr(lang_untracked(), "已停止发送", "Stopped").to_string(),
+                    ),
+                    Err(e) => (true, e.body.first_message()),
+                },
+            ));
+        });
+    };
+    view! {
+        <details class="panel digest" open=email.is_some()>
+            <summary>{tr(l, "每日待办提醒（邮件）", "Daily list by e-mail")}</summary>
+            <form class="form" on:submit=save>
+                <div class="field">
+                    <label class="label" for="digest-email">{tr(l, "接收邮箱（明日到期及已逾期事项；留空即停止）", "Address (items due tomorrow and overdue; empty to stop)")}</label>
+                    <input id="digest-email" type="email" autocomplete="email" prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev)) />
+                </div>
+                <p role="status" class:error=move || said.get().is_some_and(|s| s.0)>{move || said.get().map(|s| s.1)}</p>
+                <button type="submit" class="button">{tr(l, "保存", "Save")}</button>
+            </form>
+        </details>
     }
     .into_any()
 }

@@ -16,6 +16,11 @@ pub type Answers = serde_json::Map<String, Value>;
 /// Problems keyed by field key; empty when the form is valid.
 pub type FieldProblems = BTreeMap<String, Vec<Problem>>;
 
+/// Whether `s` is an e-mail address (as the form's e-mail fields take one).
+pub fn is_email(s: &str) -> bool {
+    s.chars().count() <= 254 && email_address::EmailAddress::is_valid(s)
+}
+
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null | Value::Bool(false) => true,

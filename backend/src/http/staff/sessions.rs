@@ -22,6 +22,7 @@ fn profile(s: &StaffMember) -> StaffProfile {
         display_name: s.display_name.clone(),
         role: s.role,
         department: s.department.clone(),
+        email: s.email.clone(),
     }
 }
 
@@ -70,6 +71,21 @@ pub async fn logout(
     responses((status = 200, body = StaffProfile), (status = 401)))]
 pub async fn me(Staff(session): Staff) -> Json<StaffProfile> {
     Json(profile(&session.staff))
+}
+
+/// Where one's daily list of items due tomorrow and overdue goes (sent each working day
+/// morning); an empty address stops it.
+#[utoipa::path(put, path = "/api/staff/me/email", tag = "staff",
+    request_body = shared::staff::DigestEmail,
+    responses((status = 200, body = StaffProfile), (status = 401),
+        (status = 422, body = ErrorBody, description = "Not an e-mail address")))]
+pub async fn set_email(
+    State(state): State<AppState>,
+    Staff(session): Staff,
+    Json(req): Json<shared::staff::DigestEmail>,
+) -> Result<Json<StaffProfile>, AppError> {
+    let staff = sessions::set_email(&state.ctx, &session.staff, req.email.as_deref()).await?;
+    Ok(Json(profile(&staff)))
 }
 
 /// An administrator ends every session of a staff member (a lost phone, a leaver).
