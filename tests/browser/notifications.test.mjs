@@ -130,17 +130,18 @@ test('the applicant asks for e-mail on a phone and the acceptance arrives with t
 test('a reviewer asks for the daily list of items due by e-mail', async () => {
   app.server.staff('samr', 'reviewer', 'samr');
   const { page, context, errors } = await signedIn(app, 'samr');
-  await page.getByText('每日待办提醒（邮件）').click();
+  const panel = page.locator('details.digest');
+  await panel.getByText('每日待办提醒（邮件）').click();
   await page.fill('#digest-email', 'not an address');
-  await page.getByRole('button', { name: '保存' }).click();
+  await panel.getByRole('button', { name: '保存' }).click();
   await page.getByText('电子邮箱格式不正确').waitFor();
   await page.fill('#digest-email', 'li@samr.example');
-  await page.getByRole('button', { name: '保存' }).click();
+  await panel.getByRole('button', { name: '保存' }).click();
   await page.getByText('已保存：每个工作日早上发送').waitFor();
   assert.deepEqual(await accessibilityProblems(page), []);
   // Kept: the next visit shows it, open.
   await page.reload();
   assert.equal(await page.inputValue('#digest-email'), 'li@samr.example');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors.filter((e) => !e.includes('422')), [], 'only the refused address');
   await context.close();
 });

@@ -5,7 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::{Db, Dialect};
-use crate::domain::jobs::state;
+use crate::domain::jobs::{Job, state};
 
 /// A job as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -24,6 +24,14 @@ pub struct JobRow {
 
 const COLUMNS: &str =
     "id, kind, payload, state, attempts, run_at, locked_by, last_error, created_at, finished_at";
+
+/// Queues `job` in the caller's transaction, to run now (nothing if its dedupe key is taken);
+/// whether it was queued.
+pub async fn queue(conn: &mut AnyConnection, job: &Job, now: i64) -> sqlx::Result<bool> {
+    let payload = serde_json::to_string(job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let dedupe = job.dedupe(None);
+    enqueue(conn, job.kind(), &payload, dedupe.as_deref(), now, now).await
+}
 
 /// Queues a job to run at `run_at`; with `dedupe`, nothing if one with that key exists.
 /// Whether it was queued.

@@ -6,7 +6,7 @@ use shared::api::HolderRef;
 use shared::catalogue::{ADDITION_PREFIX, BundleView, REGISTRATION};
 use shared::form::Answers;
 
-use super::{Ctx, Result, applications};
+use super::{Ctx, Result};
 use crate::db;
 use crate::domain::addition;
 use crate::domain::error::{Conflict, Invalid, Missing};
@@ -20,7 +20,7 @@ pub struct Checked {
 
 /// The holder's application and enterprise, by the private link; no licence yet is 409.
 async fn holder(ctx: &Ctx, h: &HolderRef) -> Result<(Application, Enterprise)> {
-    let app = applications::authorised(ctx, &h.number, Some(&h.token)).await?;
+    let app = super::private_link::authorised(ctx, &h.number, Some(&h.token)).await?;
     let enterprise = db::enterprises::of_application(&ctx.db, app.id)
         .await?
         .ok_or(Conflict::NoLicenceYet)?;

@@ -15,10 +15,10 @@ use crate::db;
 use crate::db::applications::NewApplication;
 use crate::db::audit::{self, Entry};
 use crate::db::idempotency;
-use crate::domain::application::{day_code, hash_token, is_number, new_token, sha256_hex};
-use crate::domain::error::{Conflict, Credential, Error, Invalid, Missing};
+use crate::domain::application::{day_code, hash_token, new_token, sha256_hex};
+use crate::domain::error::{Conflict, Error, Invalid, Missing};
 use crate::domain::idempotency as idempotency_rule;
-use crate::domain::records::{Actor, Application, StaffMember};
+use crate::domain::records::{Actor, StaffMember};
 use crate::domain::{correction, intake};
 use shared::staff::Role;
 
@@ -109,27 +109,9 @@ pub async fn file(
     Ok(filed)
 }
 
-/// The application behind `number` if `token` is its status token: none is 401; a wrong
-/// token and an unknown number are the same 404, at the same cost.
-pub async fn authorised(ctx: &Ctx, number: &str, token: Option<&str>) -> Result<Application> {
-    let token = token
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(Error::Unauthenticated(Credential::StatusToken))?;
-    // Hash first, whatever the number: an unknown number and a wrong token cost the same.
-    let presented = hash_token(token);
-    if !is_number(number) {
-        return Err(Missing::Application.into());
-    }
-    db::applications::application(&ctx.db, number)
-        .await?
-        .filter(|a| a.token_hash == presented)
-        .ok_or_else(|| Missing::Application.into())
-}
-
 /// The applicant's status page.
 pub async fn status(ctx: &Ctx, number: &str, token: Option<&str>) -> Result<ApplicationStatus> {
-    let app = authorised(ctx, number, token).await?;
+    let app = super::private_link::authorised(ctx, number, token).await?;
     views::status(ctx, app).await
 }
 
@@ -141,7 +123,7 @@ pub async fn reply(
     token: Option<&str>,
     req: &Reply,
 ) -> Result<ApplicationStatus> {
-    let app = authorised(ctx, number, token).await?;
+    let app = super::private_link::authorised(ctx, number, token).await?;
     let message = intake::reply_text(&req.message)?;
     let (now, today) = now_and_today();
     let view = ctx

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use sqlx::{Any, Transaction};
 
-use super::{Ctx, Result, history, jobs};
+use super::{Ctx, Result, history};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::application::sha256_hex;
@@ -84,7 +84,7 @@ pub async fn set_permit_state(
 ) -> Result<()> {
     db::enterprises::set_state(tx, permit, state, reason, now).await?;
     if let Some(application_id) = db::enterprises::application_of_permit(tx, permit.id).await? {
-        jobs::enqueue(tx, &Job::ArchiveRefile { application_id }, now).await?;
+        db::jobs::queue(tx, &Job::ArchiveRefile { application_id }, now).await?;
     }
     Ok(())
 }

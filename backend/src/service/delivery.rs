@@ -3,10 +3,10 @@
 //! in its own transaction with its audit entry. The rule is `domain::delivery`'s.
 
 use serde_json::json;
-use shared::api::{ApplicationStatus, DocumentLink, ReceiptRequest};
+use shared::api::{ApplicationStatus, ReceiptRequest};
 use shared::staff::StaffApplication;
 
-use super::{Ctx, Result, applications, backoffice, now_and_today, views};
+use super::{Ctx, Result, backoffice, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
@@ -14,34 +14,7 @@ use crate::domain::clock::county_date;
 use crate::domain::delivery::{self, Way};
 use crate::domain::error::Conflict;
 use crate::domain::jobs::Job;
-use crate::domain::records::{Actor, Application, Item, Permit, StaffMember};
-
-/// The documents an application has now, each with its delivery (`views` shows them).
-pub async fn links(
-    ctx: &Ctx,
-    app: &Application,
-    items: &[Item],
-    permits: &[Permit],
-    today: &str,
-) -> Result<Vec<DocumentLink>> {
-    let delivered = db::deliveries::of_application(&ctx.db, app.id).await?;
-    let deliverable = delivery::deliverable(items, permits, today);
-    let titled = crate::domain::documents::titled(&ctx.catalogue, app, items, permits, today);
-    Ok(titled
-        .into_iter()
-        .map(|(path, title)| {
-            let done = delivered.iter().find(|d| d.document == path);
-            let open = deliverable.iter().any(|d| d.document.path() == path);
-            DocumentLink {
-                receipt: open && done.is_none(),
-                delivered_on: done.map(|d| d.delivered_on.clone()),
-                delivered_way: done.map(|d| d.way.clone()),
-                path,
-                title,
-            }
-        })
-        .collect())
-}
+use crate::domain::records::{Actor, Application, StaffMember};
 
 /// Records the delivery of `document` of `app` by `way`, on the record as `actor`.
 async fn deliver(
@@ -94,7 +67,7 @@ async fn deliver(
     let refile = Job::ArchiveRefile {
         application_id: app.id,
     };
-    super::jobs::enqueue(&mut tx, &refile, now).await?;
+    db::jobs::queue(&mut tx, &refile, now).await?;
     tx.commit().await?;
     ctx.jobs_wake.notify_one();
     Ok(())
@@ -107,7 +80,7 @@ pub async fn confirm(
     token: Option<&str>,
     req: &ReceiptRequest,
 ) -> Result<ApplicationStatus> {
-    let app = applications::authorised(ctx, number, token).await?;
+    let app = super::private_link::authorised(ctx, number, token).await?;
     deliver(ctx, &app, &req.document, Way::Electronic, &Actor::Applicant).await?;
     views::status(ctx, app).await
 }

@@ -4,7 +4,7 @@
 //! each request from the records as they stand, sealed by the bureau (`crate::pdf`). Which
 //! documents an application has and what each says is `domain::documents`'.
 
-use super::{Ctx, Result, applications, now_and_today, views};
+use super::{Ctx, Result, now_and_today, views};
 use crate::db;
 use crate::domain::access::Act;
 use crate::domain::certificate::{self, Certificate};
@@ -54,7 +54,7 @@ pub async fn applicant_document(
     token: Option<&str>,
     document: &str,
 ) -> Result<Document> {
-    let app = applications::authorised(ctx, number, token).await?;
+    let app = super::private_link::authorised(ctx, number, token).await?;
     let r = records(ctx, app).await?;
     make(ctx, &r, document)
 }

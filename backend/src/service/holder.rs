@@ -6,7 +6,7 @@
 use serde_json::json;
 use shared::holder::{FiledRequest, HolderRequest as Filing, RequestDecision};
 
-use super::{Ctx, Result, applications, licence, now_and_today, views};
+use super::{Ctx, Result, licence, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::db::holder_requests::NewRequest;
@@ -159,7 +159,7 @@ pub async fn file(
     token: Option<&str>,
     req: &Filing,
 ) -> Result<FiledRequest> {
-    let app = applications::authorised(ctx, number, token).await?;
+    let app = super::private_link::authorised(ctx, number, token).await?;
     let e = db::enterprises::of_application(&ctx.db, app.id)
         .await?
         .ok_or(Conflict::NoLicenceYet)?;

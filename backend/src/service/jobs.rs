@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use serde_json::json;
 use shared::staff::JobView;
-use sqlx::AnyConnection;
 use tokio::sync::Notify;
 
 use super::{Ctx, Result, archive, audit as checkpoints, cleanup};
@@ -21,13 +20,6 @@ use crate::domain::clock::{now_unix, rfc3339};
 use crate::domain::error::Missing;
 use crate::domain::jobs::{self, Job, LEASE_SECS, PERIODIC};
 use crate::domain::records::{Actor, StaffMember};
-
-/// Queues `job` in the caller's transaction (nothing if its dedupe key is taken).
-pub async fn enqueue(conn: &mut AnyConnection, job: &Job, now: i64) -> Result<bool> {
-    let payload = serde_json::to_string(job).map_err(anyhow::Error::from)?;
-    let dedupe = job.dedupe(None);
-    Ok(db::jobs::enqueue(conn, job.kind(), &payload, dedupe.as_deref(), now, now).await?)
-}
 
 /// Queues each periodic job whose slot has come, once across every instance.
 pub async fn schedule_periodic(ctx: &Ctx, now: i64) -> Result<()> {

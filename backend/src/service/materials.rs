@@ -10,7 +10,7 @@ use shared::files::{
 };
 use shared::form::Answers;
 
-use super::{Ctx, Result, applications, views};
+use super::{Ctx, Result, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::db::materials::NewUpload as NewRow;
@@ -100,7 +100,7 @@ pub async fn owner(ctx: &Ctx, application: bool, key: &str, token: Option<&str>)
         }
         return Ok(Owner::Draft(d.id));
     }
-    let app = applications::authorised(ctx, key, token).await?;
+    let app = super::private_link::authorised(ctx, key, token).await?;
     if db::materials::archive(&ctx.db, app.id).await?.is_some() {
         return Err(Conflict::Archived.into());
     }

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod licence;
 pub mod materials;
 pub mod notifications;
+pub mod private_link;
 pub mod review;
 pub mod sessions;
 pub mod statistics;

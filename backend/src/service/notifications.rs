@@ -7,7 +7,7 @@ use serde_json::json;
 use shared::i18n::Lang;
 use sqlx::{Any, Transaction};
 
-use super::{Ctx, Result, jobs};
+use super::{Ctx, Result};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::clock::{county_date, now_unix};
@@ -61,7 +61,7 @@ pub async fn queue(
             body: &m.body,
         };
         if let Some(id) = db::notifications::insert(tx, &new, now).await? {
-            jobs::enqueue(
+            db::jobs::queue(
                 tx,
                 &Job::Notify {
                     notification_id: id,
@@ -246,7 +246,7 @@ pub async fn digest(ctx: &Ctx, today: time::Date) -> Result<usize> {
         };
         let mut tx = ctx.db.begin().await?;
         if let Some(id) = db::notifications::insert(&mut tx, &new, now).await? {
-            jobs::enqueue(
+            db::jobs::queue(
                 &mut tx,
                 &Job::Notify {
                     notification_id: id,

@@ -9,7 +9,7 @@ use shared::i18n::Text;
 use shared::staff::{JointInspectionRequest, ReviewRequest, StaffApplication, StaffItem};
 use shared::status::SubStatus;
 
-use super::{Ctx, Result, backoffice, credit, jobs, licence, notifications, now_and_today, views};
+use super::{Ctx, Result, backoffice, credit, licence, notifications, now_and_today, views};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
@@ -168,7 +168,7 @@ async fn decide(
         let job = Job::Archive {
             application_id: app.id,
         };
-        jobs::enqueue(&mut tx, &job, now).await?;
+        db::jobs::queue(&mut tx, &job, now).await?;
     }
     tx.commit().await?;
     if complete || told > 0 {

@@ -11,7 +11,7 @@ use shared::statistics::{
 };
 use time::{Date, Duration};
 
-use super::{Ctx, Result, applications, now_and_today};
+use super::{Ctx, Result, now_and_today};
 use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::db::statistics::Filter;
@@ -231,7 +231,7 @@ pub async fn public(ctx: &Ctx, lang: Lang) -> Result<Statistics> {
 /// The applicant rates the service once every item is decided (again: the new rating
 /// replaces the old).
 pub async fn rate(ctx: &Ctx, number: &str, token: Option<&str>, req: &RatingRequest) -> Result<()> {
-    let app = applications::authorised(ctx, number, token).await?;
+    let app = super::private_link::authorised(ctx, number, token).await?;
     if !(1..=5).contains(&req.score) {
         return Err(Invalid::Rating("score").into());
     }

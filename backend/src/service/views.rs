@@ -283,7 +283,7 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
     }
     let correcting = app.intake == IntakeStatus::CorrectionRequested;
     let asked = correcting.then(|| asked(ctx, &app, &app.notice.fields, &app.notice.materials));
-    let documents = super::delivery::links(ctx, &app, &rows, &records, &today_text()).await?;
+    let documents = document_links(ctx, &app, &rows, &records, &today_text()).await?;
     let IntakeNotice {
         correction,
         missing_materials,
@@ -395,7 +395,7 @@ pub async fn staff_application(
         }
     }
     let filed = db::materials::archive(&ctx.db, app.id).await?.is_some();
-    let documents = super::delivery::links(ctx, &app, &all, &records, &today_text()).await?;
+    let documents = document_links(ctx, &app, &all, &records, &today_text()).await?;
     Ok(StaffApplication {
         notifications: super::notifications::of_application(ctx, app.id).await?,
         documents,
@@ -419,4 +419,31 @@ pub async fn staff_application(
         filed_by: app.filed_by,
         notice: Some(app.notice),
     })
+}
+
+/// The documents an application has now, each with its delivery (送达).
+async fn document_links(
+    ctx: &Ctx,
+    app: &Application,
+    items: &[Item],
+    permits: &[crate::domain::records::Permit],
+    today: &str,
+) -> Result<Vec<shared::api::DocumentLink>> {
+    let delivered = db::deliveries::of_application(&ctx.db, app.id).await?;
+    let deliverable = crate::domain::delivery::deliverable(items, permits, today);
+    let titled = crate::domain::documents::titled(&ctx.catalogue, app, items, permits, today);
+    Ok(titled
+        .into_iter()
+        .map(|(path, title)| {
+            let done = delivered.iter().find(|d| d.document == path);
+            let open = deliverable.iter().any(|d| d.document.path() == path);
+            shared::api::DocumentLink {
+                receipt: open && done.is_none(),
+                delivered_on: done.map(|d| d.delivered_on.clone()),
+                delivered_way: done.map(|d| d.way.clone()),
+                path,
+                title,
+            }
+        })
+        .collect())
 }

@@ -170,7 +170,7 @@ fn digest_panel(email: Option<String>, l: Lang) -> AnyView {
     view! {
         <details class="panel digest" open=email.is_some()>
             <summary>{tr(l, "每日待办提醒（邮件）", "Daily list by e-mail")}</summary>
-            <form class="form" on:submit=save>
+            <form class="form" on:submit=save novalidate>
                 <div class="field">
                     <label class="label" for="digest-email">{tr(l, "接收邮箱（明日到期及已逾期事项；留空即停止）", "Address (items due tomorrow and overdue; empty to stop)")}</label>
                     <input id="digest-email" type="email" autocomplete="email" prop:value=move || value.get()
