@@ -22,6 +22,7 @@ crate::on_both_databases!(
     nobody_is_told_who_did_not_ask,
     an_owed_material_due_soon_is_announced_once,
     staff_who_ask_get_a_daily_list_of_what_is_due_and_overdue,
+    an_addition_tells_the_holder_as_they_chose_when_they_registered,
 );
 
 /// aiosmtpd on a free port, keeping what it receives in a maildir.
@@ -524,4 +525,43 @@ async fn staff_who_ask_get_a_daily_list_of_what_is_due_and_overdue(app: &TestApp
     );
     let sent = count(app, "SELECT COUNT(*) FROM audit_log WHERE action = 'notification.sent' AND subject LIKE 'staff %'").await;
     assert_eq!(sent, 2);
+}
+
+async fn an_addition_tells_the_holder_as_they_chose_when_they_registered(app: &TestApp) {
+    let (gateway, url) = Gateway::start(0).await;
+    let app = &with_providers(app, None, Some(&url));
+    let holder = app.file(&asking(json!(["sms"]))).await;
+    let accepted = app.clerk().await.accept(&holder.number).await;
+    let samr = app.reviewer("samr").await;
+    let (status, body) = samr
+        .review(
+            item(&accepted, "business_registration"),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    app.run_jobs().await;
+    assert_eq!(gateway.seen().len(), 2, "accepted, then the licence");
+    // 增项: the sign permit; its form does not ask how to be told.
+    let filing = json!({"bundle": "add.outdoor_sign_permit",
+        "holder": {"number": holder.number, "token": holder.token},
+        "answers": {"sign.content": "老张家常菜", "sign.width": 4, "sign.height": 1.2,
+            "declaration.truthful": true}});
+    let (status, _, created) = app.submit(&filing, &[]).await;
+    assert_eq!(status, 201, "{created}");
+    let (number, token) = (
+        created["number"].as_str().expect("number"),
+        created["token"].as_str().expect("token"),
+    );
+    app.clerk().await.accept(number).await;
+    app.run_jobs().await;
+    let texts = gateway.seen();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    let words = texts[2].1["text"].as_str().expect("text");
+    assert!(words.contains(&format!("{number} 已受理")), "{words}");
+    assert!(
+        words.ends_with(&format!("/status/{number}#t={token}")),
+        "the addition's own link: {words}"
+    );
+    assert_eq!(texts[2].1["to"], "13800138000");
 }

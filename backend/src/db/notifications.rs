@@ -85,6 +85,24 @@ pub async fn lang(conn: &mut AnyConnection, application_id: i64) -> sqlx::Result
         .await
 }
 
+/// For an addition (增项): the answers of the application that registered its enterprise;
+/// `None` for any other application.
+pub async fn registered_answers(
+    conn: &mut AnyConnection,
+    application_id: i64,
+) -> sqlx::Result<Option<shared::form::Answers>> {
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT r.answers FROM applications a
+         JOIN enterprises e ON e.id = a.enterprise_id
+         JOIN applications r ON r.id = e.application_id
+         WHERE a.id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
 /// One message with its application's number and sealed link.
 pub async fn outgoing(db: &Db, id: i64) -> sqlx::Result<Option<Outgoing>> {
     sqlx::query_as(

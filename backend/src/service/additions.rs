@@ -16,6 +16,9 @@ use crate::domain::records::{Application, Enterprise};
 pub struct Checked {
     pub enterprise: Enterprise,
     pub answers: Answers,
+    /// The registration's answers: how the holder chose to be told (the addition's form does
+    /// not ask again).
+    pub registered: Answers,
 }
 
 /// The holder's application and enterprise, by the private link; no licence yet is 409.
@@ -29,7 +32,11 @@ async fn holder(ctx: &Ctx, h: &HolderRef) -> Result<(Application, Enterprise)> {
 
 /// What the licence knows for `view`'s form: the registration's answers, the licence's current
 /// facts.
-async fn known_for(ctx: &Ctx, view: &BundleView, enterprise: &Enterprise) -> Result<Answers> {
+async fn known_for(
+    ctx: &Ctx,
+    view: &BundleView,
+    enterprise: &Enterprise,
+) -> Result<(Answers, Answers)> {
     let registering = db::applications::application_by_id(&ctx.db, enterprise.application_id)
         .await?
         .ok_or(Missing::Application)?;
@@ -38,12 +45,8 @@ async fn known_for(ctx: &Ctx, view: &BundleView, enterprise: &Enterprise) -> Res
         .item(REGISTRATION)
         .map(|i| i.fields.clone())
         .unwrap_or_default();
-    Ok(addition::known(
-        view,
-        &fields,
-        &registering.answers,
-        enterprise,
-    ))
+    let known = addition::known(view, &fields, &registering.answers, enterprise);
+    Ok((known, registering.answers))
 }
 
 /// `GET /api/applications/{number}/known?bundle=add.…`: what the new form is filled in with.
@@ -57,7 +60,7 @@ pub async fn known(ctx: &Ctx, number: &str, token: Option<&str>, bundle: &str) -
         .view(bundle)
         .filter(|_| bundle.starts_with(ADDITION_PREFIX))
         .ok_or(Invalid::Bundle)?;
-    known_for(ctx, &view, &enterprise).await
+    Ok(known_for(ctx, &view, &enterprise).await?.0)
 }
 
 /// A filing of `view` with `answers`: for an addition, its holder's enterprise — licence in
@@ -79,9 +82,10 @@ pub async fn check(
     let (_, enterprise) = holder(ctx, h).await?;
     let permits = db::enterprises::permits_of(&ctx.db, enterprise.id).await?;
     addition::may_add(&view.bundle.items, &permits, today)?;
-    let known = known_for(ctx, view, &enterprise).await?;
+    let (known, registered) = known_for(ctx, view, &enterprise).await?;
     let answers = addition::with_known(answers, &known)?;
     Ok(Some(Checked {
+        registered,
         enterprise,
         answers,
     }))

@@ -38,7 +38,11 @@ pub async fn queue(
     step: &Step,
     now: i64,
 ) -> Result<usize> {
-    let recipients = notify::recipients(&app.answers);
+    // An addition (增项) tells the holder as they chose on the form that registered them.
+    let recipients = match db::notifications::registered_answers(tx, app.id).await? {
+        Some(registered) => notify::recipients(&registered),
+        None => notify::recipients(&app.answers),
+    };
     if recipients.is_empty() {
         return Ok(0);
     }
@@ -167,9 +171,6 @@ pub async fn remind_owed(ctx: &Ctx) -> Result<()> {
         let Some(app) = db::applications::application_by_id(&ctx.db, id).await? else {
             continue;
         };
-        if notify::recipients(&app.answers).is_empty() {
-            continue;
-        }
         let mut tx = ctx.db.begin().await?;
         for material in &notice.missing_materials {
             let name = ctx
