@@ -56,3 +56,16 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn days(d: f32) -> String {
     shared::i18n::number(f64::from(d))
 }
+
+/// " working day" or " working days" after `n` in English (" 个工作日" in Chinese).
+pub fn working_days_unit(l: Lang, n: f64) -> &'static str {
+    tr(
+        l,
+        " 个工作日",
+        if n == 1.0 {
+            " working day"
+        } else {
+            " working days"
+        },
+    )
+}

@@ -112,6 +112,9 @@ describe('languages', () => {
     await page.getByRole('heading', { name: 'Open your business in one go' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.getByRole('link', { name: 'Open a restaurant' }).click();
+    // One working day is one working day (the seal filing's legal limit).
+    await page.getByText('1 working day', { exact: true }).first().waitFor();
+    assert.equal(await page.getByText(/\b1 working days/).count(), 0);
     await page.getByRole('link', { name: 'Start the integrated form' }).click();
     await page.fill('#f-legal_rep-phone', '12345');
     await page.locator('#f-legal_rep-phone').blur();

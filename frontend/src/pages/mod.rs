@@ -84,8 +84,8 @@ pub fn working_days(l: Lang, d: f32) -> String {
         return tr(l, "当场办结", "on the spot").to_string();
     }
     format!(
-        "{} {}",
+        "{}{}",
         crate::i18n::days(d),
-        tr(l, "个工作日", "working days")
+        crate::i18n::working_days_unit(l, f64::from(d))
     )
 }

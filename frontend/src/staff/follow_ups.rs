@@ -27,7 +27,7 @@ fn due(f: &FollowUp, l: Lang) -> AnyView {
     match f.overdue_days {
         Some(days) => view! {
             <span class="deadline overdue">{text}{format!(" · {}{days}{}",
-                tr(l, "已逾期 ", "overdue by "), tr(l, " 个工作日", " working days"))}</span>
+                tr(l, "已逾期 ", "overdue by "), crate::i18n::working_days_unit(l, days as f64))}</span>
         }
         .into_any(),
         None => view! { <span class="deadline">{text}</span> }.into_any(),

@@ -284,7 +284,7 @@ pub fn inspection_tasks(l: Lang) -> AnyView {
                 <span class="sub-note">{format!("{}{}{}", tr(l, "现场照片 ", "Photos: "), t.photos.len(), tr(l, " 张", ""))}</span>
             })}
             {t.recheck_late.map(|days| view! {
-                <span class="deadline overdue">{format!("{}{days}{}", tr(l, "复查已逾期 ", "Re-check overdue by "), tr(l, " 个工作日", " working days"))}</span>
+                <span class="deadline overdue">{format!("{}{days}{}", tr(l, "复查已逾期 ", "Re-check overdue by "), crate::i18n::working_days_unit(l, days as f64))}</span>
             })}
             {waiting}
             {form}

@@ -63,7 +63,11 @@ fn choices_page(
                 "{} · {}{days}{}",
                 esc(c.department.get(lang)),
                 t("承诺 ", "promised in "),
-                t(" 个工作日", " working days")
+                if lang == Lang::En && c.committed_days == 1.0 {
+                    " working day"
+                } else {
+                    t(" 个工作日", " working days")
+                }
             );
             if c.held {
                 format!(
