@@ -56,6 +56,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
     [
         public_routes(state),
         applicant_routes(state),
+        draft_routes(state),
         staff_routes(state),
         supervision_routes(state),
     ]
@@ -115,8 +116,8 @@ fn public_routes(state: &AppState) -> Vec<Route> {
     ]
 }
 
-/// The applicant's, each authorised by the token it carries: filing, status, documents, drafts,
-/// uploads, holder requests.
+/// The applicant's, each authorised by the token it carries: filing, status, documents and
+/// their delivery, additions, the application's uploads, holder requests.
 fn applicant_routes(state: &AppState) -> Vec<Route> {
     use Method as M;
     use axum::middleware::from_fn_with_state as limit;
@@ -165,6 +166,15 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
             p::APPLICATION_FILE,
             delete(uploads::discard::<true>),
         ),
+    ]
+}
+
+/// Drafts saved on the server and their uploads, each authorised by the draft's token.
+fn draft_routes(state: &AppState) -> Vec<Route> {
+    use Method as M;
+    use axum::middleware::from_fn_with_state as limit;
+    let submissions = || limit(state.limits.clone(), limits::limit_submissions);
+    vec![
         route(
             M::POST,
             p::DRAFTS,

@@ -22,8 +22,8 @@ pub struct Checked {
 }
 
 /// The holder's application and enterprise, by the private link; no licence yet is 409.
-async fn holder(ctx: &Ctx, h: &HolderRef) -> Result<(Application, Enterprise)> {
-    let app = super::private_link::authorised(ctx, &h.number, Some(&h.token)).await?;
+async fn holder(ctx: &Ctx, number: &str, token: Option<&str>) -> Result<(Application, Enterprise)> {
+    let app = super::private_link::authorised(ctx, number, token).await?;
     let enterprise = db::enterprises::of_application(&ctx.db, app.id)
         .await?
         .ok_or(Conflict::NoLicenceYet)?;
@@ -51,11 +51,7 @@ async fn known_for(
 
 /// `GET /api/applications/{number}/known?bundle=add.…`: what the new form is filled in with.
 pub async fn known(ctx: &Ctx, number: &str, token: Option<&str>, bundle: &str) -> Result<Answers> {
-    let h = HolderRef {
-        number: number.to_string(),
-        token: token.unwrap_or_default().to_string(),
-    };
-    let (_, enterprise) = holder(ctx, &h).await?;
+    let (_, enterprise) = holder(ctx, number, token).await?;
     let view = ctx
         .view(bundle)
         .filter(|_| bundle.starts_with(ADDITION_PREFIX))
@@ -79,7 +75,7 @@ pub async fn check(
         (true, Some(h)) => h,
         _ => return Err(Invalid::Holder.into()),
     };
-    let (_, enterprise) = holder(ctx, h).await?;
+    let (_, enterprise) = holder(ctx, &h.number, Some(&h.token)).await?;
     let permits = db::enterprises::permits_of(&ctx.db, enterprise.id).await?;
     addition::may_add(&view.bundle.items, &permits, today)?;
     let (known, registered) = known_for(ctx, view, &enterprise).await?;
@@ -108,15 +104,9 @@ pub async fn choices(
     number: &str,
     token: Option<&str>,
 ) -> Result<(Enterprise, Vec<Choice>)> {
-    let h = HolderRef {
-        number: number.to_string(),
-        token: token.unwrap_or_default().to_string(),
-    };
-    let (_, enterprise) = holder(ctx, &h).await?;
+    let (_, enterprise) = holder(ctx, number, token).await?;
     let permits = db::enterprises::permits_of(&ctx.db, enterprise.id).await?;
-    let today = shared::date::format_iso_date(crate::domain::clock::county_date(
-        crate::domain::clock::now_unix(),
-    ));
+    let today = super::views::today_text();
     // A licence no longer in force adds nothing.
     addition::may_add(&[], &permits, &today)?;
     let c = &ctx.catalogue;

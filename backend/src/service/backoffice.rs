@@ -76,6 +76,8 @@ pub async fn decide_intake(
     if !db::applications::set_intake(&mut tx, &app, status, &notice).await? {
         return Err(crate::domain::Error::Stale.into());
     }
+    // The latest of the items' due days: when the bundle is done at the latest.
+    let mut latest: Option<String> = None;
     if status == IntakeStatus::Accepted {
         // Accepted with materials to follow (容缺): counted in the statistics.
         let tolerated = !notice.missing_materials.is_empty();
@@ -89,25 +91,11 @@ pub async fn decide_intake(
             };
             let due = views::due(ctx, &accepted);
             db::worklist::set_due(&mut tx, item.id, due.as_deref()).await?;
+            latest = latest.max(due);
         }
     }
     let step = match status {
-        IntakeStatus::Accepted => {
-            // The latest of the items' due days: when the bundle is done at the latest.
-            let due_on = items
-                .iter()
-                .filter(|i| i.status == SubStatus::Submitted)
-                .filter_map(|i| {
-                    let accepted = Item {
-                        status: SubStatus::Accepted,
-                        accepted_on: Some(today),
-                        ..i.clone()
-                    };
-                    views::due(ctx, &accepted)
-                })
-                .max();
-            Some(Step::Accepted { due_on })
-        }
+        IntakeStatus::Accepted => Some(Step::Accepted { due_on: latest }),
         IntakeStatus::CorrectionRequested => Some(Step::Correction { asked_at: now }),
         _ => None,
     };

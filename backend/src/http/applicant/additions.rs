@@ -11,7 +11,7 @@ use shared::form::Answers;
 
 use crate::http::error::AppError;
 use crate::http::extract::{Bearer, Json, ReqLang};
-use crate::http::public::page::{self, Page};
+use crate::http::public::page::{self, Page, pick};
 use crate::service::Ctx;
 use crate::service::additions::{self, Choice};
 
@@ -40,8 +40,33 @@ pub async fn known(
     ))
 }
 
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Zh { zh } else { en }
+/// One permit of the choices: a box to tick, or "held".
+fn choice_row(c: &Choice, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let days = shared::i18n::number(f64::from(c.committed_days));
+    let about = format!(
+        "{} · {}{days}{}",
+        esc(c.department.get(lang)),
+        t("承诺 ", "promised in "),
+        if lang == Lang::En && c.committed_days == 1.0 {
+            " working day"
+        } else {
+            t(" 个工作日", " working days")
+        }
+    );
+    if c.held {
+        format!(
+            "<li><span>{}</span> <span class=\"s valid\">{}</span><br><span class=\"m\">{about}</span></li>",
+            esc(c.name.get(lang)),
+            t("已持有", "Held")
+        )
+    } else {
+        format!(
+            "<li><label><input type=\"checkbox\" name=\"item\" value=\"{id}\"> {}</label><br><span class=\"m\">{about}</span></li>",
+            esc(c.name.get(lang)),
+            id = attr(&c.id)
+        )
+    }
 }
 
 /// The page of choices: each permit the business may add, a box to tick; those it holds are
@@ -55,35 +80,7 @@ fn choices_page(
     lang: Lang,
 ) -> Page {
     let t = |zh, en| pick(lang, zh, en);
-    let rows: String = list
-        .iter()
-        .map(|c| {
-            let days = shared::i18n::number(f64::from(c.committed_days));
-            let about = format!(
-                "{} · {}{days}{}",
-                esc(c.department.get(lang)),
-                t("承诺 ", "promised in "),
-                if lang == Lang::En && c.committed_days == 1.0 {
-                    " working day"
-                } else {
-                    t(" 个工作日", " working days")
-                }
-            );
-            if c.held {
-                format!(
-                    "<li><span>{}</span> <span class=\"s valid\">{}</span><br><span class=\"m\">{about}</span></li>",
-                    esc(c.name.get(lang)),
-                    t("已持有", "Held")
-                )
-            } else {
-                format!(
-                    "<li><label><input type=\"checkbox\" name=\"item\" value=\"{id}\"> {}</label><br><span class=\"m\">{about}</span></li>",
-                    esc(c.name.get(lang)),
-                    id = attr(&c.id)
-                )
-            }
-        })
-        .collect();
+    let rows: String = list.iter().map(|c| choice_row(c, lang)).collect();
     let problem = problem
         .map(|p| format!("<p class=\"e\" role=\"alert\">{}</p>", esc(p)))
         .unwrap_or_default();
