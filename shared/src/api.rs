@@ -29,6 +29,10 @@ pub mod paths {
     pub const APPLICATION_DELIVERIES: &str = "/api/applications/{number}/deliveries";
     pub const APPLICATION_KNOWN: &str = "/api/applications/{number}/known";
     pub const ADDITION_FORM: &str = "/status/{number}/add";
+    /// 查询办件 / 找回链接: the page asking for the number and contact, and its form.
+    pub const FIND_PAGE: &str = "/find";
+    /// The code received, traded for the private link.
+    pub const FIND_CODE: &str = "/find/code";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";

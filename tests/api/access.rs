@@ -257,6 +257,29 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             everyone(401),
         ),
+        // Finding an application again: anyone may ask; an empty form is a field's problem,
+        // a code without its challenge is spent.
+        row(
+            "GET",
+            p::FIND_PAGE,
+            p::FIND_PAGE.into(),
+            None,
+            everyone(200),
+        ),
+        row(
+            "POST",
+            p::FIND_PAGE,
+            p::FIND_PAGE.into(),
+            None,
+            everyone(422),
+        ),
+        row(
+            "POST",
+            p::FIND_CODE,
+            p::FIND_CODE.into(),
+            None,
+            everyone(410),
+        ),
         row(
             "POST",
             p::APPLICATION_REQUESTS,

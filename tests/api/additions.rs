@@ -11,7 +11,8 @@ use crate::helpers::{TestApp, item};
 
 crate::on_both_databases!(
     an_existing_restaurant_adds_the_outdoor_sign_permit,
-    an_addition_is_refused_without_its_holder_or_for_what_is_held
+    an_addition_is_refused_without_its_holder_or_for_what_is_held,
+    the_public_page_shows_what_is_still_in_progress,
 );
 
 const SIGN: &str = "add.outdoor_sign_permit";
@@ -178,4 +179,71 @@ async fn an_addition_is_refused_without_its_holder_or_for_what_is_held(app: &Tes
     // Nothing was filed by any of these.
     let (applications, _) = app.counts().await;
     assert_eq!(applications, 1);
+}
+
+/// The public page's "办理中" section: which items, as they are now.
+async fn in_progress(app: &TestApp, verify: &str) -> Vec<String> {
+    let req = Request::get(format!("/v/{verify}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, page) = app.raw(req).await;
+    assert_eq!(status, 200);
+    let page = String::from_utf8(page).expect("html");
+    assert!(!page.contains("13800138000") && !page.contains("11010519491231002"));
+    let Some(at) = page.find("<section class=\"in-progress\">") else {
+        return Vec::new();
+    };
+    let section = &page[at..at + page[at..].find("</section>").expect("end")];
+    assert!(section.contains("办理中"), "{section}");
+    section
+        .split("data-item=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("quote")].to_string())
+        .collect()
+}
+
+async fn the_public_page_shows_what_is_still_in_progress(app: &TestApp) {
+    let (number, token, verify) = licensed(app).await;
+    // The licence issued, the restaurant's other permits are still being decided: shown so,
+    // each with its department, and the page kept (SQLite) until one of them changes.
+    let pending = ["food_business_permit", "seal_filing", "first_invoice"];
+    let shown = in_progress(app, &verify).await;
+    for item in pending {
+        assert!(shown.contains(&item.to_string()), "{item} in {shown:?}");
+    }
+    assert!(!shown.contains(&"business_registration".to_string()));
+    assert_eq!(
+        in_progress(app, &verify).await,
+        shown,
+        "the same, kept or not"
+    );
+
+    // An addition filed: its item is in progress too, waiting for the window.
+    let filing = json!({"bundle": SIGN, "holder": {"number": number, "token": token},
+        "answers": sign_answers()});
+    let (status, _, created) = app.submit(&filing, &[]).await;
+    assert_eq!(status, 201, "{created}");
+    let shown = in_progress(app, &verify).await;
+    assert!(
+        shown.contains(&"outdoor_sign_permit".to_string()),
+        "{shown:?}"
+    );
+
+    // The food permit refused (no permit made): it leaves the list at once.
+    let samr = app.reviewer("samr").await;
+    let seen = samr.application(&number).await;
+    let refuse = json!({"action": "reject", "message": "经营场所不符合要求"});
+    let (status, body) = samr
+        .review(item(&seen, "food_business_permit"), refuse)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let shown = in_progress(app, &verify).await;
+    assert!(
+        !shown.contains(&"food_business_permit".to_string()),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&"outdoor_sign_permit".to_string()),
+        "{shown:?}"
+    );
 }

@@ -387,9 +387,21 @@ async fn the_registration_issues_the_licence_and_the_public_page_shows_every_per
     let (status, _, print) = app.get(&format!("{path}/print"), None).await;
     assert_eq!(status, 200);
     let print = print.as_str().expect("html");
-    for shown in ["<svg", "电子印章", kid, "@page{size:A4", "睢县老张私房菜馆"] {
+    for shown in [
+        "电子印章",
+        kid,
+        "@page{size:A4",
+        "睢县老张私房菜馆",
+        "class=\"stamp\"",
+    ] {
         assert!(print.contains(shown), "{shown}");
     }
+    // Two QR codes (the live page, the signed snapshot) and the seal drawn; no raw signature.
+    assert_eq!(print.matches("<svg").count(), 3, "{print}");
+    assert!(
+        !print.contains(signature),
+        "the signature is in the snapshot QR, not text"
+    );
 
     // The signed snapshot QR: decoded by zbarimg, checked offline against the published keys.
     let text = decode_qr(app, &format!("{path}/snapshot.png")).await;

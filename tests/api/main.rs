@@ -16,6 +16,7 @@ mod licence;
 mod logs;
 mod materials;
 mod notifications;
+mod recovery;
 mod reference;
 mod staff;
 mod statistics;

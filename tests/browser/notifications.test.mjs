@@ -4,59 +4,16 @@
 // message in the application's record, and its page follows the change by itself.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serverAndBrowser, viewports, shot, accessibilityProblems, freePort } from './harness.mjs';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
 import { fillRestaurant } from './forms.mjs';
 import { apiLogin, signedIn } from './setup.mjs';
+import { mailbox, until } from './mail.mjs';
 
-const mail = { dir: mkdtempSync(join(tmpdir(), 'lianban-mail-')) };
+const mail = mailbox();
+const app = serverAndBrowser(() => mail.start());
+const received = () => mail.received();
 
-const app = serverAndBrowser(async () => {
-  mail.port = await freePort();
-  mail.child = spawn('python3', ['-m', 'aiosmtpd', '-n', '-u', '-l', `127.0.0.1:${mail.port}`,
-    '-c', 'aiosmtpd.handlers.Mailbox', join(mail.dir, 'box')], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      execFileSync('python3', ['-c', `import socket; socket.create_connection(("127.0.0.1", ${mail.port}), 1)`], { stdio: 'ignore' });
-      break;
-    } catch { await new Promise((r) => setTimeout(r, 100)); }
-  }
-  return { LIANBAN_SMTP_URL: `smtp://127.0.0.1:${mail.port}`, LIANBAN_MAIL_FROM: '睢县联办 <noreply@lianban.example>' };
-});
-
-after(() => {
-  mail.child?.kill();
-  rmSync(mail.dir, { recursive: true, force: true });
-});
-
-/** The e-mails received so far, parsed by Python's email package. */
-function received() {
-  const script = `
-import email, email.policy, json, mailbox, sys
-out = []
-for key, msg in mailbox.Maildir(sys.argv[1], create=False).items():
-    m = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
-    out.append({"to": str(m["To"]), "subject": str(m["Subject"]), "text": m.get_content()})
-print(json.dumps(out))
-`;
-  try {
-    return JSON.parse(execFileSync('python3', ['-c', script, join(mail.dir, 'box')], { encoding: 'utf8' }));
-  } catch {
-    return [];
-  }
-}
-
-async function until(what, check) {
-  for (let i = 0; i < 100; i++) {
-    const got = check();
-    if (got) return got;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`waited for ${what}`);
-}
+after(() => mail.stop());
 
 test('the applicant asks for e-mail on a phone and the acceptance arrives with the private link', async () => {
   const base = app.server.base;

@@ -22,7 +22,7 @@ pub struct NewApplication {
     /// number (upper case).
     pub business_name: String,
     pub legal_rep_id: String,
-    /// The private token sealed for the notifications (only when the applicant chose one).
+    /// The private token sealed at rest (for the messages and for finding it again).
     pub notify_link: Option<String>,
     /// The enterprise a permit added later (增项) is for.
     pub enterprise_id: Option<i64>,

@@ -4,7 +4,7 @@
 use sqlx::{Any, Transaction};
 
 use super::Db;
-use crate::domain::records::{Enterprise, LicenceChangeRecord, Permit, PermitState};
+use crate::domain::records::{Enterprise, InProgress, LicenceChangeRecord, Permit, PermitState};
 
 #[derive(sqlx::FromRow)]
 struct EnterpriseRow {
@@ -216,6 +216,21 @@ pub async fn permits_of(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<Permit>
     .fetch_all(&db.pool)
     .await?;
     Ok(rows.into_iter().map(Permit::from).collect())
+}
+
+/// An enterprise's items still being decided — of the application that registered it and of
+/// its additions (增项) — in the order they were filed.
+pub async fn in_progress(db: &Db, enterprise_id: i64) -> sqlx::Result<Vec<InProgress>> {
+    sqlx::query_as(
+        "SELECT item, department, due_on FROM sub_applications
+         WHERE application_id IN (SELECT id FROM applications WHERE enterprise_id = $1
+                                  UNION SELECT application_id FROM enterprises WHERE id = $1)
+           AND status NOT IN ('approved', 'rejected')
+         ORDER BY id",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn permit(db: &Db, id: i64) -> sqlx::Result<Option<Permit>> {

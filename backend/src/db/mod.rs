@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod materials;
 pub mod notifications;
 pub mod page_cache;
+pub mod recovery;
 pub mod staff;
 pub mod statistics;
 pub mod supervision;

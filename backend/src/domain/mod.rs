@@ -28,6 +28,7 @@ pub mod notify;
 pub mod password;
 pub mod permit;
 pub mod records;
+pub mod recovery;
 pub mod retention;
 pub mod review;
 pub mod risk;

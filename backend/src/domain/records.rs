@@ -105,6 +105,16 @@ impl Enterprise {
     }
 }
 
+/// An item of an enterprise still being decided (办理中): shown on its public page so that a
+/// business missing a permit does not look complete.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InProgress {
+    pub item: String,
+    pub department: String,
+    /// The day it is due by, once accepted (`YYYY-MM-DD`).
+    pub due_on: Option<String>,
+}
+
 /// A permit of an enterprise: an approved item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Permit {

@@ -149,6 +149,17 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
             get(applicant::additions::known),
         ),
         route(M::POST, p::ADDITION_FORM, post(applicant::additions::form)),
+        route(M::GET, p::FIND_PAGE, get(applicant::find::page)),
+        route(
+            M::POST,
+            p::FIND_PAGE,
+            post(applicant::find::ask).route_layer(submissions()),
+        ),
+        route(
+            M::POST,
+            p::FIND_CODE,
+            post(applicant::find::code).route_layer(submissions()),
+        ),
         route(
             M::POST,
             p::APPLICATION_REQUESTS,

@@ -72,12 +72,7 @@ pub async fn file(
         grams: crate::domain::worklist::grams(&business_name),
         new: NewApplication {
             legal_rep_id: text("legal_rep.id_number").to_uppercase(),
-            // An addition tells the holder as they chose when they registered.
-            notify_link: super::notifications::sealed_link(
-                ctx,
-                addition.as_ref().map_or(&answers, |a| &a.registered),
-                &token,
-            ),
+            notify_link: Some(super::notifications::seal_link(ctx, &token)),
             enterprise_id: addition.as_ref().map(|a| a.enterprise.id),
             business_name,
             filed_by: clerk.map(|c| c.username.clone()),

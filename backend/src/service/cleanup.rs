@@ -25,6 +25,8 @@ pub struct Report {
     pub password_links: u64,
     /// Background jobs done over a week ago.
     pub jobs: u64,
+    /// Codes to find an application again, expired as long ago as ended sessions are kept.
+    pub recovery_codes: u64,
 }
 
 /// One run at `now`.
@@ -38,6 +40,7 @@ pub async fn run(ctx: &Ctx, now: i64) -> Result<Report> {
     report.sessions = db::staff::forget_sessions(&mut tx, cut.sessions).await?;
     report.password_links = db::staff::forget_links(&mut tx, cut.sessions).await?;
     report.jobs = db::jobs::forget_done(&mut tx, cut.jobs).await?;
+    report.recovery_codes = db::recovery::forget(&mut tx, cut.sessions).await?;
     let after = json!(report);
     let entry = Entry::by(
         &Actor::System,

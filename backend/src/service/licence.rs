@@ -18,7 +18,8 @@ use crate::domain::clock::rfc3339;
 use crate::domain::error::{Invalid, Missing, message};
 use crate::domain::licence::{self, COUNTY_DIVISION};
 use crate::domain::records::{
-    Actor, Application, Enterprise, Item, LicenceChangeRecord, Permit, PermitState, StaffMember,
+    Actor, Application, Enterprise, InProgress, Item, LicenceChangeRecord, Permit, PermitState,
+    StaffMember,
 };
 use crate::domain::{permit, records::Decision};
 use crate::seal::Purpose;
@@ -257,6 +258,11 @@ pub fn keep_page(ctx: &Ctx, ticket: PageTicket, enterprise_id: i64, body: bytes:
 /// The licence's history of changes.
 pub async fn changes(ctx: &Ctx, e: &Enterprise) -> Result<Vec<LicenceChangeRecord>> {
     Ok(db::enterprises::changes_of(&ctx.db, e.id).await?)
+}
+
+/// The enterprise's items still being decided (办理中), for its public page.
+pub async fn in_progress(ctx: &Ctx, e: &Enterprise) -> Result<Vec<InProgress>> {
+    Ok(db::enterprises::in_progress(&ctx.db, e.id).await?)
 }
 
 /// The licence now as canonical JSON, with the seal's key id and signature over its bytes.

@@ -25,6 +25,7 @@ pub mod licence;
 pub mod materials;
 pub mod notifications;
 pub mod private_link;
+pub mod recovery;
 pub mod review;
 pub mod sessions;
 pub mod statistics;

@@ -18,16 +18,15 @@ use crate::domain::secret_box;
 use crate::notify::Outgoing;
 
 /// What the private token is sealed for.
-const LINK_CONTEXT: &str = "lianban/notify-link";
+pub(super) const LINK_CONTEXT: &str = "lianban/notify-link";
 
 /// How many working days ahead an owed material's day is announced.
 const OWED_NOTICE_DAYS: u32 = 2;
 
-/// The private token sealed for the notifications, when the applicant chose a channel (else
-/// nothing of it is kept).
-pub fn sealed_link(ctx: &Ctx, answers: &shared::form::Answers, token: &str) -> Option<String> {
-    (!notify::recipients(answers).is_empty())
-        .then(|| secret_box::seal(LINK_CONTEXT, ctx.seal.at_rest(), token))
+/// The private token sealed at rest: the messages write it in, and finding an application
+/// again (`service::recovery`) gives it back.
+pub fn seal_link(ctx: &Ctx, token: &str) -> String {
+    secret_box::seal(LINK_CONTEXT, ctx.seal.at_rest(), token)
 }
 
 /// Queues `step`'s message on each channel `app`'s applicant chose, in the caller's

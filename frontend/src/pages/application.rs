@@ -8,7 +8,7 @@ use shared::Lang;
 use shared::api::{ApplicationStatus, Asked, Reply, status_page};
 use shared::form::Answers;
 
-use super::{Replying, failed, fetch, loading};
+use super::{Replying, fetch, loading};
 use crate::api;
 use crate::components::{FieldInput, FieldState, QrCode, Shown, local_time};
 use crate::i18n::{lang, lang_untracked, tr};
@@ -45,7 +45,7 @@ pub fn ApplicationPage(number: String, receipt: bool) -> impl IntoView {
         let l = lang();
         match status.get() {
             None => loading(l),
-            Some(Err(e)) => failed(e),
+            Some(Err(e)) => lost(&number.get_value(), &e.body.message, l),
             Some(Ok(s)) => {
                 let origin = window().location().origin().unwrap_or_default();
                 let link = format!("{origin}{}", status_page(&s.number, &token.get_value()));
@@ -250,12 +250,7 @@ fn view_application(
                 </li> }).collect_view()}
             </ul>
             {missing}
-            {s.licence.clone().map(|lic| view! {
-                <p class="licence-line">
-                    {format!("{}{} · ", tr(l, "营业执照已核发，统一社会信用代码：", "Business licence issued, credit code: "), lic.uscc)}
-                    <a href=lic.verify_url>{tr(l, "查看执照及全部许可（扫码页）", "See the licence and every permit (the QR page)")}</a>
-                </p>
-            })}
+            {s.licence.as_ref().map(|lic| licence_line(lic, l))}
             <button type="button" class="button no-print" on:click=move |_| ctx.refreshes.update(|n| *n += 1)>{tr(l, "刷新进度", "Refresh")}</button>
         </section>
         {(!s.documents.is_empty()).then(|| documents(ctx, &s.documents, l))}
@@ -273,6 +268,40 @@ fn view_application(
         </section>
     }
     .into_any()
+}
+
+/// The status page when the link does not open it (cut short, mistyped, lost): why, and the
+/// way to find it again. Static markup, like the documents' panel.
+fn lost(number: &str, message: &str, l: Lang) -> AnyView {
+    let html = format!(
+        "<div class=\"alert\" role=\"alert\"><p>{}</p></div><p><a href=\"/find?n={}\">{}</a></p>",
+        super::escape(message),
+        super::escape(number),
+        tr(l, "查询办件 · 找回链接", "Find your application")
+    );
+    view! { <section class="panel no-print" id="lost" inner_html=html></section> }.into_any()
+}
+
+/// The licence once issued: its code, its public page, the A4 print and the offline QR.
+fn licence_line(lic: &shared::api::LicenceRef, l: Lang) -> AnyView {
+    let v = super::escape(&lic.verify_url);
+    let html = format!(
+        "{}{} · <a href=\"{v}\">{}</a> · <a href=\"{v}/print\">{}</a> · <a href=\"{v}/snapshot.svg\">{}</a>",
+        tr(
+            l,
+            "营业执照已核发，统一社会信用代码：",
+            "Business licence issued, credit code: "
+        ),
+        super::escape(&lic.uscc),
+        tr(
+            l,
+            "查看执照及全部许可（扫码页）",
+            "See the licence and every permit (the QR page)"
+        ),
+        tr(l, "打印执照（A4）", "Print the licence (A4)"),
+        tr(l, "离线核验二维码", "Offline check QR"),
+    );
+    view! { <p class="licence-line" inner_html=html></p> }.into_any()
 }
 
 /// The sealed documents — the notices and each permit's certificate — each from a plain form
@@ -297,7 +326,7 @@ fn documents(ctx: Replying, list: &[shared::api::DocumentLink], l: Lang) -> AnyV
 <button type=\"submit\" class=\"button\" data-document=\"{}\">{}{}</button>{after}</form></li>",
                 d.path,
                 d.path,
-                super::holder::escape(&d.title),
+                super::escape(&d.title),
                 tr(l, "（PDF）", " (PDF)")
             )
         })

@@ -12,14 +12,6 @@ use super::Replying;
 use crate::api;
 use crate::i18n::{lang_untracked, tr};
 
-/// Text as HTML.
-pub(super) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// What the holder picked: a licence fact to change, or a permit to cancel.
 fn target_label(target: &str, s: &ApplicationStatus, l: Lang) -> String {
     if target == "cancel_all" {
@@ -67,18 +59,18 @@ fn request_line(r: &FiledRequest, s: &ApplicationStatus, l: Lang) -> String {
             format!(
                 "<span class=\"sub-note\">{}{}</span>",
                 tr(l, "办理意见：", "Decision: "),
-                escape(n)
+                super::escape(n)
             )
         })
         .unwrap_or_default();
     format!(
         "<li class=\"sub request\" data-state=\"{st}\"><span class=\"sub-name\">{}</span><span class=\"sub-dept\">{}{}</span>\
 <span class=\"badge {st}\">{}</span>{note}</li>",
-        escape(&what),
+        super::escape(&what),
         tr(l, "理由：", "Reason: "),
-        escape(r.request.reason()),
+        super::escape(r.request.reason()),
         request_state_label(&r.state, l),
-        st = escape(&r.state),
+        st = super::escape(&r.state),
     )
 }
 
@@ -163,10 +155,10 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
             format!(
                 "<li class=\"sub\" data-item=\"{}\"><span class=\"sub-name\">{}</span><span class=\"sub-dept\">{}{}</span>\
 <span class=\"badge {}\">{}</span></li>",
-                escape(&p.item),
-                escape(p.name.get(l)),
-                escape(&p.certificate),
-                escape(&until),
+                super::escape(&p.item),
+                super::escape(p.name.get(l)),
+                super::escape(&p.certificate),
+                super::escape(&until),
                 p.state.as_str(),
                 p.state.label(l)
             )

@@ -42,6 +42,7 @@ pub fn Home() -> impl IntoView {
                 <p>{tr(l,
                     "选择您要开办的行业套餐，填写一张综合表单，各部门并联审批，办理进度随时可查。",
                     "Pick the bundle for your business, fill in one integrated form; the departments review it in parallel and you can follow every item.")}</p>
+                <p><a class="find" href="/find">{tr(l, "已经申请过？查询办件 · 找回链接", "Applied already? Find your application")}</a></p>
             </section>
             <h2 class="section-title">{tr(l, "行业套餐", "Bundles")}</h2>
             {list}

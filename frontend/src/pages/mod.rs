@@ -74,6 +74,14 @@ pub fn loading(l: Lang) -> AnyView {
 }
 
 /// A failed load, with the server's message.
+/// Text made safe to put in static markup (`inner_html`).
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 pub fn failed(e: ApiError) -> AnyView {
     view! { <div class="alert" role="alert"><p>{e.body.message}</p></div> }.into_any()
 }

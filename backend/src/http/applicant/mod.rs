@@ -5,5 +5,6 @@ pub mod additions;
 pub mod applications;
 pub mod documents;
 pub mod drafts;
+pub mod find;
 pub mod requests;
 pub mod uploads;

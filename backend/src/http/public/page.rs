@@ -11,7 +11,7 @@ use shared::catalogue::Catalogue;
 
 use crate::domain::clock::county_minute;
 use crate::domain::permit::mask_name;
-use crate::domain::records::{Enterprise, LicenceChangeRecord, Permit};
+use crate::domain::records::{Enterprise, InProgress, LicenceChangeRecord, Permit};
 use crate::service::inspection_tasks::Published;
 
 const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1b1f24;background:#f4f6f9}\
@@ -21,11 +21,12 @@ h1{font-size:1.3rem;margin:0 0 4px}h2{font-size:1.1rem;margin:0 0 8px}dl{margin:
 dd{margin:0 0 8px;word-break:break-all}ul{list-style:none;padding:0;margin:0}li{padding:8px 0;border-top:1px solid #d8dee6}\
 .s{float:right;border-radius:999px;padding:0 10px;font-size:14px;background:#e8f0fa;color:#084483}\
 .valid{background:#e7f4ea;color:#1e6b34}.revoked,.expired,.cancelled{background:#fbe9e8;color:#b3261e}\
-.suspended{background:#fff4de;color:#8a5a00}.m{color:#5a6470;font-size:14px}.code{font-family:ui-monospace,monospace}";
+.suspended,.pending{background:#fff4de;color:#8a5a00}.m{color:#5a6470;font-size:14px}.code{font-family:ui-monospace,monospace}";
 
 /// The print layout's additions: A4, the seal block, no colours.
-pub const PRINT_STYLE: &str = "@page{size:A4;margin:12mm}.seal{display:flex;gap:16px;align-items:center}.qr svg{width:160px;height:160px}\
-.sig{word-break:break-all;font-size:11px}@media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}\
+pub const PRINT_STYLE: &str = "@page{size:A4;margin:12mm}.seal{display:flex;gap:16px;align-items:flex-start;justify-content:space-between;flex-wrap:wrap}\
+.seal figure{margin:0;text-align:center;max-width:200px}.seal figcaption{font-size:12px;color:#5a6470}.qr svg{width:160px;height:160px}\
+@media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}\
 section{break-inside:avoid;border-color:#000}}";
 
 /// A server-rendered page and the Content Security Policy that lets its one style block in.
@@ -255,28 +256,69 @@ pub fn inspections(results: &[Published], lang: Lang) -> String {
     )
 }
 
-/// The licence page's body: facts, every permit, the changes, the live-data line.
-pub fn licence(
-    e: &Enterprise,
-    permits: &[Permit],
-    changes: &[LicenceChangeRecord],
-    catalogue: &Catalogue,
-    today: &str,
-    lang: Lang,
-) -> String {
+/// The items still being decided (办理中), each with its department and the day it is due by;
+/// nothing when there are none.
+fn in_progress(items: &[InProgress], catalogue: &Catalogue, lang: Lang) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
     let t = |zh, en| pick(lang, zh, en);
+    let list: String = items
+        .iter()
+        .map(|i| {
+            let name = catalogue.item(&i.item).map(|x| x.name.get(lang));
+            let dept = catalogue.department(&i.department).map(|d| d.name.get(lang));
+            let due = match (&i.due_on, lang) {
+                (Some(d), Lang::Zh) => format!("承诺 {} 前办结", esc(d)),
+                (Some(d), Lang::En) => format!("due by {}", esc(d)),
+                (None, _) => t("待综合窗口受理", "waiting for the one window").to_string(),
+            };
+            format!(
+                "<li data-item=\"{}\"><span class=\"s pending\">{}</span><strong>{}</strong><br><span class=\"m\">{} · {due}</span></li>",
+                esc(&i.item),
+                t("办理中", "In progress"),
+                esc(name.unwrap_or(&i.item)),
+                esc(dept.unwrap_or(&i.department)),
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"in-progress\"><h2>{} ({})</h2><p class=\"m\">{}</p><ul>{list}</ul></section>",
+        t("办理中的许可", "Permits in progress"),
+        items.len(),
+        t(
+            "以下许可已申请、尚未办结，取得前不得从事相应经营。",
+            "Applied for, not yet decided: the business may not do what they cover until granted."
+        ),
+    )
+}
+
+/// What the licence page shows.
+pub struct Licence<'a> {
+    pub enterprise: &'a Enterprise,
+    pub permits: &'a [Permit],
+    pub in_progress: &'a [InProgress],
+    pub changes: &'a [LicenceChangeRecord],
+}
+
+/// The licence page's body: facts, every permit, the items in progress, the changes, the
+/// live-data line.
+pub fn licence(l: &Licence, catalogue: &Catalogue, today: &str, lang: Lang) -> String {
+    let t = |zh, en| pick(lang, zh, en);
+    let (e, permits) = (l.enterprise, l.permits);
     let list: String = permits
         .iter()
         .map(|p| permit(p, catalogue, today, lang))
         .collect();
     format!(
-        "<section><h1>{}</h1><dl>{}</dl></section><section><h2>{} ({})</h2><ul>{list}</ul></section>{}\
+        "<section><h1>{}</h1><dl>{}</dl></section><section><h2>{} ({})</h2><ul>{list}</ul></section>{}{}\
 <p class=\"m\">{} {} · {}</p>",
         esc(&e.name),
         facts(e, lang),
         t("证照信息", "Licence and permits"),
         permits.len(),
-        history(changes, lang),
+        in_progress(l.in_progress, catalogue, lang),
+        history(l.changes, lang),
         t("数据实时查询，最后更新于", "Live data, last changed"),
         esc(&county_minute(e.updated_at)),
         t(
@@ -286,23 +328,38 @@ pub fn licence(
     )
 }
 
-/// The print layout's seal block: the QR (SVG), the seal's key id and its signature.
-pub fn seal_block(qr_svg: &str, kid: &str, signature: &str, lang: Lang) -> String {
+/// The seal as a picture: the authority's name around a red ring, the star, "电子印章" —
+/// drawn, not an image file (it prints sharp at any size). The signature is in the snapshot QR.
+fn seal_image(authority: &str) -> String {
+    format!(
+        "<svg class=\"stamp\" viewBox=\"0 0 160 160\" width=\"150\" height=\"150\" role=\"img\" aria-label=\"{a}\">\
+<defs><path id=\"seal-arc\" d=\"M 30,88 A 52,52 0 1,1 130,88\"/></defs>\
+<circle cx=\"80\" cy=\"80\" r=\"74\" fill=\"none\" stroke=\"#c8102e\" stroke-width=\"5\"/>\
+<text fill=\"#c8102e\" font-size=\"15\" font-weight=\"700\"><textPath href=\"#seal-arc\" startOffset=\"50%\" text-anchor=\"middle\">{a}</textPath></text>\
+<polygon fill=\"#c8102e\" points=\"80,52 87,73 109,73 91,86 98,107 80,94 62,107 69,86 51,73 73,73\"/>\
+<text x=\"80\" y=\"128\" fill=\"#c8102e\" font-size=\"13\" text-anchor=\"middle\">电子印章</text></svg>",
+        a = esc(authority)
+    )
+}
+
+/// The print layout's seal block: the QR of the live page, the seal, and the QR of the signed
+/// snapshot (checked offline by the scan app) with the seal's key id.
+pub fn seal_block(live_qr: &str, snapshot_qr: &str, kid: &str, lang: Lang) -> String {
     let t = |zh, en| pick(lang, zh, en);
     format!(
-        "<section class=\"seal\"><div class=\"qr\">{qr_svg}</div><div><strong>{}</strong><br>\
-<span class=\"m\">{} <span class=\"code\">{}</span></span><br><span class=\"m code sig\">{}</span><br>\
-<span class=\"m\">{}</span></div></section>",
+        "<section class=\"seal\"><figure class=\"qr\">{live_qr}<figcaption>{}</figcaption></figure>\
+<figure>{}<figcaption>{}</figcaption></figure>\
+<figure class=\"qr\">{snapshot_qr}<figcaption>{} <span class=\"code\">{}</span></figcaption></figure></section>",
+        t("扫码查看实时状态", "Scan for the live state"),
+        seal_image("睢县市场监督管理局"),
         t(
             "睢县市场监督管理局 · 电子印章",
             "Suixian Market Regulation Bureau · electronic seal"
         ),
-        t("密钥", "key"),
-        esc(kid),
-        esc(signature),
         t(
-            "扫码查看实时状态；签名可用公开密钥核验（/.well-known/lianban-keys.json）",
-            "Scan for the live state; the signature verifies with the published keys"
+            "离线核验码（含电子签名），密钥",
+            "Offline check (signed), key"
         ),
+        esc(kid),
     )
 }

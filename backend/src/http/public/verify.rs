@@ -30,14 +30,14 @@ async fn licence_page(
     style: &str,
 ) -> Result<page::Page, AppError> {
     let changes = licence::changes(ctx, &l.enterprise).await?;
-    let body = page::licence(
-        &l.enterprise,
-        &l.permits,
-        &changes,
-        &ctx.catalogue,
-        &views::today_text(),
-        lang,
-    );
+    let in_progress = licence::in_progress(ctx, &l.enterprise).await?;
+    let shown = page::Licence {
+        enterprise: &l.enterprise,
+        permits: &l.permits,
+        in_progress: &in_progress,
+        changes: &changes,
+    };
+    let body = page::licence(&shown, &ctx.catalogue, &views::today_text(), lang);
     Ok(page::document(
         lang,
         &l.enterprise.name,
@@ -215,11 +215,10 @@ pub async fn print(
     let Some(l) = licence::public(&ctx, &token).await? else {
         return Ok(not_found(lang));
     };
-    let (_, kid, signature) = licence::signed(&ctx, &l);
     let seal = page::seal_block(
         &svg(&qr(&ctx.verify_url(&token))?, 160),
-        &kid,
-        &signature,
+        &svg(&qr(&licence::snapshot(&ctx, &l))?, 160),
+        ctx.seal.kid(),
         lang,
     );
     let html_page = licence_page(&ctx, &l, lang, &seal, page::PRINT_STYLE).await?;
