@@ -57,6 +57,7 @@ build_frontend() {
   cargo fetch --locked
   trunk build --release --offline
   # Each further app is its own wasm under dist/<dir>/, served at /<dir>/ (see backend lib.rs).
+  trunk build frontend/apply.html --release --offline=true --dist dist/ap --public-url /ap/
   trunk build frontend/status.html --release --offline=true --dist dist/s --public-url /s/
   trunk build frontend/staff.html --release --offline=true --dist dist/st --public-url /st/
   trunk build frontend/review.html --release --offline=true --dist dist/rv --public-url /rv/

@@ -22,7 +22,8 @@ pub fn app(state: AppState) -> Router {
     };
     let mut router = http::router(&state).layer(secure(Kind::Api));
     if let Some(dir) = &state.static_dir {
-        // The status app (dist/s/) owns the receipt and status pages, the back office
+        // The form app (dist/ap/) owns a bundle's integrated form /bundles/{id}/apply,
+        // the status app (dist/s/) the receipt and status pages, the back office
         // (dist/st/) the /staff desk, one application's page (dist/rv/) /staff/applications/…,
         // the administrator's console (dist/ad/) /staff/admin and
         // the set-password page /staff/password,
@@ -43,7 +44,7 @@ pub fn app(state: AppState) -> Router {
         };
         let (status_app, staff_app) = (page("s/index.html"), page("st/index.html"));
         let (review_app, scan_app) = (page("rv/index.html"), page("sc/index.html"));
-        let admin_app = page("ad/index.html");
+        let (admin_app, form_app) = (page("ad/index.html"), page("ap/index.html"));
         let files: axum::routing::MethodRouter = {
             let assets = assets.clone();
             axum::routing::get(
@@ -66,6 +67,7 @@ pub fn app(state: AppState) -> Router {
                 ));
         let apps: Router = Router::new()
             .merge(worker)
+            .route("/bundles/{id}/apply", form_app)
             .route("/receipt/{*rest}", status_app.clone())
             .route("/status/{*rest}", status_app)
             .route("/staff/admin", admin_app.clone())

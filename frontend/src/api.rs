@@ -64,6 +64,12 @@ pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
     get(&api::bundle_path(id), lang, None).await
 }
 
+/// 名称查重: is this business name free in the county?
+pub async fn name_check(name: &str, lang: Lang) -> Result<api::NameCheck, ApiError> {
+    let name = String::from(js_sys::encode_uri_component(name));
+    get(&format!("{}?name={name}", api::paths::NAMES), lang, None).await
+}
+
 async fn post<T: DeserializeOwned>(
     url: &str,
     body: &impl serde::Serialize,

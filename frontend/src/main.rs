@@ -1,7 +1,8 @@
-//! The applicant's app: the bundles, a bundle's cart and its integrated form.
+//! The applicant's app: the bundles and a bundle's cart. The integrated form is its own app
+//! (`bin/apply.rs`, served at `/bundles/{id}/apply`).
 
 use frontend::app::App;
-use frontend::pages::{ApplyPage, BundlePage, Home, NotFound};
+use frontend::pages::{BundlePage, Home, NotFound};
 use frontend::route::Route;
 use leptos::prelude::*;
 
@@ -9,7 +10,6 @@ fn page(route: Route) -> AnyView {
     match route {
         Route::Home => view! { <Home /> }.into_any(),
         Route::Bundle(id) => view! { <BundlePage id=id /> }.into_any(),
-        Route::Apply(id) => view! { <ApplyPage id=id /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }

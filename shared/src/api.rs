@@ -13,6 +13,8 @@ pub mod paths {
     pub const BUNDLES: &str = "/api/bundles";
     pub const BUNDLE: &str = "/api/bundles/{id}";
     pub const BUNDLE_GUIDE: &str = "/api/bundles/{id}/guide";
+    /// 名称查重: is a business name free in the county?
+    pub const NAMES: &str = "/api/names";
     pub const APPLICATIONS: &str = "/api/applications";
     pub const APPLICATION: &str = "/api/applications/{number}";
     pub const APPLICATION_REPLY: &str = "/api/applications/{number}/reply";
@@ -174,6 +176,17 @@ pub struct BundleSummary {
     /// Departments and promise of the bundle before any add-on.
     pub department_count: usize,
     pub promised_days: f32,
+}
+
+/// `GET /api/names?name=…`: whether the name is taken, by whom (`enterprise`, `application`),
+/// and what the name's field says then, in the request's language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NameCheck {
+    #[serde(default)]
+    pub taken: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// `POST /api/applications`.

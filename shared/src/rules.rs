@@ -46,6 +46,12 @@ pub enum Condition {
         field: String,
         value: f64,
     },
+    /// Two answers in order: `field`'s number or date is not above `than`'s. Holds while
+    /// either is unanswered (asking for an answer is `required`'s work).
+    NotAbove {
+        field: String,
+        than: String,
+    },
     Any(Vec<Condition>),
     All(Vec<Condition>),
     Not(Box<Condition>),
@@ -83,6 +89,14 @@ impl Condition {
             }
             Condition::Over { field, value } => number(field).is_some_and(|n| n > *value),
             Condition::AtLeast { field, value } => number(field).is_some_and(|n| n >= *value),
+            Condition::NotAbove { field, than } => match (number(field), number(than)) {
+                (Some(a), Some(b)) => a <= b,
+                // Dates are `YYYY-MM-DD`: in order as text.
+                _ => match (text(field), text(than)) {
+                    (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => a <= b,
+                    _ => true,
+                },
+            },
             Condition::Any(all) => all.iter().any(|c| c.holds(answers, item)),
             Condition::All(all) => all.iter().all(|c| c.holds(answers, item)),
             Condition::Not(c) => !c.holds(answers, item),
@@ -104,6 +118,14 @@ impl Condition {
             | Condition::Only { field, .. }
             | Condition::Over { field, .. }
             | Condition::AtLeast { field, .. } => field.as_str(),
+            Condition::NotAbove { field, than } => {
+                for key in [field.as_str(), than.as_str()] {
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+                return;
+            }
             Condition::Any(all) | Condition::All(all) => {
                 all.iter().for_each(|c| c.collect_fields(keys));
                 return;
@@ -123,6 +145,44 @@ mod tests {
 
     fn answers(v: Value) -> Answers {
         v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn two_answers_in_order_numbers_or_dates_and_unanswered_holds() {
+        let capital = Condition::NotAbove {
+            field: "business.capital".into(),
+            than: "plans.investment".into(),
+        };
+        let a = |v| answers(v);
+        assert!(capital.holds(
+            &a(json!({"business.capital": 10, "plans.investment": 20})),
+            None
+        ));
+        assert!(capital.holds(
+            &a(json!({"business.capital": 20, "plans.investment": 20})),
+            None
+        ));
+        assert!(!capital.holds(
+            &a(json!({"business.capital": 20.5, "plans.investment": 20})),
+            None
+        ));
+        assert!(
+            capital.holds(&a(json!({"business.capital": 20})), None),
+            "unanswered"
+        );
+        let dates = Condition::NotAbove {
+            field: "commitment.signed_on".into(),
+            than: "business.opening_date".into(),
+        };
+        let signed =
+            |s: &str, o: &str| a(json!({"commitment.signed_on": s, "business.opening_date": o}));
+        assert!(dates.holds(&signed("2026-12-06", "2026-12-20"), None));
+        assert!(!dates.holds(&signed("2026-12-21", "2026-12-20"), None));
+        assert!(dates.holds(&signed("", "2026-12-20"), None));
+        assert_eq!(
+            dates.fields(),
+            ["commitment.signed_on", "business.opening_date"]
+        );
     }
 
     #[test]

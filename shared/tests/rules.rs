@@ -17,6 +17,7 @@ fn catalogue() -> Catalogue {
         include_str!("../../catalogue/materials.toml"),
         include_str!("../../catalogue/items.toml"),
         include_str!("../../catalogue/rules.toml"),
+        include_str!("../../catalogue/checks.toml"),
         include_str!("../../catalogue/bundles.toml"),
         include_str!("../../catalogue/calendar.toml"),
     ];
@@ -292,4 +293,81 @@ fn a_material_is_asked_only_of_the_applicants_its_condition_names() {
             .any(|m| m.material.id == "articles"),
         "unanswered: not asked"
     );
+}
+
+/// The problem a check across answers puts at `field`, if any (its Chinese words).
+fn cross(c: &Catalogue, bundle: &str, a: Value) -> Vec<(String, String)> {
+    let v = view(c, bundle);
+    let a = answers(a);
+    let cart = v.resolve(&a);
+    v.cross_problems(&a, &cart)
+        .into_iter()
+        .map(|(k, p)| (k, p.message(shared::Lang::Zh)))
+        .collect()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn answers_must_agree_with_each_other_and_with_the_items() {
+    let c = catalogue();
+    // A pharmacy whose only scope is catering: refused at the scope, in the catalogue's words.
+    let wrong = cross(&c, "pharmacy", json!({"business.scope": ["catering"]}));
+    assert_eq!(
+        wrong,
+        [(
+            "business.scope".to_string(),
+            "开办药店，经营范围须包含「药品零售」".to_string()
+        )]
+    );
+    assert_eq!(
+        cross(&c, "pharmacy", json!({"business.scope": ["drug_retail"]})),
+        []
+    );
+    // Devices sold: their retail in the scope as well (one problem a field).
+    let devices = json!({"business.scope": ["drug_retail"], "pharmacy.sells_devices": true});
+    assert_eq!(
+        cross(&c, "pharmacy", devices)[0].1,
+        "同时经营医疗器械，经营范围须包含「医疗器械零售」"
+    );
+    let both = json!({"business.scope": ["drug_retail", "medical_devices"], "pharmacy.sells_devices": true});
+    assert_eq!(cross(&c, "pharmacy", both), []);
+    // A restaurant's food permit needs catering (or bulk food).
+    assert_eq!(
+        cross(&c, "restaurant", json!({"business.scope": ["daily_goods"]})).len(),
+        1
+    );
+    assert_eq!(
+        cross(&c, "restaurant", json!({"business.scope": ["catering"]})),
+        []
+    );
+    // Numbers in order: a workshop's workers are of its staff.
+    let more =
+        json!({"business.scope": ["bulk_food"], "workshop.workers": 4, "business.employees": 2});
+    assert_eq!(
+        cross(&c, "small_workshop", more),
+        [(
+            "workshop.workers".to_string(),
+            "生产加工人员数不能多于从业人数".to_string()
+        )]
+    );
+    let same =
+        json!({"business.scope": ["bulk_food"], "workshop.workers": 2, "business.employees": 2});
+    assert_eq!(cross(&c, "small_workshop", same), []);
+    // A check never speaks for a field the form does not ask: the small shop has no workers.
+    assert!(
+        view(&c, "small_shop")
+            .checks
+            .iter()
+            .all(|k| k.id != "workshop_workers")
+    );
+
+    // The server's check says the same, at the same field, with everything else in order.
+    let today = time::macros::date!(2026 - 12 - 06);
+    let problems = view(&c, "pharmacy")
+        .check_answers(&answers(json!({"business.scope": ["catering"]})), today)
+        .expect_err("refused");
+    assert!(matches!(
+        &problems["business.scope"][..],
+        [Problem::Check(_)]
+    ));
 }

@@ -257,6 +257,13 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             everyone(401),
         ),
+        row(
+            "GET",
+            p::NAMES,
+            "/api/names?name=%E7%9D%A2%E5%8E%BF".into(),
+            None,
+            everyone(200),
+        ),
         // Finding an application again: anyone may ask; an empty form is a field's problem,
         // a code without its challenge is spent.
         row(

@@ -302,7 +302,7 @@ async fn document_text(app: &TestApp, number: &str, token: &str, document: &str)
 async fn the_formal_notices_are_sealed_documents_once_the_procedure_has_them(app: &TestApp) {
     let clerk = app.clerk().await;
     // The correction notice, as the window sent it; no acceptance notice yet.
-    let applicant = app.file(&crate::helpers::restaurant()).await;
+    let applicant = app.file(&app.fresh_restaurant().await).await;
     let (number, token) = (applicant.number.clone(), applicant.token.clone());
     let (status, _) = document_text(app, &number, &token, "correction").await;
     assert_eq!(status, 404, "nothing to correct yet");

@@ -28,7 +28,7 @@ async fn the_last_decision_queues_the_archive_and_workers_run_each_job_once(app:
             &pdf(600, n),
         )
         .await;
-        let mut body = crate::helpers::restaurant();
+        let mut body = app.fresh_restaurant().await;
         body["draft"] = json!({"id": id, "token": token});
         let applicant = app.file(&body).await;
         let accepted = app.clerk().await.accept(&applicant.number).await;

@@ -15,6 +15,7 @@ mod jobs;
 mod licence;
 mod logs;
 mod materials;
+mod names;
 mod notifications;
 mod recovery;
 mod reference;
@@ -34,6 +35,7 @@ on_both_databases!(
     a_wrong_content_type_is_rejected_and_nothing_is_stored,
     an_unknown_bundle_is_a_field_error,
     an_unknown_answer_key_is_a_field_error,
+    answers_that_contradict_the_bundle_are_a_field_error,
     a_body_over_one_mebibyte_is_rejected,
     a_field_of_the_wrong_type_is_a_field_error,
     an_id_number_with_a_wrong_check_character_or_impossible_birth_date_is_a_field_error,
@@ -190,6 +192,31 @@ async fn an_unknown_answer_key_is_a_field_error(app: &TestApp) {
     );
     assert_eq!(err["field_errors"].as_object().expect("map").len(), 1);
     assert_nothing_stored(app).await;
+}
+
+async fn answers_that_contradict_the_bundle_are_a_field_error(app: &TestApp) {
+    // A restaurant (its food permit) whose scope is daily goods only: the catalogue's check,
+    // the same words as in the browser, at the scope — nothing else wrong, nothing stored.
+    let (status, _, err) = app
+        .submit(
+            &restaurant_with("business.scope", json!(["daily_goods"])),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(
+        err["field_errors"]["business.scope"][0],
+        "申请食品经营许可，经营范围须包含「餐饮服务」或「散装食品销售」"
+    );
+    assert_eq!(err["field_errors"].as_object().expect("map").len(), 1);
+    assert_nothing_stored(app).await;
+    let (status, _, _) = app
+        .submit(
+            &restaurant_with("business.scope", json!(["bulk_food"])),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "bulk food agrees with the food permit");
 }
 
 async fn a_body_over_one_mebibyte_is_rejected(app: &TestApp) {

@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::helpers::{StaffClient, TestApp, item, restaurant};
+use crate::helpers::{StaffClient, TestApp, item};
 
 crate::on_both_databases!(
     decided_items_are_measured_and_counted_by_the_plans_definitions,
@@ -140,7 +140,7 @@ async fn decided_items_are_measured_and_counted_by_the_plans_definitions(app: &T
     }
     // Another application, corrected once at the window, accepted long ago and left open:
     // overdue now.
-    let late = app.file(&restaurant()).await;
+    let late = app.file(&app.fresh_restaurant().await).await;
     let clerk = app.clerk().await;
     let full = clerk.application(&late.number).await;
     let notice = json!({"decision": "correct", "version": full["version"], "notice": "请核对地址"});

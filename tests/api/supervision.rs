@@ -259,7 +259,9 @@ async fn a_plan_is_checked_and_drawn_once(app: &TestApp) {
 /// A restaurant whose food permit is approved by commitment (follow-up due 2099-03-01) and
 /// every other item plainly, the licence first: (number, food item id, the staff view).
 async fn licensed_by_commitment(app: &TestApp) -> (String, Value) {
-    let body = restaurant_by_commitment();
+    let mut body = restaurant_by_commitment();
+    body["answers"]["business.name"] =
+        app.fresh_restaurant().await["answers"]["business.name"].clone();
     let number = app.file(&body).await.number;
     let accepted = app.clerk().await.accept(&number).await;
     let mut items: Vec<Value> = accepted["items"].as_array().expect("items").clone();

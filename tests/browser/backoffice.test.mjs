@@ -177,7 +177,9 @@ test('window, two departments in parallel, and the applicant watching', async ()
     .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
   assert.equal(overflowing, 0, 'nothing sticks out of the A4 width');
   await printPage.getByText('睢县市场监督管理局 · 电子印章').waitFor();
-  assert.equal(await printPage.locator('.qr svg').count(), 1);
+  // The live page's QR and the signed snapshot's; the seal drawn.
+  assert.equal(await printPage.locator('.qr svg').count(), 2);
+  await printPage.locator('svg.stamp').waitFor();
   const pdf = await printPage.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   await printPage.close();

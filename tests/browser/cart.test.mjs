@@ -101,7 +101,9 @@ for (const [name, options] of Object.entries(viewports)) {
 
       await page.fill('#f-business-name', '睢县康泰大药房');
       await page.selectOption('#f-business-form', 'individual');
+      // Drug retail, and — selling devices — medical-device retail (the catalogue's checks).
       await page.check('#f-business-scope-5');
+      await page.check('#f-business-scope-6');
       await page.fill('#f-business-capital', '50');
       await page.fill('#f-legal_rep-name', '王五');
       await page.fill('#f-legal_rep-id_number', '11010519491231002X');

@@ -189,7 +189,7 @@ test('the holder cancels everything at once and the licence ends last', async ()
 });
 
 test('an existing restaurant adds the outdoor sign permit on a phone and it shows on the public page', async () => {
-  const { licence, number, token } = await licensedRestaurant(app.server);
+  const { licence, number, token, name } = await licensedRestaurant(app.server);
   const base = app.server.base;
   const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
   const page = await context.newPage();
@@ -198,7 +198,7 @@ test('an existing restaurant adds the outdoor sign permit on a phone and it show
   // 增项: the choices, on the server's own page.
   await page.getByRole('button', { name: '增办许可' }).click();
   await page.getByRole('heading', { name: '增办许可' }).waitFor();
-  await page.getByText('睢县老张家常菜馆 · ').waitFor();
+  await page.getByText(`${name} · `).waitFor();
   assert.equal(await page.locator('li', { hasText: '营业执照' }).count(), 0, 'the licence is held, never offered');
   assert.deepEqual(await accessibilityProblems(page), []);
   await page.getByLabel('户外招牌设置许可').check();
@@ -207,7 +207,7 @@ test('an existing restaurant adds the outdoor sign permit on a phone and it show
   // The addition's integrated form, filled in with what the licence registered.
   await page.locator('#f-sign-content').waitFor();
   assert.match(page.url(), /\/bundles\/add\.outdoor_sign_permit\/apply\?for=LB-\d{8}-\d{4}#t=/);
-  assert.equal(await page.inputValue('#f-business-name'), '睢县老张家常菜馆');
+  assert.equal(await page.inputValue('#f-business-name'), name);
   assert.equal(await page.inputValue('#f-legal_rep-phone'), '13800138000');
   await page.fill('#f-sign-content', '老张家常菜');
   await page.fill('#f-sign-width', '4');

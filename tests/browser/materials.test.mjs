@@ -77,6 +77,19 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.locator('.material-upload[data-material="layout_plan"]').getByText('只接受 PDF、JPEG 或 PNG 文件').waitFor();
 
   await fillPharmacy(page);
+  // A pharmacy whose only scope is catering: the answers disagree with the bundle. The summary
+  // says what is wrong, at the field, and goes once it is right.
+  await page.uncheck('#f-business-scope-5');
+  await page.check('#f-business-scope-0');
+  await page.getByRole('button', { name: '下一步：核对' }).click();
+  const summary = page.locator('#error-summary');
+  await summary.getByRole('link', { name: '经营范围：开办药店，经营范围须包含「药品零售」' }).waitFor();
+  await page.locator('#f-business-scope-error').getByText('开办药店，经营范围须包含「药品零售」').waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await shot(page, 'phone-scope-contradicts-bundle', false);
+  await page.check('#f-business-scope-5');
+  await page.uncheck('#f-business-scope-0');
+  await summary.waitFor({ state: 'detached' });
   // Saved on the server: its private link opens the form, answers and files, on another device.
   await page.getByRole('button', { name: '保存到服务器（换设备续填）' }).click();
   const link = await page.locator('.draft-link a').getAttribute('href');

@@ -85,7 +85,7 @@ async function y4mOf(browser, url, file) {
 test('the live camera finds the code and the live state shows beside the snapshot', async () => {
   // The licence's snapshot QR, then a change the snapshot does not know.
   const base = app.server.base;
-  const { licence } = await licensedRestaurant(app.server);
+  const { licence, name } = await licensedRestaurant(app.server);
   const dir = mkdtempSync(join(tmpdir(), 'lianban-camera-'));
   const video = join(dir, 'qr.y4m');
   await y4mOf(app.browser, `${licence.verify_url}/snapshot.png`, video);
@@ -106,7 +106,7 @@ test('the live camera finds the code and the live state shows beside the snapsho
     await page.goto(`${base}/scan`);
     await page.getByRole('button', { name: '打开摄像头扫描' }).click();
     await page.getByText('验证通过：由登记机关电子印章签发').waitFor();
-    await page.locator('.scan-name').getByText('睢县老张家常菜馆').waitFor();
+    await page.locator('.scan-name').getByText(name).waitFor();
     await page.getByText('实时状态与二维码快照不同，以实时状态为准。').waitFor();
     await page.getByText('名称现为：睢县老张私房菜馆').waitFor();
     await page.locator('li[data-item="business_registration"] .live-state').getByText('有效').waitFor();

@@ -12,16 +12,19 @@ export async function apiLogin(base, username) {
 }
 
 /** Sets up, through the API, a restaurant whose business licence has been issued; returns the
- * licence and the application's number and private token. Creates the staff accounts `clerk`
- * and `samr` on `server`. */
+ * licence, the application's number and private token, and the business's name — 睢县老张家常菜馆
+ * the first time on a server, then 睢县老张家常菜馆2号店 … (a name is the county's once: 名称查重).
+ * Creates the staff accounts `clerk` and `samr` on `server`. */
 export async function licensedRestaurant(server) {
   const base = server.base;
+  server.restaurants = (server.restaurants ?? 0) + 1;
+  const name = server.restaurants === 1 ? '睢县老张家常菜馆' : `睢县老张家常菜馆${server.restaurants}号店`;
   server.staff('clerk', 'clerk');
   server.staff('samr', 'reviewer', 'samr');
   const json = (cookie) => ({ 'content-type': 'application/json', ...(cookie ? { cookie } : {}) });
   const login = (username) => apiLogin(base, username);
   const answers = {
-    'business.name': '睢县老张家常菜馆', 'business.form': 'individual', 'business.scope': ['catering'],
+    'business.name': name, 'business.form': 'individual', 'business.scope': ['catering'],
     'business.capital': 10, 'business.employees': 0, 'plans.investment': 20,
     'legal_rep.name': '张三', 'legal_rep.id_number': '11010519491231002X', 'legal_rep.phone': '13800138000',
     'premises.address': '睢县城关镇北湖路 88 号', 'premises.area': 120, 'premises.tenure': 'owned',
@@ -37,7 +40,7 @@ export async function licensedRestaurant(server) {
   const approved = await fetch(`${base}/api/staff/items/${registration.id}/review`, { method: 'POST', headers: json(samr), body: JSON.stringify({ action: 'approve', version: registration.version }) });
   assert.equal(approved.status, 200);
   const view = await (await fetch(path, { headers: json(clerk) })).json();
-  return { licence: view.licence, number: filed.number, token: filed.token };
+  return { licence: view.licence, number: filed.number, token: filed.token, name };
 }
 
 /** A new page (zh-CN) with staff member `name` logged in to the back office; console errors

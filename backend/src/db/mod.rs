@@ -16,6 +16,7 @@ pub mod inspection_tasks;
 pub mod items;
 pub mod jobs;
 pub mod materials;
+pub mod names;
 pub mod notifications;
 pub mod page_cache;
 pub mod recovery;

@@ -24,6 +24,7 @@ pub mod intake;
 pub mod jobs;
 pub mod licence;
 pub mod login;
+pub mod names;
 pub mod notify;
 pub mod password;
 pub mod permit;

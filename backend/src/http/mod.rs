@@ -78,6 +78,11 @@ fn public_routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::BUNDLES, get(bundles::list)),
         route(M::GET, p::BUNDLE, get(bundles::get)),
         route(M::GET, p::BUNDLE_GUIDE, get(bundles::guide)),
+        route(
+            M::GET,
+            p::NAMES,
+            get(public::names::check).route_layer(public()),
+        ),
         route(M::GET, p::STATISTICS_PAGE, get(statistics::dashboard)),
         route(M::GET, p::RESULTS, get(results::get).route_layer(public())),
         route(

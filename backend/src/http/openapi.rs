@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::applicant::{additions, applications, documents, drafts, find, requests, uploads};
-use crate::http::public::{bundles, results, supervision as public_supervision, verify};
+use crate::http::public::{bundles, names, results, supervision as public_supervision, verify};
 use crate::http::staff::{
     accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence,
     requests as staff_requests, review, sessions, statistics, supervision, worklist,
@@ -13,7 +13,7 @@ use crate::http::staff::{
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
-    paths(bundles::list, bundles::get, bundles::guide, applications::create, applications::status, applications::reply,
+    paths(bundles::list, bundles::get, bundles::guide, names::check, applications::create, applications::status, applications::reply,
         sessions::login, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
         accounts::list, accounts::create, accounts::change, accounts::password_link, accounts::set_password,
         backoffice::application, backoffice::intake, review::act,

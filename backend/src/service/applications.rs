@@ -52,6 +52,15 @@ pub async fn file(
     let (cart, answers) = view
         .check_answers(submitted, today)
         .map_err(Error::Answers)?;
+    // A new business's name is free in the county (名称查重); an addition keeps its own.
+    if addition.is_none()
+        && cart
+            .items
+            .iter()
+            .any(|i| i == shared::catalogue::REGISTRATION)
+    {
+        super::names::check(ctx, &answers).await?;
+    }
     if let Some(d) = &req.draft {
         let owned = db::materials::draft(&ctx.db, &d.id)
             .await?

@@ -98,7 +98,10 @@ fn answers(rng: &mut StdRng, bundle: &str, n: usize) -> Value {
         "small_workshop" => {
             a["business.scope"] = json!(["bulk_food"]);
             a["workshop.products"] = json!(["pastry"]);
-            a["workshop.workers"] = json!(rng.random_range(1..6));
+            let workers = rng.random_range(1..6);
+            a["workshop.workers"] = json!(workers);
+            // The workers are of the staff (the catalogue's check `workshop_workers`).
+            a["business.employees"] = json!(workers);
             food(&mut a);
         }
         "supermarket" => a["business.scope"] = json!(["prepackaged_food", "daily_goods"]),

@@ -23,6 +23,7 @@ pub mod inspection_tasks;
 pub mod jobs;
 pub mod licence;
 pub mod materials;
+pub mod names;
 pub mod notifications;
 pub mod private_link;
 pub mod recovery;

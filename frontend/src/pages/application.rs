@@ -218,12 +218,7 @@ fn view_application(
         {intake}
         <section class="panel receipt">
             {title}
-            <dl class="figures">
-                <div><dt>{tr(l, "申请编号", "Application number")}</dt><dd class="number">{s.number.clone()}</dd></div>
-                <div><dt>{tr(l, "套餐", "Bundle")}</dt><dd>{s.bundle_name.get(l).to_string()}</dd></div>
-                <div><dt>{tr(l, "提交时间", "Submitted")}</dt><dd>{local_time(&s.submitted_at, l)}</dd></div>
-                <div><dt>{tr(l, "总体状态", "Overall")}</dt><dd class="overall">{s.status.label(l)}</dd></div>
-            </dl>
+            <dl class="figures" inner_html=figures(s, l)></dl>
         </section>
         <section class="panel">
             <h2>{tr(l, "各事项（并联审批）", "Items (reviewed in parallel)")}</h2>
@@ -268,6 +263,23 @@ fn view_application(
         </section>
     }
     .into_any()
+}
+
+/// The receipt's figures: number, bundle, when filed, the overall state (static markup).
+fn figures(s: &ApplicationStatus, l: Lang) -> String {
+    let e = super::escape;
+    format!(
+        "<div><dt>{}</dt><dd class=\"number\">{}</dd></div><div><dt>{}</dt><dd>{}</dd></div>\
+<div><dt>{}</dt><dd>{}</dd></div><div><dt>{}</dt><dd class=\"overall\">{}</dd></div>",
+        tr(l, "申请编号", "Application number"),
+        e(&s.number),
+        tr(l, "套餐", "Bundle"),
+        e(s.bundle_name.get(l)),
+        tr(l, "提交时间", "Submitted"),
+        e(&local_time(&s.submitted_at, l)),
+        tr(l, "总体状态", "Overall"),
+        s.status.label(l),
+    )
 }
 
 /// The status page when the link does not open it (cut short, mistyped, lost): why, and the

@@ -115,16 +115,30 @@ impl Form {
         fields
     }
 
-    /// Checks every field asked now with the shared rules; fills the summary; true if all pass.
+    /// Checks every field asked now with the shared rules, then the answers against each other
+    /// (the catalogue's checks, as the server runs them); fills the summary; true if all pass.
     fn check_all(self) -> bool {
         let mut bad = Vec::new();
-        for f in self.answers.fields.get_value() {
-            if !f.shown.get_untracked() {
-                continue;
-            }
+        let fields = self.answers.fields.get_value();
+        for f in fields.iter().filter(|f| f.shown.get_untracked()) {
             f.touched.set(true);
             if !f.check() {
                 bad.push((f.dom_id(), f.def.key.clone()));
+            }
+        }
+        let answers = self.answers.asked_answers();
+        let cart = self.answers.cart.get_untracked();
+        let cross = self
+            .answers
+            .view
+            .with_value(|v| v.cross_problems(&answers, &cart));
+        for (key, problem) in cross {
+            if let Some(f) = fields
+                .iter()
+                .find(|f| f.def.key == key && f.problem.get_untracked().is_none())
+            {
+                f.problem.set(Some(Shown::Local(problem)));
+                bad.push((f.dom_id(), key));
             }
         }
         let ok = bad.is_empty();
@@ -132,12 +146,18 @@ impl Form {
         ok
     }
 
-    fn label_of(self, key: &str, l: Lang) -> String {
+    /// "Label: problem" for a field of the summary while it has a problem (read reactively: a
+    /// line goes once its field is right).
+    fn problem_line(self, key: &str, l: Lang) -> Option<String> {
         self.answers.fields.with_value(|fs| {
-            fs.iter()
-                .find(|f| f.def.key == key)
-                .map(|f| f.def.label.get(l).to_string())
-                .unwrap_or_default()
+            let f = fs.iter().find(|f| f.def.key == key)?;
+            let problem = f.problem.get()?;
+            Some(format!(
+                "{}{}{}",
+                f.def.label.get(l),
+                tr(l, "：", ": "),
+                problem.text(l)
+            ))
         })
     }
 
@@ -171,6 +191,54 @@ fn focus(id: &'static str) {
     });
 }
 
+/// 名称查重 as the applicant types: once the name has rested for a moment, the server says
+/// whether the county has it already; if so, the name's field says so (filing checks again).
+/// Not for an addition (增项), which keeps its licence's name.
+fn check_name_as_typed(form: Form) {
+    let Some(name) = form
+        .answers
+        .states(&["business.name".to_string()])
+        .pop()
+        .filter(|_| holder().is_none())
+    else {
+        return;
+    };
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let typed = name
+            .value
+            .get()
+            .as_str()
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string();
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        if typed.chars().count() < 2 {
+            return;
+        }
+        let name = name.clone();
+        set_timeout(
+            move || {
+                if asked.get_value() != this {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let Ok(said) = api::name_check(&typed, lang_untracked()).await else {
+                        return;
+                    };
+                    let still = name.value.get_untracked().as_str().map(str::trim) == Some(&typed);
+                    if let (Some(message), true) = (said.message, still) {
+                        name.touched.set(true);
+                        name.problem.set(Some(Shown::Server(vec![message])));
+                    }
+                });
+            },
+            std::time::Duration::from_millis(600),
+        );
+    });
+}
+
 #[component]
 fn ApplyForm(view: BundleView) -> impl IntoView {
     let form = Form {
@@ -184,6 +252,7 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         files: RwSignal::new(Vec::new()),
         link: RwSignal::new(None),
     };
+    check_name_as_typed(form);
     // The files already on the server (after a reload, or from the draft link).
     if let Some(d) = server_draft::load(&form.bundle_id()) {
         form.owner.set(Some(Owner::draft(&d)));
@@ -292,16 +361,25 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
     let sections = form.answers.view.with_value(|b| b.sections.clone());
     let cart = form.answers.cart;
     view! {
-        {move || (!form.summary.with(Vec::is_empty)).then(|| view! {
-            <div class="error-summary" id="error-summary" tabindex="-1" role="alert">
-                <h2>{tr(l, "请修改以下各项", "Please correct the following")}</h2>
-                <ul>
-                    {form.summary.get().into_iter().map(|(dom, key)| {
-                        view! { <li><a href=format!("#{dom}")>{form.label_of(&key, l)}</a></li> }
-                    }).collect_view()}
-                </ul>
-            </div>
-        })}
+        // Each problem still there; gone once none is left.
+        {move || {
+            let lines: Vec<(String, String)> = form
+                .summary
+                .get()
+                .into_iter()
+                .filter_map(|(dom, key)| Some((dom, form.problem_line(&key, l)?)))
+                .collect();
+            (!lines.is_empty()).then(|| view! {
+                <div class="error-summary" id="error-summary" tabindex="-1" role="alert">
+                    <h2>{tr(l, "请修改以下各项", "Please correct the following")}</h2>
+                    <ul>
+                        {lines.into_iter().map(|(dom, line)| {
+                            view! { <li><a href=format!("#{dom}")>{line}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }}
         <form novalidate class="form" on:submit=to_review>
             <h1>{format!("{name} · {}", tr(l, "综合申请表", "integrated form"))}</h1>
             <p class="muted">{tr(l,

@@ -180,13 +180,37 @@ impl BundleView {
             .filter(|(k, _)| cart.shows(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        match validate_asked(asked, &kept, today) {
-            Ok(clean) if problems.is_empty() => Ok((cart, clean)),
-            Ok(_) => Err(problems),
+        let clean = match validate_asked(asked, &kept, today) {
+            Ok(clean) => Some(clean),
             Err(more) => {
                 problems.extend(more);
-                Err(problems)
+                None
+            }
+        };
+        // Across answers: at fields with no problem of their own.
+        for (key, p) in self.cross_problems(&kept, &cart) {
+            problems.entry(key).or_insert_with(|| vec![p]);
+        }
+        match clean {
+            Some(clean) if problems.is_empty() => Ok((cart, clean)),
+            _ => Err(problems),
+        }
+    }
+
+    /// The checks across answers that fail for this cart: (field, problem), a field once.
+    pub fn cross_problems(&self, answers: &Answers, cart: &Cart) -> Vec<(String, Problem)> {
+        let mut found: Vec<(String, Problem)> = Vec::new();
+        for c in &self.checks {
+            let concerned = c.items.is_empty() || c.items.iter().any(|i| cart.items.contains(i));
+            let asked = cart.shows(&c.field) && !found.iter().any(|(k, _)| *k == c.field);
+            if concerned
+                && asked
+                && c.when.as_ref().is_none_or(|w| w.holds(answers, None))
+                && !c.require.holds(answers, None)
+            {
+                found.push((c.field.clone(), Problem::Check(c.message.clone())));
             }
         }
+        found
     }
 }

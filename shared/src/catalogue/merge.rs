@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bundle, Catalogue, Department, Item, Material, Rule, Section};
+use super::{Bundle, Catalogue, Check, Department, Item, Material, Rule, Section};
 use crate::calendar::YearArrangement;
 use crate::form::FieldDef;
 use crate::rules::instance_key;
@@ -29,6 +29,10 @@ pub struct BundleView {
     pub fields: Vec<FieldDef>,
     /// The rules of the bundle's add-ons.
     pub rules: Vec<Rule>,
+    /// The checks across answers that concern this form: of its items (or of any form), on
+    /// fields it asks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
     /// Keys of the fields the rules read: asked first, on the bundle page.
     pub questions: Vec<String>,
     /// The official working-day arrangement, so due dates can be counted where the view is.
@@ -207,8 +211,22 @@ impl Catalogue {
             .filter(|s| fields.iter().any(|f| f.section == s.id))
             .cloned()
             .collect();
+        let asks = |k: &str| fields.iter().any(|f| f.key == k);
+        let checks = self
+            .checks
+            .iter()
+            .filter(|c| {
+                c.items.is_empty() || c.items.iter().any(|i| items.iter().any(|x| &x.id == i))
+            })
+            .filter(|c| {
+                let read = c.when.iter().chain([&c.require]).flat_map(|w| w.fields());
+                asks(&c.field) && read.into_iter().all(asks)
+            })
+            .cloned()
+            .collect();
         Some(BundleView {
             bundle: bundle.clone(),
+            checks,
             items,
             departments,
             materials,
@@ -409,6 +427,7 @@ mod tests {
                 when: Condition::Ticked("plans.tobacco".into()),
                 reason: Text::default(),
             }],
+            checks: vec![],
             calendar: vec![],
             credit_kinds: vec![],
             risk_classes: vec![],

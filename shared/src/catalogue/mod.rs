@@ -13,6 +13,6 @@ pub use cart::{AskedField, Cart, MergedMaterial};
 pub use guide::{BundleGuide, ItemDue, ReformFigures};
 pub use merge::{ADDITION_PREFIX, BundleView, MAX_ADDITION, REGISTRATION};
 pub use model::{
-    Addon, Bundle, Catalogue, CatalogueError, CreditCondition, CreditKind, Department,
+    Addon, Bundle, Catalogue, CatalogueError, Check, CreditCondition, CreditKind, Department,
     InspectionItem, Item, Material, RISK_CLASSES, RiskRule, Rule, Section,
 };

@@ -127,6 +127,24 @@ pub struct Rule {
     pub reason: Text,
 }
 
+/// A check across answers: when one of `items` is in the cart (any cart if none is named) and
+/// `when` holds, the answers must meet `require`; if not, `field` shows `message`. Run in the
+/// browser before the review and again on the server, like every other rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    pub require: Condition,
+    /// The field the problem is shown at.
+    pub field: String,
+    pub message: Text,
+}
+
 /// A kind of credit record (信用记录): a false commitment, a failed inspection, a rectification,
 /// a commitment fulfilled; `dishonesty_list` stands for being on the imported list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,6 +231,9 @@ pub struct Catalogue {
     pub bundles: Vec<Bundle>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Checks across answers (a pharmacy's scope includes drug retail …).
+    #[serde(default)]
+    pub checks: Vec<Check>,
     /// The official working-day arrangement, a year an entry.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::YearArrangement>,
@@ -316,6 +337,7 @@ impl Catalogue {
         self.items.extend(part.items);
         self.bundles.extend(part.bundles);
         self.rules.extend(part.rules);
+        self.checks.extend(part.checks);
         self.calendar.extend(part.calendar);
         self.credit_kinds.extend(part.credit_kinds);
         self.risk_classes.extend(part.risk_classes);
@@ -337,6 +359,7 @@ impl Catalogue {
         let items = self.items.iter().map(|i| ("item", i.id.as_str()));
         let bundles = self.bundles.iter().map(|b| ("bundle", b.id.as_str()));
         let rules = self.rules.iter().map(|r| ("rule", r.id.as_str()));
+        let cross = self.checks.iter().map(|c| ("check", c.id.as_str()));
         let kinds = self
             .credit_kinds
             .iter()
@@ -356,6 +379,7 @@ impl Catalogue {
             .chain(items)
             .chain(bundles)
             .chain(rules)
+            .chain(cross)
             .chain(kinds)
             .chain(checks)
             .chain(numbers)
@@ -480,6 +504,18 @@ impl Catalogue {
                     ),
                     Some(_) => {}
                 }
+            }
+        }
+        for c in &self.checks {
+            let entry = format!("check {}", c.id);
+            let read = c.when.iter().chain([&c.require]).flat_map(|w| w.fields());
+            for k in read.chain([c.field.as_str()]) {
+                if self.field(k).is_none() {
+                    err(entry.clone(), format!("unknown field `{k}`"));
+                }
+            }
+            for i in c.items.iter().filter(|i| self.item(i).is_none()) {
+                err(entry.clone(), format!("unknown item `{i}`"));
             }
         }
         for i in &self.inspection_items {

@@ -32,6 +32,8 @@ pub enum Problem {
     /// An existing business's registered fact (its name, its legal representative…): changed
     /// through the change procedure, not in a new form.
     Registered,
+    /// A check across answers failed (the catalogue's `checks`): its own words.
+    Check(crate::i18n::Text),
 }
 
 impl Problem {
@@ -80,6 +82,7 @@ impl Problem {
             }
             Problem::UnknownOption => pick("请从列表中选择", "Choose one of the listed options"),
             Problem::TooManyOptions => pick("选项过多", "Too many options chosen"),
+            Problem::Check(words) => words.get(lang).to_string(),
             Problem::Registered => pick(
                 "此项以营业执照登记为准；如需变更，请在办理进度页提交变更申请",
                 "This is what the licence registers: change it through a change request",

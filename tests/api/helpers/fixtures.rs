@@ -129,7 +129,7 @@ impl TestApp {
             let (status, up) = self.upload(&base, &token, material, name, bytes).await;
             assert_eq!(status, StatusCode::OK, "{up}");
         }
-        let mut body = restaurant();
+        let mut body = self.fresh_restaurant().await;
         body["draft"] = json!({"id": id, "token": token});
         let applicant = self.file(&body).await;
         let accepted = self.clerk().await.accept(&applicant.number).await;
@@ -189,10 +189,22 @@ impl TestApp {
         Applicant::new(self, &created)
     }
 
+    /// The restaurant application under a name of its own in this database (名称查重: a
+    /// licensed business's name is not filed again): 睢县老张家常菜馆 for the first, then
+    /// 睢县老张家常菜馆2号店 …
+    pub async fn fresh_restaurant(&self) -> Value {
+        let (filed, _) = self.counts().await;
+        let mut body = restaurant();
+        if filed > 0 {
+            body["answers"]["business.name"] = json!(format!("睢县老张家常菜馆{}号店", filed + 1));
+        }
+        body
+    }
+
     /// A restaurant application accepted at the window: the applicant, and the application as
     /// the window sees it (five items at their departments, clocks running).
     pub async fn accepted_restaurant(&self) -> (Applicant<'_>, Value) {
-        let applicant = self.file(&restaurant()).await;
+        let applicant = self.file(&self.fresh_restaurant().await).await;
         let accepted = self.clerk().await.accept(&applicant.number).await;
         (applicant, accepted)
     }

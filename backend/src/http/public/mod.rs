@@ -2,6 +2,7 @@
 //! verify page and what hangs off it, the OpenAPI document.
 
 pub mod bundles;
+pub mod names;
 pub mod page;
 pub mod plan_page;
 pub mod results;
