@@ -360,6 +360,12 @@ pub struct ApplicationStatus {
     /// certificate — each downloaded from `/status/{number}/documents/{path}`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<DocumentLink>,
+    /// What happens next and what the applicant should do — the server's words, both
+    /// languages, a line each (`\n` between): the window's hours, what is owed and by when,
+    /// the promised day, what to do if an item is late. (One text, not a list: the status
+    /// app decodes no new shape for it.)
+    #[serde(default)]
+    pub next_steps: Text,
 }
 
 /// A sealed document of an application: its address part and its title (Chinese, as printed).

@@ -36,6 +36,7 @@ on_both_databases!(
     an_unknown_bundle_is_a_field_error,
     an_unknown_answer_key_is_a_field_error,
     answers_that_contradict_the_bundle_are_a_field_error,
+    the_status_says_what_happens_next,
     a_body_over_one_mebibyte_is_rejected,
     a_field_of_the_wrong_type_is_a_field_error,
     an_id_number_with_a_wrong_check_character_or_impossible_birth_date_is_a_field_error,
@@ -217,6 +218,48 @@ async fn answers_that_contradict_the_bundle_are_a_field_error(app: &TestApp) {
         )
         .await;
     assert_eq!(status, 201, "bulk food agrees with the food permit");
+}
+
+async fn the_status_says_what_happens_next(app: &TestApp) {
+    let applicant = app.file(&restaurant()).await;
+    let zh = |status: &Value| -> Vec<String> {
+        let text = status["next_steps"]["zh"].as_str().expect("next steps");
+        text.lines().map(String::from).collect()
+    };
+    // Waiting for the window: what happens there, and where and when it is open (catalogue).
+    let waiting = zh(&applicant.status().await);
+    assert!(waiting[0].contains("综合窗口审查"), "{waiting:?}");
+    let window = waiting.last().expect("the window");
+    assert!(
+        window.contains("“证照联办”受理窗口")
+            && window.contains("8:30")
+            && window.contains("出件窗口"),
+        "{window}"
+    );
+    // Accepted: the day every item is due by, the latest of the items' own days.
+    let accepted = app.clerk().await.accept(&applicant.number).await;
+    let last = accepted["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["due_on"].as_str())
+        .max()
+        .expect("due days")
+        .to_string();
+    let status = applicant.status().await;
+    let lines = zh(&status);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&format!("最迟 {last} 办结"))),
+        "{lines:?}"
+    );
+    let en = status["next_steps"]["en"].as_str().expect("en");
+    assert_eq!(
+        en.lines().count(),
+        lines.len(),
+        "a line each, in both languages"
+    );
 }
 
 async fn a_body_over_one_mebibyte_is_rejected(app: &TestApp) {

@@ -77,6 +77,11 @@ for (const [name, options] of Object.entries(viewports)) {
       const link = await page.locator('.status-link').getAttribute('href');
       assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/status\/LB-\d{8}-\d{4}#t=/);
       assert.equal(await decodeQr(page.locator('.qr')), link, 'the QR code carries the status link');
+      // The receipt leads: what the window does next, and where and when it is open.
+      const next = page.locator('#next');
+      await next.getByRole('heading', { name: '下一步' }).waitFor();
+      await next.getByText(/综合窗口审查您的申请/).waitFor();
+      await next.getByText(/“证照联办”受理窗口：工作日/).waitFor();
       assert.deepEqual(await accessibilityProblems(page), []);
       await shot(page, `${name}-5-receipt`);
 

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod licence;
 pub mod login;
 pub mod names;
+pub mod next_steps;
 pub mod notify;
 pub mod password;
 pub mod permit;

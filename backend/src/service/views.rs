@@ -14,6 +14,7 @@ use super::{Ctx, Result};
 use crate::db;
 use crate::domain::access::Access;
 use crate::domain::clock::{county_date, due_on, now_unix, rfc3339};
+use crate::domain::next_steps;
 use crate::domain::records::{
     Application, Enterprise, HolderRequest, Item, Owner, RequestKind, Upload,
 };
@@ -290,7 +291,17 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
         bring_by,
         ..
     } = app.notice;
+    let missing_materials = material_refs(ctx, &missing_materials);
+    let next_steps = next_steps::joined(&next_steps::Standing {
+        intake: app.intake,
+        items: &items,
+        owed: &missing_materials,
+        bring_by: bring_by.as_deref(),
+        today: &today_text(),
+        window: c.window.as_ref(),
+    });
     Ok(ApplicationStatus {
+        next_steps,
         documents,
         asked,
         exchanges,
@@ -302,7 +313,7 @@ pub async fn status(ctx: &Ctx, app: Application) -> Result<ApplicationStatus> {
             OverallStatus::derive(&statuses)
         },
         correction: correction.filter(|_| correcting),
-        missing_materials: material_refs(ctx, &missing_materials),
+        missing_materials,
         bring_by,
         licence: enterprise.as_ref().map(|e| licence_ref(ctx, e)),
         permits,

@@ -165,11 +165,6 @@ fn view_application(
     receipt: bool,
     ctx: Replying,
 ) -> AnyView {
-    let line = |label: &'static str, value: &Option<String>| {
-        value
-            .clone()
-            .map(|v| view! { <span class="sub-note">{format!("{label}{v}")}</span> })
-    };
     let owner = RwSignal::new(Some(Owner::application(&s.number, &ctx.token.get_value())));
     let sent = RwSignal::new(Vec::<StoredFile>::new());
     let upload_box = move |m: &MaterialRef, note: String| {
@@ -218,22 +213,13 @@ fn view_application(
         {intake}
         <section class="panel receipt">
             {title}
-            <dl class="figures" inner_html=figures(s, l)></dl>
+            <div inner_html=figures(s, l)></div>
         </section>
         <section class="panel">
             <h2>{tr(l, "各事项（并联审批）", "Items (reviewed in parallel)")}</h2>
             <ul class="subs">
                 {s.items.iter().map(|i| view! { <li class="sub" data-item=i.item.clone()>
-                    <span class="sub-name">{i.name.get(l).to_string()}</span>
-                    <span class="sub-dept">{i.department_name.get(l).to_string()}</span>
-                    <span class=format!("badge {}", i.status.as_str())>{i.status.label(l)}</span>
-                    {line(tr(l, "承诺办结日期：", "Due by: "), &i.due_on)}
-                    {line(tr(l, "现场核查日期：", "On-site inspection: "), &i.inspection_on)}
-                    {line(if i.pause.as_ref().is_some_and(|p| p.kind == "testing") { tr(l, "检验检测（不计时）：", "Testing (clock stopped): ") } else { tr(l, "专家评审（不计时）：", "Expert review (clock stopped): ") },
-                        &i.pause.as_ref().map(|p| format!("{} · {}{}", p.reason, tr(l, "自", "since "), p.from)))}
-                    {line(tr(l, "许可证编号：", "Certificate: "), &i.certificate)}
-                    {line(tr(l, "有效期至：", "Valid until: "), &i.valid_until)}
-                    {line(tr(l, "不予许可理由：", "Reason: "), &i.reason)}
+                    <div class="sub-facts" inner_html=item_facts(i, l)></div>
                     {i.supplement_request.clone().map(|r| view! {
                         <div class="sub-request">
                             <p class="pre">{format!("{}{r}", tr(l, "需要补充：", "Please supplement: "))}</p>
@@ -265,12 +251,67 @@ fn view_application(
     .into_any()
 }
 
-/// The receipt's figures: number, bundle, when filed, the overall state (static markup).
+/// One item's facts — name, department, state, and each day, number or reason it has — as
+/// static markup (the item's grid lays them out; the wrapper takes no box).
+fn item_facts(i: &shared::api::SubApplication, l: Lang) -> String {
+    let e = super::escape;
+    let pause = i.pause.as_ref().map(|p| {
+        let label = match p.kind.as_str() {
+            "testing" => tr(l, "检验检测（不计时）：", "Testing (clock stopped): "),
+            _ => tr(l, "专家评审（不计时）：", "Expert review (clock stopped): "),
+        };
+        (
+            label,
+            format!("{} · {}{}", p.reason, tr(l, "自", "since "), p.from),
+        )
+    });
+    let lines = [
+        (tr(l, "承诺办结日期：", "Due by: "), i.due_on.clone()),
+        (
+            tr(l, "现场核查日期：", "On-site inspection: "),
+            i.inspection_on.clone(),
+        ),
+        pause.map_or(("", None), |(label, v)| (label, Some(v))),
+        (
+            tr(l, "许可证编号：", "Certificate: "),
+            i.certificate.clone(),
+        ),
+        (tr(l, "有效期至：", "Valid until: "), i.valid_until.clone()),
+        (tr(l, "不予许可理由：", "Reason: "), i.reason.clone()),
+    ];
+    let notes: String = lines
+        .iter()
+        .filter_map(|(label, v)| {
+            Some(format!(
+                "<span class=\"sub-note\">{label}{}</span>",
+                e(v.as_deref()?)
+            ))
+        })
+        .collect();
+    format!(
+        "<span class=\"sub-name\">{}</span><span class=\"sub-dept\">{}</span><span class=\"badge {}\">{}</span>{notes}",
+        e(i.name.get(l)),
+        e(i.department_name.get(l)),
+        i.status.as_str(),
+        i.status.label(l),
+    )
+}
+
+/// The receipt's figures — number, bundle, when filed, the overall state — and what happens
+/// next (the server's lines, printed with the receipt): static markup.
 fn figures(s: &ApplicationStatus, l: Lang) -> String {
     let e = super::escape;
+    let next: String = s
+        .next_steps
+        .get(l)
+        .split('\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| format!("<li>{}</li>", e(line)))
+        .collect();
     format!(
-        "<div><dt>{}</dt><dd class=\"number\">{}</dd></div><div><dt>{}</dt><dd>{}</dd></div>\
-<div><dt>{}</dt><dd>{}</dd></div><div><dt>{}</dt><dd class=\"overall\">{}</dd></div>",
+        "<dl class=\"figures\"><div><dt>{}</dt><dd class=\"number\">{}</dd></div><div><dt>{}</dt><dd>{}</dd></div>\
+<div><dt>{}</dt><dd>{}</dd></div><div><dt>{}</dt><dd class=\"overall\">{}</dd></div></dl>\
+<section id=\"next\"><h2>{}</h2><ul class=\"next-steps\">{next}</ul></section>",
         tr(l, "申请编号", "Application number"),
         e(&s.number),
         tr(l, "套餐", "Bundle"),
@@ -279,6 +320,7 @@ fn figures(s: &ApplicationStatus, l: Lang) -> String {
         e(&local_time(&s.submitted_at, l)),
         tr(l, "总体状态", "Overall"),
         s.status.label(l),
+        tr(l, "下一步", "What happens next"),
     )
 }
 

@@ -428,6 +428,7 @@ mod tests {
                 reason: Text::default(),
             }],
             checks: vec![],
+            window: None,
             calendar: vec![],
             credit_kinds: vec![],
             risk_classes: vec![],

@@ -14,5 +14,5 @@ pub use guide::{BundleGuide, ItemDue, ReformFigures};
 pub use merge::{ADDITION_PREFIX, BundleView, MAX_ADDITION, REGISTRATION};
 pub use model::{
     Addon, Bundle, Catalogue, CatalogueError, Check, CreditCondition, CreditKind, Department,
-    InspectionItem, Item, Material, RISK_CLASSES, RiskRule, Rule, Section,
+    InspectionItem, Item, Material, RISK_CLASSES, RiskRule, Rule, Section, Window,
 };

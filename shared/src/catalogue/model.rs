@@ -145,6 +145,20 @@ pub struct Check {
     pub message: Text,
 }
 
+/// The one window and its issuing window (the plan's measure 4): where and when, for the
+/// applicant's next steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub name: Text,
+    pub hours: Text,
+    /// Where paper certificates are collected.
+    pub collect: Text,
+    /// The hotline for a complaint (e.g. an item past its promised day).
+    pub hotline: String,
+}
+
 /// A kind of credit record (信用记录): a false commitment, a failed inspection, a rectification,
 /// a commitment fulfilled; `dishonesty_list` stands for being on the imported list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,6 +248,9 @@ pub struct Catalogue {
     /// Checks across answers (a pharmacy's scope includes drug retail …).
     #[serde(default)]
     pub checks: Vec<Check>,
+    /// The one window: where and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
     /// The official working-day arrangement, a year an entry.
     #[serde(default)]
     pub calendar: Vec<crate::calendar::YearArrangement>,
@@ -338,6 +355,9 @@ impl Catalogue {
         self.bundles.extend(part.bundles);
         self.rules.extend(part.rules);
         self.checks.extend(part.checks);
+        if part.window.is_some() {
+            self.window = part.window;
+        }
         self.calendar.extend(part.calendar);
         self.credit_kinds.extend(part.credit_kinds);
         self.risk_classes.extend(part.risk_classes);
