@@ -11,6 +11,7 @@ pub mod domain;
 pub mod http;
 pub mod notify;
 pub mod pdf;
+pub mod qr;
 pub mod seal;
 pub mod service;
 pub mod startup;

@@ -64,6 +64,11 @@ pub async fn bundle(id: &str, lang: Lang) -> Result<BundleView, ApiError> {
     get(&api::bundle_path(id), lang, None).await
 }
 
+/// Is this browser the counter's (a clerk's session)?
+pub async fn counter(lang: Lang) -> Result<api::Counter, ApiError> {
+    get(api::paths::COUNTER, lang, None).await
+}
+
 /// 名称查重: is this business name free in the county?
 pub async fn name_check(name: &str, lang: Lang) -> Result<api::NameCheck, ApiError> {
     let name = String::from(js_sys::encode_uri_component(name));
@@ -301,6 +306,19 @@ use shared::files::{Draft, DraftRef, SaveDraft};
 
 pub async fn draft(d: &DraftRef, lang: Lang) -> Result<Draft, ApiError> {
     get(&format!("/api/drafts/{}", d.id), lang, Some(&d.token)).await
+}
+
+/// The QR code (SVG markup, the server's) of the link that resumes draft `d`.
+pub async fn draft_qr(d: &DraftRef, lang: Lang) -> Result<String, ApiError> {
+    let res = Request::get(&format!("/api/drafts/{}/qr.svg", d.id))
+        .header("Authorization", &format!("Bearer {}", d.token))
+        .send()
+        .await
+        .map_err(|e| network(lang, e))?;
+    if !res.ok() {
+        return Err(network(lang, res.status()));
+    }
+    res.text().await.map_err(|e| network(lang, e))
 }
 
 pub async fn save_draft(

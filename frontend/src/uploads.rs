@@ -39,9 +39,16 @@ impl Owner {
     }
 }
 
-/// The server draft of a bundle kept on this device (its link), if any.
+/// The server draft of a bundle kept on this device (its link), if any — at the counter, kept
+/// in this page's memory only (see `crate::draft`).
 pub mod server_draft {
+    use std::cell::RefCell;
+
     use shared::files::DraftRef;
+
+    thread_local! {
+        static IN_MEMORY: RefCell<Option<(String, DraftRef)>> = const { RefCell::new(None) };
+    }
 
     fn key(bundle: &str) -> String {
         format!("lianban.server-draft.{bundle}")
@@ -52,17 +59,29 @@ pub mod server_draft {
     }
 
     pub fn load(bundle: &str) -> Option<DraftRef> {
+        if crate::draft::counter() {
+            return IN_MEMORY.with_borrow(|m| {
+                m.as_ref()
+                    .filter(|(b, _)| b == bundle)
+                    .map(|(_, d)| d.clone())
+            });
+        }
         let text = storage()?.get_item(&key(bundle)).ok()??;
         serde_json::from_str(&text).ok()
     }
 
     pub fn keep(bundle: &str, d: &DraftRef) {
+        if crate::draft::counter() {
+            IN_MEMORY.with_borrow_mut(|m| *m = Some((bundle.to_string(), d.clone())));
+            return;
+        }
         if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(d)) {
             let _ = s.set_item(&key(bundle), &text);
         }
     }
 
     pub fn forget(bundle: &str) {
+        IN_MEMORY.with_borrow_mut(|m| *m = None);
         if let Some(s) = storage() {
             let _ = s.remove_item(&key(bundle));
         }

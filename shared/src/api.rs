@@ -15,6 +15,8 @@ pub mod paths {
     pub const BUNDLE_GUIDE: &str = "/api/bundles/{id}/guide";
     /// 名称查重: is a business name free in the county?
     pub const NAMES: &str = "/api/names";
+    /// Is this browser the counter's (a clerk's session)?
+    pub const COUNTER: &str = "/api/counter";
     pub const APPLICATIONS: &str = "/api/applications";
     pub const APPLICATION: &str = "/api/applications/{number}";
     pub const APPLICATION_REPLY: &str = "/api/applications/{number}/reply";
@@ -41,6 +43,8 @@ pub mod paths {
     pub const DRAFTS: &str = "/api/drafts";
     pub const DRAFT: &str = "/api/drafts/{id}";
     pub const DRAFT_FILES: &str = "/api/drafts/{id}/files";
+    /// The QR code of the link that resumes a draft.
+    pub const DRAFT_QR: &str = "/api/drafts/{id}/qr.svg";
     pub const DRAFT_FILE: &str = "/api/drafts/{id}/files/{file}";
 
     pub const STAFF_LOGIN: &str = "/api/staff/login";
@@ -176,6 +180,13 @@ pub struct BundleSummary {
     /// Departments and promise of the bundle before any add-on.
     pub department_count: usize,
     pub promised_days: f32,
+}
+
+/// `GET /api/counter`: whether forms filed from this browser are filed at the counter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Counter {
+    pub counter: bool,
 }
 
 /// `GET /api/names?name=…`: whether the name is taken, by whom (`enterprise`, `application`),

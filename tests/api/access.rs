@@ -264,6 +264,8 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             everyone(200),
         ),
+        // Only the clerk's browser is the counter's; anyone may ask.
+        row("GET", p::COUNTER, p::COUNTER.into(), None, everyone(200)),
         // Finding an application again: anyone may ask; an empty form is a field's problem,
         // a code without its challenge is spent.
         row(
@@ -331,6 +333,13 @@ fn rows(w: &World) -> Vec<Row> {
             everyone(422),
         ),
         draft_row("GET", p::DRAFT, draft.clone(), None, draft_owner(200)),
+        draft_row(
+            "GET",
+            p::DRAFT_QR,
+            format!("{draft}/qr.svg"),
+            None,
+            draft_owner(200),
+        ),
         draft_row(
             "PUT",
             p::DRAFT,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverAndBrowser, viewports, shot, accessibilityProblems, root } from './harness.mjs';
+import { serverAndBrowser, viewports, shot, accessibilityProblems, root, decodeQr } from './harness.mjs';
 import { fillPharmacy } from './forms.mjs';
 import { signedIn, approveAll } from './setup.mjs';
 
@@ -24,7 +24,8 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   writeFileSync(pdf, Buffer.concat([Buffer.from('%PDF-1.7\n'), body, Buffer.from('\n%%EOF\n')]));
   const png = join(root, 'docs/screenshots/phone-holder-request.png');
 
-  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN',
+    permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -94,6 +95,11 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.getByRole('button', { name: '保存到服务器（换设备续填）' }).click();
   const link = await page.locator('.draft-link a').getAttribute('href');
   assert.match(link, /\/bundles\/pharmacy\/apply\?draft=[\w-]+#t=[\w-]+$/);
+  // Next to the button: the link to copy, and its QR for the phone.
+  assert.equal(await decodeQr(page.locator('.draft-link .qr')), link);
+  await page.locator('.draft-link').getByRole('button', { name: '复制链接' }).click();
+  await page.locator('.draft-link').getByText('已复制').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
   const otherDevice = await app.browser.newContext({ ...viewports.desktop, locale: 'zh-CN' });
   const elsewhere = await otherDevice.newPage();
   await elsewhere.goto(link);

@@ -13,13 +13,13 @@ use crate::http::staff::{
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
-    paths(bundles::list, bundles::get, bundles::guide, names::check, applications::create, applications::status, applications::reply,
+    paths(bundles::list, bundles::get, bundles::guide, names::check, applications::create, applications::counter, applications::status, applications::reply,
         sessions::login, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
         accounts::list, accounts::create, accounts::change, accounts::password_link, accounts::set_password,
         backoffice::application, backoffice::intake, review::act,
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
         requests::file, staff_requests::queue, staff_requests::decide, licence::change,
-        drafts::create, drafts::get, drafts::save, uploads::announce::<false>,
+        drafts::create, drafts::get, drafts::save, drafts::qr, uploads::announce::<false>,
         uploads::state::<false>, uploads::part::<false>, uploads::discard::<false>, files::read, backoffice::received, backoffice::withdraw_owed,
         verify::page, verify::signed, verify::print, verify::image, verify::keys, verify::checkpoints,
         jobs::list, jobs::retry, worklist::page, worklist::assign, worklist::views, worklist::save_view,

@@ -69,7 +69,7 @@ pub async fn file(
     }
     let token = new_token();
     let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
-    let clerk = staff.filter(|s| s.role == Role::Clerk);
+    let clerk = staff.filter(|s| at_counter(Some(s)));
     let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).unwrap_or("");
     let business_name = text("business.name").to_string();
     let (actor, action) = match clerk {
@@ -116,6 +116,12 @@ pub async fn file(
         .ok_or_else(|| anyhow::anyhow!("the filing's group failed"))??;
     tracing::info!(number = %filed.number, bundle = %view.bundle.id, "application filed");
     Ok(filed)
+}
+
+/// Is a form filed with this session filed at the counter — by the one window's clerk, for a
+/// walk-in applicant? (Then the browser keeps nothing of it: `GET /api/counter`.)
+pub fn at_counter(staff: Option<&StaffMember>) -> bool {
+    staff.is_some_and(|s| s.role == Role::Clerk)
 }
 
 /// The applicant's status page.

@@ -68,6 +68,20 @@ pub async fn draft(ctx: &Ctx, id: &str, token: Option<&str>) -> Result<DraftView
     draft_view(ctx, d).await
 }
 
+/// The link that resumes a draft on any device — the one its token opens (for its QR).
+pub async fn resume_link(ctx: &Ctx, id: &str, token: Option<&str>) -> Result<String> {
+    let d = draft_of(ctx, id, token).await?;
+    let draft = shared::files::DraftRef {
+        id: d.id,
+        token: token.unwrap_or_default().to_string(),
+    };
+    Ok(format!(
+        "{}{}",
+        ctx.public_url.trim_end_matches('/'),
+        shared::files::draft_page(&d.bundle, &draft)
+    ))
+}
+
 /// Saves the answers as they are (a draft is not checked: the submission is). Only the
 /// bundle's own fields are kept.
 pub async fn save_draft(

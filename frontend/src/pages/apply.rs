@@ -93,8 +93,11 @@ struct Form {
     /// The server draft holding the files (made with the first file or on "save").
     owner: RwSignal<Option<Owner>>,
     files: RwSignal<Vec<StoredFile>>,
-    /// The draft's link once saved on the server.
+    /// The draft's link once saved on the server, and its QR code (the server's SVG).
     link: RwSignal<Option<String>>,
+    link_qr: RwSignal<Option<String>>,
+    /// At the counter (a clerk's session): nothing is kept on this computer.
+    counter: RwSignal<bool>,
 }
 
 impl Form {
@@ -251,7 +254,19 @@ fn ApplyForm(view: BundleView) -> impl IntoView {
         owner: RwSignal::new(None),
         files: RwSignal::new(Vec::new()),
         link: RwSignal::new(None),
+        link_qr: RwSignal::new(None),
+        counter: RwSignal::new(false),
     };
+    // A clerk filling the form at the counter: counter mode (see `draft`).
+    leptos::task::spawn_local(async move {
+        if api::counter(lang_untracked())
+            .await
+            .is_ok_and(|c| c.counter)
+        {
+            draft::set_counter();
+            form.counter.set(true);
+        }
+    });
     check_name_as_typed(form);
     // The files already on the server (after a reload, or from the draft link).
     if let Some(d) = server_draft::load(&form.bundle_id()) {
@@ -355,7 +370,7 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
     // Text boxes own their text while the applicant types (a number box must keep "1." as
     // typed), so a cleared draft starts a fresh page.
     let clear = move |_| {
-        draft::clear(&form.bundle_id());
+        draft::clear_device();
         let _ = window().location().reload();
     };
     let sections = form.answers.view.with_value(|b| b.sections.clone());
@@ -382,9 +397,18 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
         }}
         <form novalidate class="form" on:submit=to_review>
             <h1>{format!("{name} · {}", tr(l, "综合申请表", "integrated form"))}</h1>
-            <p class="muted">{tr(l,
-                "同一信息只需填写一次，系统自动分送各审批部门。填写内容自动保存在本设备。",
-                "Each fact is asked once and sent to every department that needs it. Your answers are saved on this device as you go.")}</p>
+            <p class="muted">{move || if form.counter.get() {
+                tr(l, "同一信息只需填写一次，系统自动分送各审批部门。", "Each fact is asked once and sent to every department that needs it.")
+            } else {
+                tr(l,
+                "同一信息只需填写一次，系统自动分送各审批部门。填写内容自动保存在本设备；公用电脑用完请点“清除本设备草稿”。",
+                "Each fact is asked once and sent to every department that needs it. Your answers are saved on this device as you go; on a public computer, clear them when you are done.")
+            }}</p>
+            {move || form.counter.get().then(|| view! {
+                <p class="notice-line counter-mode" role="status">{tr(l,
+                    "柜台模式：为来窗口的申请人代填，本机不保存任何填写内容（含身份证号）。",
+                    "Counter mode: filling in for a walk-in applicant — nothing is kept on this computer, ID numbers included.")}</p>
+            })}
             <p class="cart-line" aria-live="polite">{move || cart.with(|c| format!("{} {} · {} {} · {} {}",
                 tr(l, "本次办理事项", "Items:"), c.items.len(),
                 tr(l, "审批部门", "departments:"), c.departments.len(),
@@ -406,8 +430,9 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
             <div class="actions">
                 <button type="submit" class="button primary">{tr(l, "下一步：核对", "Next: review")}</button>
                 <button type="button" class="button" on:click=move |_| save_on_server(form)>{tr(l, "保存到服务器（换设备续填）", "Save on the server (go on elsewhere)")}</button>
-                <button type="button" class="button link" on:click=clear>{tr(l, "清空草稿", "Clear the draft")}</button>
+                <button type="button" class="button link" on:click=clear>{tr(l, "清除本设备草稿", "Clear this device's drafts")}</button>
             </div>
+            {move || form.link.get().map(|link| saved_link(link, form.link_qr, l))}
         </form>
     }
     .into_any()
@@ -434,10 +459,38 @@ fn save_on_server(form: Form) {
                     "{origin}{}",
                     shared::files::draft_page(&bundle, &d)
                 )));
+                form.link_qr.set(api::draft_qr(&d, l).await.ok());
             }
             Err(m) => form.server_message.set(Some(m)),
         }
     });
+}
+
+/// Saved on the server: the link that goes on from any device, next to the button that made
+/// it — to copy, or to scan with the phone.
+fn saved_link(link: String, qr: RwSignal<Option<String>>, l: Lang) -> AnyView {
+    let copied = RwSignal::new(false);
+    let text = link.clone();
+    let copy = move |_| {
+        let promise = window().navigator().clipboard().write_text(&text);
+        leptos::task::spawn_local(async move {
+            if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                copied.set(true);
+            }
+        });
+    };
+    view! {
+        <div class="notice-line draft-link" role="status">
+            <p>{tr(l, "已保存。用此链接可在任何设备继续填写（请勿公开）：", "Saved. This link goes on from any device (keep it private): ")}
+                <a href=link.clone()>{link.clone()}</a></p>
+            <p><button type="button" class="button" on:click=copy>{tr(l, "复制链接", "Copy the link")}</button>
+                {move || copied.get().then(|| view! { <span class="muted">{tr(l, " 已复制", " Copied")}</span> })}</p>
+            {move || qr.get().map(|svg| view! {
+                <div class="qr" role="img" aria-label=tr(l, "续填链接二维码：用手机扫码继续填写", "QR code of the link: scan it to go on with a phone") inner_html=svg></div>
+            })}
+        </div>
+    }
+    .into_any()
 }
 
 /// The bundle's merged material list: each material once, whatever number of items needs it;
@@ -451,9 +504,6 @@ fn materials_section(form: Form, l: Lang) -> AnyView {
             <p class="muted">{tr(l,
                 "也可以不在此上传，受理时到窗口提交纸质件。标注“可容缺”的材料可在受理后补交。",
                 "You may also bring paper copies to the window. Materials marked “may follow” can come after acceptance.")}</p>
-            {move || form.link.get().map(|link| view! {
-                <p class="notice-line draft-link">{tr(l, "已保存。用此链接可在任何设备继续填写（请勿公开）：", "Saved. This link goes on from any device (keep it private): ")}<a href=link.clone()>{link.clone()}</a></p>
-            })}
             {move || {
                 let bundle = bundle.clone();
                 cart.with(|c| c.materials.iter().map(|m| {

@@ -173,3 +173,13 @@ pub async fn rate_form(
         }
     }
 }
+
+/// Whether this browser is the counter's: a clerk's session files forms for walk-in
+/// applicants, and the form then keeps nothing in the browser's storage. Anyone may ask.
+#[utoipa::path(get, path = "/api/counter", tag = "applications",
+    responses((status = 200, body = shared::api::Counter)))]
+pub async fn counter(MaybeStaff(session): MaybeStaff) -> Json<shared::api::Counter> {
+    Json(shared::api::Counter {
+        counter: applications::at_counter(session.as_ref().map(|s| &s.staff)),
+    })
+}

@@ -48,3 +48,25 @@ pub async fn save(
     let draft = materials::save_draft(&ctx, &id, token.as_deref(), req.answers).await?;
     Ok(Json(draft))
 }
+
+/// The QR code (SVG) of the link that resumes the draft on any device — scanned with a phone
+/// to go on there. The draft's token in the `Authorization` header, never in an address.
+#[utoipa::path(get, path = "/api/drafts/{id}/qr.svg", tag = "applications",
+    params(("id" = String, Path)), security(("status_token" = [])),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404)))]
+pub async fn qr(
+    State(ctx): State<Ctx>,
+    Path(id): Path<String>,
+    token: Bearer,
+) -> Result<Response, AppError> {
+    let link = materials::resume_link(&ctx, &id, token.as_deref()).await?;
+    let svg = crate::qr::svg(&crate::qr::code(&link)?, 180);
+    let mut res = svg.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}

@@ -74,14 +74,11 @@ pub async fn page(
 }
 
 fn qr(text: &str) -> Result<qrcode::QrCode, AppError> {
-    qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::Q)
-        .map_err(|e| anyhow::anyhow!("QR encoding failed: {e}").into())
+    Ok(crate::qr::code(text)?)
 }
 
 fn svg(code: &qrcode::QrCode, size: u32) -> String {
-    code.render::<qrcode::render::svg::Color>()
-        .min_dimensions(size, size)
-        .build()
+    crate::qr::svg(code, size)
 }
 
 /// `GET /v/{token}/qr.svg|qr.png`: the code printed on the licence (the page's address);
@@ -108,16 +105,7 @@ pub async fn image(
     let code = qr(&text)?;
     let (content_type, bytes) = match format {
         "svg" => ("image/svg+xml", svg(&code, 240).into_bytes()),
-        "png" => {
-            let img = code
-                .render::<image::Luma<u8>>()
-                .min_dimensions(240, 240)
-                .build();
-            let mut out = std::io::Cursor::new(Vec::new());
-            img.write_to(&mut out, image::ImageFormat::Png)
-                .map_err(|e| anyhow::anyhow!("PNG: {e}"))?;
-            ("image/png", out.into_inner())
-        }
+        "png" => ("image/png", crate::qr::png(&code, 240)?),
         _ => return Ok(not_found(lang)),
     };
     let mut res = bytes.into_response();
