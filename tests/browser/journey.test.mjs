@@ -69,6 +69,12 @@ for (const [name, options] of Object.entries(viewports)) {
       await page.getByText('个体工商户').waitFor();
       await page.getByText('食品经营许可：承诺人签名（请输入姓名）').waitFor();
       await shot(page, `${name}-4-review`);
+      // "修改" beside a section: back to the form at that section, then on to the review again.
+      await page.getByRole('button', { name: '修改 经营场所' }).click();
+      await page.locator('#section-premises').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'section-premises');
+      await page.getByRole('button', { name: '下一步：核对' }).click();
+      await page.getByRole('heading', { name: '核对您的申请' }).waitFor();
 
       await page.getByRole('button', { name: '确认提交' }).click();
       await page.getByRole('heading', { name: '申请已提交' }).waitFor();

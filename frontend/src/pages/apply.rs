@@ -182,8 +182,9 @@ fn scroll_top() {
     }
 }
 
-fn focus(id: &'static str) {
+fn focus(id: impl AsRef<str> + 'static) {
     request_animation_frame(move || {
+        let id = id.as_ref();
         use wasm_bindgen::JsCast;
         if let Some(el) = document()
             .get_element_by_id(id)
@@ -417,7 +418,7 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
                 let states = form.in_section(section);
                 let shown: Vec<_> = states.iter().map(|s| s.shown).collect();
                 view! {
-                    <fieldset class="section" class:hidden=move || !shown.iter().any(|s| s.get())>
+                    <fieldset class="section" id=format!("section-{}", section.id) tabindex="-1" class:hidden=move || !shown.iter().any(|s| s.get())>
                         <legend>{section.title.get(l).to_string()}</legend>
                         {states.into_iter().map(|state| {
                             let shown = state.shown;
@@ -530,15 +531,26 @@ fn review(form: Form, l: Lang, submit: impl Fn() + Copy + 'static) -> AnyView {
             <h1>{tr(l, "核对您的申请", "Check your answers")}</h1>
             {sections.iter().map(|section| (section, form.asked_in_section(section)))
                 .filter(|(_, fields)| !fields.is_empty())
-                .map(|(section, fields)| view! {
-                <h2>{section.title.get(l).to_string()}</h2>
+                .map(|(section, fields)| {
+                    let (title, id) = (section.title.get(l).to_string(), format!("section-{}", section.id));
+                    // Back to the form at this section.
+                    let change = move |_| {
+                        form.step.set(Step::Fill);
+                        focus(id.clone());
+                    };
+                    view! {
+                <h2 class="review-section">{title.clone()}
+                    <button type="button" class="button link" on:click=change>
+                        {tr(l, "修改", "Change")}<span class="visually-hidden">{format!(" {title}")}</span>
+                    </button>
+                </h2>
                 <dl class="answers">
                     {fields.into_iter().map(|f| view! { <div>
                         <dt>{f.def.label.get(l).to_string()}</dt>
                         <dd>{display_answer(&f.def, &f.value.get_untracked(), l)}</dd>
                     </div> }).collect_view()}
                 </dl>
-            }).collect_view()}
+            }}).collect_view()}
             <h2>{tr(l, "申请材料", "Materials")}</h2>
             <dl class="answers">{move || form.answers.cart.with(|c| c.materials.iter().map(|m| {
                 let names: Vec<String> = form.files.with(|fs| fs.iter()
