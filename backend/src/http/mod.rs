@@ -56,6 +56,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
     [
         public_routes(state),
         applicant_routes(state),
+        find_routes(state),
         draft_routes(state),
         staff_routes(state),
         supervision_routes(state),
@@ -155,17 +156,6 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
             get(applicant::additions::known),
         ),
         route(M::POST, p::ADDITION_FORM, post(applicant::additions::form)),
-        route(M::GET, p::FIND_PAGE, get(applicant::find::page)),
-        route(
-            M::POST,
-            p::FIND_PAGE,
-            post(applicant::find::ask).route_layer(submissions()),
-        ),
-        route(
-            M::POST,
-            p::FIND_CODE,
-            post(applicant::find::code).route_layer(submissions()),
-        ),
         route(
             M::POST,
             p::APPLICATION_REQUESTS,
@@ -182,6 +172,27 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
             M::DELETE,
             p::APPLICATION_FILE,
             delete(uploads::discard::<true>),
+        ),
+    ]
+}
+
+/// Finding an application again: the number and contact, then the code (rate-limited per
+/// client like filings).
+fn find_routes(state: &AppState) -> Vec<Route> {
+    use Method as M;
+    use axum::middleware::from_fn_with_state as limit;
+    let submissions = || limit(state.limits.clone(), limits::limit_submissions);
+    vec![
+        route(M::GET, p::FIND_PAGE, get(applicant::find::page)),
+        route(
+            M::POST,
+            p::FIND_PAGE,
+            post(applicant::find::ask).route_layer(submissions()),
+        ),
+        route(
+            M::POST,
+            p::FIND_CODE,
+            post(applicant::find::code).route_layer(submissions()),
         ),
     ]
 }

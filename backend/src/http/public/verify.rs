@@ -73,14 +73,6 @@ pub async fn page(
     Ok(page::html_body(StatusCode::OK, body.into(), &rendered.csp))
 }
 
-fn qr(text: &str) -> Result<qrcode::QrCode, AppError> {
-    Ok(crate::qr::code(text)?)
-}
-
-fn svg(code: &qrcode::QrCode, size: u32) -> String {
-    crate::qr::svg(code, size)
-}
-
 /// `GET /v/{token}/qr.svg|qr.png`: the code printed on the licence (the page's address);
 /// `snapshot.svg|snapshot.png`: the signed snapshot checked offline.
 #[utoipa::path(get, path = "/v/{token}/{file}", tag = "licence",
@@ -102,9 +94,9 @@ pub async fn image(
         Some(("snapshot", format)) => (licence::snapshot(&ctx, &l), format),
         _ => return Ok(not_found(lang)),
     };
-    let code = qr(&text)?;
+    let code = crate::qr::code(&text)?;
     let (content_type, bytes) = match format {
-        "svg" => ("image/svg+xml", svg(&code, 240).into_bytes()),
+        "svg" => ("image/svg+xml", crate::qr::svg(&code, 240).into_bytes()),
         "png" => ("image/png", crate::qr::png(&code, 240)?),
         _ => return Ok(not_found(lang)),
     };
@@ -204,8 +196,8 @@ pub async fn print(
         return Ok(not_found(lang));
     };
     let seal = page::seal_block(
-        &svg(&qr(&ctx.verify_url(&token))?, 160),
-        &svg(&qr(&licence::snapshot(&ctx, &l))?, 160),
+        &crate::qr::svg(&crate::qr::code(&ctx.verify_url(&token))?, 160),
+        &crate::qr::svg(&crate::qr::code(&licence::snapshot(&ctx, &l))?, 160),
         ctx.seal.kid(),
         lang,
     );
