@@ -153,12 +153,29 @@ impl Transfer {
     }
 }
 
+/// Removes file `id` (a draft's file, or an upload not finished) from the server and the list.
+async fn discard(owner: &Owner, id: &str, files: RwSignal<Vec<StoredFile>>) -> Result<(), String> {
+    let res = Request::delete(&format!("{}/files/{id}", owner.base))
+        .header("Authorization", &format!("Bearer {}", owner.token))
+        .header("Accept-Language", lang_untracked().tag())
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !res.ok() && res.status() != 404 {
+        return Err(message(res).await);
+    }
+    files.update(|fs| fs.retain(|f| f.id != id));
+    Ok(())
+}
+
 /// Sends `file` for `material`: resumes an unfinished upload of the same name and size, else
-/// announces a new one; part by part from where the server stands.
+/// announces a new one; part by part from where the server stands. `replacing`: a file of the
+/// material that goes once the new one has passed the checks made here (size, type).
 async fn send(
     owner: &Owner,
     material: &str,
     file: &web_sys::File,
+    replacing: Option<String>,
     files: RwSignal<Vec<StoredFile>>,
     t: Transfer,
     l: Lang,
@@ -173,6 +190,9 @@ async fn send(
     let head = bytes_of(&slice(file, 0, 16)?).await?;
     if sniff(&head).is_none() {
         return Err(FileProblem::WrongType.message(l));
+    }
+    if let Some(old) = replacing {
+        discard(owner, &old, files).await?;
     }
     let auth = format!("Bearer {}", owner.token);
     let name = file.name();
@@ -223,11 +243,7 @@ async fn send(
     let mut retries = 0;
     while !up.complete {
         if t.cancelled.get_untracked() {
-            let _ = Request::delete(&path)
-                .header("Authorization", &auth)
-                .send()
-                .await;
-            files.update(|fs| fs.retain(|f| f.id != up.id));
+            let _ = discard(owner, &up.id, files).await;
             return Err(tr(l, "已取消上传", "Upload cancelled").to_string());
         }
         let end = (up.received + up.part_bytes).min(size);
@@ -289,7 +305,8 @@ async fn sleep(ms: u32) {
 }
 
 /// A material's files and the box to add one. `owner` is found (or made) when the first file
-/// is chosen.
+/// is chosen. A draft's finished file can be removed or replaced (an application's stays with
+/// it: the server says so too).
 #[component]
 pub fn MaterialUploads(
     /// Whose files; when none yet, a server draft of `bundle` is made with the first file.
@@ -301,11 +318,17 @@ pub fn MaterialUploads(
     files: RwSignal<Vec<StoredFile>>,
     max_files: u32,
     l: Lang,
+    /// What goes beside a finished file ([`file_actions`] for a draft's: remove, replace); an
+    /// application's files have none (they stay with it).
+    #[prop(optional)]
+    actions: Option<Actions>,
 ) -> impl IntoView {
     let t = Transfer::new();
     let error = RwSignal::new(None::<String>);
     let material = StoredValue::new(id.clone());
     let input_id = format!("file-{id}");
+    // The file the next chosen one replaces ("替换" opens the same file box).
+    let replacing = RwSignal::new(None::<String>);
     let pick = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let Some(input) = input else { return };
@@ -330,8 +353,10 @@ pub fn MaterialUploads(
                 }),
                 (None, None) => Err(String::new()),
             };
+            let old = replacing.get_untracked();
+            replacing.set(None);
             let result = match found {
-                Ok(o) => send(&o, &material.get_value(), &file, files, t, l).await,
+                Ok(o) => send(&o, &material.get_value(), &file, old, files, t, l).await,
                 Err(e) => Err(format!(
                     "{}{e}",
                     tr(
@@ -358,6 +383,7 @@ pub fn MaterialUploads(
     let full = move || mine().len() as u32 >= max_files;
     let percent = move || (t.sent.get() * 100).checked_div(t.size.get()).unwrap_or(0);
     let label_id = input_id.clone();
+    let label_for = input_id.clone();
     view! {
         <div class="material-upload" data-material=id.clone()>
             <p class="material-name">{name}</p>
@@ -369,7 +395,8 @@ pub fn MaterialUploads(
                     format!("{} {}%{}", tr(l, "未完成：已上传", "unfinished:"), (f.received * 100).checked_div(f.size).unwrap_or(0),
                         tr(l, "，请重新选择同一文件继续", " — choose the same file again to go on"))
                 };
-                view! { <li class="file" class:partial=!f.complete><span class="file-name">{f.name.clone()}</span><span class="muted">{state}</span></li> }
+                let actions = actions.filter(|_| f.complete).map(|act| act(&f, FileBox { owner, files, replacing, error, input: label_for.clone() }, l));
+                view! { <li class="file" class:partial=!f.complete><span class="file-name">{f.name.clone()}</span><span class="muted">{state}</span>{actions}</li> }
             }).collect_view()}</ul>
             {move || t.active.get().then(|| view! {
                 <div class="progress" role="group" aria-label=tr(l, "上传进度", "Upload progress")>
@@ -380,8 +407,63 @@ pub fn MaterialUploads(
                 </div>
             })}
             <p class="error" role="alert">{move || error.get()}</p>
-            <label class="button small" class:visually-hidden=move || full() || t.active.get() for=label_id>{tr(l, "选择文件（PDF、JPG、PNG）", "Choose a file (PDF, JPG, PNG)")}</label>
+            <label class="button small" class:visually-hidden=move || full() || t.active.get() for=label_id
+                on:click=move |_| replacing.set(None)>{tr(l, "选择文件（PDF、JPG、PNG）", "Choose a file (PDF, JPG, PNG)")}</label>
             <input id=input_id class="visually-hidden" type="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" on:change=pick />
         </div>
     }
+}
+
+/// A material's file box, as the actions beside a file see it.
+pub struct FileBox {
+    owner: RwSignal<Option<Owner>>,
+    files: RwSignal<Vec<StoredFile>>,
+    /// The file the next chosen one replaces.
+    replacing: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    /// The file input's id.
+    input: String,
+}
+
+/// The actions beside a finished file.
+pub type Actions = fn(&StoredFile, FileBox, Lang) -> AnyView;
+
+/// "删除" and "替换" beside a draft's finished file; each names the file to a screen reader.
+pub fn file_actions(f: &StoredFile, b: FileBox, l: Lang) -> AnyView {
+    let FileBox {
+        owner,
+        files,
+        replacing,
+        error,
+        input,
+    } = b;
+    let (id, again) = (f.id.clone(), f.id.clone());
+    let remove = move |_| {
+        let (Some(o), id) = (owner.get_untracked(), id.clone()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            error.set(discard(&o, &id, files).await.err());
+        });
+    };
+    // The same file box as "choose a file", the new file then taking this one's place.
+    let replace = move |_| {
+        replacing.set(Some(again.clone()));
+        if let Some(el) = document()
+            .get_element_by_id(&input)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            el.click();
+        }
+    };
+    let which = format!(" {}", f.name);
+    view! {
+        <span class="file-actions">
+        <button type="button" class="button small link remove-file" on:click=remove
+            aria-label=format!("{}{which}", tr(l, "删除", "Remove"))>{tr(l, "删除", "Remove")}</button>
+        <button type="button" class="button small link replace-file" on:click=replace
+            aria-label=format!("{}{which}", tr(l, "替换", "Replace"))>{tr(l, "替换", "Replace")}</button>
+        </span>
+    }
+    .into_any()
 }

@@ -37,6 +37,8 @@ pub mod paths {
     pub const FIND_PAGE: &str = "/find";
     /// The code received, traded for the private link.
     pub const FIND_CODE: &str = "/find/code";
+    /// The same for the drafts saved with a phone or e-mail.
+    pub const FIND_DRAFTS: &str = "/find/drafts";
     pub const APPLICATION_REQUESTS: &str = "/api/applications/{number}/requests";
     pub const APPLICATION_FILES: &str = "/api/applications/{number}/files";
     pub const APPLICATION_FILE: &str = "/api/applications/{number}/files/{file}";

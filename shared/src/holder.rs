@@ -45,7 +45,7 @@ pub fn request_state_label(state: &str, l: Lang) -> &'static str {
 }
 
 /// `POST /api/applications/{number}/requests`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum HolderRequest {
@@ -64,7 +64,52 @@ pub enum HolderRequest {
     CancelAll { reason: String },
 }
 
+/// Read by hand (see `crate::tagged`): the derived reader of a tagged enum is large in the
+/// status app.
+impl<'de> Deserialize<'de> for HolderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        HolderRequest::from_value(&v).map_err(serde::de::Error::custom)
+    }
+}
+
 impl HolderRequest {
+    fn from_value(v: &serde_json::Value) -> Result<HolderRequest, String> {
+        use crate::tagged::{integer, table, text};
+        let kind = v
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .ok_or_else(|| "missing field `kind`".to_string())?;
+        Ok(match kind {
+            "change" => {
+                let o = table(kind, v, &["kind", "field", "value", "reason"])?;
+                HolderRequest::Change {
+                    field: text(kind, o, "field")?,
+                    value: text(kind, o, "value")?,
+                    reason: text(kind, o, "reason")?,
+                }
+            }
+            "cancel" => {
+                let o = table(kind, v, &["kind", "permit", "reason"])?;
+                HolderRequest::Cancel {
+                    permit: integer(kind, o, "permit")?,
+                    reason: text(kind, o, "reason")?,
+                }
+            }
+            "cancel_all" => {
+                let o = table(kind, v, &["kind", "reason"])?;
+                HolderRequest::CancelAll {
+                    reason: text(kind, o, "reason")?,
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown variant `{other}`, expected one of `change`, `cancel`, `cancel_all`"
+                ));
+            }
+        })
+    }
+
     pub fn reason(&self) -> &str {
         match self {
             HolderRequest::Change { reason, .. }
@@ -141,6 +186,25 @@ mod tests {
             }
         );
         assert!(serde_json::from_str::<HolderRequest>(r#"{"kind":"merge","reason":"x"}"#).is_err());
+        for wrong in [
+            r#"{"kind":"cancel","permit":"7","reason":"x"}"#,
+            r#"{"kind":"cancel_all","reason":"x","permit":7}"#,
+            r#"{"field":"name","value":"x","reason":"x"}"#,
+            r#"{"kind":"change","field":"name","reason":"x"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<HolderRequest>(wrong).is_err(),
+                "{wrong}"
+            );
+        }
+        let all = HolderRequest::CancelAll {
+            reason: "不再经营".into(),
+        };
+        let text = serde_json::to_string(&all).expect("json");
+        assert_eq!(
+            serde_json::from_str::<HolderRequest>(&text).expect("reads"),
+            all
+        );
         assert_eq!(form_key("address"), Some("premises.address"));
         assert_eq!(form_key("scope"), None);
     }

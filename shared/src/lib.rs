@@ -20,6 +20,7 @@ pub mod staff;
 pub mod statistics;
 pub mod status;
 pub mod supervision;
+pub mod tagged;
 pub mod worklist;
 
 pub use i18n::{Lang, Text};

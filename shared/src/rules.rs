@@ -148,6 +148,80 @@ mod tests {
     }
 
     #[test]
+    fn every_condition_reads_back_as_written_and_nothing_else_is_taken() {
+        let f = |s: &str| s.to_string();
+        let all = Condition::Any(vec![
+            Condition::Ticked(f("plans.tobacco")),
+            Condition::Equals {
+                field: f("a"),
+                value: f("b"),
+            },
+            Condition::Includes {
+                field: f("a"),
+                value: f("b"),
+            },
+            Condition::Only {
+                field: f("a"),
+                values: vec![f("x"), f("y")],
+            },
+            Condition::Over {
+                field: f("n"),
+                value: 300.0,
+            },
+            Condition::AtLeast {
+                field: f("n"),
+                value: 1.5,
+            },
+            Condition::NotAbove {
+                field: f("a"),
+                than: f("b"),
+            },
+            Condition::All(vec![Condition::Not(Box::new(Condition::Ticked(f("t"))))]),
+        ]);
+        let text = serde_json::to_string(&all).expect("json");
+        assert_eq!(serde_json::from_str::<Condition>(&text).expect("read"), all);
+        // As the catalogue writes it (TOML, whole numbers).
+        #[derive(Deserialize)]
+        struct Rule {
+            when: Condition,
+        }
+        let rule: Rule = toml::from_str(
+            r#"when = { any = [{ over = { field = "premises.area", value = 300 } }, { ticked = "plans.tobacco" }] }"#,
+        )
+        .expect("toml");
+        let over = Condition::Over {
+            field: f("premises.area"),
+            value: 300.0,
+        };
+        assert_eq!(
+            rule.when,
+            Condition::Any(vec![over, Condition::Ticked(f("plans.tobacco"))])
+        );
+        for (wrong, says) in [
+            (
+                json!({"equals": {"field": "a", "value": "b", "colour": "red"}}),
+                "unknown field `colour`",
+            ),
+            (json!({"equals": {"field": "a"}}), "missing field `value`"),
+            (
+                json!({"bigger": {"field": "a", "value": 1}}),
+                "unknown variant `bigger`",
+            ),
+            (
+                json!({"over": {"field": "a", "value": "many"}}),
+                "expected f64",
+            ),
+            (
+                json!({"only": {"field": "a", "values": [1]}}),
+                "invalid type",
+            ),
+        ] {
+            let err = serde_json::from_value::<Condition>(wrong.clone()).expect_err("refused");
+            assert!(err.to_string().contains(says), "{wrong}: {err}");
+        }
+    }
+
+    #[test]
     fn two_answers_in_order_numbers_or_dates_and_unanswered_holds() {
         let capital = Condition::NotAbove {
             field: "business.capital".into(),

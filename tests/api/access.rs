@@ -291,6 +291,13 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "POST",
+            p::FIND_DRAFTS,
+            p::FIND_DRAFTS.into(),
+            None,
+            everyone(422),
+        ),
+        row(
+            "POST",
             p::APPLICATION_REQUESTS,
             format!("/api/applications/{n}/requests"),
             Some(json!({"kind": "change", "field": "scope", "value": "x", "reason": "y"})),

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, item, restaurant};
+use crate::helpers::{TestApp, item, restaurant, restaurant_with};
 
 crate::on_both_databases!(
     the_holder_applies_for_a_change_and_a_cancellation,
@@ -203,6 +203,20 @@ async fn the_holder_applies_for_a_change_and_a_cancellation(app: &TestApp) {
         assert_eq!(status, 422, "{body}");
         assert_eq!(first_error(&err), [field], "{body}: {err}");
     }
+    // 名称查重 for a new name too: someone else's application has it.
+    let mut other = restaurant_with("business.name", json!("睢县别家私房菜馆"));
+    other["answers"]["legal_rep.id_number"] = json!("110105194912310038");
+    app.file(&other).await;
+    let taken =
+        json!({"kind": "change", "field": "name", "value": "睢县别家私房菜馆", "reason": "更名"});
+    let (status, err) = applicant.request(taken).await;
+    assert_eq!(status, 422, "{err}");
+    assert!(
+        err["field_errors"]["value"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("已有人申请")),
+        "{err}"
+    );
     let (status, _) = applicant
         .call_as(
             Some("wrong-token"),

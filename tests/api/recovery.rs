@@ -1,7 +1,8 @@
 //! Finding an application again, on SQLite and on PostgreSQL: the number and the phone (or
 //! e-mail) on the form → a code by the real SMS gateway (a local HTTP server) or SMTP → the
 //! private link again. Nobody learns whose number or phone it is; three codes an hour, five
-//! tries a code, each code once; on the record.
+//! tries a code, each code once; on the record. A draft saved on the server the same way, by
+//! the phone alone.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -16,6 +17,7 @@ crate::on_both_databases!(
     nobody_learns_whose_number_or_phone_it_is,
     three_codes_an_hour_and_five_tries_a_code,
     an_application_whose_link_was_not_kept_gets_a_new_one,
+    a_saved_draft_comes_back_by_the_phone_on_it,
 );
 
 /// POSTs a find form; the status, the `Location` header, the page.
@@ -300,4 +302,106 @@ async fn an_application_whose_link_was_not_kept_gets_a_new_one(app: &TestApp) {
     assert_eq!(status, 404, "the old one no longer");
     let kept = "SELECT COUNT(*) FROM applications WHERE notify_link IS NOT NULL";
     assert_eq!(count(app, kept).await, 1, "and this one is kept");
+}
+
+/// A draft of the restaurant saved on the server with `answers`: (id, token).
+async fn saved_draft(app: &TestApp, answers: serde_json::Value) -> (String, String) {
+    let (id, token) = app.draft("restaurant").await;
+    let path = format!("/api/drafts/{id}");
+    let (status, saved) = app
+        .with_token("PUT", &path, &token, Some(json!({ "answers": answers })))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    (id, token)
+}
+
+async fn a_saved_draft_comes_back_by_the_phone_on_it(app: &TestApp) {
+    let (gateway, url) = Gateway::start(0).await;
+    let app = &with_providers(app, None, Some(&url));
+    let mine = json!({"business.name": "睢县草稿小馆", "legal_rep.phone": "138 0013 8000"});
+    let (id, token) = saved_draft(app, mine.clone()).await;
+    let (older, older_token) = saved_draft(app, mine.clone()).await;
+    // Someone else's draft, and one of mine submitted already: neither is listed.
+    saved_draft(app, json!({"legal_rep.phone": "13900139000"})).await;
+    let (submitted, submitted_token) = saved_draft(app, mine).await;
+    let mut body = restaurant();
+    body["draft"] = json!({"id": submitted, "token": submitted_token});
+    app.file(&body).await;
+
+    // Nothing typed, or not a whole phone: the field says so, nothing is sent.
+    let (status, _, page) = post(app, "/find/drafts", &[("contact", " ")]).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("find-draft-contact-e"), "{page}");
+    let (status, _, _) = post(app, "/find/drafts", &[("contact", "0013")]).await;
+    assert_eq!(status, 422);
+    // A phone no draft has: the same page as a match, nothing sent.
+    let (status, _, page) = post(app, "/find/drafts", &[("contact", "13700137000")]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("137****7000"), "{page}");
+    app.run_jobs().await;
+    assert!(gateway.seen().is_empty());
+
+    let (status, _, page) = post(app, "/find/drafts", &[("contact", "+86 138-0013-8000")]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("138****8000") && page.contains("草稿"),
+        "{page}"
+    );
+    app.run_jobs().await;
+    let texts = gateway.seen();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(
+        texts[0].1["to"], "138 0013 8000",
+        "the phone as the draft has it"
+    );
+    let text = texts[0].1["text"].as_str().expect("text");
+    assert!(text.contains("草稿") && !text.contains(&token), "{text}");
+    let code = code_in(text);
+    let challenge = challenge(&page);
+    let form = [
+        ("challenge", challenge.as_str()),
+        ("n", ""),
+        ("code", &code),
+    ];
+    let (status, _, page) = post(app, "/find/code", &form).await;
+    assert_eq!(status, 200, "{page}");
+    // Both of mine, each with the link it had; nobody else's, nothing submitted.
+    for (id, token) in [(&id, &token), (&older, &older_token)] {
+        let link = format!("/bundles/restaurant/apply?draft={id}#t={token}");
+        assert!(page.contains(&link), "{link} in {page}");
+    }
+    assert_eq!(page.matches("继续填写").count(), 2, "{page}");
+    assert_eq!(
+        page.matches("开饭店 · 睢县草稿小馆").count(),
+        2,
+        "the bundle's name and the business's: {page}"
+    );
+    let (status, draft) = app
+        .with_token("GET", &format!("/api/drafts/{id}"), &token, None)
+        .await;
+    assert_eq!(
+        (status, draft["answers"]["business.name"].clone()),
+        (StatusCode::OK, json!("睢县草稿小馆"))
+    );
+    // Used once; on the record; no phone in clear among the codes.
+    let (status, _, page) = post(app, "/find/code", &form).await;
+    assert_eq!(status, 410, "{page}");
+    assert!(
+        page.contains("id=\"drafts\"") && page.contains("已失效"),
+        "{page}"
+    );
+    let on_record = "SELECT COUNT(*) FROM audit_log WHERE action IN \
+        ('drafts.recovery_code_sent', 'drafts.links_recovered')";
+    assert_eq!(count(app, on_record).await, 2);
+    let leaked = "SELECT COUNT(*) FROM recovery_codes WHERE address LIKE '%0013%' OR contact_key LIKE '%13800138000%'";
+    assert_eq!(count(app, leaked).await, 0);
+
+    // Three codes an hour for one contact.
+    for _ in 0..2 {
+        let (status, _, _) = post(app, "/find/drafts", &[("contact", "13800138000")]).await;
+        assert_eq!(status, 200);
+    }
+    let (status, _, page) = post(app, "/find/drafts", &[("contact", "13800138000")]).await;
+    assert_eq!(status, 429, "{page}");
+    assert!(page.contains("3 次"), "{page}");
 }

@@ -1,6 +1,7 @@
 // Finding an application again, on a phone: the status page without its key says why and leads
 // to the find page; the number and the e-mail on the form bring a code by real e-mail (aiosmtpd);
-// the code opens the status page again. Then the holder's page leads to the licence's A4 print
+// the code opens the status page again. A draft saved on the server comes back the same way by
+// the e-mail on it alone. Then the holder's page leads to the licence's A4 print
 // (the seal drawn, two QR codes) and its public page shows the permits still in progress.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +46,7 @@ test('a lost link comes back on a phone with the code sent to the e-mail on the 
   await page.fill('#find-contact', 'Li.Si@Example.cn');
   assert.deepEqual(await accessibilityProblems(page), []);
   await shot(page, 'phone-find-application');
-  await page.getByRole('button', { name: '发送验证码' }).click();
+  await page.getByRole('button', { name: '发送验证码', exact: true }).click();
   await page.getByRole('heading', { name: '输入验证码' }).waitFor();
   await page.getByText('L***@Example.cn').waitFor();
   const mails = await until('the code', () => { const m = mail.received(); return m.length ? m : null; });
@@ -72,6 +73,47 @@ test('a lost link comes back on a phone with the code sent to the e-mail on the 
   await page.getByRole('link', { name: '已经申请过？查询办件 · 找回链接' }).click();
   await page.getByRole('heading', { name: '查询办件 · 找回链接' }).waitFor();
   await context.close();
+});
+
+test('a draft saved on the server is found again by the e-mail on it, on another phone', async () => {
+  const base = app.server.base;
+  const context = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/bundles/restaurant/apply`);
+  await page.fill('#f-business-name', '睢县草稿找回小馆');
+  await page.fill('#f-legal_rep-email', 'cao.gao@example.cn');
+  await page.getByRole('button', { name: '保存到服务器（换设备续填）' }).click();
+  await page.locator('.draft-link a').waitFor();
+  await context.close();
+
+  // The link is lost with the phone: another one asks by the e-mail.
+  const other = await app.browser.newContext({ ...viewports.phone, locale: 'zh-CN' });
+  const again = await other.newPage();
+  await again.goto(`${base}/find`);
+  const drafts = again.locator('#drafts');
+  await drafts.getByRole('heading', { name: '找回已保存的草稿' }).waitFor();
+  await drafts.getByRole('button', { name: '发送验证码找回草稿' }).click();
+  await again.locator('#find-draft-contact-e').getByText('请输入手机号或电子邮箱').waitFor();
+  assert.deepEqual(await accessibilityProblems(again), []);
+  await again.fill('#find-draft-contact', 'Cao.Gao@example.cn');
+  await drafts.getByRole('button', { name: '发送验证码找回草稿' }).click();
+  await again.getByRole('heading', { name: '输入验证码' }).waitFor();
+  await again.getByText(/如果有以 C\*+@example\.cn 为联系方式保存的草稿/).waitFor();
+  const mails = await until('the code', () => {
+    const m = mail.received().filter((e) => e.to === 'cao.gao@example.cn');
+    return m.length ? m : null;
+  });
+  assert.equal(mails.length, 1);
+  const code = mails[0].text.match(/验证码 (\d{6})/)[1];
+  await again.fill('#find-code', code);
+  await again.getByRole('button', { name: '验证并列出我的草稿' }).click();
+  await again.getByRole('heading', { name: '我的草稿' }).waitFor();
+  assert.deepEqual(await accessibilityProblems(again), []);
+  await shot(again, 'phone-find-drafts');
+  await again.getByRole('link', { name: /^继续填写：/ }).click();
+  await again.getByRole('heading', { name: /综合申请表/ }).waitFor();
+  await again.waitForFunction(() => document.querySelector('#f-business-name')?.value === '睢县草稿找回小馆');
+  await other.close();
 });
 
 test('the holder prints the licence with its seal and the public page shows what is in progress', async () => {

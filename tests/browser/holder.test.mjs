@@ -158,6 +158,13 @@ test('the holder cancels everything at once and the licence ends last', async ()
   await page.getByText(/^各部门分别注销其许可，营业执照最后注销/).waitFor();
   assert.equal(await page.locator('#request-value').count(), 0, 'nothing to type but the reason');
   await page.fill('#request-reason', '不再经营');
+  // Cancellations are a group of their own, and nothing is sent until the holder confirms.
+  assert.deepEqual(await page.locator('#request-target optgroup').evaluateAll((gs) => gs.map((g) => g.label)),
+    ['变更登记事项', '注销']);
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.locator('#request-sure-error').getByText('请先勾选确认').waitFor();
+  assert.equal(await page.locator('li.request').count(), 0, 'nothing filed');
+  await page.getByLabel('我确认申请注销上面所选项目，提交后不能撤回').check();
   await page.getByRole('button', { name: '提交申请' }).click();
   const pending = page.locator('li.request[data-state="pending"]');
   await pending.getByText(/^注销：营业执照/).waitFor();

@@ -2,7 +2,8 @@
 // with the progress bar showing; the page is reloaded half-way through the first, and choosing
 // the same file again goes on from where the server stands (not from the start); the
 // form is saved on the server and its link opens it, files and all, on another device; the
-// application is submitted with both; a reviewer of the department previews them, and once
+// application is submitted with both (a wrong scan replaced, then removed, on the way); the
+// long form's section list says where each part stands; a reviewer of the department previews them, and once
 // every item is decided the window (not the reviewer) downloads the archive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +65,29 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.setInputFiles('#file-id_card', png);
   const idCard = page.locator('.material-upload[data-material="id_card"]');
   await idCard.locator('li.file:not(.partial)').getByText('phone-holder-request.png').waitFor({ timeout: 30000 });
+  // The wrong scan: replaced by another file (in the same place), then removed, then the right one.
+  const scan = join(dir, '身份证复印件.pdf');
+  writeFileSync(scan, Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 'b'), Buffer.from('\n%%EOF\n')]));
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    idCard.getByRole('button', { name: '替换 phone-holder-request.png' }).click(),
+  ]);
+  await chooser.setFiles(scan);
+  await idCard.locator('li.file:not(.partial)').getByText('身份证复印件.pdf').waitFor({ timeout: 30000 });
+  await idCard.getByText('phone-holder-request.png').waitFor({ state: 'detached' });
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await idCard.scrollIntoViewIfNeeded();
+  await shot(page, 'phone-material-replace', false);
+  await idCard.getByRole('button', { name: '删除 身份证复印件.pdf' }).click();
+  await idCard.locator('li.file').waitFor({ state: 'detached' });
+  await page.setInputFiles('#file-id_card', png);
+  await idCard.locator('li.file:not(.partial)').getByText('phone-holder-request.png').waitFor({ timeout: 30000 });
+  const { draftFiles } = await page.evaluate(async () => {
+    const d = JSON.parse(localStorage.getItem('lianban.server-draft.pharmacy'));
+    const r = await fetch(`/api/drafts/${d.id}`, { headers: { authorization: `Bearer ${d.token}` } });
+    return { draftFiles: (await r.json()).files.filter((f) => f.material === 'id_card').map((f) => f.name) };
+  });
+  assert.deepEqual(draftFiles, ['phone-holder-request.png'], 'the server holds the one file shown');
   // A file on its way can be cancelled: nothing of it stays.
   const proof = page.locator('.material-upload[data-material="premises_proof"]');
   await page.setInputFiles('#file-premises_proof', pdf);
@@ -77,7 +101,17 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.setInputFiles('#file-layout_plan', fake);
   await page.locator('.material-upload[data-material="layout_plan"]').getByText('只接受 PDF、JPEG 或 PNG 文件').waitFor();
 
+  // The long form's sections stay in view, each saying where it stands; a click goes there.
+  const nav = page.getByRole('navigation', { name: '表单各部分' });
+  const business = nav.getByRole('link', { name: /^经营主体/ });
+  await business.getByText(/^已填 0\/\d+$/).waitFor();
+  await nav.getByRole('link', { name: /^经营场所/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'section-premises');
+  const top = await nav.evaluate((n) => n.getBoundingClientRect().top);
+  assert.ok(top >= 0 && top < 5, `the list stays at the top of the phone's screen: ${top}`);
   await fillPharmacy(page);
+  await business.getByText('已填完').waitFor();
+  assert.equal(await nav.getByRole('link', { name: /^税务与发票/ }).getAttribute('data-state'), 'done');
   // A pharmacy whose only scope is catering: the answers disagree with the bundle. The summary
   // says what is wrong, at the field, and goes once it is right.
   await page.uncheck('#f-business-scope-5');
@@ -85,12 +119,16 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   await page.getByRole('button', { name: '下一步：核对' }).click();
   const summary = page.locator('#error-summary');
   await summary.getByRole('link', { name: '经营范围：开办药店，经营范围须包含「药品零售」' }).waitFor();
+  await business.getByText('需修改').waitFor();
   await page.locator('#f-business-scope-error').getByText('开办药店，经营范围须包含「药品零售」').waitFor();
   assert.deepEqual(await accessibilityProblems(page), []);
   await shot(page, 'phone-scope-contradicts-bundle', false);
   await page.check('#f-business-scope-5');
   await page.uncheck('#f-business-scope-0');
   await summary.waitFor({ state: 'detached' });
+  await business.getByText('已填完').waitFor();
+  await nav.scrollIntoViewIfNeeded();
+  await shot(page, 'phone-form-sections', false);
   // Saved on the server: its private link opens the form, answers and files, on another device.
   await page.getByRole('button', { name: '保存到服务器（换设备续填）' }).click();
   const link = await page.locator('.draft-link a').getAttribute('href');

@@ -14,18 +14,21 @@ struct DraftRow {
     application_id: Option<i64>,
 }
 
+/// A new draft; `link_sealed` its token sealed at rest (given back when found by its contact).
 pub async fn insert_draft(
     db: &Db,
     id: &str,
     token_hash: &str,
+    link_sealed: &str,
     bundle: &str,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO drafts (id, token_hash, bundle, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO drafts (id, token_hash, link_sealed, bundle, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
     )
     .bind(id)
     .bind(token_hash)
+    .bind(link_sealed)
     .bind(bundle)
     .bind(now)
     .execute(&db.pool)
@@ -49,14 +52,24 @@ pub async fn draft(db: &Db, id: &str) -> sqlx::Result<Option<Draft>> {
     }))
 }
 
-/// Saves the answers of a draft not yet submitted; `false` if it was submitted meanwhile.
-pub async fn save_answers(db: &Db, id: &str, answers: &str, now: i64) -> sqlx::Result<bool> {
+/// Saves the answers of a draft not yet submitted, with the keys of its phone and e-mail
+/// (`domain::recovery::draft_keys`); `false` if it was submitted meanwhile.
+pub async fn save_answers(
+    db: &Db,
+    id: &str,
+    answers: &str,
+    (phone_key, email_key): (Option<String>, Option<String>),
+    now: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE drafts SET answers = $2, updated_at = $3 WHERE id = $1 AND application_id IS NULL",
+        "UPDATE drafts SET answers = $2, updated_at = $3, phone_key = $4, email_key = $5
+         WHERE id = $1 AND application_id IS NULL",
     )
     .bind(id)
     .bind(answers)
     .bind(now)
+    .bind(phone_key)
+    .bind(email_key)
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)

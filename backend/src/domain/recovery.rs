@@ -4,6 +4,10 @@
 //! Neither the code nor the challenge is kept in clear: the challenge by its hash, the code by a
 //! hash over both, so the database alone does not open a link. A code lives ten minutes,
 //! takes five tries, and an application gets at most three an hour.
+//!
+//! Drafts saved on the server the same way, by the phone or e-mail on them alone (a draft has
+//! no number): the code goes to that address and opens the list of its drafts not yet
+//! submitted. A draft is found by its contact's key (`contact_key`), kept with it when saved.
 
 use rand::Rng;
 use shared::form::Answers;
@@ -98,6 +102,34 @@ pub fn address_for(answers: &Answers, contact: &str) -> Option<(Channel, String)
     (given.len() >= 7 && phone_digits(&phone) == given).then_some((Channel::Sms, phone))
 }
 
+/// The key drafts are found by for a contact, as given or as on a form: SHA-256 over its channel
+/// and the contact as compared (an e-mail in lower case, a phone as its digits); `None` for
+/// nothing usable (a phone of fewer than seven digits, or too long).
+pub fn contact_key(contact: &str) -> Option<String> {
+    if contact.trim().is_empty() || contact.len() > MAX_CONTACT {
+        return None;
+    }
+    let (channel, compared) = match given(contact) {
+        (Channel::Email, e) => (Channel::Email, e.to_lowercase()),
+        (Channel::Sms, digits) if digits.len() >= 7 => (Channel::Sms, digits),
+        _ => return None,
+    };
+    Some(sha256_hex(
+        format!("{}:{compared}", channel.as_str()).as_bytes(),
+    ))
+}
+
+/// The keys a draft is found by: its legal representative's phone's and e-mail's.
+pub fn draft_keys(answers: &Answers) -> (Option<String>, Option<String>) {
+    let key = |field: &str| {
+        answers
+            .get(field)
+            .and_then(|v| v.as_str())
+            .and_then(contact_key)
+    };
+    (key("legal_rep.phone"), key("legal_rep.email"))
+}
+
 /// A new challenge: what the asking browser keeps (random, 256 bits) and a six-digit code.
 pub fn new_challenge() -> (String, String) {
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
@@ -159,20 +191,33 @@ pub fn after_wrong(kept: &Kept) -> Refusal {
     }
 }
 
-/// The message with the code: one short text, or an e-mail that says what it is for.
-pub fn compose(number: &str, code: &str, channel: Channel, lang: Lang) -> Composed {
+/// The message with the code for application `number` (`None`: for the saved drafts): one
+/// short text, or an e-mail that says what it is for.
+pub fn compose(number: Option<&str>, code: &str, channel: Channel, lang: Lang) -> Composed {
     let minutes = CODE_TTL / 60;
-    let (subject, line) = match lang {
-        Lang::Zh => (
+    let (subject, line) = match (lang, number) {
+        (Lang::Zh, Some(number)) => (
             format!("办件 {number}：找回查询链接的验证码"),
             format!(
                 "【联办】验证码 {code}，用于找回办件 {number} 的查询链接，{minutes} 分钟内有效。如非本人操作，请忽略，请勿告诉他人。"
             ),
         ),
-        Lang::En => (
+        (Lang::En, Some(number)) => (
             format!("Application {number}: your code to find it again"),
             format!(
                 "[Lianban] Code {code} finds application {number} again; valid for {minutes} minutes. If you did not ask, ignore this and tell no one the code."
+            ),
+        ),
+        (Lang::Zh, None) => (
+            "找回已保存草稿的验证码".to_string(),
+            format!(
+                "【联办】验证码 {code}，用于找回您保存在服务器上的申请草稿，{minutes} 分钟内有效。如非本人操作，请忽略，请勿告诉他人。"
+            ),
+        ),
+        (Lang::En, None) => (
+            "Your code to find your saved drafts".to_string(),
+            format!(
+                "[Lianban] Code {code} finds the drafts you saved on the server; valid for {minutes} minutes. If you did not ask, ignore this and tell no one the code."
             ),
         ),
     };
@@ -268,18 +313,37 @@ mod tests {
 
     #[test]
     fn the_message_names_the_code_the_application_and_the_time() {
-        let m = compose("LB-20261206-0001", "042917", Channel::Sms, Lang::Zh);
+        let m = compose(Some("LB-20261206-0001"), "042917", Channel::Sms, Lang::Zh);
         assert!(m.body.starts_with("【联办】验证码 042917"), "{}", m.body);
         assert!(m.body.contains("LB-20261206-0001") && m.body.contains("10 分钟"));
         assert!(
             !m.subject.contains("042917"),
             "staff see subjects, not codes"
         );
-        let m = compose("LB-20261206-0001", "042917", Channel::Email, Lang::En);
+        let m = compose(Some("LB-20261206-0001"), "042917", Channel::Email, Lang::En);
         assert!(m.body.contains("Code 042917") && m.body.contains("10 minutes"));
         assert!(
             !m.body.contains(super::super::notify::LINK),
             "no link in it"
         );
+        let m = compose(None, "042917", Channel::Sms, Lang::Zh);
+        assert!(m.body.contains("验证码 042917") && m.body.contains("草稿"));
+        assert!(!m.subject.contains("042917"));
+    }
+
+    #[test]
+    fn a_draft_is_found_by_its_phone_or_e_mail_as_compared() {
+        let (phone, email) = draft_keys(&answers());
+        let (phone, email) = (phone.expect("a phone"), email.expect("an e-mail"));
+        assert_eq!(contact_key("+86 138-0013-8000").as_ref(), Some(&phone));
+        assert_eq!(contact_key("13800138000").as_ref(), Some(&phone));
+        assert_eq!(contact_key(" zhang.san@EXAMPLE.cn").as_ref(), Some(&email));
+        assert_ne!(phone, email);
+        assert_ne!(contact_key("13800138001").as_ref(), Some(&phone));
+        assert_eq!(contact_key("0013"), None, "a fragment is no phone");
+        assert_eq!(contact_key("  "), None);
+        assert_eq!(contact_key(&"1".repeat(MAX_CONTACT + 1)), None);
+        let none: Answers = serde_json::from_value(json!({})).expect("answers");
+        assert_eq!(draft_keys(&none), (None, None));
     }
 }

@@ -176,8 +176,8 @@ fn applicant_routes(state: &AppState) -> Vec<Route> {
     ]
 }
 
-/// Finding an application again: the number and contact, then the code (rate-limited per
-/// client like filings).
+/// Finding an application or the saved drafts again: the number and contact (or the contact),
+/// then the code (rate-limited per client like filings).
 fn find_routes(state: &AppState) -> Vec<Route> {
     use Method as M;
     use axum::middleware::from_fn_with_state as limit;
@@ -193,6 +193,11 @@ fn find_routes(state: &AppState) -> Vec<Route> {
             M::POST,
             p::FIND_CODE,
             post(applicant::find::code).route_layer(submissions()),
+        ),
+        route(
+            M::POST,
+            p::FIND_DRAFTS,
+            post(applicant::find::drafts).route_layer(submissions()),
         ),
     ]
 }

@@ -26,7 +26,7 @@ use crate::http::staff::{
         worklist::delete_view, supervision::list, supervision::create, supervision::draw,
         supervision::objects, supervision::items, supervision::conflicts, supervision::declare, follow_ups::list, follow_ups::record,
         inspection_tasks::list, inspection_tasks::record, inspection_tasks::add_photo,
-        inspection_tasks::photo, applications::rate, applications::rate_form, documents::get, documents::form, documents::confirm, additions::known, additions::form, find::page, find::ask, find::code, licence::certificate, licence::document, licence::delivered, statistics::get, statistics::export,
+        inspection_tasks::photo, applications::rate, applications::rate_form, documents::get, documents::form, documents::confirm, additions::known, additions::form, find::page, find::ask, find::code, find::drafts, licence::certificate, licence::document, licence::delivered, statistics::get, statistics::export,
         statistics::dashboard, results::get, results::page,
         public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
     modifiers(&StatusToken, &ApplicationFiles),

@@ -169,6 +169,13 @@ pub async fn file(
     }
     let (now, today) = now_and_today();
     let t = target(ctx, &e, req, today).await?;
+    // 名称查重 for a new name, as for a registration (the holder's own pending ones aside).
+    if matches!(req, Filing::Change { field, .. } if field == "name") {
+        let rep = app.answer("legal_rep.id_number").to_uppercase();
+        if let Some(who) = super::names::taken(ctx, &t.after, Some(&rep)).await? {
+            return Err(Invalid::ChangeValue(who.problem()).into());
+        }
+    }
     let mut tx = ctx.db.begin().await?;
     let id = insert(&mut tx, &t, &e, reason, now).await?;
     let (action, subject) = (format!("holder.request.{}", t.kind.as_str()), e.subject());

@@ -18,9 +18,12 @@ use crate::domain::access::Act;
 use crate::domain::application::{hash_token, new_token};
 use crate::domain::clock::now_unix;
 use crate::domain::error::{Conflict, Error, Invalid, Missing};
-use crate::domain::intake;
 use crate::domain::records::{Actor, Application, Draft, Owner, StaffMember, Upload};
 use crate::domain::uploads::{self, Part};
+use crate::domain::{intake, recovery, secret_box};
+
+/// What a draft's token is sealed for (`secret_box`): given back by `service::recovery`.
+pub(super) const DRAFT_LINK: &str = "lianban/draft-link";
 
 /// Saves a new, empty draft of a bundle; its link (id and token) resumes it anywhere.
 pub async fn create_draft(ctx: &Ctx, bundle: &str) -> Result<DraftRef> {
@@ -32,7 +35,9 @@ pub async fn create_draft(ctx: &Ctx, bundle: &str) -> Result<DraftRef> {
         token: new_token(),
     };
     let token_hash = hash_token(&draft.token);
-    db::materials::insert_draft(&ctx.db, &draft.id, &token_hash, bundle, now_unix()).await?;
+    let sealed = secret_box::seal(DRAFT_LINK, ctx.seal.at_rest(), &draft.token);
+    db::materials::insert_draft(&ctx.db, &draft.id, &token_hash, &sealed, bundle, now_unix())
+        .await?;
     Ok(draft)
 }
 
@@ -97,7 +102,8 @@ pub async fn save_draft(
         .filter(|(k, _)| view.field(k.split('@').next().unwrap_or(k)).is_some())
         .collect();
     let text = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
-    if !db::materials::save_answers(&ctx.db, &d.id, &text, now_unix()).await? {
+    let keys = recovery::draft_keys(&answers);
+    if !db::materials::save_answers(&ctx.db, &d.id, &text, keys, now_unix()).await? {
         return Err(Conflict::DraftClosed.into());
     }
     draft(ctx, id, token).await

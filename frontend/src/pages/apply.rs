@@ -396,6 +396,8 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
                 </div>
             })
         }}
+        <div class="form-layout">
+        {section_nav(form, &sections, l)}
         <form novalidate class="form" on:submit=to_review>
             <h1>{format!("{name} · {}", tr(l, "综合申请表", "integrated form"))}</h1>
             <p class="muted">{move || if form.counter.get() {
@@ -435,6 +437,92 @@ fn fill(form: Form, l: Lang, name: &str) -> AnyView {
             </div>
             {move || form.link.get().map(|link| saved_link(link, form.link_qr, l))}
         </form>
+        </div>
+    }
+    .into_any()
+}
+
+/// Where a section stands: something to fix, every required answer given, or how many of them.
+#[derive(Clone, Copy, PartialEq)]
+enum Progress {
+    Fix,
+    Done,
+    Given(usize, usize),
+}
+
+impl Progress {
+    /// The section's fields asked now, as they stand (read reactively).
+    fn of(fields: &[FieldState]) -> Progress {
+        let asked = fields.iter().filter(|f| f.shown.get());
+        let mut need = 0;
+        let mut given = 0;
+        for f in asked {
+            if f.problem.with(Option::is_some) {
+                return Progress::Fix;
+            }
+            if f.required.get() {
+                need += 1;
+                given += usize::from(!f.value.with(shared::form::is_blank));
+            }
+        }
+        match given == need {
+            true => Progress::Done,
+            false => Progress::Given(given, need),
+        }
+    }
+
+    fn state(self) -> &'static str {
+        match self {
+            Progress::Fix => "fix",
+            Progress::Done => "done",
+            Progress::Given(..) => "todo",
+        }
+    }
+
+    fn label(self, l: Lang) -> String {
+        match self {
+            Progress::Fix => tr(l, "需修改", "to correct").into(),
+            Progress::Done => tr(l, "已填完", "complete").into(),
+            Progress::Given(g, n) => match l {
+                Lang::Zh => format!("已填 {g}/{n}"),
+                Lang::En => format!("{g} of {n} answered"),
+            },
+        }
+    }
+}
+
+/// The form's sections as a list that stays in view (a side column on a wide screen, a bar
+/// across the top on a phone): each with where it stands; a click goes to the section.
+fn section_nav(form: Form, sections: &[Section], l: Lang) -> AnyView {
+    let go = |id: String| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            focus(id.clone());
+        }
+    };
+    view! {
+        <nav class="section-nav" aria-label=tr(l, "表单各部分", "Sections of the form")>
+            <ol>
+                {sections.iter().map(|section| {
+                    let fields = form.in_section(section);
+                    let shown: Vec<_> = fields.iter().map(|f| f.shown).collect();
+                    let fields = StoredValue::new(fields);
+                    let progress = Memo::new(move |_| fields.with_value(|fs| Progress::of(fs)));
+                    let id = format!("section-{}", section.id);
+                    view! {
+                        <li class:hidden=move || !shown.iter().any(|s| s.get())>
+                            <a href=format!("#{id}") data-state=move || progress.get().state() on:click=go(id.clone())>
+                                <span class="nav-title">{section.title.get(l).to_string()}</span>
+                                <span class="nav-state">{move || progress.get().label(l)}</span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+                <li><a href="#section-materials" data-state="files" on:click=go("section-materials".into())>
+                    <span class="nav-title">{tr(l, "申请材料", "Materials")}</span>
+                </a></li>
+            </ol>
+        </nav>
     }
     .into_any()
 }
@@ -500,7 +588,7 @@ fn materials_section(form: Form, l: Lang) -> AnyView {
     let cart = form.answers.cart;
     let bundle = form.bundle_id();
     view! {
-        <fieldset class="section materials">
+        <fieldset class="section materials" id="section-materials" tabindex="-1">
             <legend>{tr(l, "申请材料（每份只需上传一次）", "Materials (each uploaded once)")}</legend>
             <p class="muted">{tr(l,
                 "也可以不在此上传，受理时到窗口提交纸质件。标注“可容缺”的材料可在受理后补交。",
@@ -515,7 +603,7 @@ fn materials_section(form: Form, l: Lang) -> AnyView {
                     view! {
                         <MaterialUploads owner=form.owner bundle=bundle.clone() id=m.material.id.clone()
                             name=m.material.name.get(l).to_string() note=note files=form.files
-                            max_files=m.material.max_files l=l />
+                            max_files=m.material.max_files l=l actions=crate::uploads::file_actions as crate::uploads::Actions />
                     }
                 }).collect_view())
             }}

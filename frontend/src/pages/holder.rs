@@ -80,10 +80,26 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
     let reason = RwSignal::new(String::new());
     let errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let done = RwSignal::new(false);
+    // A cancellation is sent only once the holder has ticked that they mean it.
+    let sure = RwSignal::new(false);
     let error_of = move |k: &'static str| move || errors.with(|e| e.get(k).cloned());
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = target.get_untracked();
+        if t.starts_with("cancel") && !sure.get_untracked() {
+            let mut e = std::collections::BTreeMap::new();
+            e.insert(
+                "sure".into(),
+                tr(
+                    lang_untracked(),
+                    "请先勾选确认",
+                    "Tick the box to confirm first",
+                )
+                .into(),
+            );
+            errors.set(e);
+            return;
+        }
         let body = match t.strip_prefix("cancel:") {
             _ if t == "cancel_all" => HolderRequest::CancelAll {
                 reason: reason.get_untracked(),
@@ -127,18 +143,47 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
             }
         });
     };
-    let mut options: Vec<(String, String)> = CHANGEABLE
+    // Changes and cancellations in two groups of the list.
+    let changes: Vec<(String, String)> = CHANGEABLE
         .iter()
         .map(|(f, _)| (f.to_string(), target_label(f, s, l)))
         .collect();
-    options.extend(s.permits.iter().filter(|p| p.state.in_force()).map(|p| {
-        let t = format!("cancel:{}", p.id);
-        let label = target_label(&t, s, l);
-        (t, label)
-    }));
-    if s.permits.iter().any(|p| p.state.in_force()) {
-        options.push(("cancel_all".into(), target_label("cancel_all", s, l)));
+    let mut cancels: Vec<(String, String)> = s
+        .permits
+        .iter()
+        .filter(|p| p.state.in_force())
+        .map(|p| {
+            let t = format!("cancel:{}", p.id);
+            let label = target_label(&t, s, l);
+            (t, label)
+        })
+        .collect();
+    if !cancels.is_empty() {
+        cancels.push(("cancel_all".into(), target_label("cancel_all", s, l)));
     }
+    // As static markup (the choice is read from the list when it changes): the first, the
+    // name, is chosen to begin with.
+    let group = |label: &str, options: &[(String, String)]| {
+        let options: String = options
+            .iter()
+            .map(|(v, text)| {
+                format!(
+                    "<option value=\"{}\">{}</option>",
+                    super::escape(v),
+                    super::escape(text)
+                )
+            })
+            .collect();
+        match options.is_empty() {
+            true => String::new(),
+            false => format!(
+                "<optgroup label=\"{}\">{options}</optgroup>",
+                super::escape(label)
+            ),
+        }
+    };
+    let options = group(tr(l, "变更登记事项", "Change the licence"), &changes)
+        + &group(tr(l, "注销", "Cancel"), &cancels);
     let is_change = move || !target.get().starts_with("cancel");
     let is_all = move || target.get() == "cancel_all";
     // The permits as static markup, written as text (no script behind them, next to nothing in
@@ -190,9 +235,8 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
                     "A change of the name, the legal representative or the address updates the licence and every permit together; the issuing department cancels a permit.")}</p>
                 <div class="field">
                     <label class="label" for="request-target">{tr(l, "办理事项", "What to do")}</label>
-                    <select id="request-target" on:change=move |ev| { target.set(event_target_value(&ev)); done.set(false); }
-                        aria-describedby="request-target-error">
-                        {options.into_iter().map(|(v, label)| view! { <option value=v.clone() selected=move || target.get() == v>{label}</option> }).collect_view()}
+                    <select id="request-target" on:change=move |ev| { target.set(event_target_value(&ev)); done.set(false); sure.set(false); }
+                        aria-describedby="request-target-error" inner_html=options>
                     </select>
                     <p class="error" id="request-target-error">{error_of("target")}</p>
                 </div>
@@ -200,6 +244,14 @@ pub(super) fn holder_panel(s: &ApplicationStatus, l: Lang, ctx: Replying) -> Any
                     <p class="muted">{tr(l,
                         "各部门分别注销其许可，营业执照最后注销，公章备案等随之注销。提交后不能撤回。",
                         "Each department cancels its permit; the licence ends last, its filings with it. This cannot be undone.")}</p>
+                })}
+                {move || (!is_change()).then(|| view! {
+                    <div class="field confirm">
+                        <label class="choice declaration"><input type="checkbox" id="request-sure" prop:checked=move || sure.get()
+                            aria-describedby="request-sure-error" on:change=move |ev| sure.set(event_target_checked(&ev)) />
+                            <span>{tr(l, "我确认申请注销上面所选项目，提交后不能撤回", "I mean to cancel what is chosen above; this cannot be undone")}</span></label>
+                        <p class="error" id="request-sure-error">{error_of("sure")}</p>
+                    </div>
                 })}
                 <Show when=is_change>
                     <div class="field">

@@ -12,6 +12,6 @@ pub use field::{Choice, FieldDef, FieldKind};
 pub use problem::Problem;
 pub use query::answers_from_query;
 pub use validate::{
-    Answers, FieldProblems, is_email, validate_answers, validate_asked, validate_value,
+    Answers, FieldProblems, is_blank, is_email, validate_answers, validate_asked, validate_value,
     validate_value_as,
 };

@@ -21,7 +21,8 @@ pub fn is_email(s: &str) -> bool {
     s.chars().count() <= 254 && email_address::EmailAddress::is_valid(s)
 }
 
-fn is_empty(value: &Value) -> bool {
+/// An answer not given: nothing, an unticked box, blank text or no choice.
+pub fn is_blank(value: &Value) -> bool {
     match value {
         Value::Null | Value::Bool(false) => true,
         Value::String(s) => s.trim().is_empty(),
@@ -52,7 +53,7 @@ pub fn validate_value_as(
     value: &Value,
     today: Date,
 ) -> Result<Option<Value>, Problem> {
-    if is_empty(value) {
+    if is_blank(value) {
         // A wrong type is reported even when empty-ish (`false` for a text is still a bool).
         if !matches!(value, Value::Null) && type_mismatch(field.kind, value) {
             return Err(Problem::WrongType);
