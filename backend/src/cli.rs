@@ -4,8 +4,8 @@
 use shared::snapshot::{PublicKey, PublishedKeys};
 
 use crate::config::{
-    ArchiveCommand, AuditCommand, CatalogueCommand, CertificateCommand, CleanupArgs, Command,
-    DemoCommand, KeysCommand, ServeArgs, StaffCommand,
+    ArchiveCommand, AuditCommand, CatalogueCommand, CertificateCommand, CleanupArgs, ClientCommand,
+    Command, DemoCommand, KeysCommand, ServeArgs, StaffCommand,
 };
 use crate::seal::Seal;
 use crate::{AppState, catalogue, db};
@@ -36,6 +36,27 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         }) => {
             let placement = (role, department, certificate);
             add_staff(username, placement, name, catalogue_dir, db.database_url).await
+        }
+        Command::Client(ClientCommand::Add {
+            name,
+            department,
+            display_name,
+            catalogue_dir,
+            db,
+        }) => {
+            let catalogue = catalogue::load(&catalogue_dir)?;
+            let db = db::Db::connect(&db.database_url).await?;
+            let secret = crate::service::accounts::add_client(
+                &db,
+                &catalogue,
+                &name,
+                &department,
+                display_name.as_deref(),
+            )
+            .await?;
+            println!("client_id={name}\nclient_secret={secret}");
+            eprintln!("keep the secret now: it is not shown again");
+            Ok(())
         }
         Command::Archive(ArchiveCommand::Verify { file, trusted }) => {
             verify_archive(&file, trusted.keys.as_deref(), &trusted.key_dir)

@@ -22,6 +22,9 @@ pub enum Command {
     /// Manages staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Manages machine clients: departments' own systems using the API.
+    #[command(subcommand)]
+    Client(ClientCommand),
     /// Works with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -176,6 +179,29 @@ pub enum StaffCommand {
         #[arg(long)]
         name: Option<String>,
         /// Folder of the catalogue data files (a reviewer's department must be in it).
+        #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
+        catalogue_dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Registers a department's system: prints its client id and secret (shown once, kept only
+    /// as a hash). It takes tokens at `POST /api/oauth/token` and acts as a reviewer of the
+    /// department; deactivating its account in the console revokes it.
+    Add {
+        /// The client id (letters, digits, `.`, `_`, `-`), e.g. `tax-system`.
+        name: String,
+        /// The department it works for (see `catalogue/departments.toml`).
+        #[arg(long)]
+        department: String,
+        /// The name shown in the back office and the audit log (default: the department's
+        /// name and 系统).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Folder of the catalogue data files.
         #[arg(long, env = "LIANBAN_CATALOGUE_DIR", default_value = "catalogue")]
         catalogue_dir: PathBuf,
         #[command(flatten)]

@@ -1,6 +1,8 @@
 //! The authorisation matrix: every route of the router × every kind of caller — anonymous, the
 //! record's own token (an application's status token, a draft's token), the window's clerk, a
-//! reviewer of the record's department, a reviewer of another department, the administrator.
+//! reviewer of the record's department, a reviewer of another department, the administrator —
+//! and a machine client of the record's department (its access token as bearer), which is
+//! answered as that department's reviewer is.
 //! A route the router has and the matrix lacks fails the test. Write attempts carry a stale
 //! version or a refused input, so whoever may is told 412/409/422 and nothing changes. Then
 //! the two leaks that once were: the archive and the history of another department — on
@@ -382,6 +384,14 @@ fn rows(w: &World) -> Vec<Row> {
             p::STAFF_LOGIN.into(),
             Some(json!({"username": "nobody", "password": "x"})),
             everyone(401),
+        ),
+        // The token endpoint takes a form, not JSON: no grant named, 400 for everyone.
+        row(
+            "POST",
+            p::OAUTH_TOKEN,
+            p::OAUTH_TOKEN.into(),
+            Some(json!({"grant_type": "client_credentials"})),
+            everyone(400),
         ),
         row("GET", p::STAFF_ME, p::STAFF_ME.into(), None, signed_in(200)),
         // Each sets their own daily list's address (none here: no list).
@@ -813,6 +823,14 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says(app: &TestAp
     );
     let w = world(app, &samr).await;
     let rows = rows(&w);
+    // The market regulator's own system, as a machine client.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
+    let catalogue = backend::catalogue::load(&dir).expect("catalogue");
+    let secret =
+        backend::service::accounts::add_client(&app.db, &catalogue, "samr-system", "samr", None)
+            .await
+            .expect("client");
+    let system = app.machine_client("samr-system", &secret).await;
 
     // Every route of the router has its row, and no row names a route it does not have.
     let table: BTreeSet<(String, &str)> = app.route_table().into_iter().collect();
@@ -848,6 +866,20 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says(app: &TestAp
                 r.path
             );
         }
+        // Where only the record's own token opens (the reviewer is 401, the owner is not), the
+        // client's bearer is a token — the wrong one: 404, as for any wrong token.
+        let want = match (r.expect[1], r.expect[3]) {
+            (owner, 401) if owner != 401 => 404,
+            (_, reviewer) => reviewer,
+        };
+        let (status, body) = system.call(r.method, &r.path, r.body.clone()).await;
+        assert_eq!(
+            status.as_u16(),
+            want,
+            "samr's system as samr's reviewer: {} {}: {body}",
+            r.method,
+            r.path
+        );
     }
 
     // A department with no item in the application does not see it at all.

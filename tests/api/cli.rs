@@ -181,6 +181,29 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     assert!(String::from_utf8_lossy(&out.stderr).contains("12 to 128 characters"));
     let out = add(&["root", "--role", "clerk"], &password);
     assert!(String::from_utf8_lossy(&out.stderr).contains("`root` is taken"));
+    // A department's own system as a machine client: its id and secret, shown once.
+    let client = |args: &[&str]| {
+        let mut all = vec!["client", "add"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--catalogue-dir", catalogue, "--database-url", &url]);
+        run(&all)
+    };
+    let out = client(&["tax-system", "--department", "tax"]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = said
+        .strip_prefix("client_id=tax-system\nclient_secret=")
+        .unwrap_or_else(|| panic!("{said}"))
+        .trim();
+    assert_eq!(secret.len(), 43, "256 bits, base64url: {said}");
+    let out = client(&["tax-system", "--department", "tax"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`tax-system` is taken"));
+    let out = client(&["mars-system", "--department", "mars"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no department `mars`"));
 
     let files = dir.join("files");
     let keys = dir.join("keys");
@@ -199,7 +222,7 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "audit log intact: 1 entries; no checkpoint yet"
+        "audit log intact: 2 entries; no checkpoint yet"
     );
     // The checkpoint needs the seal: none yet, and a check never makes one.
     let out = audit("checkpoint");
@@ -214,12 +237,12 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     let out = audit("checkpoint");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "checkpoint: entry 1 signed"
+        "checkpoint: entry 2 signed"
     );
     let out = audit("verify");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "audit log intact: 1 entries; 1 signed checkpoints match (the last at entry 1)",
+        "audit log intact: 2 entries; 1 signed checkpoints match (the last at entry 2)",
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod additions;
 mod cli;
+mod clients;
 mod correction;
 mod delivery;
 mod documents;

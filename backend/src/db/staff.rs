@@ -18,6 +18,8 @@ pub struct StaffRow {
     pub active: i64,
     pub certificate: Option<String>,
     pub email: Option<String>,
+    /// `person` (logs in with a password) or `client` (a system: takes tokens with its secret).
+    pub kind: String,
 }
 
 impl StaffRow {
@@ -35,7 +37,7 @@ impl StaffRow {
 }
 
 const COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.department, s.password_hash, s.active, \
-     s.certificate, s.email";
+     s.certificate, s.email, s.kind";
 
 pub struct NewStaff<'a> {
     pub username: &'a str,
@@ -44,13 +46,15 @@ pub struct NewStaff<'a> {
     pub department: Option<&'a str>,
     pub certificate: Option<&'a str>,
     pub password_hash: &'a str,
+    /// `person` or `client` (`domain::accounts::Kind`).
+    pub kind: &'a str,
 }
 
 pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sqlx::Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO staff (username, display_name, role, department, password_hash, created_at,
-             certificate)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             certificate, kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(s.username)
     .bind(s.display_name)
@@ -59,6 +63,7 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> sql
     .bind(s.password_hash)
     .bind(now)
     .bind(s.certificate)
+    .bind(s.kind)
     .fetch_one(conn)
     .await?;
     Ok(id)

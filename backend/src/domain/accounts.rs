@@ -10,6 +10,41 @@ use super::error::{Conflict, Invalid};
 /// A set-password link works for a day.
 pub const LINK_SECS: i64 = 24 * 3600;
 
+/// Who an account is: a person, who logs in with a password and holds a session for the
+/// working day, or a machine client — a department's own system (税务, 公安, 消防…) — that
+/// takes a short-lived access token with its secret (OAuth 2.0 client credentials) and acts as
+/// a reviewer of its department, under the same access policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Person,
+    Client,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Client => "client",
+        }
+    }
+
+    /// How long what a login gives lasts (seconds): a person's session, a client's token.
+    pub const fn lasts(self) -> i64 {
+        match self {
+            Kind::Person => 12 * 3600,
+            Kind::Client => 15 * 60,
+        }
+    }
+
+    /// The audit log's name for a login of this kind.
+    pub fn login_action(self) -> &'static str {
+        match self {
+            Kind::Person => "login",
+            Kind::Client => "client.token",
+        }
+    }
+}
+
 /// A username: 1–64 ASCII letters, digits, `.`, `_` or `-` (trimmed).
 pub fn username(s: &str) -> Result<&str, Invalid> {
     let s = s.trim();

@@ -1,5 +1,6 @@
 //! What handlers take from a request: the JSON body (every rejection in the shared error
-//! body), the reader's language, the staff session (cookie), the status or draft token (bearer).
+//! body), the reader's language, the staff session (cookie, or a machine client's access token
+//! as bearer), the status or draft token (bearer).
 
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
@@ -31,26 +32,34 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Bearer(
-            parts
-                .headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(|t| t.trim().to_string()),
-        ))
+        Ok(Bearer(bearer(parts)))
     }
 }
 
+/// The session of the cookie — or, from a machine client, of the access token it sends as a
+/// bearer (`POST /api/oauth/token`): the same sessions, the same access policy.
 async fn session_of<S>(parts: &Parts, state: &S) -> Result<Option<Session>, AppError>
 where
     Ctx: FromRef<S>,
 {
     let jar = CookieJar::from_headers(&parts.headers);
-    let Some(cookie) = jar.get(COOKIE) else {
-        return Ok(None);
+    let token = match jar.get(COOKIE) {
+        Some(cookie) => cookie.value().to_string(),
+        None => match bearer(parts) {
+            Some(token) => token,
+            None => return Ok(None),
+        },
     };
-    Ok(service::sessions::session(&Ctx::from_ref(state), cookie.value()).await?)
+    Ok(service::sessions::session(&Ctx::from_ref(state), &token).await?)
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
 }
 
 /// The logged-in staff member of a request; 401 without a live session.

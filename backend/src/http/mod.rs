@@ -30,7 +30,7 @@ use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, results, verify};
 use self::staff::{
-    accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence,
+    accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence, oauth,
     requests as holder, review, sessions, statistics, supervision, worklist,
 };
 
@@ -232,6 +232,11 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
             M::POST,
             p::STAFF_LOGIN,
             post(sessions::login).route_layer(limit(state.limits.clone(), limits::limit_logins)),
+        ),
+        route(
+            M::POST,
+            p::OAUTH_TOKEN,
+            post(oauth::token).route_layer(limit(state.limits.clone(), limits::limit_logins)),
         ),
         route(
             M::POST,

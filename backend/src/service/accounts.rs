@@ -14,7 +14,7 @@ use super::{Ctx, Result, sessions};
 use crate::db::audit::{self, Entry};
 use crate::db::{Db, staff as db_staff};
 use crate::domain::access::Act;
-use crate::domain::accounts::{self, LINK_SECS, Standing};
+use crate::domain::accounts::{self, Kind, LINK_SECS, Standing};
 use crate::domain::application::{hash_token, new_token};
 use crate::domain::clock::{now_unix, rfc3339};
 use crate::domain::error::{Conflict, Invalid, Missing};
@@ -77,6 +77,7 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
             department: department.as_deref(),
             certificate: certificate.as_deref(),
             password_hash: &hash,
+            kind: Kind::Person.as_str(),
         },
         now,
     )
@@ -84,6 +85,49 @@ pub async fn add_staff(db: &Db, catalogue: &Catalogue, a: &NewAccount<'_>) -> an
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Registers a department's own system as a machine client from the command line: an account
+/// `name` of kind `client`, a reviewer of `department`, and its secret — made here, shown once,
+/// kept only as a hash. The system takes tokens with the name and the secret
+/// (`POST /api/oauth/token`); deactivating the account revokes it.
+pub async fn add_client(
+    db: &Db,
+    catalogue: &Catalogue,
+    name: &str,
+    department: &str,
+    display_name: Option<&str>,
+) -> anyhow::Result<String> {
+    let words = |i: Invalid| anyhow::anyhow!("{}: not acceptable", i.field());
+    let username = accounts::username(name).map_err(words)?;
+    let dept = catalogue
+        .department(department)
+        .ok_or_else(|| anyhow::anyhow!("no department `{department}` in the catalogue"))?;
+    let shown = format!("{}系统", dept.name.zh);
+    let display_name = accounts::display_name(display_name.unwrap_or(&shown)).map_err(words)?;
+    if db_staff::by_username(db, username).await?.is_some() {
+        anyhow::bail!("the name `{username}` is taken");
+    }
+    let secret = new_token();
+    let hash = password::hash(&secret)?;
+    let now = now_unix();
+    let subject = format!("staff {username}");
+    let after = json!({ "kind": "client", "role": "reviewer", "department": department });
+    let entry = Entry::by(&Actor::Cli, "client.add", &subject, json!(null), after);
+    let mut tx = db.begin().await?;
+    let new = db_staff::NewStaff {
+        username,
+        display_name,
+        role: shared::staff::Role::Reviewer.as_str(),
+        department: Some(department),
+        certificate: None,
+        password_hash: &hash,
+        kind: Kind::Client.as_str(),
+    };
+    db_staff::insert(&mut tx, &new, now).await?;
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(secret)
 }
 
 fn account(row: db_staff::AccountRow) -> Option<StaffAccount> {
@@ -168,6 +212,7 @@ pub async fn create(ctx: &Ctx, staff: &StaffMember, req: &NewStaffAccount) -> Re
         department: department.as_deref(),
         certificate: certificate.as_deref(),
         password_hash: &hash,
+        kind: Kind::Person.as_str(),
     };
     let id = db_staff::insert(&mut tx, &new, now).await?;
     let (link, expires_at) = issue_link(ctx, &mut tx, id, now).await?;

@@ -3,6 +3,10 @@
 //! client (`domain::login`): a try is counted before the password is checked; unknown, wrong
 //! and throttled tries get one and the same answer. Password hashes are checked on a bounded
 //! number of threads. Each entry of the audit log commits with the change it records.
+//!
+//! A machine client (`domain::accounts::Kind::Client`) logs in the same way with its secret —
+//! the OAuth 2.0 client-credentials grant — and gets a token of fifteen minutes, sent as a
+//! bearer; a person's password gives no token and a client's secret no session.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -13,6 +17,7 @@ use super::{Ctx, Result};
 use crate::db::audit::{self, Entry};
 use crate::db::staff as db_staff;
 use crate::domain::access::Act;
+use crate::domain::accounts::Kind;
 use crate::domain::application::{hash_token, new_token};
 use crate::domain::clock::now_unix;
 use crate::domain::error::{Credential, Error, Missing};
@@ -21,7 +26,7 @@ use crate::domain::password;
 use crate::domain::records::{Actor, StaffMember};
 
 /// A session lasts a working day and a half.
-pub const SESSION_SECS: i64 = 12 * 3600;
+pub const SESSION_SECS: i64 = Kind::Person.lasts();
 /// How long a login waits for a free hashing thread before the server says it is busy.
 const HASHING_WAIT: Duration = Duration::from_secs(10);
 
@@ -75,6 +80,7 @@ pub async fn login(
     username: &str,
     password: String,
     client: IpAddr,
+    kind: Kind,
 ) -> Result<(StaffMember, String)> {
     let now = now_unix();
     let wrong = || Error::Unauthenticated(Credential::Password);
@@ -109,7 +115,9 @@ pub async fn login(
         after: json!({ "failures": counted.failures }),
     };
     let mut tx = ctx.db.begin().await?;
-    let member = row.member().filter(|_| ok && row.active == 1);
+    let member = row
+        .member()
+        .filter(|_| ok && row.active == 1 && row.kind == kind.as_str());
     let Some(staff) = member else {
         audit::append(&mut tx, &entry("login.failed"), now).await?;
         tx.commit().await?;
@@ -122,10 +130,10 @@ pub async fn login(
         &hash_token(&token),
         row.id,
         now,
-        now + SESSION_SECS,
+        now + kind.lasts(),
     )
     .await?;
-    audit::append(&mut tx, &entry("login"), now).await?;
+    audit::append(&mut tx, &entry(kind.login_action()), now).await?;
     tx.commit().await?;
     Ok((staff, token))
 }

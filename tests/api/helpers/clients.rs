@@ -53,12 +53,14 @@ pub(super) async fn call(
     (status, value)
 }
 
-/// A staff member signed in: every call carries their session cookie.
+/// A staff member signed in: every call carries their session cookie — or, for a machine
+/// client, its access token as bearer.
 pub struct StaffClient<'a> {
     app: &'a TestApp,
     pub username: String,
-    /// `lianban_staff=…`, as a `Cookie` header.
+    /// `lianban_staff=…`, as a `Cookie` header (or `Bearer …`, as `Authorization`).
     pub cookie: String,
+    header: &'static str,
 }
 
 impl<'a> StaffClient<'a> {
@@ -68,11 +70,22 @@ impl<'a> StaffClient<'a> {
             app,
             username: username.into(),
             cookie,
+            header: "cookie",
+        }
+    }
+
+    /// A machine client `username` sending its access `token`.
+    pub fn bearer(app: &'a TestApp, username: &str, token: &str) -> StaffClient<'a> {
+        StaffClient {
+            app,
+            username: username.into(),
+            cookie: format!("Bearer {token}"),
+            header: "authorization",
         }
     }
 
     pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        call(self.app, method, path, &[("cookie", &self.cookie)], body).await
+        call(self.app, method, path, &[(self.header, &self.cookie)], body).await
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -113,7 +126,7 @@ impl<'a> StaffClient<'a> {
     /// Replaces the dishonesty list with `csv` sent as `content_type`.
     pub async fn import_list(&self, csv: &str, content_type: &str) -> (StatusCode, Value) {
         let req = Request::post("/api/staff/dishonesty-list")
-            .header("cookie", &self.cookie)
+            .header(self.header, &self.cookie)
             .header("content-type", content_type)
             .body(Body::from(csv.to_string()))
             .expect("request");

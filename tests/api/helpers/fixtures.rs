@@ -88,6 +88,18 @@ impl TestApp {
             .expect("account");
     }
 
+    /// Machine client `name` with its access token (client credentials, 200 asserted).
+    pub async fn machine_client(&self, name: &str, secret: &str) -> StaffClient<'_> {
+        let form = format!("grant_type=client_credentials&client_id={name}&client_secret={secret}");
+        let req = Request::post("/api/oauth/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .expect("request");
+        let (status, _, granted) = self.send(req).await;
+        assert_eq!(status, 200, "{granted}");
+        StaffClient::bearer(self, name, granted["access_token"].as_str().expect("token"))
+    }
+
     /// A login attempt: (status, the `Set-Cookie` header, body).
     pub async fn login_with(
         &self,

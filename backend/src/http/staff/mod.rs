@@ -10,6 +10,7 @@ pub mod follow_ups;
 pub mod inspection_tasks;
 pub mod jobs;
 pub mod licence;
+pub mod oauth;
 pub mod requests;
 pub mod review;
 pub mod sessions;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use shared::error::ErrorBody;
 use shared::staff::{LoginRequest, StaffProfile};
 
+use crate::domain::accounts::Kind;
 use crate::domain::records::StaffMember;
 use crate::http::AppState;
 use crate::http::client::ClientAddr;
@@ -48,7 +49,14 @@ pub async fn login(
     jar: CookieJar,
     Json(req): Json<LoginRequest>,
 ) -> Result<(CookieJar, Json<StaffProfile>), AppError> {
-    let (staff, token) = sessions::login(&state.ctx, &req.username, req.password, client).await?;
+    let (staff, token) = sessions::login(
+        &state.ctx,
+        &req.username,
+        req.password,
+        client,
+        Kind::Person,
+    )
+    .await?;
     let cookie = session_cookie(&state, token, SESSION_SECS);
     Ok((jar.add(cookie), Json(profile(&staff))))
 }
