@@ -52,6 +52,8 @@ pub mod paths {
     pub const STAFF_LOGIN: &str = "/api/staff/login";
     /// A machine client's access token (OAuth 2.0 client credentials).
     pub const OAUTH_TOKEN: &str = "/api/oauth/token";
+    /// The event feed (CloudEvents), after a position.
+    pub const EVENTS: &str = "/api/events";
     pub const STAFF_LOGOUT: &str = "/api/staff/logout";
     pub const STAFF_ME: &str = "/api/staff/me";
     pub const STAFF_ME_EMAIL: &str = "/api/staff/me/email";

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod date;
 pub mod error;
+pub mod events;
 pub mod figures;
 pub mod files;
 pub mod form;

@@ -394,6 +394,13 @@ fn rows(w: &World) -> Vec<Row> {
             everyone(400),
         ),
         row("GET", p::STAFF_ME, p::STAFF_ME.into(), None, signed_in(200)),
+        row(
+            "GET",
+            p::EVENTS,
+            format!("{}?after=0", p::EVENTS),
+            None,
+            signed_in(200),
+        ),
         // Each sets their own daily list's address (none here: no list).
         row(
             "PUT",

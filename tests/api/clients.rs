@@ -3,7 +3,8 @@
 //! staff API and its access policy, sees its department's items only and decides them — the
 //! decision in the back office and on the public licence page, on the record under the
 //! client's name. A person's password gives no token, a client's secret no session; revoked,
-//! the token stops.
+//! the token stops. The event feed (CloudEvents) gives the client its department's events, in
+//! order, page after page, none lost and none twice.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -15,6 +16,7 @@ use crate::helpers::{PASSWORD, StaffClient, TestApp, item, restaurant};
 crate::on_both_databases!(
     a_departments_system_takes_a_token_and_decides_its_items_through_the_api,
     only_a_clients_secret_gives_a_token_and_only_a_person_logs_in,
+    the_event_feed_gives_a_department_its_items_events_in_order_none_lost_none_twice,
 );
 
 const CLIENT: &str = "psb-system";
@@ -192,4 +194,89 @@ async fn only_a_clients_secret_gives_a_token_and_only_a_person_logs_in(app: &Tes
         .await
         .expect("count");
     assert_eq!(granted, 1, "each token on the record");
+}
+
+/// Every event after `after`, page by page (`limit` a page): the events and the last `next`.
+async fn follow(system: &StaffClient<'_>, after: i64, limit: usize) -> (Vec<Value>, i64) {
+    let (mut events, mut after) = (Vec::new(), after);
+    loop {
+        let (status, page) = system
+            .get(&format!("/api/events?after={after}&limit={limit}"))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        let got = page["events"].as_array().expect("events").clone();
+        let next = page["next"].as_i64().expect("next");
+        assert!(next >= after, "the position never goes back");
+        after = next;
+        if got.is_empty() {
+            return (events, after);
+        }
+        events.extend(got);
+    }
+}
+
+async fn the_event_feed_gives_a_department_its_items_events_in_order_none_lost_none_twice(
+    app: &TestApp,
+) {
+    let secret = register(app).await;
+    let psb = app.machine_client(CLIENT, &secret).await;
+    let (none, start) = follow(&psb, 0, 100).await;
+    assert!(none.is_empty(), "nothing yet: {none:?}");
+
+    let applicant = app.file(&restaurant()).await;
+    let accepted = app.clerk().await.accept(&applicant.number).await;
+    let samr = app.reviewer("samr").await;
+    let registered = json!({"action": "approve"});
+    let (status, _) = samr
+        .review(item(&accepted, "business_registration"), registered)
+        .await;
+    assert_eq!(status, 200);
+    let approve =
+        json!({"action": "approve", "certificate": "GA-2026-0043", "before_licence": true});
+    let (status, _) = psb.review(item(&accepted, "seal_filing"), approve).await;
+    assert_eq!(status, 200);
+
+    // Two at a time: the same events as all at once, in order, each once.
+    let (paged, end) = follow(&psb, start, 2).await;
+    let (whole, end_whole) = follow(&psb, start, 500).await;
+    assert_eq!((paged.clone(), end), (whole, end_whole));
+    let positions: Vec<i64> = paged
+        .iter()
+        .map(|e| e["position"].as_i64().expect("position"))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    let types: Vec<&str> = paged
+        .iter()
+        .map(|e| e["type"].as_str().expect("type"))
+        .collect();
+    // Filed, accepted, and its own decision — not the market regulator's.
+    assert_eq!(
+        types,
+        [
+            "cn.lianban.application.filed",
+            "cn.lianban.intake.accepted",
+            "cn.lianban.review.approve"
+        ]
+    );
+    for e in &paged {
+        assert_eq!(e["specversion"], "1.0");
+        assert_eq!(e["data"]["application"], applicant.number.as_str());
+        assert_eq!(e["id"], e["position"].to_string());
+    }
+    assert_eq!(paged[2]["data"]["actor"], CLIENT);
+    // The window sees both decisions in its feed.
+    let clerk = app.clerk().await;
+    let (all, _) = follow(&clerk, start, 500).await;
+    let approvals = all
+        .iter()
+        .filter(|e| e["type"] == "cn.lianban.review.approve")
+        .count();
+    assert_eq!(approvals, 2);
+    // Caught up: a long poll of a second comes back empty where it was.
+    let (status, page) = psb.get(&format!("/api/events?after={end}&wait=1")).await;
+    assert_eq!(
+        (status, page["events"].clone()),
+        (StatusCode::OK, json!([]))
+    );
+    assert!(page["next"].as_i64().expect("next") >= end);
 }

@@ -170,6 +170,15 @@ pub async fn history(db: &Db, subject: &str) -> sqlx::Result<Vec<Row>> {
     .await
 }
 
+/// The entries after `after` (their position and subject), at most `limit`, in order.
+pub async fn after(db: &Db, after: i64, limit: i64) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT seq, subject FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
 /// The head of the chain: the last entry's number and hash (0 and the genesis hash if none).
 pub async fn head(db: &Db) -> sqlx::Result<(i64, String)> {
     sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")

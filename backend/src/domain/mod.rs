@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod documents;
 pub mod draw;
 pub mod error;
+pub mod events;
 pub mod follow_up;
 pub mod history;
 pub mod idempotency;

@@ -30,8 +30,8 @@ use self::applicant::{applications, drafts, requests, uploads};
 use self::error::{AppError, Request};
 use self::public::{bundles, results, verify};
 use self::staff::{
-    accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence, oauth,
-    requests as holder, review, sessions, statistics, supervision, worklist,
+    accounts, backoffice, credit, events, files, follow_ups, inspection_tasks, jobs, licence,
+    oauth, requests as holder, review, sessions, statistics, supervision, worklist,
 };
 
 /// One route of the API.
@@ -245,6 +245,7 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
                 .route_layer(limit(state.limits.clone(), limits::limit_logins)),
         ),
         route(M::POST, p::STAFF_LOGOUT, post(sessions::logout)),
+        route(M::GET, p::EVENTS, get(events::feed)),
         route(M::GET, p::STAFF_ME, get(sessions::me)),
         route(M::PUT, p::STAFF_ME_EMAIL, put(sessions::set_email)),
         route(M::POST, p::STAFF_REVOKE_SESSIONS, post(sessions::revoke)),

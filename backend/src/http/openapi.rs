@@ -8,15 +8,15 @@ use utoipa::{Modify, OpenApi};
 use crate::http::applicant::{additions, applications, documents, drafts, find, requests, uploads};
 use crate::http::public::{bundles, names, results, supervision as public_supervision, verify};
 use crate::http::staff::{
-    accounts, backoffice, credit, files, follow_ups, inspection_tasks, jobs, licence, oauth,
-    requests as staff_requests, review, sessions, statistics, supervision, worklist,
+    accounts, backoffice, credit, events, files, follow_ups, inspection_tasks, jobs, licence,
+    oauth, requests as staff_requests, review, sessions, statistics, supervision, worklist,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
     paths(bundles::list, bundles::get, bundles::guide, names::check, applications::create, applications::counter, applications::status, applications::reply,
-        sessions::login, oauth::token, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
+        sessions::login, oauth::token, events::feed, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
         accounts::list, accounts::create, accounts::change, accounts::password_link, accounts::set_password,
         backoffice::application, backoffice::intake, review::act,
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,
@@ -35,7 +35,7 @@ use crate::http::staff::{
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
          (name = "staff", description = "The back office: login, intake, department review (session cookie, or a machine client's access token as bearer)"),
-         (name = "clients", description = "Machine clients: a department's own system takes an access token with the OAuth 2.0 client-credentials grant and uses the staff API as a reviewer of its department"),
+         (name = "clients", description = "Machine clients: a department's own system takes an access token with the OAuth 2.0 client-credentials grant and uses the staff API as a reviewer of its department; the event feed (CloudEvents) follows its items"),
          (name = "supervision", description = "Supervision after approval: inspection plans (双随机、一公开) made, drawn and published so anyone can recompute the draw; the objects database with risk classes; follow-ups of approvals by commitment"),
          (name = "statistics", description = "The bureau's own measurement by the plan's definitions: per item, department, bundle and month, the overdue list, refusals, ratings; exports; the dashboard; the public results"),
          (name = "licence", description = "The public licence: its verify page, QR codes, signed document, the seal's keys and the audit log's checkpoints"))

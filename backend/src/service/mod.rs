@@ -14,6 +14,7 @@ pub mod credit;
 pub mod delivery;
 pub mod demo;
 pub mod documents;
+pub mod events;
 pub mod filings;
 pub mod follow_ups;
 pub mod group_commit;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod backoffice;
 pub mod credit;
+pub mod events;
 pub mod files;
 pub mod follow_ups;
 pub mod inspection_tasks;
