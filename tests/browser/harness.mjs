@@ -76,6 +76,18 @@ export async function startServer(env = {}) {
       });
       if (out.status !== 0) throw new Error(`staff add ${username}: ${out.stderr}`);
     },
+    /** Registers machine client `name` of `department` with `lianban client add`: its id and
+     * secret. */
+    client(name, department) {
+      const out = spawnSync(bin, ['client', 'add', name, '--department', department], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl, RUST_LOG: 'warn' },
+        encoding: 'utf8',
+      });
+      if (out.status !== 0) throw new Error(`client add ${name}: ${out.stderr}`);
+      const said = Object.fromEntries(out.stdout.trim().split('\n').map((l) => l.split('=')));
+      return { id: said.client_id, secret: said.client_secret };
+    },
     /** Files `n` demonstration applications (`lianban demo seed`) into the server's database:
      * accepted, decided, spread over 120 days, some past their deadline. */
     seed(n) {
