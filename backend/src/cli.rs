@@ -319,6 +319,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         state.ctx.clone(),
         state.ctx.jobs_wake.clone(),
     ));
+    // The webhooks: each second, this instance delivers the subscriptions due that no other
+    // instance holds.
+    tokio::spawn(crate::service::webhooks::worker(state.ctx.clone()));
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!("Lianban listening on http://{}", listener.local_addr()?);
     crate::serve(listener, state, shutdown_signal()).await?;

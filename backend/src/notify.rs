@@ -148,3 +148,27 @@ impl Outbox {
         }
     }
 }
+
+/// Posts one signed event to a webhook's address (ten seconds at most); `Err` with what went
+/// wrong unless the receiver answered 2xx.
+pub async fn post_event(url: &str, headers: &[(&str, String)], body: String) -> Result<(), String> {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let client = CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    });
+    let mut req = client
+        .post(url)
+        .header("Content-Type", "application/cloudevents+json");
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    match req.body(body).send().await {
+        Ok(res) if res.status().is_success() => Ok(()),
+        Ok(res) => Err(format!("HTTP {}", res.status().as_u16())),
+        Err(e) => Err(e.without_url().to_string()),
+    }
+}

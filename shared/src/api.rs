@@ -54,6 +54,10 @@ pub mod paths {
     pub const OAUTH_TOKEN: &str = "/api/oauth/token";
     /// The event feed (CloudEvents), after a position.
     pub const EVENTS: &str = "/api/events";
+    /// Webhook subscriptions (push of the same events).
+    pub const WEBHOOKS: &str = "/api/webhooks";
+    pub const WEBHOOK: &str = "/api/webhooks/{id}";
+    pub const WEBHOOK_REDELIVER: &str = "/api/webhooks/{id}/redeliver";
     pub const STAFF_LOGOUT: &str = "/api/staff/logout";
     pub const STAFF_ME: &str = "/api/staff/me";
     pub const STAFF_ME_EMAIL: &str = "/api/staff/me/email";

@@ -59,3 +59,50 @@ pub struct EventPage {
     pub events: Vec<CloudEvent>,
     pub next: i64,
 }
+
+/// `POST /api/webhooks`: where to push the caller's events, from which position (default:
+/// from now on).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewWebhook {
+    pub url: String,
+    #[serde(default)]
+    pub after: Option<i64>,
+}
+
+/// A webhook subscription as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Webhook {
+    pub id: i64,
+    /// The account whose events it pushes.
+    pub owner: String,
+    pub url: String,
+    /// The last event acknowledged.
+    pub position: i64,
+    /// `live`, or `dead` (given up after failures in a row: send it again to go on).
+    pub state: String,
+    pub failures: i64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// Events delivered so far.
+    pub delivered: i64,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A new subscription and its signing secret (`whsec_…`, shown this once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedWebhook {
+    pub webhook: Webhook,
+    pub secret: String,
+}
+
+/// `POST /api/webhooks/{id}/redeliver`: alive again, from `after` (default: where it stopped).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Redeliver {
+    #[serde(default)]
+    pub after: Option<i64>,
+}

@@ -401,6 +401,28 @@ fn rows(w: &World) -> Vec<Row> {
             None,
             signed_in(200),
         ),
+        row("GET", p::WEBHOOKS, p::WEBHOOKS.into(), None, signed_in(200)),
+        row(
+            "POST",
+            p::WEBHOOKS,
+            p::WEBHOOKS.into(),
+            Some(json!({"url": "ftp://tax"})),
+            signed_in(422),
+        ),
+        row(
+            "DELETE",
+            p::WEBHOOK,
+            "/api/webhooks/999999".into(),
+            None,
+            signed_in(404),
+        ),
+        row(
+            "POST",
+            p::WEBHOOK_REDELIVER,
+            "/api/webhooks/999999/redeliver".into(),
+            Some(json!({})),
+            signed_in(404),
+        ),
         // Each sets their own daily list's address (none here: no list).
         row(
             "PUT",

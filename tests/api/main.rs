@@ -24,6 +24,7 @@ mod staff;
 mod statistics;
 mod storage;
 mod supervision;
+mod webhooks;
 mod worklist;
 
 use helpers::{TestApp, restaurant, restaurant_with};

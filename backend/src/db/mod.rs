@@ -23,6 +23,7 @@ pub mod recovery;
 pub mod staff;
 pub mod statistics;
 pub mod supervision;
+pub mod webhooks;
 pub mod worklist;
 
 use std::str::FromStr;

@@ -79,6 +79,15 @@ pub async fn set_email(conn: &mut AnyConnection, id: i64, email: Option<&str>) -
     Ok(())
 }
 
+pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<StaffRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM staff s WHERE s.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn by_username(db: &Db, username: &str) -> sqlx::Result<Option<StaffRow>> {
     by_username_in(&mut *db.pool.acquire().await?, username).await
 }

@@ -71,6 +71,8 @@ pub enum Missing {
     Task,
     /// A formal document the application does not have (yet).
     Document,
+    /// A webhook subscription (another account's does not exist for one).
+    Webhook,
 }
 
 /// Which credential is missing or not live.
@@ -188,6 +190,8 @@ pub enum Invalid {
     Holder,
     /// Not an e-mail address.
     Email,
+    /// Not a whole `https://` (or `http://`) address for a webhook.
+    WebhookUrl,
     /// The lines of a dishonesty list that cannot be imported (at most 20 named).
     ListLines(Vec<usize>),
     /// The applicant's answer: empty or over 2000 characters.
@@ -281,6 +285,7 @@ impl Invalid {
             Invalid::DeliveryWay => "way",
             Invalid::Holder => "holder",
             Invalid::Email => "email",
+            Invalid::WebhookUrl => "url",
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView | Invalid::PlanName => "name",

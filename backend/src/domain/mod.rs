@@ -38,6 +38,7 @@ pub mod risk;
 pub mod secret_box;
 pub mod statistics;
 pub mod uploads;
+pub mod webhooks;
 pub mod worklist;
 
 pub use error::Error;

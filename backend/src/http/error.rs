@@ -102,6 +102,7 @@ fn missing(m: Missing, l: Lang) -> String {
         Missing::Plan => ("没有这个抽查计划", "No such inspection plan"),
         Missing::FollowUp => ("没有这项事后核查", "No such follow-up"),
         Missing::Task => ("没有这项检查任务", "No such inspection task"),
+        Missing::Webhook => ("没有这个推送订阅", "No such webhook subscription"),
     };
     t(l, zh, en)
 }
@@ -209,6 +210,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::DeliveryWay => ("送达方式只能是电子送达或窗口领取", "Delivery is electronic or on paper at the window"),
         Invalid::Email => ("电子邮箱格式不正确", "This is not a valid email address"),
+        Invalid::WebhookUrl => ("请填写完整的 https:// 地址", "Give a whole https:// address"),
         Invalid::Holder => ("增办许可须从营业执照持有人的办理进度页进入", "An addition is made from the licence holder's status page"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),

@@ -31,7 +31,7 @@ use self::error::{AppError, Request};
 use self::public::{bundles, results, verify};
 use self::staff::{
     accounts, backoffice, credit, events, files, follow_ups, inspection_tasks, jobs, licence,
-    oauth, requests as holder, review, sessions, statistics, supervision, worklist,
+    oauth, requests as holder, review, sessions, statistics, supervision, webhooks, worklist,
 };
 
 /// One route of the API.
@@ -246,6 +246,10 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
         ),
         route(M::POST, p::STAFF_LOGOUT, post(sessions::logout)),
         route(M::GET, p::EVENTS, get(events::feed)),
+        route(M::GET, p::WEBHOOKS, get(webhooks::list)),
+        route(M::POST, p::WEBHOOKS, post(webhooks::subscribe)),
+        route(M::DELETE, p::WEBHOOK, delete(webhooks::remove)),
+        route(M::POST, p::WEBHOOK_REDELIVER, post(webhooks::redeliver)),
         route(M::GET, p::STAFF_ME, get(sessions::me)),
         route(M::PUT, p::STAFF_ME_EMAIL, put(sessions::set_email)),
         route(M::POST, p::STAFF_REVOKE_SESSIONS, post(sessions::revoke)),

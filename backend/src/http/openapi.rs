@@ -9,14 +9,15 @@ use crate::http::applicant::{additions, applications, documents, drafts, find, r
 use crate::http::public::{bundles, names, results, supervision as public_supervision, verify};
 use crate::http::staff::{
     accounts, backoffice, credit, events, files, follow_ups, inspection_tasks, jobs, licence,
-    oauth, requests as staff_requests, review, sessions, statistics, supervision, worklist,
+    oauth, requests as staff_requests, review, sessions, statistics, supervision, webhooks,
+    worklist,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lianban 联办 API", description = "证照联办: one integrated form per bundle, parallel approval."),
     paths(bundles::list, bundles::get, bundles::guide, names::check, applications::create, applications::counter, applications::status, applications::reply,
-        sessions::login, oauth::token, events::feed, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
+        sessions::login, oauth::token, events::feed, webhooks::list, webhooks::subscribe, webhooks::remove, webhooks::redeliver, sessions::logout, sessions::me, sessions::set_email, sessions::revoke,
         accounts::list, accounts::create, accounts::change, accounts::password_link, accounts::set_password,
         backoffice::application, backoffice::intake, review::act,
         review::joint_inspection, review::record_inspection, credit::import, backoffice::history, licence::permit_state, backoffice::archive,

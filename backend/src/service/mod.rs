@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod statistics;
 pub mod supervision;
 pub mod views;
+pub mod webhooks;
 pub mod worklist;
 
 use std::sync::Arc;

@@ -17,4 +17,5 @@ pub mod review;
 pub mod sessions;
 pub mod statistics;
 pub mod supervision;
+pub mod webhooks;
 pub mod worklist;

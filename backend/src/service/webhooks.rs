@@ -1,0 +1,242 @@
+//! Webhooks (`domain::webhooks`): a staff account — in practice a machine client — subscribes
+//! an address and gets its secret; every instance's worker, each second, delivers the due
+//! subscriptions' events — those the owner may see, as the event feed gives them
+//! (`service::events`) — one subscription by one instance at a time, in order, each event
+//! acknowledged before the next; a failure waits longer each time, and after
+//! `MAX_FAILURES` in a row the subscription is dead until sent again. On the record.
+
+use serde_json::json;
+use shared::events::{CreatedWebhook, NewWebhook, Redeliver, Webhook};
+use shared::staff::Role;
+
+use super::{Ctx, Result, events};
+use crate::db;
+use crate::db::audit::{self, Entry};
+use crate::domain::access::Act;
+use crate::domain::clock::{now_unix, rfc3339};
+use crate::domain::error::Missing;
+use crate::domain::records::{Actor, StaffMember};
+use crate::domain::secret_box;
+use crate::domain::webhooks::{self, BATCH, LEASE, MAX_FAILURES};
+
+/// What a webhook's secret is sealed for at rest.
+const SECRET: &str = "lianban/webhook-secret";
+
+fn view(w: db::webhooks::Webhook, owner: String) -> Webhook {
+    Webhook {
+        id: w.id,
+        owner,
+        url: w.url,
+        position: w.position,
+        state: if w.dead_at.is_some() { "dead" } else { "live" }.into(),
+        failures: w.failures,
+        last_error: w.last_error,
+        delivered: w.delivered,
+        created_at: rfc3339(w.created_at),
+    }
+}
+
+async fn owner_name(ctx: &Ctx, staff_id: i64) -> Result<String> {
+    Ok(db::staff::by_id(&ctx.db, staff_id)
+        .await?
+        .map(|s| s.username)
+        .unwrap_or_default())
+}
+
+/// Subscribes `req.url` to `staff`'s events from `req.after` (default: from now on).
+pub async fn subscribe(ctx: &Ctx, staff: &StaffMember, req: &NewWebhook) -> Result<CreatedWebhook> {
+    ctx.access(staff).require(Act::SeeApplications)?;
+    let url = webhooks::address(&req.url)?;
+    let now = now_unix();
+    let position = match req.after {
+        Some(after) => after.max(0),
+        None => db::audit::head(&ctx.db).await?.0,
+    };
+    let secret = webhooks::new_secret();
+    let sealed = secret_box::seal(SECRET, ctx.seal.at_rest(), &secret);
+    let mut tx = ctx.db.begin().await?;
+    let id = db::webhooks::insert(&mut tx, staff.id, url, &sealed, position, now).await?;
+    let subject = format!("webhook {id}");
+    let after = json!({ "url": url, "position": position });
+    let actor = Actor::Staff(staff);
+    let entry = Entry::by(&actor, "webhook.subscribe", &subject, json!(null), after);
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    let w = db::webhooks::get(&ctx.db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("webhook {id} vanished"))?;
+    Ok(CreatedWebhook {
+        webhook: view(w, staff.username.clone()),
+        secret,
+    })
+}
+
+/// One's own subscriptions; an administrator's are everyone's (the dead-letter list too).
+pub async fn list(ctx: &Ctx, staff: &StaffMember) -> Result<Vec<Webhook>> {
+    ctx.access(staff).require(Act::SeeApplications)?;
+    let whose = (staff.role != Role::Admin).then_some(staff.id);
+    let mut out = Vec::new();
+    for w in db::webhooks::list(&ctx.db, whose).await? {
+        let owner = owner_name(ctx, w.staff_id).await?;
+        out.push(view(w, owner));
+    }
+    Ok(out)
+}
+
+/// The subscription `id` if `staff` owns it or is an administrator (404 otherwise).
+async fn owned(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<db::webhooks::Webhook> {
+    ctx.access(staff).require(Act::SeeApplications)?;
+    Ok(db::webhooks::get(&ctx.db, id)
+        .await?
+        .filter(|w| w.staff_id == staff.id || staff.role == Role::Admin)
+        .ok_or(Missing::Webhook)?)
+}
+
+/// Ends a subscription.
+pub async fn remove(ctx: &Ctx, staff: &StaffMember, id: i64) -> Result<()> {
+    let w = owned(ctx, staff, id).await?;
+    let now = now_unix();
+    let mut tx = ctx.db.begin().await?;
+    db::webhooks::remove(&mut tx, w.id).await?;
+    let (subject, before) = (format!("webhook {id}"), json!({ "url": w.url }));
+    let actor = Actor::Staff(staff);
+    let entry = Entry::by(&actor, "webhook.remove", &subject, before, json!(null));
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends a subscription again — a dead one alive, from where it stopped or from `after`.
+pub async fn redeliver(
+    ctx: &Ctx,
+    staff: &StaffMember,
+    id: i64,
+    req: &Redeliver,
+) -> Result<Webhook> {
+    let w = owned(ctx, staff, id).await?;
+    let now = now_unix();
+    let position = req.after.map_or(w.position, |a| a.max(0));
+    let mut tx = ctx.db.begin().await?;
+    db::webhooks::revive(&mut tx, w.id, position, now).await?;
+    let subject = format!("webhook {id}");
+    let before = json!({ "position": w.position, "dead": w.dead_at.is_some() });
+    let after = json!({ "position": position });
+    let actor = Actor::Staff(staff);
+    let entry = Entry::by(&actor, "webhook.redeliver", &subject, before, after);
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    let w = db::webhooks::get(&ctx.db, id)
+        .await?
+        .ok_or(Missing::Webhook)?;
+    let owner = owner_name(ctx, w.staff_id).await?;
+    Ok(view(w, owner))
+}
+
+/// Delivers every subscription due at `now` that no other instance holds; how many events
+/// were acknowledged.
+pub async fn deliver_due(ctx: &Ctx, now: i64) -> Result<usize> {
+    let mut sent = 0;
+    for w in db::webhooks::due(&ctx.db, now).await? {
+        if db::webhooks::claim(&ctx.db, &w, now + LEASE).await? {
+            sent += deliver(ctx, &w, now).await?;
+        }
+    }
+    Ok(sent)
+}
+
+/// One subscription's next events, in order, each acknowledged before the next.
+async fn deliver(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<usize> {
+    let owner = db::staff::by_id(&ctx.db, w.staff_id).await?;
+    let Some(staff) = owner.filter(|s| s.active == 1).and_then(|s| s.member()) else {
+        // A deactivated account's subscription waits (it goes on if the account comes back).
+        db::webhooks::next_try(&ctx.db, w.id, now + webhooks::MAX_WAIT).await?;
+        return Ok(0);
+    };
+    let Some(secret) = secret_box::open(SECRET, ctx.seal.at_rest(), &w.secret_sealed) else {
+        return fail(
+            ctx,
+            w,
+            &staff,
+            "the secret cannot be opened with this server's keys",
+            now,
+        )
+        .await;
+    };
+    let page = events::page(ctx, &staff, w.position, BATCH).await?;
+    let mut sent = 0;
+    for e in &page.events {
+        let body = serde_json::to_string(e).map_err(anyhow::Error::from)?;
+        let stamp = now_unix();
+        let headers = [
+            ("webhook-id", e.id.clone()),
+            ("webhook-timestamp", stamp.to_string()),
+            (
+                "webhook-signature",
+                webhooks::signature(&secret, &e.id, stamp, &body),
+            ),
+        ];
+        // Each acknowledged event is recorded before the next goes: a stop in between sends
+        // that one event again (its `webhook-id` the same), never skips one.
+        if let Err(error) = crate::notify::post_event(&w.url, &headers, body).await {
+            return fail(ctx, w, &staff, &error, now).await.map(|_| sent);
+        }
+        sent += 1;
+        db::webhooks::advanced(&ctx.db, w.id, e.position, 1).await?;
+    }
+    // Everything sent: go on from past what the owner may not see too.
+    db::webhooks::advanced(&ctx.db, w.id, page.next.max(w.position), 0).await?;
+    let again = if page.events.len() as i64 >= BATCH {
+        now
+    } else {
+        now + 1
+    };
+    db::webhooks::next_try(&ctx.db, w.id, again).await?;
+    Ok(sent)
+}
+
+/// A failed try: the next after a growing wait, or — after `MAX_FAILURES` in a row — dead,
+/// on the record for the administrator.
+async fn fail(
+    ctx: &Ctx,
+    w: &db::webhooks::Webhook,
+    staff: &StaffMember,
+    error: &str,
+    now: i64,
+) -> Result<usize> {
+    let failures = w.failures + 1;
+    let dead = (failures >= MAX_FAILURES).then_some(now);
+    tracing::warn!(
+        webhook = w.id,
+        failures,
+        error,
+        dead = dead.is_some(),
+        "webhook delivery failed"
+    );
+    let mut tx = ctx.db.begin().await?;
+    db::webhooks::failed(
+        &mut tx,
+        w.id,
+        error,
+        now + webhooks::backoff(failures),
+        dead,
+    )
+    .await?;
+    if dead.is_some() {
+        let subject = format!("webhook {}", w.id);
+        let after = json!({ "failures": failures, "error": error, "owner": staff.username });
+        let entry = Entry::by(&Actor::System, "webhook.dead", &subject, json!(null), after);
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(0)
+}
+
+/// An instance's webhook deliverer, until the process ends: each second, the due ones.
+pub async fn worker(ctx: Ctx) {
+    loop {
+        if let Err(e) = deliver_due(&ctx, now_unix()).await {
+            tracing::warn!(error = %e, "webhooks not delivered");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
