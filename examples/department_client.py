@@ -11,6 +11,8 @@ then, with LIANBAN_URL, LIANBAN_CLIENT_ID and LIANBAN_CLIENT_SECRET set:
     department_client.py show LB-20261206-0001 # what an application's items need: answers, materials
     department_client.py approve ITEM --certificate GA-2026-0001   # record our own system's decision
     department_client.py follow --after 0      # the event feed (CloudEvents), as it happens
+    department_client.py listen --port 8099    # or have them pushed: a webhook receiver that
+                                               # checks each signature (Standard Webhooks)
 
 Each call takes a fresh access token with the OAuth 2.0 client-credentials grant (a token lasts
 15 minutes; a long-running system would keep one until it expires). Decisions carry the item's
@@ -20,9 +22,13 @@ after a dropped connection is safe.
 
 import argparse
 import base64
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -109,6 +115,47 @@ class Lianban:
             after = page["next"]
 
 
+def verified(secret, headers, body):
+    """Whether a webhook delivery is ours: the Standard Webhooks signature over
+    "id.timestamp.body" with the secret's key, sent within five minutes (no replay)."""
+    msg_id = headers.get("webhook-id", "")
+    stamp = headers.get("webhook-timestamp", "")
+    if not stamp.isdigit() or abs(time.time() - int(stamp)) > 300:
+        return False
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"{msg_id}.{stamp}.".encode() + body, hashlib.sha256).digest()
+    expected = "v1," + base64.b64encode(mac).decode()
+    return any(hmac.compare_digest(expected, s) for s in headers.get("webhook-signature", "").split())
+
+
+def listen(client, port, count):
+    """Subscribes http://127.0.0.1:PORT/hook and prints each verified event; stops after
+    `count` events (0: never)."""
+    created = client.call("POST", "/api/webhooks", {"url": f"http://127.0.0.1:{port}/hook"})
+    secret, seen = created["secret"], []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if not verified(secret, self.headers, body):
+                self.send_response(401)
+                self.end_headers()
+                return
+            e = json.loads(body)
+            print(f"{e['position']}\t{e['type']}\t{e['data']['application']}\tverified", flush=True)
+            seen.append(e)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", port), Hook)
+    print(f"listening\twebhook {created['webhook']['id']}", flush=True)
+    while not count or len(seen) < count:
+        server.handle_request()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -121,6 +168,9 @@ def main():
     follow = sub.add_parser("follow")
     follow.add_argument("--after", type=int, default=0)
     follow.add_argument("--wait", type=int, default=0, help="seconds to wait for new events (0: stop when caught up)")
+    hook = sub.add_parser("listen")
+    hook.add_argument("--port", type=int, required=True)
+    hook.add_argument("--count", type=int, default=0, help="stop after this many events (0: never)")
     args = p.parse_args()
 
     env = os.environ
@@ -139,6 +189,8 @@ def main():
         for e in client.events(args.after, args.wait):
             print(f"{e['position']}\t{e['type']}\t{e['subject']}\t{e['data']['application']}\t{e['data']['actor']}")
         print(f"next\t{client.next}")
+    elif args.command == "listen":
+        listen(client, args.port, args.count)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 // The example client of examples/ (Python, standard library only), run as a department's
 // developers would run it against a real server: it takes its token, finds the public security
 // bureau's open item in its queue, reads what the application needs, approves the seal filing
-// with the number its own system gave, and follows the event feed — and the public licence
-// page shows the decision.
+// with the number its own system gave — received pushed to its webhook receiver, the signature
+// checked — and follows the event feed; the public licence page shows the decision.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, root } from '../browser/harness.mjs';
+import { startServer, root, freePort } from '../browser/harness.mjs';
 import { licensedRestaurant } from '../browser/setup.mjs';
 
 const server = await startServer();
@@ -35,8 +35,24 @@ test('a department system takes its queue, approves an item and follows the even
   assert.deepEqual(shown.items.map((i) => i.item), ['seal_filing']);
   assert.equal(shown.answers['seal.kinds'][0], 'official');
 
+  // Its webhook receiver, waiting for one event.
+  const env = { ...process.env, LIANBAN_URL: server.base, LIANBAN_CLIENT_ID: id, LIANBAN_CLIENT_SECRET: secret };
+  const port = await freePort();
+  const listener = spawn('python3', [join(root, 'examples/department_client.py'), 'listen', '--port', String(port), '--count', '1'], { env });
+  let heard = '';
+  listener.stdout.on('data', (d) => { heard += d; });
+  listener.stderr.on('data', (d) => { heard += d; });
+  const exited = new Promise((r) => listener.once('exit', r));
+  for (let i = 0; i < 100 && !heard.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(heard, /^listening\twebhook \d+/);
+
   const approved = run('approve', seal[0], '--certificate', 'GA-2026-0100');
   assert.match(approved, /GA-2026-0100/);
+  let timer;
+  const code = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r('timeout'), 15000); })]);
+  clearTimeout(timer);
+  assert.equal(code, 0, heard);
+  assert.match(heard, new RegExp(`\\d+\tcn\\.lianban\\.review\\.approve\t${number}\tverified`));
 
   const followed = run('follow', '--after', '0').trim().split('\n');
   const approval = followed.find((l) => l.includes('cn.lianban.review.approve'));
