@@ -304,6 +304,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 args.pdf_font_face,
             )),
             outbox: std::sync::Arc::new(crate::notify::Outbox::new(&args.notify.settings())?),
+            credit_source: match &args.credit_source_url {
+                Some(url) => Some(std::sync::Arc::new(
+                    crate::credit_source::CreditSource::new(url, args.credit_source_ca.as_deref())?,
+                )),
+                None => None,
+            },
             ..std::sync::Arc::unwrap_or_clone(base.ctx)
         }),
         ..base

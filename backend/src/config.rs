@@ -290,6 +290,14 @@ pub struct ServeArgs {
     pub retention: RetentionArgs,
     #[command(flatten)]
     pub notify: NotifyArgs,
+    /// The credit platform's export of the dishonesty list (CSV: kind,value,name,source),
+    /// pulled every hour; without it the list is imported by hand in the console.
+    #[arg(long, env = "LIANBAN_CREDIT_SOURCE_URL")]
+    pub credit_source_url: Option<String>,
+    /// The certificate authority (PEM) the credit platform's certificate is issued by: the only
+    /// one trusted for that source. Without it, the system's roots.
+    #[arg(long, env = "LIANBAN_CREDIT_SOURCE_CA")]
+    pub credit_source_ca: Option<PathBuf>,
     /// Applications, drafts and holder requests one client may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,

@@ -390,6 +390,17 @@ pub async fn retry_job(id: i64, lang: Lang) -> Result<shared::staff::JobView, Ap
     post(&url, &(), lang, NO_HEADER).await
 }
 
+/// Every webhook subscription (the administrator's view: the dead ones among them).
+pub async fn webhooks(lang: Lang) -> Result<Vec<shared::events::Webhook>, ApiError> {
+    get(shared::api::paths::WEBHOOKS, lang, None).await
+}
+
+/// Sends a webhook subscription again from where it stopped.
+pub async fn redeliver(id: i64, lang: Lang) -> Result<shared::events::Webhook, ApiError> {
+    let url = shared::api::path(shared::api::paths::WEBHOOK_REDELIVER, &[&id.to_string()]);
+    post(&url, &shared::events::Redeliver::default(), lang, NO_HEADER).await
+}
+
 /// The worklist: one page for `query` (the query string, without `?`).
 pub async fn worklist(query: &str, lang: Lang) -> Result<shared::worklist::Page, ApiError> {
     get(

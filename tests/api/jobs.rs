@@ -174,7 +174,7 @@ async fn periodic_jobs_are_queued_once_per_slot_whichever_instance_comes_first(a
     }
     let queued = jobs::list(&app.db, None, 100).await.expect("jobs");
     let kinds: Vec<&str> = queued.iter().map(|j| j.kind.as_str()).collect();
-    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
     for kind in [
         "cleanup",
         "audit_checkpoint",
@@ -182,6 +182,7 @@ async fn periodic_jobs_are_queued_once_per_slot_whichever_instance_comes_first(a
         "statistics_fold",
         "owed_reminders",
         "staff_digest",
+        "credit_sync",
     ] {
         assert!(kinds.contains(&kind), "{kinds:?}");
     }
@@ -190,6 +191,6 @@ async fn periodic_jobs_are_queued_once_per_slot_whichever_instance_comes_first(a
         .await
         .expect("scheduled");
     let queued = jobs::list(&app.db, None, 100).await.expect("jobs");
-    assert_eq!(queued.len(), 8);
-    assert_eq!(app.run_jobs().await, 8);
+    assert_eq!(queued.len(), 9);
+    assert_eq!(app.run_jobs().await, 9);
 }

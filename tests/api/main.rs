@@ -7,6 +7,7 @@ mod additions;
 mod cli;
 mod clients;
 mod correction;
+mod credit_sync;
 mod delivery;
 mod documents;
 mod hardening;

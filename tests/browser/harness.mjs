@@ -88,6 +88,13 @@ export async function startServer(env = {}) {
       const said = Object.fromEntries(out.stdout.trim().split('\n').map((l) => l.split('=')));
       return { id: said.client_id, secret: said.client_secret };
     },
+    /** Runs SQL `statement` on the server's database (Python's sqlite3), to set up a state the
+     * test cannot wait for (e.g. a webhook after its eighth failure). */
+    sql(statement) {
+      const script = 'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(sys.argv[2])\nc.commit()';
+      const out = spawnSync('python3', ['-c', script, join(dir, 'lianban.db'), statement], { encoding: 'utf8' });
+      if (out.status !== 0) throw new Error(`sql: ${out.stderr}`);
+    },
     /** Files `n` demonstration applications (`lianban demo seed`) into the server's database:
      * accepted, decided, spread over 120 days, some past their deadline. */
     seed(n) {

@@ -1,7 +1,8 @@
 // The administrator's background jobs in Chromium: an application decided in full queues the
 // filing of its archive, which a worker runs at once; the administrator sees it done, with the
 // application's number, and the periodic jobs beside it; filtering to the given-up jobs shows
-// none. On a phone-sized screen as well as a desktop one.
+// none. On a phone-sized screen as well as a desktop one. A department system's webhook given
+// up after its failures is sent again from the console.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
@@ -48,4 +49,36 @@ test('the administrator sees the archive filed by a background job', async () =>
     assert.deepEqual(admin.errors, []);
     await admin.context.close();
   }
+});
+
+test('the administrator sends a dead webhook again from the console', async () => {
+  const base = app.server.base;
+  app.server.staff('root', 'admin');
+  const { id, secret } = app.server.client('tax-system', 'tax');
+  const token = await (await fetch(`${base}/api/oauth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `grant_type=client_credentials&client_id=${id}&client_secret=${secret}`,
+  })).json();
+  const auth = { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
+  const created = await (await fetch(`${base}/api/webhooks`, {
+    method: 'POST', headers: auth, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook' }),
+  })).json();
+  // As after its eighth failure in a row (the API tests go there for real).
+  app.server.sql(`UPDATE webhooks SET failures = 8, dead_at = 1, last_error = 'HTTP 503' WHERE id = ${created.webhook.id}`);
+
+  const admin = await signedIn(app, 'root', viewports.desktop);
+  await admin.page.getByRole('link', { name: '打开管理控制台' }).click();
+  const panel = admin.page.locator('.webhooks-panel');
+  await panel.getByRole('heading', { name: '部门系统推送（Webhook）' }).waitFor();
+  const row = panel.locator(`tr[data-webhook="${created.webhook.id}"]`);
+  await row.getByText('tax-system').waitFor();
+  await row.getByText('已停止（连续失败 8 次）').waitFor();
+  await row.getByText('HTTP 503').waitFor();
+  assert.deepEqual(await accessibilityProblems(admin.page), []);
+  await shot(admin.page, 'desktop-console-webhooks');
+  await row.getByRole('button', { name: '重新推送' }).click();
+  await panel.getByText(`已重新推送：订阅 ${created.webhook.id}`).waitFor();
+  await panel.locator(`tr[data-webhook="${created.webhook.id}"][data-state="live"]`).waitFor();
+  assert.deepEqual(admin.errors, []);
+  await admin.context.close();
 });

@@ -30,6 +30,8 @@ pub enum Job {
     /// Each working day, every staff member who asked gets their list of items due by the
     /// next working day and overdue (`notify::digest`).
     StaffDigest,
+    /// Pull the dishonesty list from the credit platform, when a source is configured.
+    CreditSync,
 }
 
 impl Job {
@@ -45,6 +47,7 @@ impl Job {
             Job::ArchiveRefile { .. } => "archive_refile",
             Job::OwedReminders => "owed_reminders",
             Job::StaffDigest => "staff_digest",
+            Job::CreditSync => "credit_sync",
         }
     }
 
@@ -62,13 +65,14 @@ impl Job {
 
 /// The periodic jobs and how often each runs, in seconds.
 /// The daily ones' slots begin at 00:00 UTC: 08:00 in the county, the start of its working day.
-pub const PERIODIC: [(Job, i64); 6] = [
+pub const PERIODIC: [(Job, i64); 7] = [
     (Job::Cleanup, 3600),
     (Job::AuditCheckpoint, 600),
     (Job::FollowUpsOverdue, 3600),
     (Job::StatisticsFold, 600),
     (Job::OwedReminders, 3600),
     (Job::StaffDigest, 86_400),
+    (Job::CreditSync, 3600),
 ];
 
 /// The slot of a periodic run at `now`: every instance computes the same one, so the run is

@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
 use crate::domain::clock::rfc3339;
-use crate::domain::error::Conflict;
+use crate::domain::error::{Conflict, Invalid};
 use crate::domain::records::{Actor, Application, Item, StaffMember};
 use crate::domain::{credit, risk};
 
@@ -35,6 +35,59 @@ pub async fn import(ctx: &Ctx, staff: &StaffMember, text: Option<&str>) -> Resul
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(entries.len())
+}
+
+/// Pulls the dishonesty list from the credit platform (`Context::credit_source`), checked
+/// line by line as an import is, and replaces the list with it — the count on the record. A
+/// pull that fails (unreachable, refused, a bad line) keeps the list as it was: on the record
+/// with why, and an error, so the job shows failed in the administrator's console and is tried
+/// again. `None` when no source is configured.
+pub async fn sync(ctx: &Ctx) -> Result<Option<usize>> {
+    let Some(source) = ctx.credit_source.as_ref() else {
+        return Ok(None);
+    };
+    let (now, today) = now_and_today();
+    let pulled = match source.fetch().await {
+        Ok(text) => credit::parse_list(&text, today).map_err(|e| match e {
+            crate::domain::Error::Invalid(Invalid::ListLines(lines)) => {
+                format!("lines not acceptable: {lines:?}")
+            }
+            other => other.to_string(),
+        }),
+        Err(why) => Err(why),
+    };
+    let entries = match pulled {
+        Ok(entries) => entries,
+        Err(why) => {
+            let after = json!({ "source": source.url, "error": why });
+            let entry = Entry::by(
+                &Actor::System,
+                "dishonesty_list.sync_failed",
+                "dishonesty list",
+                json!(null),
+                after,
+            );
+            audit::record(&ctx.db, &entry, now).await?;
+            tracing::warn!(error = %why, "dishonesty list not pulled: the previous list stays");
+            return Err(anyhow::anyhow!(
+                "dishonesty list not pulled ({why}): the previous list stays"
+            )
+            .into());
+        }
+    };
+    let mut tx = ctx.db.begin().await?;
+    db::credit::replace(&mut tx, &entries, "system", now).await?;
+    let after = json!({ "entries": entries.len(), "source": source.url });
+    let entry = Entry::by(
+        &Actor::System,
+        "dishonesty_list.sync",
+        "dishonesty list",
+        json!(null),
+        after,
+    );
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Some(entries.len()))
 }
 
 /// The credit check before `item` of `app` is approved by commitment: the list must have been

@@ -88,6 +88,9 @@ async fn execute(ctx: &Ctx, job: &Job) -> Result<()> {
             let today = crate::domain::clock::county_date(now_unix());
             super::notifications::digest(ctx, today).await?;
         }
+        Job::CreditSync => {
+            super::credit::sync(ctx).await?;
+        }
     }
     Ok(())
 }

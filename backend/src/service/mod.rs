@@ -85,6 +85,8 @@ pub struct Context {
     pub outbox: Arc<crate::notify::Outbox>,
     /// Password hashes checked at once (argon2id takes 19 MiB and a core each): one per core.
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Where the dishonesty list is pulled from on a schedule, if anywhere.
+    pub credit_source: Option<Arc<crate::credit_source::CreditSource>>,
 }
 
 impl Context {
@@ -118,6 +120,7 @@ impl Context {
             public_url: "http://127.0.0.1:8080".into(),
             pdf_font: Arc::new(crate::pdf::FontSource::default()),
             outbox: Arc::new(crate::notify::Outbox::log()),
+            credit_source: None,
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),

@@ -1,5 +1,6 @@
 //! The administrator's console (its own wasm: `src/bin/admin.rs`, served at `/staff/admin`):
-//! staff accounts, the background jobs, the dishonesty list, the inspection objects with their
+//! staff accounts, the background jobs, the departments' systems' webhooks (the dead-letter
+//! list, sent again from here), the dishonesty list, the inspection objects with their
 //! risk classes and the inspection plans. The back office's session: one
 //! logs in at `/staff`. The same wasm serves the set-password page (`/staff/password`).
 
@@ -30,6 +31,7 @@ pub fn AdminHome() -> impl IntoView {
                 {accounts::accounts_panel(l)}
                 {import_form(l)}
                 {jobs_panel(l)}
+                {webhooks_panel(l)}
                 {objects::objects_panel(l)}
                 {plans::plans_panel(l)}
             }
@@ -98,6 +100,11 @@ fn job_kind(kind: &str, l: Lang) -> String {
         "cleanup" => tr(l, "清理过期草稿与文件", "Clean up drafts and files"),
         "audit_checkpoint" => tr(l, "审计日志签名存证", "Sign the audit log"),
         "follow_ups_overdue" => tr(l, "标记逾期的事后核查", "Flag overdue follow-ups"),
+        "credit_sync" => tr(
+            l,
+            "从信用平台同步失信名单",
+            "Pull the dishonesty list from the credit platform",
+        ),
         other => other,
     }
     .to_string()
@@ -175,6 +182,80 @@ fn jobs_panel(l: Lang) -> AnyView {
             <h2>{tr(l, "后台任务", "Background jobs")}</h2>
             <label class="check"><input type="checkbox" on:change=move |ev| only_failed.set(event_target_checked(&ev)) />
                 {tr(l, " 只看已放弃的任务", " Only jobs given up")}</label>
+            <p role="status">{move || message.get()}</p>
+            {body}
+        </section>
+    }
+    .into_any()
+}
+
+/// Every webhook subscription of the departments' systems, how delivery stands, and for a dead
+/// one (given up after failures in a row) the button that sends it again from where it stopped.
+fn webhooks_panel(l: Lang) -> AnyView {
+    let refreshes = RwSignal::new(0u32);
+    let hooks = fetch(move || {
+        refreshes.track();
+        async move { api::webhooks(lang_untracked()).await }
+    });
+    let message = RwSignal::new(None::<String>);
+    let again = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            match api::redeliver(id, lang_untracked()).await {
+                Ok(_) => {
+                    let l = lang_untracked();
+                    message.set(Some(format!(
+                        "{}{id}",
+                        tr(l, "已重新推送：订阅 ", "Sending again: subscription ")
+                    )));
+                    refreshes.update(|n| *n += 1);
+                }
+                Err(e) => message.set(Some(e.body.first_message())),
+            }
+        });
+    };
+    let body = move || {
+        match hooks.get() {
+        None => loading(l),
+        Some(Err(e)) => failed(e),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="muted">{tr(l, "暂无推送订阅", "No webhook subscriptions")}</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr(l, "推送订阅", "Webhooks")><table class="queue webhooks">
+                <thead><tr>
+                    <th scope="col">{tr(l, "系统", "System")}</th>
+                    <th scope="col">{tr(l, "地址", "Address")}</th>
+                    <th scope="col">{tr(l, "状态", "State")}</th>
+                    <th scope="col">{tr(l, "已送达", "Delivered")}</th>
+                    <th scope="col">{tr(l, "错误", "Error")}</th>
+                </tr></thead>
+                <tbody>{list.into_iter().map(|w| {
+                    let (id, dead) = (w.id, w.state == "dead");
+                    let state = match (dead, w.failures) {
+                        (true, n) => format!("{}{n}{}", tr(l, "已停止（连续失败 ", "Stopped ("), tr(l, " 次）", " failures in a row)")),
+                        (false, 0) => tr(l, "正常", "Live").to_string(),
+                        (false, n) => format!("{}{n}{}", tr(l, "重试中（失败 ", "Retrying ("), tr(l, " 次）", " failures)")),
+                    };
+                    view! { <tr data-webhook=id data-state=w.state.clone()>
+                        <td>{w.owner}</td>
+                        <td class="url">{w.url}</td>
+                        <td><span class=format!("badge webhook-{}", w.state)>{state}</span></td>
+                        <td>{w.delivered}</td>
+                        <td>{w.last_error.unwrap_or_default()}
+                            {dead.then(|| view! { <button type="button" class="button small" on:click=move |_| again(id)>{tr(l, "重新推送", "Send again")}</button> })}</td>
+                    </tr> }
+                }).collect_view()}</tbody>
+            </table></div>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="panel webhooks-panel">
+            <h2>{tr(l, "部门系统推送（Webhook）", "Departments' systems: webhooks")}</h2>
+            <p class="muted">{tr(l,
+                "各部门系统订阅的事件推送。连续失败 8 次即停止推送，排除故障后点“重新推送”，从中断处继续。",
+                "Events pushed to the departments' systems. After 8 failures in a row a subscription stops; once the fault is fixed, send it again and it goes on from where it stopped.")}</p>
             <p role="status">{move || message.get()}</p>
             {body}
         </section>
