@@ -58,6 +58,13 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             eprintln!("keep the secret now: it is not shown again");
             Ok(())
         }
+        Command::Client(ClientCommand::Rotate { name, db }) => {
+            let db = db::Db::connect(&db.database_url).await?;
+            let secret = crate::service::accounts::rotate_client(&db, &name).await?;
+            println!("client_id={}\nclient_secret={secret}", name.trim());
+            eprintln!("keep the secret now: it is not shown again; the old one no longer works");
+            Ok(())
+        }
         Command::Archive(ArchiveCommand::Verify { file, trusted }) => {
             verify_archive(&file, trusted.keys.as_deref(), &trusted.key_dir)
         }

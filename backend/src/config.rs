@@ -207,6 +207,12 @@ pub enum ClientCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Gives a client a new secret (printed once): the old one stops, with every token it took.
+    Rotate {
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

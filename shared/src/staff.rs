@@ -419,6 +419,9 @@ pub struct StaffAccount {
     /// RFC 3339: when the newest session began.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login: Option<String>,
+    /// A department's own system (a machine client: a secret, tokens, no password).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system: bool,
 }
 
 /// `GET /api/staff/accounts`: every account, and the departments a reviewer may belong to.

@@ -202,6 +202,20 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     assert_eq!(secret.len(), 43, "256 bits, base64url: {said}");
     let out = client(&["tax-system", "--department", "tax"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("`tax-system` is taken"));
+    let out = run(&["client", "rotate", "tax-system", "--database-url", &url]);
+    let rotated = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        rotated.starts_with("client_id=tax-system\nclient_secret="),
+        "{rotated}"
+    );
+    assert!(!rotated.contains(secret), "a new secret");
+    let out = run(&["client", "rotate", "root", "--database-url", &url]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no machine client `root`"));
     let out = client(&["mars-system", "--department", "mars"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no department `mars`"));
 
@@ -222,7 +236,7 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "audit log intact: 2 entries; no checkpoint yet"
+        "audit log intact: 3 entries; no checkpoint yet"
     );
     // The checkpoint needs the seal: none yet, and a check never makes one.
     let out = audit("checkpoint");
@@ -237,12 +251,12 @@ fn staff_add_creates_the_first_administrator_and_audit_verify_checks_the_chain()
     let out = audit("checkpoint");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "checkpoint: entry 2 signed"
+        "checkpoint: entry 3 signed"
     );
     let out = audit("verify");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "audit log intact: 2 entries; 1 signed checkpoints match (the last at entry 2)",
+        "audit log intact: 3 entries; 1 signed checkpoints match (the last at entry 3)",
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

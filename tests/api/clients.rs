@@ -130,8 +130,25 @@ async fn a_departments_system_takes_a_token_and_decides_its_items_through_the_ap
     .expect("entry");
     assert_eq!(actor, CLIENT);
 
-    // Revoked by the administrator: the token stops at once.
+    // A system has no password to reset, and the console says what it is.
     let admin = app.admin().await;
+    let (status, body) = admin
+        .post(
+            &format!("/api/staff/accounts/{CLIENT}/password-link"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (_, accounts) = admin.get("/api/staff/accounts").await;
+    let listed = accounts["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["username"] == CLIENT)
+        .expect("listed")
+        .clone();
+    assert_eq!(listed["system"], true);
+    // Revoked by the administrator: the token stops at once.
     let (status, _) = admin
         .post(
             &format!("/api/staff/accounts/{CLIENT}/revoke-sessions"),

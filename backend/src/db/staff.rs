@@ -230,6 +230,8 @@ pub struct AccountRow {
     pub live_sessions: i64,
     /// When the newest session began.
     pub last_login: Option<i64>,
+    /// `person` or `client`.
+    pub kind: String,
 }
 
 /// Every account, by username, with its live sessions at `now` and its last login.
@@ -239,7 +241,8 @@ pub async fn accounts(db: &Db, now: i64) -> sqlx::Result<Vec<AccountRow>> {
                 (SELECT COUNT(*) FROM sessions x
                   WHERE x.staff_id = s.id AND x.revoked_at IS NULL AND x.expires_at > $1)
                   AS live_sessions,
-                (SELECT MAX(x.created_at) FROM sessions x WHERE x.staff_id = s.id) AS last_login
+                (SELECT MAX(x.created_at) FROM sessions x WHERE x.staff_id = s.id) AS last_login,
+                s.kind
          FROM staff s ORDER BY s.username",
     )
     .bind(now)

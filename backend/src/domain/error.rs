@@ -143,6 +143,8 @@ pub enum Conflict {
     OwedItemDecided,
     /// A staff account's username is taken.
     UsernameTaken,
+    /// A machine client has no password: its secret is changed with `lianban client rotate`.
+    ClientHasNoPassword,
     /// An administrator's own standing is changed by another administrator.
     OwnAccount,
     /// The last active administrator stays one.

@@ -151,6 +151,7 @@ fn conflict(c: &Conflict, l: Lang) -> String {
         Conflict::JobNotFailed => ("只有已放弃的任务可以重试", "Only a job that was given up can be tried again"),
         Conflict::OwedItemDecided => ("需要该材料的事项已办结，不能撤销容缺", "An item needing this material is decided: the choice stays"),
         Conflict::UsernameTaken => ("该用户名已被使用", "This username is taken"),
+        Conflict::ClientHasNoPassword => ("部门系统账号没有密码：请用 lianban client rotate 更换其密钥", "A department system has no password: change its secret with lianban client rotate"),
         Conflict::OwnAccount => ("不能停用自己的账号或取消自己的管理员角色，请由另一位管理员操作", "You cannot deactivate or demote your own account: another administrator must"),
         Conflict::LastAdmin => ("这是最后一位在用的管理员，请先设置另一位管理员", "This is the last active administrator: make another one first"),
         Conflict::NotAllDecided => ("全部事项办结后才能评价", "The service can be rated once every item is decided"),

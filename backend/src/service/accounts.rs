@@ -130,6 +130,27 @@ pub async fn add_client(
     Ok(secret)
 }
 
+/// Gives machine client `name` a new secret (shown once) from the command line: the old one
+/// stops, and so does every token taken with it.
+pub async fn rotate_client(db: &Db, name: &str) -> anyhow::Result<String> {
+    let row = db_staff::by_username(db, name.trim())
+        .await?
+        .filter(|r| r.kind == Kind::Client.as_str())
+        .ok_or_else(|| anyhow::anyhow!("no machine client `{}`", name.trim()))?;
+    let secret = new_token();
+    let hash = password::hash(&secret)?;
+    let now = now_unix();
+    let subject = format!("staff {}", row.username);
+    let mut tx = db.begin().await?;
+    db_staff::set_password(&mut tx, row.id, &hash).await?;
+    let revoked = db_staff::revoke_all(&mut tx, row.id, now).await?;
+    let after = json!({ "tokens_revoked": revoked });
+    let entry = Entry::by(&Actor::Cli, "client.rotate", &subject, json!(null), after);
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
 fn account(row: db_staff::AccountRow) -> Option<StaffAccount> {
     Some(StaffAccount {
         role: shared::staff::Role::parse(&row.role)?,
@@ -140,6 +161,7 @@ fn account(row: db_staff::AccountRow) -> Option<StaffAccount> {
         active: row.active == 1,
         live_sessions: row.live_sessions,
         last_login: row.last_login.map(rfc3339),
+        system: row.kind == Kind::Client.as_str(),
     })
 }
 
@@ -302,6 +324,9 @@ pub async fn reset_password(
     let row = db_staff::by_username_in(&mut tx, username)
         .await?
         .ok_or(Missing::Account)?;
+    if row.kind == Kind::Client.as_str() {
+        return Err(Conflict::ClientHasNoPassword.into());
+    }
     let (link, expires_at) = issue_link(ctx, &mut tx, row.id, now).await?;
     let subject = format!("staff {}", row.username);
     let actor = Actor::Staff(staff);

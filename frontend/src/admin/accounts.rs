@@ -215,7 +215,7 @@ pub fn accounts_panel(l: Lang) -> AnyView {
                         view! { <tr data-account=a.username.clone() data-active=a.active.to_string()>
                             <td>{a.username.clone()}</td>
                             <td>{a.display_name.clone()}</td>
-                            <td>{role_name(a.role, l)}{(!dept.is_empty()).then(|| format!(" · {dept}"))}
+                            <td>{a.system.then(|| tr(l, "部门系统（接口）· ", "Department system (API) · "))}{role_name(a.role, l)}{(!dept.is_empty()).then(|| format!(" · {dept}"))}
                                 {a.certificate.clone().map(|c| format!(" · {c}"))}</td>
                             <td>{if a.active {
                                 view! { <span class="badge ok">{tr(l, "在用", "Active")}</span> }.into_any()
@@ -229,7 +229,7 @@ pub fn accounts_panel(l: Lang) -> AnyView {
                                     editing.set(Some(edit.clone()));
                                     focus_later("edit-name");
                                 }>{tr(l, "修改", "Change")}</button>
-                                <button type="button" class="button small" on:click=move |_| reset(u1.clone())>{tr(l, "重置密码", "Reset password")}</button>
+                                {(!a.system).then(|| view! { <button type="button" class="button small" on:click=move |_| reset(u1.clone())>{tr(l, "重置密码", "Reset password")}</button> })}
                                 {(a.live_sessions > 0).then(|| view! {
                                     <button type="button" class="button small" on:click=move |_| end_sessions(u2.clone())>{tr(l, "结束会话", "End sessions")}</button>
                                 })}
