@@ -165,6 +165,12 @@ async fn deliver(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<usize
     let page = events::page(ctx, &staff, w.position, BATCH).await?;
     let mut sent = 0;
     for e in &page.events {
+        // Within half the lease: a slow receiver never lets the lease run out mid-run (another
+        // instance would take the subscription and send the same events again).
+        if now_unix() > now + LEASE / 2 {
+            db::webhooks::next_try(&ctx.db, w.id, now_unix()).await?;
+            return Ok(sent);
+        }
         let body = serde_json::to_string(e).map_err(anyhow::Error::from)?;
         let stamp = now_unix();
         let headers = [
