@@ -149,13 +149,13 @@ impl Outbox {
     }
 }
 
-/// Posts one signed event to a webhook's address (ten seconds at most); `Err` with what went
-/// wrong unless the receiver answered 2xx.
+/// Posts one signed event to a webhook's address (`POST_TIMEOUT` at most); `Err` with what
+/// went wrong unless the receiver answered 2xx.
 pub async fn post_event(url: &str, headers: &[(&str, String)], body: String) -> Result<(), String> {
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let client = CLIENT.get_or_init(|| {
         reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(crate::domain::webhooks::POST_TIMEOUT))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default()

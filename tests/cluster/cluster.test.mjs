@@ -4,10 +4,13 @@
 // each background job run once, request limits per instance as the README says — and
 // instances killed with -9 and restarted under load (three cycles; a longer run:
 // LIANBAN_KILL_CYCLES=30) lose no GET, no acknowledged filing, and a client that retries its
-// filing with its Idempotency-Key gets exactly one application.
+// filing with its Idempotency-Key gets exactly one application; a department system's webhook
+// receives every acknowledged filing's event, in order, through the kills (each instance's
+// deliverer takes the subscription in turn).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -206,7 +209,35 @@ test('request limits count per instance, as the README says', async () => {
   assert.equal((await call('POST', '/api/drafts', { client: '198.51.100.78', body: { bundle: 'restaurant' } })).status, 201);
 });
 
+/** A webhook receiver on this host: every delivery's `webhook-id` and body, in arrival order. */
+async function receiver() {
+  const got = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      got.push({ id: req.headers['webhook-id'], event: JSON.parse(body) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { got, url: `http://127.0.0.1:${server.address().port}/hook`, close: () => server.close() };
+}
+
 test('instances killed with -9 and restarted under load lose nothing', async (t) => {
+  // The tax bureau's system follows the filings through a webhook.
+  const added = spawnSync(env.BIN, ['client', 'add', 'tax-system', '--department', 'tax'], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: env.DATABASE_URL },
+  });
+  assert.equal(added.status, 0, added.stderr);
+  const secret = added.stdout.match(/client_secret=(\S+)/)[1];
+  const granted = await (await fetch(`${env.BASE}/api/oauth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `grant_type=client_credentials&client_id=tax-system&client_secret=${encodeURIComponent(secret)}`,
+  })).json();
+  const hook = await receiver();
+  const subscribed = await call('POST', '/api/webhooks', { token: granted.access_token, body: { url: hook.url } });
+  assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
   const acknowledged = [];
   let getFailures = 0;
   let retried = 0;
@@ -264,4 +295,20 @@ test('instances killed with -9 and restarted under load lose nothing', async (t)
   // The journey's application, and exactly one per acknowledged key: a retry after a lost
   // answer replays the first, never files a second.
   assert.equal(stored, acknowledged.length + 1);
+
+  // Every acknowledged filing reached the webhook — a killed instance's hold on the
+  // subscription runs out within a minute and another takes it over.
+  const filed = () => new Set(hook.got.filter((g) => g.event.type === 'cn.lianban.application.filed')
+    .map((g) => g.event.data.application));
+  for (let i = 0; i < 180 && acknowledged.some((a) => !filed().has(a.number)); i++) await pause(500);
+  const missing = acknowledged.filter((a) => !filed().has(a.number));
+  assert.deepEqual(missing.map((a) => a.number), [], 'every acknowledged filing pushed');
+  // In order; an event is sent again only with its own id (a kill between the receiver's 2xx
+  // and the recorded position), so the ids, once each, are ascending.
+  const firsts = [];
+  for (const g of hook.got) if (!firsts.includes(g.id)) firsts.push(g.id);
+  const positions = firsts.map(Number);
+  assert.ok(positions.every((p, i) => i === 0 || p > positions[i - 1]), `in order: ${positions}`);
+  t.diagnostic(`${hook.got.length} deliveries, ${hook.got.length - firsts.length} sent again after a kill`);
+  hook.close();
 });

@@ -17,8 +17,12 @@ use super::error::Invalid;
 pub const MAX_FAILURES: i64 = 8;
 /// The longest wait between tries (seconds).
 pub const MAX_WAIT: i64 = 3600;
-/// How long one instance holds a subscription while it delivers (seconds).
-pub const LEASE: i64 = 60;
+/// How long one instance holds a subscription while it delivers (seconds): a run stops
+/// sending after half of it, and one post waits at most [`POST_TIMEOUT`], so the lease never
+/// runs out mid-run; an instance that dies holding it holds it no longer than this.
+pub const LEASE: i64 = 20;
+/// The longest one delivery waits for the receiver (seconds).
+pub const POST_TIMEOUT: u64 = 5;
 /// Events sent in one run for one subscription.
 pub const BATCH: i64 = 50;
 /// The longest address taken.

@@ -144,32 +144,61 @@ pub async fn deliver_due(ctx: &Ctx, now: i64) -> Result<usize> {
     Ok(sent)
 }
 
-/// One subscription's next events, in order, each acknowledged before the next.
+/// How a batch ended.
+enum Batch {
+    /// Every event of the page acknowledged; `more` when the page was full.
+    Sent { n: usize, more: bool },
+    /// Stopped, the next try already set (a failure, the time, an owner gone).
+    Stopped { n: usize },
+}
+
+/// One subscription's next events, in order, each acknowledged before the next — batch after
+/// batch while there are more, within half the lease. The lease is given back only at the
+/// end (given back between batches, another instance would send the same events).
 async fn deliver(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<usize> {
+    let mut w = w.clone();
+    let mut sent = 0;
+    loop {
+        match deliver_batch(ctx, &w, now).await? {
+            Batch::Stopped { n } => return Ok(sent + n),
+            Batch::Sent { n, more } => {
+                sent += n;
+                if !more || now_unix() > now + LEASE / 2 {
+                    // More waiting: at once, by whichever instance comes first.
+                    let next = if more { now_unix() } else { now + 1 };
+                    db::webhooks::next_try(&ctx.db, w.id, next).await?;
+                    return Ok(sent);
+                }
+            }
+        }
+        w = match db::webhooks::get(&ctx.db, w.id).await? {
+            Some(again) => again,
+            None => return Ok(sent),
+        };
+    }
+}
+
+/// One batch of `w`'s events.
+async fn deliver_batch(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<Batch> {
     let owner = db::staff::by_id(&ctx.db, w.staff_id).await?;
     let Some(staff) = owner.filter(|s| s.active == 1).and_then(|s| s.member()) else {
         // A deactivated account's subscription waits (it goes on if the account comes back).
         db::webhooks::next_try(&ctx.db, w.id, now + webhooks::MAX_WAIT).await?;
-        return Ok(0);
+        return Ok(Batch::Stopped { n: 0 });
     };
     let Some(secret) = secret_box::open(SECRET, ctx.seal.at_rest(), &w.secret_sealed) else {
-        return fail(
-            ctx,
-            w,
-            &staff,
-            "the secret cannot be opened with this server's keys",
-            now,
-        )
-        .await;
+        let why = "the secret cannot be opened with this server's keys";
+        fail(ctx, w, &staff, why, now).await?;
+        return Ok(Batch::Stopped { n: 0 });
     };
     let page = events::page(ctx, &staff, w.position, BATCH).await?;
-    let mut sent = 0;
+    let mut n = 0;
     for e in &page.events {
         // Within half the lease: a slow receiver never lets the lease run out mid-run (another
         // instance would take the subscription and send the same events again).
         if now_unix() > now + LEASE / 2 {
             db::webhooks::next_try(&ctx.db, w.id, now_unix()).await?;
-            return Ok(sent);
+            return Ok(Batch::Stopped { n });
         }
         let body = serde_json::to_string(e).map_err(anyhow::Error::from)?;
         let stamp = now_unix();
@@ -184,20 +213,16 @@ async fn deliver(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<usize
         // Each acknowledged event is recorded before the next goes: a stop in between sends
         // that one event again (its `webhook-id` the same), never skips one.
         if let Err(error) = crate::notify::post_event(&w.url, &headers, body).await {
-            return fail(ctx, w, &staff, &error, now).await.map(|_| sent);
+            fail(ctx, w, &staff, &error, now).await?;
+            return Ok(Batch::Stopped { n });
         }
-        sent += 1;
+        n += 1;
         db::webhooks::advanced(&ctx.db, w.id, e.position, 1).await?;
     }
     // Everything sent: go on from past what the owner may not see too.
     db::webhooks::advanced(&ctx.db, w.id, page.next.max(w.position), 0).await?;
-    let again = if page.events.len() as i64 >= BATCH {
-        now
-    } else {
-        now + 1
-    };
-    db::webhooks::next_try(&ctx.db, w.id, again).await?;
-    Ok(sent)
+    let more = page.events.len() as i64 >= BATCH;
+    Ok(Batch::Sent { n, more })
 }
 
 /// A failed try: the next after a growing wait, or — after `MAX_FAILURES` in a row — dead,
@@ -208,7 +233,7 @@ async fn fail(
     staff: &StaffMember,
     error: &str,
     now: i64,
-) -> Result<usize> {
+) -> Result<()> {
     let failures = w.failures + 1;
     let dead = (failures >= MAX_FAILURES).then_some(now);
     tracing::warn!(
@@ -234,7 +259,7 @@ async fn fail(
         audit::append(&mut tx, &entry, now).await?;
     }
     tx.commit().await?;
-    Ok(0)
+    Ok(())
 }
 
 /// An instance's webhook deliverer, until the process ends: each second, the due ones.
