@@ -106,7 +106,8 @@ test('two materials uploaded once, resumed after a reload, previewed by the revi
   const business = nav.getByRole('link', { name: /^经营主体/ });
   await business.getByText(/^已填 0\/\d+$/).waitFor();
   await nav.getByRole('link', { name: /^经营场所/ }).click();
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'section-premises');
+  // Focused on the next frame (as the review page's "修改" does).
+  await page.waitForFunction(() => document.activeElement?.id === 'section-premises');
   const top = await nav.evaluate((n) => n.getBoundingClientRect().top);
   assert.ok(top >= 0 && top < 5, `the list stays at the top of the phone's screen: ${top}`);
   await fillPharmacy(page);
