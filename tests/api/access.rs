@@ -853,12 +853,7 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says(app: &TestAp
     let w = world(app, &samr).await;
     let rows = rows(&w);
     // The market regulator's own system, as a machine client.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
-    let catalogue = backend::catalogue::load(&dir).expect("catalogue");
-    let secret =
-        backend::service::accounts::add_client(&app.db, &catalogue, "samr-system", "samr", None)
-            .await
-            .expect("client");
+    let secret = app.register_client("samr-system", "samr").await;
     let system = app.machine_client("samr-system", &secret).await;
 
     // Every route of the router has its row, and no row names a route it does not have.

@@ -23,11 +23,7 @@ const CLIENT: &str = "psb-system";
 
 /// Registers the public security bureau's system (as `lianban client add` does): its secret.
 async fn register(app: &TestApp) -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
-    let catalogue = backend::catalogue::load(&dir).expect("catalogue");
-    backend::service::accounts::add_client(&app.db, &catalogue, CLIENT, "psb", None)
-        .await
-        .expect("client")
+    app.register_client(CLIENT, "psb").await
 }
 
 /// Asks for a token with `form`, the credentials as HTTP Basic when given.

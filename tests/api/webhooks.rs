@@ -97,12 +97,7 @@ fn now() -> i64 {
 }
 
 async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(app: &TestApp) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalogue");
-    let catalogue = backend::catalogue::load(&dir).expect("catalogue");
-    let secret =
-        backend::service::accounts::add_client(&app.db, &catalogue, "psb-system", "psb", None)
-            .await
-            .expect("client");
+    let secret = app.register_client("psb-system", "psb").await;
     let psb = app.machine_client("psb-system", &secret).await;
     let (receiver, url) = Receiver::start().await;
     // A wrong address is refused at its field.

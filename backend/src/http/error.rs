@@ -210,8 +210,6 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::NoteTooLong => ("意见不超过 2000 字", "2000 characters at most"),
         Invalid::NoteRequired => ("不予办理请写明理由", "Give the reason for refusing"),
         Invalid::DeliveryWay => ("送达方式只能是电子送达或窗口领取", "Delivery is electronic or on paper at the window"),
-        Invalid::Email => ("电子邮箱格式不正确", "This is not a valid email address"),
-        Invalid::WebhookUrl => ("请填写完整的 https:// 地址", "Give a whole https:// address"),
         Invalid::Holder => ("增办许可须从营业执照持有人的办理进度页进入", "An addition is made from the licence holder's status page"),
         Invalid::ReplyMessage => ("请填写答复（不超过 2000 字）", "Write your answer (2000 characters at most)"),
         Invalid::Worklist(_) => ("筛选条件无效，请重新选择", "This filter is not valid: choose again"),
@@ -226,6 +224,15 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),
         Invalid::NamedFields => ("只能点名本申请表单中的栏目", "Only fields of this application's form can be named"),
         Invalid::NamedMaterials => ("只能点名本申请的材料", "Only materials of this application can be named"),
+        Invalid::Username | Invalid::DisplayName | Invalid::Role | Invalid::Department | Invalid::StaffCertificate | Invalid::Password | Invalid::PasswordLink | Invalid::Email | Invalid::WebhookUrl => return accounts(i, l),
+    };
+    t(l, zh, en)
+}
+
+/// The words of staff accounts' refusals (and their addresses: e-mail, a system's webhook).
+#[rustfmt::skip]
+fn accounts(i: &Invalid, l: Lang) -> String {
+    let (zh, en) = match i {
         Invalid::Username => ("用户名为 1–64 个英文字母、数字或 . _ -", "A username has 1–64 letters, digits, '.', '_' or '-'"),
         Invalid::DisplayName => ("请填写姓名（不超过 40 字）", "Give the name (40 characters at most)"),
         Invalid::Role => ("请选择角色：综合窗口、部门审查员、执法检查人员或管理员", "Choose a role: window clerk, reviewer, inspector or administrator"),
@@ -233,6 +240,9 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::StaffCertificate => ("执法检查人员须填写执法证号（不超过 40 字）；其他角色不填", "An inspector has a certificate number (40 characters at most); no one else has one"),
         Invalid::Password => ("密码长度为 12 到 128 个字符", "A password has 12 to 128 characters"),
         Invalid::PasswordLink => ("此链接已使用、已被新链接取代或已过期，请向管理员索取新链接", "This link was used, replaced or has expired: ask the administrator for a new one"),
+        Invalid::Email => ("电子邮箱格式不正确", "This is not a valid email address"),
+        Invalid::WebhookUrl => ("请填写完整的 https:// 地址", "Give a whole https:// address"),
+        _ => ("输入无效", "Not valid"),
     };
     t(l, zh, en)
 }

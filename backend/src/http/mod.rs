@@ -59,6 +59,7 @@ pub fn routes(state: &AppState) -> Vec<Route> {
         find_routes(state),
         draft_routes(state),
         staff_routes(state),
+        client_routes(state),
         supervision_routes(state),
     ]
     .into_iter()
@@ -235,21 +236,11 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
         ),
         route(
             M::POST,
-            p::OAUTH_TOKEN,
-            post(oauth::token).route_layer(limit(state.limits.clone(), limits::limit_logins)),
-        ),
-        route(
-            M::POST,
             p::STAFF_SET_PASSWORD,
             post(accounts::set_password)
                 .route_layer(limit(state.limits.clone(), limits::limit_logins)),
         ),
         route(M::POST, p::STAFF_LOGOUT, post(sessions::logout)),
-        route(M::GET, p::EVENTS, get(events::feed)),
-        route(M::GET, p::WEBHOOKS, get(webhooks::list)),
-        route(M::POST, p::WEBHOOKS, post(webhooks::subscribe)),
-        route(M::DELETE, p::WEBHOOK, delete(webhooks::remove)),
-        route(M::POST, p::WEBHOOK_REDELIVER, post(webhooks::redeliver)),
         route(M::GET, p::STAFF_ME, get(sessions::me)),
         route(M::PUT, p::STAFF_ME_EMAIL, put(sessions::set_email)),
         route(M::POST, p::STAFF_REVOKE_SESSIONS, post(sessions::revoke)),
@@ -290,6 +281,25 @@ fn staff_routes(state: &AppState) -> Vec<Route> {
         route(M::POST, p::STAFF_PERMIT_STATE, post(licence::permit_state)),
         route(M::GET, p::STAFF_CERTIFICATE, get(licence::certificate)),
         route(M::POST, p::STAFF_LICENCE_CHANGES, post(licence::change)),
+    ]
+}
+
+/// Connected systems: a machine client's token (client credentials, throttled as logins are),
+/// the event feed and its webhooks — for staff sessions and client tokens alike.
+fn client_routes(state: &AppState) -> Vec<Route> {
+    use Method as M;
+    use axum::middleware::from_fn_with_state as limit;
+    vec![
+        route(
+            M::POST,
+            p::OAUTH_TOKEN,
+            post(oauth::token).route_layer(limit(state.limits.clone(), limits::limit_logins)),
+        ),
+        route(M::GET, p::EVENTS, get(events::feed)),
+        route(M::GET, p::WEBHOOKS, get(webhooks::list)),
+        route(M::POST, p::WEBHOOKS, post(webhooks::subscribe)),
+        route(M::DELETE, p::WEBHOOK, delete(webhooks::remove)),
+        route(M::POST, p::WEBHOOK_REDELIVER, post(webhooks::redeliver)),
     ]
 }
 

@@ -35,7 +35,7 @@ pub async fn page(ctx: &Ctx, staff: &StaffMember, after: i64, limit: i64) -> Res
     let limit = limit.clamp(1, events::MAX_PAGE) as usize;
     let rows = db::audit::after(&ctx.db, after, SCAN).await?;
     let scanned_to = rows.last().map_or(after, |r| r.0);
-    // The applications the entries touch, once each, in order.
+    // The applications the entries touch, once each (the events are put in order below).
     let mut subjects: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     subjects.sort_unstable();
     subjects.dedup();
@@ -85,10 +85,8 @@ pub async fn wait_for(
     let until = tokio::time::Instant::now() + Duration::from_secs(wait.min(MAX_WAIT));
     let mut from = after;
     loop {
-        let mut p = page(ctx, staff, from, limit).await?;
+        let p = page(ctx, staff, from, limit).await?;
         if !p.events.is_empty() || tokio::time::Instant::now() >= until {
-            // Nothing for them in what was scanned meanwhile: the page says go on from there.
-            p.next = p.next.max(from);
             return Ok(p);
         }
         from = p.next;

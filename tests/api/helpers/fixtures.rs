@@ -88,6 +88,15 @@ impl TestApp {
             .expect("account");
     }
 
+    /// Registers machine client `name` of `department` (as `lianban client add` does): its
+    /// secret.
+    pub async fn register_client(&self, name: &str, department: &str) -> String {
+        let catalogue = &self.state.ctx.catalogue;
+        backend::service::accounts::add_client(&self.db, catalogue, name, department, None)
+            .await
+            .expect("client")
+    }
+
     /// Machine client `name` with its access token (client credentials, 200 asserted).
     pub async fn machine_client(&self, name: &str, secret: &str) -> StaffClient<'_> {
         let form = format!("grant_type=client_credentials&client_id={name}&client_secret={secret}");
