@@ -317,6 +317,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 )),
                 None => None,
             },
+            webhook_hosts: std::sync::Arc::new(
+                crate::domain::webhooks::AllowedHosts::parse(&args.webhook_hosts)
+                    .map_err(|e| anyhow::anyhow!("--webhook-hosts: {e}"))?,
+            ),
             ..std::sync::Arc::unwrap_or_clone(base.ctx)
         }),
         ..base

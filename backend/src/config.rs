@@ -304,6 +304,11 @@ pub struct ServeArgs {
     /// one trusted for that source. Without it, the system's roots.
     #[arg(long, env = "LIANBAN_CREDIT_SOURCE_CA")]
     pub credit_source_ca: Option<PathBuf>,
+    /// The hosts department systems' webhooks may be sent to, separated by commas: a host
+    /// (`tax.county.gov.cn`, `10.1.2.3`), a host and port (`10.1.2.3:8443`), or `*.` and a
+    /// domain for its subdomains. Without it no webhook address is taken.
+    #[arg(long, env = "LIANBAN_WEBHOOK_HOSTS", default_value = "")]
+    pub webhook_hosts: String,
     /// Applications, drafts and holder requests one client may file per minute.
     #[arg(long, env = "LIANBAN_SUBMIT_LIMIT_PER_MINUTE", default_value_t = 20)]
     pub submit_limit_per_minute: u32,

@@ -124,6 +124,9 @@ pub mod paths {
     pub const PLAN_PAGE: &str = "/supervision/plans/{id}";
 
     pub const OPENAPI: &str = "/api/openapi.json";
+    /// The document in Swagger UI, and the page's files.
+    pub const DOCS: &str = "/api/docs";
+    pub const DOCS_FILE: &str = "/api/docs/{file}";
     /// The public verify page of a licence (its QR opens it) and what hangs off it.
     pub const VERIFY: &str = "/v/{token}";
     pub const VERIFY_SIGNED: &str = "/v/{token}/licence.json";

@@ -166,6 +166,14 @@ fn rows(w: &World) -> Vec<Row> {
         // Only the addresses allowed to scrape (loopback): these callers have none.
         row("GET", p::METRICS, p::METRICS.into(), None, everyone(404)),
         row("GET", p::OPENAPI, p::OPENAPI.into(), None, everyone(200)),
+        row("GET", p::DOCS, p::DOCS.into(), None, everyone(200)),
+        row(
+            "GET",
+            p::DOCS_FILE,
+            "/api/docs/swagger-ui.css".into(),
+            None,
+            everyone(200),
+        ),
         row("GET", p::BUNDLES, p::BUNDLES.into(), None, everyone(200)),
         row(
             "GET",

@@ -564,6 +564,57 @@ async fn the_openapi_document_describes_the_api() {
             "{method} {path} is not in the OpenAPI document"
         );
     }
+    // Each operation has its own id; each error of the JSON API says its body (an ErrorBody,
+    // but the token endpoint's, which are OAuth's), and every answer there is one it documents.
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let id = op["operationId"].as_str().expect("operationId");
+            assert!(ids.insert(id.to_string()), "{id} twice ({method} {path})");
+            if !path.starts_with("/api/") || method == "head" {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object().expect("responses") {
+                let error =
+                    status.starts_with('4') || status.starts_with('5') || status == "default";
+                let schema = &response["content"]["application/json"]["schema"];
+                let error_body = json!({"$ref": "#/components/schemas/ErrorBody"});
+                let is_error_body = |s: &Value| *s == error_body;
+                let names_it = is_error_body(schema)
+                    || schema["$ref"].as_str().is_some_and(|r| {
+                        let name = r.trim_start_matches("#/components/schemas/");
+                        let one_of = &doc["components"]["schemas"][name]["oneOf"];
+                        one_of
+                            .as_array()
+                            .is_some_and(|all| all.iter().any(is_error_body))
+                    });
+                if error && path != "/api/oauth/token" {
+                    assert!(names_it, "{method} {path} {status}: {schema}");
+                }
+            }
+            assert!(op["responses"]["default"].is_object() || path == "/api/oauth/token");
+        }
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    app.finish().await;
+}
+
+/// A path segment or a query string the route cannot take is answered as every other refusal
+/// (an `ErrorBody` in the request's language), never in axum's plain text.
+#[tokio::test]
+async fn a_bad_path_or_query_string_is_an_error_body_too() {
+    let app = TestApp::sqlite().await;
+    for (path, zh) in [
+        ("/api/supervision/plans/0.5", "请求地址中的参数无效"),
+        ("/api/names", "查询参数缺失或无效"),
+    ] {
+        let (status, headers, body) = app.get(path, None).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(headers["content-type"], "application/json", "{path}");
+        let message = body["message"].as_str().expect("message");
+        assert!(message.starts_with(zh), "{path}: {message}");
+        assert!(body["field_errors"].is_object());
+    }
     app.finish().await;
 }
 

@@ -96,16 +96,45 @@ fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// The same server with `hosts` the administrator lets webhooks go to.
+fn allowing(app: &TestApp, hosts: &str) -> TestApp {
+    let hosts = backend::domain::webhooks::AllowedHosts::parse(hosts).expect("hosts");
+    app.sharing(|ctx| backend::service::Context {
+        webhook_hosts: Arc::new(hosts),
+        ..ctx
+    })
+}
+
 async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(app: &TestApp) {
     let secret = app.register_client("psb-system", "psb").await;
-    let psb = app.machine_client("psb-system", &secret).await;
     let (receiver, url) = Receiver::start().await;
-    // A wrong address is refused at its field.
-    let (status, body) = psb.post("/api/webhooks", json!({"url": "ftp://tax"})).await;
-    assert_eq!(
-        (status, body["field_errors"]["url"].is_array()),
-        (StatusCode::UNPROCESSABLE_ENTITY, true)
+    // No host allowed (the default): no address is taken, the receiver's neither.
+    let psb = app.machine_client("psb-system", &secret).await;
+    let (status, body) = psb.post("/api/webhooks", json!({"url": url})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["field_errors"]["url"][0]
+            .as_str()
+            .expect("url")
+            .contains("--webhook-hosts")
     );
+    let app = &allowing(app, "tax.county.gov.cn, 127.0.0.1");
+    let psb = app.machine_client("psb-system", &secret).await;
+    // A wrong address is refused at its field; so is a host not on the list.
+    for wrong in [
+        "ftp://tax",
+        "http://169.254.169.254/latest/meta-data",
+        "http://localhost/x",
+    ] {
+        let (status, body) = psb.post("/api/webhooks", json!({"url": wrong})).await;
+        assert_eq!(
+            (status, body["field_errors"]["url"].is_array()),
+            (StatusCode::UNPROCESSABLE_ENTITY, true),
+            "{wrong}"
+        );
+    }
+    let (_, hooks) = psb.get("/api/webhooks").await;
+    assert_eq!(hooks, json!([]), "nothing refused was kept");
     let (status, created) = psb.post("/api/webhooks", json!({"url": url})).await;
     assert_eq!(status, 201, "{created}");
     let hook_secret = created["secret"].as_str().expect("secret").to_string();
@@ -223,6 +252,15 @@ async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(
         (hooks[0]["state"].clone(), hooks[0]["failures"].clone()),
         (json!("live"), json!(0))
     );
+    // The host taken off the administrator's list: nothing more goes there; the record says why.
+    let narrowed = allowing(app, "tax.county.gov.cn");
+    let heard = receiver.got().len();
+    app.file(&restaurant()).await;
+    assert_eq!(deliver(&narrowed, at + 10).await, 0);
+    assert_eq!(receiver.got().len(), heard);
+    let (_, hooks) = psb.get("/api/webhooks").await;
+    let why = hooks[0]["last_error"].as_str().unwrap_or_default();
+    assert!(why.contains("no longer among the allowed"), "{hooks}");
     // Ended: nothing more goes.
     let (status, _) = psb
         .call("DELETE", &format!("/api/webhooks/{id}"), None)

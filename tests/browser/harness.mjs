@@ -46,6 +46,8 @@ export async function startServer(env = {}) {
       LIANBAN_PUBLIC_URL: base,
       LIANBAN_STATIC_DIR: join(root, 'dist'),
       LIANBAN_CATALOGUE_DIR: join(root, 'catalogue'),
+      // The department systems' receivers in these tests listen here.
+      LIANBAN_WEBHOOK_HOSTS: '127.0.0.1',
       RUST_LOG: 'warn',
       ...env,
     },

@@ -23,7 +23,7 @@ const PASSWORD = 'cluster password 123';
 let env;
 
 const cluster = (...args) => execFileSync(join(root, 'scripts/cluster'), args, {
-  cwd: root, encoding: 'utf8', env: { ...process.env, LIANBAN_SUBMIT_LIMIT_PER_MINUTE: String(LIMIT) },
+  cwd: root, encoding: 'utf8', env: { ...process.env, LIANBAN_SUBMIT_LIMIT_PER_MINUTE: String(LIMIT), LIANBAN_WEBHOOK_HOSTS: '127.0.0.1' },
 });
 
 before(() => {

@@ -194,6 +194,8 @@ pub enum Invalid {
     Email,
     /// Not a whole `https://` (or `http://`) address for a webhook.
     WebhookUrl,
+    /// A webhook's host is not among those the administrator allows (`--webhook-hosts`).
+    WebhookHost,
     /// The lines of a dishonesty list that cannot be imported (at most 20 named).
     ListLines(Vec<usize>),
     /// The applicant's answer: empty or over 2000 characters.
@@ -287,7 +289,7 @@ impl Invalid {
             Invalid::DeliveryWay => "way",
             Invalid::Holder => "holder",
             Invalid::Email => "email",
-            Invalid::WebhookUrl => "url",
+            Invalid::WebhookUrl | Invalid::WebhookHost => "url",
             Invalid::ListLines(_) => "file",
             Invalid::Worklist(field) => field,
             Invalid::SavedView | Invalid::PlanName => "name",

@@ -69,6 +69,98 @@ pub fn address(url: &str) -> Result<&str, Invalid> {
     fits.then_some(url).ok_or(Invalid::WebhookUrl)
 }
 
+/// The hosts an administrator lets webhooks be sent to (`--webhook-hosts`): a subscription's
+/// address must name one, checked when it subscribes and again before each delivery (so a
+/// host taken off the list gets nothing more). Without the list no address is taken: a signed-in
+/// account could otherwise make the server post to any address it can reach (the county's
+/// internal systems, the cloud's metadata address) — server-side request forgery.
+/// Each entry is a host (`tax.county.gov.cn`, `10.1.2.3`, `[::1]`), a host and port
+/// (`10.1.2.3:8443`: that port only), or `*.` and a domain (its subdomains, any depth).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowedHosts(Vec<HostPattern>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HostPattern {
+    /// Lower case; for `*.county.gov.cn`, `.county.gov.cn`.
+    host: String,
+    subdomains: bool,
+    port: Option<u16>,
+}
+
+impl AllowedHosts {
+    /// The list as given: entries separated by commas or spaces.
+    pub fn parse(list: &str) -> Result<AllowedHosts, String> {
+        let mut patterns = Vec::new();
+        for entry in list
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let (wild, rest) = match entry.strip_prefix("*.") {
+                Some(domain) => (true, domain),
+                None => (false, entry),
+            };
+            // The URL parser normalises the host as it will the addresses' (case, IDNA, IPv6).
+            let parsed = url::Url::parse(&format!("http://{rest}/"))
+                .ok()
+                .filter(|u| u.username().is_empty() && u.password().is_none())
+                .filter(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+                .and_then(|u| u.host_str().map(str::to_string));
+            // The port as written (the parser drops a scheme's default one, `:80`).
+            let port = rest
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.parse::<u16>().ok());
+            let parsed = parsed.map(|h| (h, port));
+            let Some((host, port)) = parsed.filter(|(h, _)| !h.is_empty()) else {
+                return Err(format!("not a host: {entry:?}"));
+            };
+            if wild && (port.is_some() || host.starts_with('[')) {
+                return Err(format!("a wildcard names a domain, no port: {entry:?}"));
+            }
+            let host = if wild { format!(".{host}") } else { host };
+            patterns.push(HostPattern {
+                host,
+                subdomains: wild,
+                port,
+            });
+        }
+        Ok(AllowedHosts(patterns))
+    }
+
+    /// Whether `url`'s host (and port) is on the list.
+    pub fn allows(&self, url: &str) -> bool {
+        let Ok(u) = url::Url::parse(url) else {
+            return false;
+        };
+        let (Some(host), Some(port)) = (u.host_str(), u.port_or_known_default()) else {
+            return false;
+        };
+        let host = host.to_ascii_lowercase();
+        self.0.iter().any(|p| {
+            let host_ok = if p.subdomains {
+                host.ends_with(&p.host)
+            } else {
+                host == p.host
+            };
+            host_ok && p.port.is_none_or(|want| want == port)
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An address a subscription may send to: whole ([`address`]) and on the administrator's list.
+pub fn allowed_address<'a>(url: &'a str, hosts: &AllowedHosts) -> Result<&'a str, Invalid> {
+    let url = address(url)?;
+    if hosts.allows(url) {
+        Ok(url)
+    } else {
+        Err(Invalid::WebhookHost)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +202,50 @@ mod tests {
             assert_eq!(address(wrong), Err(Invalid::WebhookUrl), "{wrong}");
         }
         assert!(address(&format!("https://x/{}", "a".repeat(2000))).is_err());
+    }
+
+    #[test]
+    fn only_the_hosts_the_administrator_allows() {
+        let hosts =
+            AllowedHosts::parse("tax.county.gov.cn, 10.1.2.3:8443 *.psb.example [::1] 10.9.9.9:80")
+                .expect("a good list");
+        for ok in [
+            "https://tax.county.gov.cn/hook",
+            "http://TAX.county.gov.cn:9000/hook",
+            "https://10.1.2.3:8443/events",
+            "https://a.psb.example/x",
+            "https://b.a.psb.example/x",
+            "http://[::1]:7000/hook",
+            "http://10.9.9.9/x",
+        ] {
+            assert_eq!(allowed_address(ok, &hosts), Ok(ok), "{ok}");
+        }
+        for refused in [
+            "https://10.1.2.3/events",
+            "https://10.1.2.3:8444/events",
+            "https://psb.example/x",
+            "https://evilpsb.example/x",
+            "https://tax.county.gov.cn.evil.example/hook",
+            "https://tax.county.gov.cn@169.254.169.254/latest",
+            "http://169.254.169.254/latest/meta-data",
+            "http://127.0.0.1/hook",
+            "https://10.9.9.9/x",
+        ] {
+            assert_eq!(
+                allowed_address(refused, &hosts),
+                Err(Invalid::WebhookHost),
+                "{refused}"
+            );
+        }
+        // Nothing given, nothing allowed.
+        let none = AllowedHosts::parse("").expect("an empty list");
+        assert!(none.is_empty());
+        assert_eq!(
+            allowed_address("https://tax.county.gov.cn/hook", &none),
+            Err(Invalid::WebhookHost)
+        );
+        for wrong in ["*.x:80", "a b/c", "user@host", "*.[::1]"] {
+            assert!(AllowedHosts::parse(wrong).is_err(), "{wrong}");
+        }
     }
 }

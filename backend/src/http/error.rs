@@ -59,6 +59,10 @@ pub enum Request {
     },
     /// A query parameter with no meaning here (an export's unknown format or table).
     BadQuery,
+    /// A path segment that is not what the route takes (`/plans/0.5`), with axum's words.
+    BadPath(String),
+    /// The query string missing a parameter or giving one of the wrong type, with serde's words.
+    BadQueryString(String),
 }
 
 impl From<Refusal> for AppError {
@@ -224,7 +228,7 @@ fn invalid(i: &Invalid, l: Lang) -> String {
         Invalid::ItemsWouldChange => ("这一改动会改变需要办理的事项，请到窗口咨询或重新申请", "This change would change the permits needed: ask at the window or apply anew"),
         Invalid::NamedFields => ("只能点名本申请表单中的栏目", "Only fields of this application's form can be named"),
         Invalid::NamedMaterials => ("只能点名本申请的材料", "Only materials of this application can be named"),
-        Invalid::Username | Invalid::DisplayName | Invalid::Role | Invalid::Department | Invalid::StaffCertificate | Invalid::Password | Invalid::PasswordLink | Invalid::Email | Invalid::WebhookUrl => return accounts(i, l),
+        Invalid::Username | Invalid::DisplayName | Invalid::Role | Invalid::Department | Invalid::StaffCertificate | Invalid::Password | Invalid::PasswordLink | Invalid::Email | Invalid::WebhookUrl | Invalid::WebhookHost => return accounts(i, l),
     };
     t(l, zh, en)
 }
@@ -242,6 +246,7 @@ fn accounts(i: &Invalid, l: Lang) -> String {
         Invalid::PasswordLink => ("此链接已使用、已被新链接取代或已过期，请向管理员索取新链接", "This link was used, replaced or has expired: ask the administrator for a new one"),
         Invalid::Email => ("电子邮箱格式不正确", "This is not a valid email address"),
         Invalid::WebhookUrl => ("请填写完整的 https:// 地址", "Give a whole https:// address"),
+        Invalid::WebhookHost => ("该地址的主机不在管理员允许推送的主机之列（--webhook-hosts），请联系管理员", "This address's host is not among the hosts the administrator allows webhooks to (--webhook-hosts): ask the administrator"),
         _ => ("输入无效", "Not valid"),
     };
     t(l, zh, en)
@@ -350,6 +355,8 @@ fn request(r: &Request, l: Lang) -> (StatusCode, String) {
         Request::IdempotencyKey => (StatusCode::BAD_REQUEST, t(l, "Idempotency-Key 应为 16–255 个可见 ASCII 字符（例如随机 UUID）", "Idempotency-Key must be 16–255 visible ASCII characters (a random UUID, say)")),
         Request::UploadOffset => (StatusCode::BAD_REQUEST, t(l, "缺少 Upload-Offset（本段在文件中的起点）", "Upload-Offset (where this part starts) is required")),
         Request::BadQuery => (StatusCode::BAD_REQUEST, t(l, "查询参数无效", "A query parameter is not valid here")),
+        Request::BadPath(e) => (StatusCode::BAD_REQUEST, format!("{}: {e}", t(l, "请求地址中的参数无效", "A parameter in the request's path is not valid"))),
+        Request::BadQueryString(e) => (StatusCode::BAD_REQUEST, format!("{}: {e}", t(l, "查询参数缺失或无效", "A query parameter is missing or not valid"))),
         Request::TooManyRequests { wait_secs } => (StatusCode::TOO_MANY_REQUESTS, both(format!("请求过于频繁，请 {wait_secs} 秒后再试"), format!("Too many requests: try again in {wait_secs} s"))),
     }
 }

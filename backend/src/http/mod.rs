@@ -5,6 +5,7 @@
 pub mod applicant;
 pub mod assets;
 pub mod client;
+pub mod docs;
 pub mod download;
 pub mod error;
 pub mod extract;
@@ -77,6 +78,8 @@ fn public_routes(state: &AppState) -> Vec<Route> {
         route(M::GET, p::READY, get(metrics::ready)),
         route(M::GET, p::METRICS, get(metrics::metrics)),
         route(M::GET, p::OPENAPI, get(openapi::document)),
+        route(M::GET, p::DOCS, get(docs::page)),
+        route(M::GET, p::DOCS_FILE, get(docs::file)),
         route(M::GET, p::BUNDLES, get(bundles::list)),
         route(M::GET, p::BUNDLE, get(bundles::get)),
         route(M::GET, p::BUNDLE_GUIDE, get(bundles::guide)),

@@ -31,8 +31,8 @@ use crate::http::staff::{
         inspection_tasks::list, inspection_tasks::record, inspection_tasks::add_photo,
         inspection_tasks::photo, applications::rate, applications::rate_form, documents::get, documents::form, documents::confirm, additions::known, additions::form, find::page, find::ask, find::code, find::drafts, licence::certificate, licence::document, licence::delivered, statistics::get, statistics::export,
         statistics::dashboard, results::get, results::page,
-        public_supervision::plan, public_supervision::page, health, document, crate::http::metrics::metrics, crate::http::metrics::ready),
-    modifiers(&StatusToken, &ApplicationFiles),
+        public_supervision::plan, public_supervision::page, health, document, crate::http::docs::page, crate::http::docs::file, crate::http::metrics::metrics, crate::http::metrics::ready),
+    modifiers(&StatusToken, &ApplicationFiles, &ErrorBodies, &UniqueOperationIds),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
          (name = "staff", description = "The back office: login, intake, department review (session cookie, or a machine client's access token as bearer)"),
@@ -86,6 +86,100 @@ impl Modify for ApplicationFiles {
             .collect();
         openapi.paths.paths.extend(copies);
     }
+}
+
+/// Every refusal of the JSON API is an `ErrorBody` (`AppError` writes no other): each documented
+/// error of an `/api/` operation without a body of its own gets it, and each operation a
+/// `default` answer for the errors any route may give (a malformed or too large body, too many
+/// requests, a busy or failing server) — so a client, and schemathesis, know every error's
+/// shape. Not the token endpoint: its errors are OAuth 2.0's own (RFC 6749 §5.2), documented
+/// there; not `HEAD`, whose answers have no body.
+struct ErrorBodies;
+
+impl Modify for ErrorBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error_body = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+        for (path, method, op) in operations(openapi) {
+            let json_api = path.starts_with("/api/") && path != shared::api::paths::OAUTH_TOKEN;
+            if !json_api || method == "head" {
+                continue;
+            }
+            let responses = &mut op.responses.responses;
+            for (status, response) in responses.iter_mut() {
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                if let (true, RefOr::T(r)) = (is_error, response)
+                    && r.content.is_empty()
+                {
+                    r.content
+                        .insert("application/json".into(), RefOr::T(error_body()));
+                }
+            }
+            responses.entry("default".into()).or_insert_with(|| {
+                ResponseBuilder::new()
+                    .description("Any other refusal or failure, said in the request's language")
+                    .content("application/json", error_body())
+                    .build()
+                    .into()
+            });
+        }
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .schemas
+            .entry("ErrorBody".into())
+            .or_insert_with(<shared::error::ErrorBody as utoipa::PartialSchema>::schema);
+    }
+}
+
+/// An operation's id is its handler's name, which several modules share (`list`, `create`,
+/// `page`…); OpenAPI wants each unique (code generators name functions by it, Swagger UI
+/// elements). A shared one is qualified by its path's fixed segments: `list_bundles`,
+/// `list_staff_accounts`, `announce_drafts_files`, `announce_applications_files`.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut uses = std::collections::HashMap::<String, usize>::new();
+        for (_, _, op) in operations(openapi) {
+            *uses
+                .entry(op.operation_id.clone().unwrap_or_default())
+                .or_default() += 1;
+        }
+        for (path, _, op) in operations(openapi) {
+            let Some(id) = op.operation_id.as_mut().filter(|id| uses[id.as_str()] > 1) else {
+                continue;
+            };
+            let fixed: Vec<String> = path
+                .split('/')
+                .filter(|s| !s.is_empty() && *s != "api" && !s.starts_with('{'))
+                .map(|s| s.replace(['-', '.'], "_"))
+                .collect();
+            *id = format!("{id}_{}", fixed.join("_"));
+        }
+    }
+}
+
+/// Every operation of the document, with its path and method.
+fn operations(
+    openapi: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&String, &'static str, &mut utoipa::openapi::path::Operation)> {
+    openapi.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+            ("head", &mut item.head),
+        ]
+        .into_iter()
+        .filter_map(|(method, op)| Some((method, op.as_mut()?)))
+        .map(move |(method, op)| (path, method, op))
+    })
 }
 
 /// `GET /healthz`: the process is up.

@@ -87,6 +87,8 @@ pub struct Context {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Where the dishonesty list is pulled from on a schedule, if anywhere.
     pub credit_source: Option<Arc<crate::credit_source::CreditSource>>,
+    /// The hosts webhooks may be sent to (none unless the administrator names them).
+    pub webhook_hosts: Arc<domain::webhooks::AllowedHosts>,
 }
 
 impl Context {
@@ -121,6 +123,7 @@ impl Context {
             pdf_font: Arc::new(crate::pdf::FontSource::default()),
             outbox: Arc::new(crate::notify::Outbox::log()),
             credit_source: None,
+            webhook_hosts: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),

@@ -46,7 +46,7 @@ async fn owner_name(ctx: &Ctx, staff_id: i64) -> Result<String> {
 /// Subscribes `req.url` to `staff`'s events from `req.after` (default: from now on).
 pub async fn subscribe(ctx: &Ctx, staff: &StaffMember, req: &NewWebhook) -> Result<CreatedWebhook> {
     ctx.access(staff).require(Act::SeeApplications)?;
-    let url = webhooks::address(&req.url)?;
+    let url = webhooks::allowed_address(&req.url, &ctx.webhook_hosts)?;
     let now = now_unix();
     let position = match req.after {
         Some(after) => after.max(0),
@@ -191,6 +191,12 @@ async fn deliver_batch(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result
         fail(ctx, w, &staff, why, now).await?;
         return Ok(Batch::Stopped { n: 0 });
     };
+    // The host taken off the administrator's list since: nothing more goes there.
+    if !ctx.webhook_hosts.allows(&w.url) {
+        let why = "the address's host is no longer among the allowed webhook hosts";
+        fail(ctx, w, &staff, why, now).await?;
+        return Ok(Batch::Stopped { n: 0 });
+    }
     let page = events::page(ctx, &staff, w.position, BATCH).await?;
     let mut n = 0;
     for e in &page.events {

@@ -2,7 +2,7 @@
 //! of the permits the business may add; the chosen ones lead to the integrated form of their
 //! addition, filled in with what the licence knows (`known`, which the form asks for).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
@@ -10,7 +10,7 @@ use shared::Lang;
 use shared::form::Answers;
 
 use crate::http::error::AppError;
-use crate::http::extract::{Bearer, Json, ReqLang};
+use crate::http::extract::{Bearer, Json, Path, Query, ReqLang};
 use crate::http::public::page::{self, Page, pick};
 use crate::service::Ctx;
 use crate::service::additions::{self, Choice};

@@ -1,6 +1,6 @@
 //! Filing an application, reading its status with the private token, answering what is asked.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::api::{
@@ -11,7 +11,7 @@ use shared::error::ErrorBody;
 use std::sync::Arc;
 
 use crate::http::error::{AppError, Request};
-use crate::http::extract::{Bearer, Json, MaybeStaff, ReqLang};
+use crate::http::extract::{Bearer, Json, MaybeStaff, Path, ReqLang};
 use crate::http::metrics::Metrics;
 use crate::service::{Ctx, applications};
 

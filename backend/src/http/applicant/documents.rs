@@ -2,13 +2,13 @@
 //! downloaded by the applicant with the status token: from the API, or from the status page's
 //! plain form (the token a form field, so that it is never in an address).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use shared::api::{ApplicationStatus, ReceiptRequest};
 
 use crate::http::download;
 use crate::http::error::AppError;
-use crate::http::extract::{Bearer, Json, ReqLang};
+use crate::http::extract::{Bearer, Json, Path, ReqLang};
 use crate::service::{Ctx, delivery, documents};
 
 fn pdf(d: documents::Document) -> Result<Response, AppError> {

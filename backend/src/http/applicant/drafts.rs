@@ -1,12 +1,12 @@
 //! Drafts saved on the server: a form to go on with on any device, by its private link.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::files::{Draft, DraftRef, NewDraft, SaveDraft};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Bearer, Json};
+use crate::http::extract::{Bearer, Json, Path};
 use crate::service::{Ctx, materials};
 
 /// Saves a new, empty draft of a bundle; its link (id and token) resumes it anywhere.

@@ -4,7 +4,7 @@
 //! phone or e-mail alone → the code → the list of the drafts with their links.
 //! `service::recovery` decides.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
@@ -12,7 +12,7 @@ use shared::Lang;
 
 use crate::domain::recovery::{self, Refusal};
 use crate::http::error::AppError;
-use crate::http::extract::ReqLang;
+use crate::http::extract::{Query, ReqLang};
 use crate::http::public::page::{self, Page, pick};
 use crate::service::Ctx;
 use crate::service::recovery::{Asked, Found, FoundDraft};

@@ -1,11 +1,11 @@
 //! The licence holder's requests: a change of the licence or the cancellation of a permit.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shared::holder::{FiledRequest, HolderRequest};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Bearer, Json};
+use crate::http::extract::{Bearer, Json, Path};
 use crate::service::{Ctx, holder};
 
 /// The holder applies for a change of the licence or the cancellation of a permit, with the

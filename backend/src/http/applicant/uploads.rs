@@ -3,13 +3,13 @@
 //! part with `Upload-Offset` (resumable: `GET` says where to go on), checked when whole.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shared::files::{NewUpload, StoredFile, UPLOAD_OFFSET};
 
 use crate::http::error::{AppError, Request};
-use crate::http::extract::{Bearer, Json};
+use crate::http::extract::{Bearer, Json, Path};
 use crate::service::Ctx;
 use crate::service::materials::{self, Sent};
 
@@ -42,6 +42,15 @@ pub async fn state<const APP: bool>(
     Ok(Json(materials::upload_state(&ctx, &owner, &id).await?))
 }
 
+/// A part's 409, as documented: the upload's state to go on from, or a refusal.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum PartConflict {
+    Elsewhere(StoredFile),
+    Refused(shared::error::ErrorBody),
+}
+
 /// One part at `Upload-Offset`. A part that is not where the upload stands changes nothing
 /// (409 with the upload's state, to go on from there). The first part must show a PDF, JPEG or
 /// PNG; the last one completes the file, which is checked whole and stored under its SHA-256.
@@ -51,7 +60,7 @@ pub async fn state<const APP: bool>(
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     security(("status_token" = [])),
     responses((status = 200, body = StoredFile), (status = 404),
-        (status = 409, description = "Not where the upload stands: go on from `received`", body = StoredFile),
+        (status = 409, description = "Not where the upload stands: go on from `received` (the upload's state); or the draft was submitted, the application archived (an `ErrorBody`)", body = PartConflict),
         (status = 422, description = "Rejected; nothing of it is kept")))]
 pub async fn part<const APP: bool>(
     State(ctx): State<Ctx>,

@@ -1,7 +1,7 @@
 //! The public catalogue of bundles: the list, one bundle with everything it may involve and its
 //! rules, and its one-time notice (guide) for a day of acceptance and the applicant's answers.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::api::BundleSummary;
@@ -11,7 +11,7 @@ use shared::form::answers_from_query;
 
 use crate::domain::error::{Error, Invalid, Missing};
 use crate::http::error::AppError;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, Path, Query};
 use crate::service::Ctx;
 use crate::service::catalogue::Document;
 

@@ -1,10 +1,10 @@
 //! 名称查重 as the applicant types: `GET /api/names?name=…` (rate-limited like the public pages).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use shared::api::NameCheck;
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, ReqLang};
+use crate::http::extract::{Json, Query, ReqLang};
 use crate::service::{Ctx, names};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -1,7 +1,7 @@
 //! A plan as published (一公开): before its draw, the frozen lists and the commitment to the
 //! seed; after it, the seed and the result — what anyone needs to recompute the draw.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use shared::error::ErrorBody;
@@ -9,7 +9,7 @@ use shared::supervision::InspectionPlan;
 
 use super::{page, plan_page};
 use crate::http::error::AppError;
-use crate::http::extract::{Json, ReqLang};
+use crate::http::extract::{Json, Path, Query, ReqLang};
 use crate::service::{Ctx, supervision};
 
 /// One plan as published.

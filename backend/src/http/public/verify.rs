@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::Lang;
@@ -13,7 +13,7 @@ use shared::snapshot::{PublishedKeys, SignedLicence};
 
 use super::page::{self, html};
 use crate::http::error::AppError;
-use crate::http::extract::ReqLang;
+use crate::http::extract::{Path, ReqLang};
 use crate::service::licence::{self, KeptPage, Public};
 use crate::service::{Ctx, inspection_tasks, views};
 

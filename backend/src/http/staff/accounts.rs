@@ -2,7 +2,7 @@
 //! role, department or standing, a one-time link to set its password. And the one public
 //! route of the back office: setting one's password with such a link.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shared::error::ErrorBody;
 use shared::staff::{
@@ -10,7 +10,7 @@ use shared::staff::{
 };
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, accounts};
 
 /// Every staff account, with its live sessions and last login, and the departments.

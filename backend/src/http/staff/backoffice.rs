@@ -2,7 +2,7 @@
 //! application as the staff member may see it, its history, its archive, and owed materials
 //! brought on paper. (The queues are the worklist's.)
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use shared::staff::{
 };
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, backoffice};
 
 /// One application as this staff member may see it (the view is recorded in the audit log):

@@ -2,12 +2,12 @@
 //! position, waiting for the next event when asked to (long poll). `service::events` decides
 //! what the caller sees.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use shared::events::EventPage;
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Query, Staff};
 use crate::service::{Ctx, events};
 
 /// Where to start and how to wait.

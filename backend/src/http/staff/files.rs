@@ -1,11 +1,11 @@
 //! A material's file, read by staff: shown in the page (preview) or downloaded.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use crate::http::download;
 use crate::http::error::AppError;
-use crate::http::extract::Staff;
+use crate::http::extract::{Path, Query, Staff};
 use crate::service::{Ctx, materials};
 
 #[derive(serde::Deserialize)]

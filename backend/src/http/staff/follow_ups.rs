@@ -1,12 +1,12 @@
 //! Follow-ups of approvals by commitment (告知承诺事后核查): the department's list and the
 //! finding of one.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::error::ErrorBody;
 use shared::supervision::{FollowUp, FollowUpFinding};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, follow_ups};
 
 /// The follow-ups the staff member sees (a reviewer their department's): open ones first,

@@ -1,11 +1,11 @@
 //! An inspector's tasks of drawn plans (双随机) and the result of a visit.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::error::ErrorBody;
 use shared::supervision::{InspectionFinding, InspectionTask};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, inspection_tasks};
 
 /// The staff member's inspection tasks: open ones first, each with its enterprise, its

@@ -1,12 +1,12 @@
 //! The background jobs, for the administrator: what is queued, running, done or given up (with
 //! its error), and trying a given-up one again.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use shared::error::ErrorBody;
 use shared::staff::JobView;
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Query, Staff};
 use crate::service::{Ctx, jobs};
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -1,12 +1,12 @@
 //! The licence's permits and facts, changed by the departments that own them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 use shared::staff::{LicenceChange, PermitStateRequest};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, documents, licence};
 
 /// A department changes the state of one of its own permits: suspend, revoke or cancel (a

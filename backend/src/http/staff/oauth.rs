@@ -99,7 +99,7 @@ fn credentials(headers: &HeaderMap, form: TokenRequest) -> Option<(String, Strin
     responses((status = 200, body = TokenResponse, description = "The token; `Cache-Control: no-store`"),
         (status = 400, body = TokenError, description = "`invalid_request` or `unsupported_grant_type`"),
         (status = 401, body = TokenError, description = "`invalid_client`: unknown, wrong secret, revoked, or too many tries (one answer for all)"),
-        (status = 503, description = "Every password-hashing thread is busy")))]
+        (status = 503, body = shared::error::ErrorBody, description = "Every password-hashing thread is busy")))]
 pub async fn token(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,

@@ -1,10 +1,10 @@
 //! Holder requests in the back office: the department's queue and its decision.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::holder::{FiledRequest, RequestDecision};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, holder};
 
 /// A department's pending holder requests, oldest first.

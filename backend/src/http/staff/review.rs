@@ -1,13 +1,13 @@
 //! A department's review actions on its items, and joint inspections.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde_json::{Value, json};
 use shared::staff::{
     InspectionResult, JointInspectionRequest, ReviewRequest, StaffApplication, StaffItem,
 };
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, review};
 
 /// A reviewer acts on one item of their department: the state machine decides what is allowed

@@ -1,7 +1,7 @@
 //! Staff login, logout and sessions: a random token in a `Secure`, `HttpOnly`,
 //! `SameSite=Strict` cookie; the server keeps only its hash, so sessions can be revoked.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -14,7 +14,7 @@ use crate::domain::records::StaffMember;
 use crate::http::AppState;
 use crate::http::client::ClientAddr;
 use crate::http::error::AppError;
-use crate::http::extract::{COOKIE, Json, Staff};
+use crate::http::extract::{COOKIE, Json, Path, Staff};
 use crate::service::sessions::{self, SESSION_SECS};
 
 fn profile(s: &StaffMember) -> StaffProfile {

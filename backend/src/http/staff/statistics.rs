@@ -1,14 +1,14 @@
 //! The bureau's statistics: as JSON, as exports (one table as CSV, every table as XLSX) and
 //! as the dashboard — a server-rendered page with SVG charts, filters and a print view.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use shared::error::ErrorBody;
 use shared::statistics::{Statistics, StatisticsQuery};
 
 use crate::http::error::{AppError, Request};
-use crate::http::extract::{Json, MaybeStaff, ReqLang, Staff};
+use crate::http::extract::{Json, MaybeStaff, Query, ReqLang, Staff};
 use crate::http::public::page;
 use crate::http::report::{export, pages};
 use crate::service::{Ctx, statistics};

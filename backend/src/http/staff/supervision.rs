@@ -1,7 +1,7 @@
 //! Inspection plans (双随机), for the administrator: make one (its lists frozen and its seed
 //! committed to, published at once), draw it (the seed revealed), list them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::catalogue::InspectionItem;
 use shared::error::ErrorBody;
 use shared::supervision::{
@@ -9,7 +9,7 @@ use shared::supervision::{
 };
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, supervision};
 
 /// Every plan as published, newest first.

@@ -2,12 +2,12 @@
 //! administrator: everyone's, the dead ones among them), end, send again. `service::webhooks`
 //! decides and delivers.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shared::events::{CreatedWebhook, NewWebhook, Redeliver, Webhook};
 
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Staff};
 use crate::service::{Ctx, webhooks};
 
 /// Subscribes an address to the caller's events: the subscription and its secret (shown

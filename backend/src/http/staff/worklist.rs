@@ -1,7 +1,7 @@
 //! The worklist (every staff role, each seeing what the access policy lets them), handing
 //! items to reviewers, and each staff member's saved views.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use shared::error::ErrorBody;
@@ -9,7 +9,7 @@ use shared::worklist::{Assign, Page, SavedView};
 
 use crate::domain::worklist::Query as WorklistQuery;
 use crate::http::error::AppError;
-use crate::http::extract::{Json, Staff};
+use crate::http::extract::{Json, Path, Query, Staff};
 use crate::service::{Ctx, worklist};
 
 /// One page of the worklist: `kind` (`applications`, `items`), `q` (number, business name,

@@ -1,0 +1,44 @@
+// The API reference a department's developers read: Swagger UI at /api/docs, served from the
+// binary (no CDN), on this server's own OpenAPI document. Every operation of the document is
+// listed; one opens, shows its error body's schema, and — "Try it out" — calls the API from
+// the page under its Content Security Policy. Desktop and phone; axe on each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, viewports, shot, accessibilityProblems } from './harness.mjs';
+
+const app = serverAndBrowser();
+
+test('a developer reads the API reference and tries an operation', async () => {
+  const base = app.server.base;
+  const doc = await (await fetch(`${base}/api/openapi.json`)).json();
+  const methods = ['get', 'put', 'post', 'delete', 'patch', 'head'];
+  const operations = Object.values(doc.paths)
+    .reduce((n, item) => n + methods.filter((m) => item[m]).length, 0);
+  for (const [size, viewport] of [['desktop', viewports.desktop], ['phone', viewports.phone]]) {
+    const context = await app.browser.newContext({ ...viewport, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/api/docs`);
+    await page.getByRole('heading', { name: /Lianban 联办 API/ }).waitFor();
+    await page.locator('.opblock').first().waitFor();
+    assert.equal(await page.locator('.opblock').count(), operations, 'every operation of the document');
+    assert.ok(requests.every((u) => u.startsWith(base)), `nothing from elsewhere: ${requests.filter((u) => !u.startsWith(base))}`);
+
+    // The bundles list: open it, see its answers — an error's body is an ErrorBody.
+    const op = page.locator('#operations-catalogue-list_bundles');
+    await op.locator('.opblock-summary-control').click();
+    await op.getByText('Any other refusal or failure', { exact: false }).waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], `${size}: axe`);
+    await op.getByRole('button', { name: 'Try it out' }).click();
+    await op.getByRole('button', { name: 'Execute' }).click();
+    await op.locator('.live-responses-table .response-col_status', { hasText: '200' }).first().waitFor();
+    await op.getByText('restaurant', { exact: false }).first().waitFor();
+    await op.locator('.live-responses-table').scrollIntoViewIfNeeded();
+    await shot(page, `${size}-api-docs`, false);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
