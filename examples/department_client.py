@@ -12,7 +12,9 @@ then, with LIANBAN_URL, LIANBAN_CLIENT_ID and LIANBAN_CLIENT_SECRET set:
     department_client.py approve ITEM --certificate GA-2026-0001   # record our own system's decision
     department_client.py follow --after 0      # the event feed (CloudEvents), as it happens
     department_client.py listen --port 8099    # or have them pushed: a webhook receiver that
-                                               # checks each signature (Standard Webhooks)
+                                               # checks each signature (Standard Webhooks);
+                                               # the bureau allows its host first:
+                                               # lianban serve --webhook-hosts 127.0.0.1
 
 Each call takes a fresh access token with the OAuth 2.0 client-credentials grant (a token lasts
 15 minutes; a long-running system would keep one until it expires). Decisions carry the item's

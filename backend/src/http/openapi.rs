@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers and the shared DTOs.
 
 use utoipa::openapi::security::{
-    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+    ApiKey, ApiKeyValue, ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes,
+    SecurityRequirement, SecurityScheme,
 };
 use utoipa::{Modify, OpenApi};
 
@@ -32,7 +33,7 @@ use crate::http::staff::{
         inspection_tasks::photo, applications::rate, applications::rate_form, documents::get, documents::form, documents::confirm, additions::known, additions::form, find::page, find::ask, find::code, find::drafts, licence::certificate, licence::document, licence::delivered, statistics::get, statistics::export,
         statistics::dashboard, results::get, results::page,
         public_supervision::plan, public_supervision::page, health, document, crate::http::docs::page, crate::http::docs::file, crate::http::metrics::metrics, crate::http::metrics::ready),
-    modifiers(&StatusToken, &ApplicationFiles, &ErrorBodies, &UniqueOperationIds),
+    modifiers(&StatusToken, &StaffSecurity, &ApplicationFiles, &ErrorBodies, &UniqueOperationIds),
     tags((name = "catalogue", description = "Bundles and their integrated forms"),
          (name = "applications", description = "Filing and following applications"),
          (name = "staff", description = "The back office: login, intake, department review (session cookie, or a machine client's access token as bearer)"),
@@ -62,6 +63,40 @@ impl Modify for StatusToken {
             "client_credentials",
             SecurityScheme::OAuth2(OAuth2::new([Flow::ClientCredentials(flow)])),
         );
+    }
+}
+
+/// The staff API — the back office's routes, the event feed, webhooks — opens to a person's
+/// session (the `lianban_staff` cookie the login sets) or a machine client's access token:
+/// each operation says so, so that Swagger UI's "Authorize" takes a client's id and secret,
+/// gets a token from `/api/oauth/token` and sends it. Not the login itself, nor the password
+/// link (its own token in the body).
+struct StaffSecurity;
+
+impl Modify for StaffSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use shared::api::paths as p;
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "staff_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::http::extract::COOKIE,
+            ))),
+        );
+        let staff_api = |path: &str| {
+            let staff = path.starts_with("/api/staff/")
+                && path != p::STAFF_LOGIN
+                && path != p::STAFF_SET_PASSWORD;
+            staff || path == p::EVENTS || path.starts_with(p::WEBHOOKS)
+        };
+        for (path, _, op) in operations(openapi) {
+            if staff_api(path) {
+                op.security = Some(vec![
+                    SecurityRequirement::new("staff_session", Vec::<String>::new()),
+                    SecurityRequirement::new("client_credentials", Vec::<String>::new()),
+                ]);
+            }
+        }
     }
 }
 
