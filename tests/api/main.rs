@@ -599,6 +599,70 @@ async fn the_openapi_document_describes_the_api() {
     app.finish().await;
 }
 
+/// The API reference: the page under its own policy, Swagger UI's files from the binary —
+/// gzipped to a client that takes gzip (Python's `gzip` unpacks them to the very bytes a
+/// client without it gets), unknown names an `ErrorBody` 404.
+#[tokio::test]
+async fn the_api_reference_is_served_from_the_binary_gzipped_when_the_client_takes_it() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::sqlite().await;
+    let get = |path: &str, gzip: bool| {
+        let mut req = Request::get(path);
+        if gzip {
+            req = req.header("accept-encoding", "br, gzip;q=0.8");
+        }
+        req.body(Body::empty()).expect("request")
+    };
+    let (status, headers, page) = app.raw(get("/api/docs", false)).await;
+    assert_eq!(status, 200);
+    let policy = headers["content-security-policy"].to_str().expect("ascii");
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    let page = String::from_utf8(page).expect("utf-8");
+    for file in [
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+        "lianban.css",
+        "lianban.js",
+    ] {
+        assert!(page.contains(&format!("/api/docs/{file}")), "{file}");
+        let (status, _, _) = app.raw(get(&format!("/api/docs/{file}"), false)).await;
+        assert_eq!(status, 200, "{file}");
+    }
+    let (_, packed_headers, packed) = app.raw(get("/api/docs/swagger-ui-bundle.js", true)).await;
+    assert_eq!(packed_headers["content-encoding"], "gzip");
+    assert_eq!(packed_headers["vary"], "accept-encoding");
+    let (_, plain_headers, plain) = app.raw(get("/api/docs/swagger-ui-bundle.js", false)).await;
+    assert!(plain_headers.get("content-encoding").is_none());
+    assert!(
+        plain.len() > 3 * packed.len(),
+        "{} vs {}",
+        plain.len(),
+        packed.len()
+    );
+    let dir = std::env::temp_dir().join(format!("lianban-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("bundle.js.gz");
+    std::fs::write(&file, &packed).expect("write");
+    let unpacked = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import gzip, sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python3");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(unpacked.status.success());
+    assert!(unpacked.stdout == plain, "the same script either way");
+    let (status, _, missing) = app.get("/api/docs/nothing.js", None).await;
+    assert_eq!(
+        (status.as_u16(), missing["message"].is_string()),
+        (404, true)
+    );
+    app.finish().await;
+}
+
 /// A path segment or a query string the route cannot take is answered as every other refusal
 /// (an `ErrorBody` in the request's language), never in axum's plain text.
 #[tokio::test]
