@@ -175,6 +175,20 @@ async fn the_list_is_pulled_and_a_failed_pull_keeps_the_previous_one(app: &TestA
     let done = on_record(app, "dishonesty_list.sync").await;
     assert!(done[0].contains("\"entries\":2"), "{done:?}");
 
+    // The administrator has an address (a clerk's does not make them one to alert).
+    for (who, email) in [
+        (app.admin().await, "root@county.example"),
+        (app.clerk().await, "clerk@county.example"),
+    ] {
+        let (code, _) = who
+            .call(
+                "PUT",
+                "/api/staff/me/email",
+                Some(serde_json::json!({"email": email})),
+            )
+            .await;
+        assert_eq!(code, 200);
+    }
     // A bad line: the list stays, on the record with the line.
     let bad = pulling(app, &format!("{base}/bad.csv"), Some(&ca));
     let err = sync(&bad).await.expect_err("refused");
@@ -203,5 +217,19 @@ async fn the_list_is_pulled_and_a_failed_pull_keeps_the_previous_one(app: &TestA
     );
     assert!(failed[2].contains("HTTP 404"), "{failed:?}");
     assert!(failed[3].contains("unreachable"), "{failed:?}");
+    // The administrator was told by e-mail — once that day, with the first failure's reason —
+    // and nobody else.
+    let told: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT recipient, address, body FROM notifications WHERE step LIKE 'alert:credit-sync:%'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("alerts");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(
+        (told[0].0.as_str(), told[0].1.as_str()),
+        ("staff:root", "root@county.example")
+    );
+    assert!(told[0].2.contains("lines not acceptable: [3]"), "{told:?}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -219,6 +219,15 @@ async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(
     let supplement = json!({"action": "request_supplement", "message": "请补充印章样式说明"});
     let fresh = psb.application(&applicant.number).await;
     let _ = psb.review(item(&fresh, "seal_filing"), supplement).await;
+    let admin = app.admin().await;
+    let (code, _) = admin
+        .call(
+            "PUT",
+            "/api/staff/me/email",
+            Some(json!({"email": "root@county.example"})),
+        )
+        .await;
+    assert_eq!(code, 200);
     let mut at = now() + 120;
     for _ in 0..8 {
         deliver(app, at).await;
@@ -232,7 +241,19 @@ async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(
         .await
         .expect("count");
     assert_eq!(n, 1);
-    let admin = app.admin().await;
+    // The administrator was e-mailed at once, with where to send it again.
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "SELECT address, body FROM notifications WHERE step LIKE 'alert:webhook-dead:%'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("alerts");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, "root@county.example");
+    assert!(
+        told[0].1.contains("psb-system") && told[0].1.contains("/staff/admin"),
+        "{told:?}"
+    );
     let (_, all) = admin.get("/api/webhooks").await;
     assert_eq!(
         all[0]["owner"], "psb-system",

@@ -181,6 +181,17 @@ pub async fn digest_recipients(
     .await
 }
 
+/// Every active administrator with an e-mail address: (username, address).
+pub async fn admin_addresses(conn: &mut AnyConnection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT username, email FROM staff
+         WHERE active = 1 AND role = 'admin' AND email IS NOT NULL AND email <> ''
+         ORDER BY username",
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// Open items due by `until` (`YYYY-MM-DD`, included) — overdue ones too — of a department
 /// (every department's when `None`), the earliest first, at most `limit`: (number, item,
 /// department, due on).

@@ -283,6 +283,66 @@ pub fn digest(today: &str, next: &str, due: &[Due], base: &str) -> Option<Compos
     })
 }
 
+/// Something the administrators must hear of at once — a connected system stopped working —
+/// e-mailed to each active administrator with an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Alert<'a> {
+    /// The dishonesty list could not be pulled on `day`: the previous list stays.
+    CreditSyncFailed {
+        source: &'a str,
+        error: &'a str,
+        day: &'a str,
+    },
+    /// A department system's webhook is dead after `failures` failures in a row (at `at`).
+    WebhookDead {
+        id: i64,
+        owner: &'a str,
+        url: &'a str,
+        error: &'a str,
+        failures: i64,
+        at: i64,
+    },
+}
+
+impl Alert<'_> {
+    /// Its step: one message for it to each administrator — a pull failing all day long
+    /// alerts once that day; a webhook each time it dies.
+    pub fn step(&self) -> String {
+        match self {
+            Alert::CreditSyncFailed { day, .. } => format!("alert:credit-sync:{day}"),
+            Alert::WebhookDead { id, at, .. } => format!("alert:webhook-dead:{id}:{at}"),
+        }
+    }
+
+    /// The message, with the console's address (`base` the server's).
+    pub fn compose(&self, base: &str) -> Composed {
+        let console = format!("{base}/staff/admin");
+        match self {
+            Alert::CreditSyncFailed { source, error, day } => Composed {
+                subject: format!("【联办】{day} 失信名单未能从信用平台同步，仍用上一份名单"),
+                body: format!(
+                    "您好：\n\n从信用平台拉取失信名单失败：\n  来源：{source}\n  原因：{error}\n\n\
+                     在成功同步之前，告知承诺审批的信用核查仍使用上一份名单。系统每小时重试；也可在管理控制台的后台任务中立即重试，或手动导入名单：\n{console}\n"
+                ),
+            },
+            Alert::WebhookDead {
+                id,
+                owner,
+                url,
+                error,
+                failures,
+                ..
+            } => Composed {
+                subject: format!("【联办】部门系统 {owner} 的推送（订阅 {id}）已停止"),
+                body: format!(
+                    "您好：\n\n部门系统 {owner} 的推送地址连续 {failures} 次未能接收，订阅 {id} 已停止推送：\n  地址：{url}\n  最后一次的原因：{error}\n\n\
+                     事件不会丢失：接收方恢复后，在管理控制台的“部门系统推送（Webhook）”中重新推送，即从停止处继续：\n{console}\n"
+                ),
+            },
+        }
+    }
+}
+
 /// The stored body with the link in place.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK, link)
@@ -311,6 +371,37 @@ pub fn masked(channel: Channel, address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alert_says_what_stopped_why_and_where_to_act_once_per_failure() {
+        let pull = Alert::CreditSyncFailed {
+            source: "https://credit.example/list.csv",
+            error: "HTTP 404",
+            day: "2026-12-07",
+        };
+        let m = pull.compose("https://lianban.example");
+        assert!(m.subject.contains("失信名单") && m.subject.contains("2026-12-07"));
+        for part in [
+            "https://credit.example/list.csv",
+            "HTTP 404",
+            "https://lianban.example/staff/admin",
+        ] {
+            assert!(m.body.contains(part), "{part}");
+        }
+        assert_eq!(pull.step(), "alert:credit-sync:2026-12-07");
+        let dead = Alert::WebhookDead {
+            id: 7,
+            owner: "tax-system",
+            url: "https://tax.example/hook",
+            error: "HTTP 503",
+            failures: 8,
+            at: 1_800_000_000,
+        };
+        let m = dead.compose("https://lianban.example");
+        assert!(m.subject.contains("tax-system") && m.subject.contains("订阅 7"));
+        assert!(m.body.contains("连续 8 次") && m.body.contains("HTTP 503"));
+        assert_eq!(dead.step(), "alert:webhook-dead:7:1800000000");
+    }
     use serde_json::json;
 
     fn answers(v: serde_json::Value) -> Answers {

@@ -11,6 +11,7 @@ use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
 use crate::domain::clock::rfc3339;
 use crate::domain::error::{Conflict, Invalid};
+use crate::domain::notify::Alert;
 use crate::domain::records::{Actor, Application, Item, StaffMember};
 use crate::domain::{credit, risk};
 
@@ -67,7 +68,20 @@ pub async fn sync(ctx: &Ctx) -> Result<Option<usize>> {
                 json!(null),
                 after,
             );
-            audit::record(&ctx.db, &entry, now).await?;
+            // On the record, and the administrators told (once a day while it keeps failing).
+            let day = shared::date::format_iso_date(today);
+            let alert = Alert::CreditSyncFailed {
+                source: &source.url,
+                error: &why,
+                day: &day,
+            };
+            let mut tx = ctx.db.begin().await?;
+            audit::append(&mut tx, &entry, now).await?;
+            let told = super::notifications::alert_admins(ctx, &mut tx, &alert, now).await?;
+            tx.commit().await?;
+            if told > 0 {
+                ctx.jobs_wake.notify_one();
+            }
             tracing::warn!(error = %why, "dishonesty list not pulled: the previous list stays");
             return Err(anyhow::anyhow!(
                 "dishonesty list not pulled ({why}): the previous list stays"

@@ -264,6 +264,40 @@ pub async fn digest(ctx: &Ctx, today: time::Date) -> Result<usize> {
     Ok(queued)
 }
 
+/// Queues `alert` to every active administrator with an e-mail address, in the caller's
+/// transaction (with the change it reports); how many were new — once per administrator for
+/// the alert's step. The caller wakes the job worker after its commit.
+pub async fn alert_admins(
+    ctx: &Ctx,
+    tx: &mut Transaction<'static, Any>,
+    alert: &notify::Alert<'_>,
+    now: i64,
+) -> Result<usize> {
+    let m = alert.compose(ctx.public_url.trim_end_matches('/'));
+    let step = alert.step();
+    let mut queued = 0;
+    for (username, email) in db::notifications::admin_addresses(tx).await? {
+        let recipient = format!("staff:{username}");
+        let new = db::notifications::New {
+            recipient: &recipient,
+            application_id: None,
+            step: &step,
+            channel: Channel::Email.as_str(),
+            address: &email,
+            subject: &m.subject,
+            body: &m.body,
+        };
+        if let Some(id) = db::notifications::insert(tx, &new, now).await? {
+            let job = Job::Notify {
+                notification_id: id,
+            };
+            db::jobs::queue(tx, &job, now).await?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
 /// An application's messages as staff see them (addresses masked).
 pub async fn of_application(
     ctx: &Ctx,

@@ -15,6 +15,7 @@ use crate::db::audit::{self, Entry};
 use crate::domain::access::Act;
 use crate::domain::clock::{now_unix, rfc3339};
 use crate::domain::error::Missing;
+use crate::domain::notify::Alert;
 use crate::domain::records::{Actor, StaffMember};
 use crate::domain::secret_box;
 use crate::domain::webhooks::{self, BATCH, LEASE, MAX_FAILURES};
@@ -232,7 +233,7 @@ async fn deliver_batch(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result
 }
 
 /// A failed try: the next after a growing wait, or — after `MAX_FAILURES` in a row — dead,
-/// on the record for the administrator.
+/// on the record and e-mailed to the administrators.
 async fn fail(
     ctx: &Ctx,
     w: &db::webhooks::Webhook,
@@ -258,13 +259,27 @@ async fn fail(
         dead,
     )
     .await?;
+    let mut told = 0;
     if dead.is_some() {
         let subject = format!("webhook {}", w.id);
         let after = json!({ "failures": failures, "error": error, "owner": staff.username });
         let entry = Entry::by(&Actor::System, "webhook.dead", &subject, json!(null), after);
         audit::append(&mut tx, &entry, now).await?;
+        // The administrators told at once, with the console's address to send it again.
+        let alert = Alert::WebhookDead {
+            id: w.id,
+            owner: &staff.username,
+            url: &w.url,
+            error,
+            failures,
+            at: now,
+        };
+        told = super::notifications::alert_admins(ctx, &mut tx, &alert, now).await?;
     }
     tx.commit().await?;
+    if told > 0 {
+        ctx.jobs_wake.notify_one();
+    }
     Ok(())
 }
 
