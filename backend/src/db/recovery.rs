@@ -74,6 +74,17 @@ pub async fn insert(conn: &mut AnyConnection, c: &New<'_>, now: i64) -> sqlx::Re
     .await
 }
 
+/// Holds the drafts of a contact (its key) until the transaction ends (row locks on
+/// PostgreSQL, the write lock on SQLite): codes asked for the same contact at once — from
+/// several instances — are counted one after the other.
+pub async fn lock_contact(conn: &mut AnyConnection, contact_key: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE drafts SET id = id WHERE phone_key = $1 OR email_key = $1")
+        .bind(contact_key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The code kept for a challenge, its row held until the transaction ends.
 pub async fn kept(conn: &mut AnyConnection, challenge_hash: &str) -> sqlx::Result<Option<Kept>> {
     // Held first (a row lock on PostgreSQL, the write lock on SQLite): two tries at once are

@@ -123,11 +123,11 @@ async fn send(
             let before = db::recovery::sent_since(&mut tx, app.id, since).await?;
             (Some(app.id), None, before)
         }
-        Finds::Drafts { key } => (
-            None,
-            Some(key),
-            db::recovery::sent_to_since(&mut tx, key, since).await?,
-        ),
+        Finds::Drafts { key } => {
+            db::recovery::lock_contact(&mut tx, key).await?;
+            let before = db::recovery::sent_to_since(&mut tx, key, since).await?;
+            (None, Some(key), before)
+        }
     };
     if before >= recovery::MAX_CODES {
         return Ok(Asked::TooMany);
