@@ -282,6 +282,13 @@ async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(
     let (_, hooks) = psb.get("/api/webhooks").await;
     let why = hooks[0]["last_error"].as_str().unwrap_or_default();
     assert!(why.contains("no longer among the allowed"), "{hooks}");
+    // Nor is it sent again there.
+    let psb_narrowed = narrowed.machine_client("psb-system", &secret).await;
+    let (status, body) = psb_narrowed
+        .post(&format!("/api/webhooks/{id}/redeliver"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["field_errors"]["url"].is_array(), "{body}");
     // Ended: nothing more goes.
     let (status, _) = psb
         .call("DELETE", &format!("/api/webhooks/{id}"), None)

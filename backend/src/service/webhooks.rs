@@ -115,6 +115,8 @@ pub async fn redeliver(
     req: &Redeliver,
 ) -> Result<Webhook> {
     let w = owned(ctx, staff, id).await?;
+    // Sent again only where webhooks may still go (else it would only die again).
+    webhooks::allowed_address(&w.url, &ctx.webhook_hosts)?;
     let now = now_unix();
     let position = req.after.map_or(w.position, |a| a.max(0));
     let mut tx = ctx.db.begin().await?;

@@ -51,7 +51,8 @@ pub async fn remove(
 /// Sends a subscription again: a dead one alive, from where it stopped or from `after`.
 #[utoipa::path(post, path = "/api/webhooks/{id}/redeliver", tag = "clients",
     params(("id" = i64, Path)), request_body = Redeliver,
-    responses((status = 200, body = Webhook), (status = 401), (status = 404)))]
+    responses((status = 200, body = Webhook), (status = 401), (status = 404),
+        (status = 422, description = "Its host is no longer among `--webhook-hosts`")))]
 pub async fn redeliver(
     State(ctx): State<Ctx>,
     Staff(session): Staff,
