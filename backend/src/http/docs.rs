@@ -34,8 +34,9 @@ const PAGE: &str = r#"<!doctype html>
 <link rel="stylesheet" href="/api/docs/lianban.css">
 </head>
 <body>
-<header class="lianban-docs"><p>Lianban 联办 — API reference. The document itself:
-<a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p></header>
+<header class="lianban-docs"><p><span lang="zh-CN">联办接口文档（Swagger UI 为英文界面）·</span>
+Lianban API reference · the document itself: <a href="/api/openapi.json">/api/openapi.json</a>
+(OpenAPI 3.1)</p></header>
 <main id="swagger-ui"></main>
 <script src="/api/docs/swagger-ui-bundle.js"></script>
 <script src="/api/docs/swagger-ui-standalone-preset.js"></script>
