@@ -126,11 +126,7 @@ impl Assets {
                 tags.split(',')
                     .any(|t| t.trim().trim_start_matches("W/") == asset.etag)
             });
-        let accepts_br = request
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
-        let (body, encoded) = match (&asset.br, accepts_br) {
+        let (body, encoded) = match (&asset.br, accepts(request, "br")) {
             (Some(br), true) => (br.clone(), true),
             _ => (asset.raw.clone(), false),
         };
@@ -157,9 +153,44 @@ impl Assets {
     }
 }
 
+/// Whether the request's `Accept-Encoding` takes `coding` (`br`, `gzip`): named, and not with
+/// `q=0`.
+pub fn accepts(request: &HeaderMap, coding: &str) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.split(';').map(str::trim);
+            let named = parts.next().is_some_and(|n| n.eq_ignore_ascii_case(coding));
+            named && !parts.any(|q| q.replace(' ', "") == "q=0")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoding_is_taken_when_named_and_not_refused_with_q_0() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("GZIP, br;q=0, x-brotli"),
+        );
+        assert!(accepts(&h, "gzip"));
+        assert!(
+            !accepts(&h, "br"),
+            "q=0 refuses it; x-brotli is another coding"
+        );
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip;q=0.8, br ; q=0.5"),
+        );
+        assert!(accepts(&h, "gzip") && accepts(&h, "br"));
+        assert!(!accepts(&HeaderMap::new(), "gzip"));
+    }
 
     fn assets() -> Assets {
         let dir = std::env::temp_dir().join(format!("lianban-assets-{}", rand::random::<u32>()));

@@ -71,20 +71,10 @@ static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
 /// client that takes gzip (every browser: 1.5 MB of script goes as 0.4 MB), unpacked for one
 /// that does not.
 fn swagger_file(f: utoipa_swagger_ui::SwaggerFile<'_>, headers: &HeaderMap) -> Response {
-    let takes_gzip = headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|e| {
-            let mut parts = e.split(';').map(str::trim);
-            let named = parts.next().is_some_and(|n| n.eq_ignore_ascii_case("gzip"));
-            named && !parts.any(|q| q.replace(' ', "") == "q=0")
-        });
     if !f.gzpipped {
         return answer(&f.content_type, f.bytes.into_owned());
     }
-    let mut res = if takes_gzip {
+    let mut res = if super::assets::accepts(headers, "gzip") {
         let mut res = answer(&f.content_type, f.bytes.into_owned());
         res.headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
