@@ -29,6 +29,49 @@ pub fn seal_link(ctx: &Ctx, token: &str) -> String {
     secret_box::seal(LINK_CONTEXT, ctx.seal.at_rest(), token)
 }
 
+/// Keeps message `m` — unless its recipient has it for its step on its channel already — with
+/// the job that sends it, in the caller's transaction; whether it was new. The caller wakes
+/// the job worker after its commit.
+pub(super) async fn keep(
+    tx: &mut Transaction<'static, Any>,
+    m: &db::notifications::New<'_>,
+    now: i64,
+) -> Result<bool> {
+    let Some(id) = db::notifications::insert(tx, m, now).await? else {
+        return Ok(false);
+    };
+    db::jobs::queue(
+        tx,
+        &Job::Notify {
+            notification_id: id,
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// [`keep`]s e-mail `m` to staff member `username` at `email` for `step`.
+async fn keep_for_staff(
+    tx: &mut Transaction<'static, Any>,
+    (username, email): (&str, &str),
+    step: &str,
+    m: &notify::Composed,
+    now: i64,
+) -> Result<bool> {
+    let recipient = format!("staff:{username}");
+    let new = db::notifications::New {
+        recipient: &recipient,
+        application_id: None,
+        step,
+        channel: Channel::Email.as_str(),
+        address: email,
+        subject: &m.subject,
+        body: &m.body,
+    };
+    keep(tx, &new, now).await
+}
+
 /// Queues `step`'s message on each channel `app`'s applicant chose, in the caller's
 /// transaction; how many were new. The caller wakes the job worker after its commit.
 pub async fn queue(
@@ -63,15 +106,7 @@ pub async fn queue(
             subject: &m.subject,
             body: &m.body,
         };
-        if let Some(id) = db::notifications::insert(tx, &new, now).await? {
-            db::jobs::queue(
-                tx,
-                &Job::Notify {
-                    notification_id: id,
-                },
-                now,
-            )
-            .await?;
+        if keep(tx, &new, now).await? {
             queued += 1;
         }
     }
@@ -234,26 +269,8 @@ pub async fn digest(ctx: &Ctx, today: time::Date) -> Result<usize> {
         let Some(m) = notify::digest(&today_text, &next_text, &due, base) else {
             continue;
         };
-        let recipient = format!("staff:{username}");
-        let new = db::notifications::New {
-            recipient: &recipient,
-            application_id: None,
-            step: &step,
-            channel: Channel::Email.as_str(),
-            address: &email,
-            subject: &m.subject,
-            body: &m.body,
-        };
         let mut tx = ctx.db.begin().await?;
-        if let Some(id) = db::notifications::insert(&mut tx, &new, now).await? {
-            db::jobs::queue(
-                &mut tx,
-                &Job::Notify {
-                    notification_id: id,
-                },
-                now,
-            )
-            .await?;
+        if keep_for_staff(&mut tx, (&username, &email), &step, &m, now).await? {
             queued += 1;
         }
         tx.commit().await?;
@@ -277,21 +294,7 @@ pub async fn alert_admins(
     let step = alert.step();
     let mut queued = 0;
     for (username, email) in db::notifications::admin_addresses(tx).await? {
-        let recipient = format!("staff:{username}");
-        let new = db::notifications::New {
-            recipient: &recipient,
-            application_id: None,
-            step: &step,
-            channel: Channel::Email.as_str(),
-            address: &email,
-            subject: &m.subject,
-            body: &m.body,
-        };
-        if let Some(id) = db::notifications::insert(tx, &new, now).await? {
-            let job = Job::Notify {
-                notification_id: id,
-            };
-            db::jobs::queue(tx, &job, now).await?;
+        if keep_for_staff(tx, (&username, &email), &step, &m, now).await? {
             queued += 1;
         }
     }

@@ -13,7 +13,6 @@ use crate::db;
 use crate::db::audit::{self, Entry};
 use crate::domain::application::{hash_token, is_number, new_token};
 use crate::domain::clock::now_unix;
-use crate::domain::jobs::Job;
 use crate::domain::notify;
 use crate::domain::records::{Actor, Application};
 use crate::domain::recovery::{self, Kept, Refusal};
@@ -166,12 +165,7 @@ async fn send(
         subject: &m.subject,
         body: &m.body,
     };
-    if let Some(id) = db::notifications::insert(&mut tx, &message, now).await? {
-        let job = Job::Notify {
-            notification_id: id,
-        };
-        db::jobs::queue(&mut tx, &job, now).await?;
-    }
+    super::notifications::keep(&mut tx, &message, now).await?;
     let after = json!({ "channel": channel.as_str(), "to": masked });
     let entry = Entry::by(&Actor::Applicant, action, &subject, json!(null), after);
     audit::append(&mut tx, &entry, now).await?;
