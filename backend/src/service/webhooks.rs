@@ -151,18 +151,36 @@ pub async fn deliver_due(ctx: &Ctx, now: i64) -> Result<usize> {
 enum Batch {
     /// Every event of the page acknowledged; `more` when the page was full.
     Sent { n: usize, more: bool },
-    /// Stopped, the next try already set (a failure, the time, an owner gone).
+    /// Stopped, the next try already set (a failure, the time).
     Stopped { n: usize },
 }
 
 /// One subscription's next events, in order, each acknowledged before the next — batch after
-/// batch while there are more, within half the lease. The lease is given back only at the
+/// batch while there are more, within half the lease; its owner, secret and host checked once
+/// for the run. The lease is given back only at the
 /// end (given back between batches, another instance would send the same events).
 async fn deliver(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<usize> {
+    let owner = db::staff::by_id(&ctx.db, w.staff_id).await?;
+    let Some(staff) = owner.filter(|s| s.active == 1).and_then(|s| s.member()) else {
+        // A deactivated account's subscription waits (it goes on if the account comes back).
+        db::webhooks::next_try(&ctx.db, w.id, now + webhooks::MAX_WAIT).await?;
+        return Ok(0);
+    };
+    let Some(secret) = secret_box::open(SECRET, ctx.seal.at_rest(), &w.secret_sealed) else {
+        let why = "the secret cannot be opened with this server's keys";
+        fail(ctx, w, &staff, why, now).await?;
+        return Ok(0);
+    };
+    // The host taken off the administrator's list since: nothing more goes there.
+    if !ctx.webhook_hosts.allows(&w.url) {
+        let why = "the address's host is no longer among the allowed webhook hosts";
+        fail(ctx, w, &staff, why, now).await?;
+        return Ok(0);
+    }
     let mut w = w.clone();
     let mut sent = 0;
     loop {
-        match deliver_batch(ctx, &w, now).await? {
+        match deliver_batch(ctx, &w, (&staff, &secret), now).await? {
             Batch::Stopped { n } => return Ok(sent + n),
             Batch::Sent { n, more } => {
                 sent += n;
@@ -181,26 +199,14 @@ async fn deliver(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<usize
     }
 }
 
-/// One batch of `w`'s events.
-async fn deliver_batch(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result<Batch> {
-    let owner = db::staff::by_id(&ctx.db, w.staff_id).await?;
-    let Some(staff) = owner.filter(|s| s.active == 1).and_then(|s| s.member()) else {
-        // A deactivated account's subscription waits (it goes on if the account comes back).
-        db::webhooks::next_try(&ctx.db, w.id, now + webhooks::MAX_WAIT).await?;
-        return Ok(Batch::Stopped { n: 0 });
-    };
-    let Some(secret) = secret_box::open(SECRET, ctx.seal.at_rest(), &w.secret_sealed) else {
-        let why = "the secret cannot be opened with this server's keys";
-        fail(ctx, w, &staff, why, now).await?;
-        return Ok(Batch::Stopped { n: 0 });
-    };
-    // The host taken off the administrator's list since: nothing more goes there.
-    if !ctx.webhook_hosts.allows(&w.url) {
-        let why = "the address's host is no longer among the allowed webhook hosts";
-        fail(ctx, w, &staff, why, now).await?;
-        return Ok(Batch::Stopped { n: 0 });
-    }
-    let page = events::page(ctx, &staff, w.position, BATCH).await?;
+/// One batch of `w`'s events, as its owner `staff` may see them, signed with `secret`.
+async fn deliver_batch(
+    ctx: &Ctx,
+    w: &db::webhooks::Webhook,
+    (staff, secret): (&StaffMember, &str),
+    now: i64,
+) -> Result<Batch> {
+    let page = events::page(ctx, staff, w.position, BATCH).await?;
     let mut n = 0;
     for e in &page.events {
         // Within half the lease: a slow receiver never lets the lease run out mid-run (another
@@ -216,13 +222,13 @@ async fn deliver_batch(ctx: &Ctx, w: &db::webhooks::Webhook, now: i64) -> Result
             ("webhook-timestamp", stamp.to_string()),
             (
                 "webhook-signature",
-                webhooks::signature(&secret, &e.id, stamp, &body),
+                webhooks::signature(secret, &e.id, stamp, &body),
             ),
         ];
         // Each acknowledged event is recorded before the next goes: a stop in between sends
         // that one event again (its `webhook-id` the same), never skips one.
         if let Err(error) = crate::notify::post_event(&w.url, &headers, body).await {
-            fail(ctx, w, &staff, &error, now).await?;
+            fail(ctx, w, staff, &error, now).await?;
             return Ok(Batch::Stopped { n });
         }
         n += 1;
