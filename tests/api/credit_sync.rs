@@ -180,13 +180,7 @@ async fn the_list_is_pulled_and_a_failed_pull_keeps_the_previous_one(app: &TestA
         (app.admin().await, "root@county.example"),
         (app.clerk().await, "clerk@county.example"),
     ] {
-        let (code, _) = who
-            .call(
-                "PUT",
-                "/api/staff/me/email",
-                Some(serde_json::json!({"email": email})),
-            )
-            .await;
+        let (code, _) = who.set_email(email).await;
         assert_eq!(code, 200);
     }
     // A bad line: the list stays, on the record with the line.

@@ -441,44 +441,18 @@ async fn staff_who_ask_get_a_daily_list_of_what_is_due_and_overdue(app: &TestApp
     }
     // Who asks for a list sets their own address; a bad one is refused, an empty one stops it.
     let samr = app.reviewer("samr").await;
-    let (code, body) = samr
-        .call(
-            "PUT",
-            "/api/staff/me/email",
-            Some(json!({"email": "li@samr.example"})),
-        )
-        .await;
+    let (code, body) = samr.set_email("li@samr.example").await;
     assert_eq!(code, 200, "{body}");
     assert_eq!(body["email"], "li@samr.example");
     let psb = app.reviewer("psb").await;
-    let (code, _) = psb
-        .call(
-            "PUT",
-            "/api/staff/me/email",
-            Some(json!({"email": "not an address"})),
-        )
-        .await;
+    let (code, _) = psb.set_email("not an address").await;
     assert_eq!(code, 422);
-    let (code, _) = psb
-        .call(
-            "PUT",
-            "/api/staff/me/email",
-            Some(json!({"email": "wang@psb.example"})),
-        )
-        .await;
+    let (code, _) = psb.set_email("wang@psb.example").await;
     assert_eq!(code, 200);
     let admin = app.admin().await;
-    let (code, _) = admin
-        .call(
-            "PUT",
-            "/api/staff/me/email",
-            Some(json!({"email": "root@example"})),
-        )
-        .await;
+    let (code, _) = admin.set_email("root@example").await;
     assert_eq!(code, 200);
-    let (code, body) = admin
-        .call("PUT", "/api/staff/me/email", Some(json!({"email": ""})))
-        .await;
+    let (code, body) = admin.set_email("").await;
     assert_eq!(code, 200);
     assert!(body.get("email").is_none(), "stopped: {body}");
     let _ = app.reviewer("tax").await; // no address: no list

@@ -220,13 +220,7 @@ async fn events_are_pushed_signed_in_order_and_wait_out_a_receiver_that_is_down(
     let fresh = psb.application(&applicant.number).await;
     let _ = psb.review(item(&fresh, "seal_filing"), supplement).await;
     let admin = app.admin().await;
-    let (code, _) = admin
-        .call(
-            "PUT",
-            "/api/staff/me/email",
-            Some(json!({"email": "root@county.example"})),
-        )
-        .await;
+    let (code, _) = admin.set_email("root@county.example").await;
     assert_eq!(code, 200);
     let mut at = now() + 120;
     for _ in 0..8 {

@@ -96,6 +96,12 @@ impl<'a> StaffClient<'a> {
         self.call("POST", path, Some(body)).await
     }
 
+    /// Sets this staff member's own e-mail address (empty: none): the answer.
+    pub async fn set_email(&self, email: &str) -> (StatusCode, Value) {
+        let body = serde_json::json!({ "email": email });
+        self.call("PUT", "/api/staff/me/email", Some(body)).await
+    }
+
     /// Application `number` as this staff member sees it (200 asserted).
     pub async fn application(&self, number: &str) -> Value {
         let (status, a) = self.get(&format!("/api/staff/applications/{number}")).await;
